@@ -1,0 +1,1 @@
+System.Console.WriteLine("Placeholder until the sample is written.");

@@ -1,0 +1,30 @@
+namespace Broker;
+
+/// <summary>Per-message settings for <see cref="IQueueChannel{T}.ProduceAsync"/>, overriding the channel's where they overlap.</summary>
+public sealed record ProduceOptions
+{
+    /// <summary>
+    /// The deduplication key of an ExactlyOnce message. When null, the key is the 128-bit xxHash3 of the message's BSON
+    /// bytes, so equal messages are duplicates; set it to make equal payloads distinct or different payloads equal.
+    /// Setting it on an AtLeastOnce produce is an error.
+    /// </summary>
+    public string? Hash { get; init; }
+
+    /// <summary>How long the message stays invisible before it can be delivered. Null or zero: deliverable at once.</summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>Among deliverable messages a higher priority goes first; equal priorities go in production order. Default 0.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>
+    /// Overrides the channel's deduplication mode for this message. ExactlyOnce without <see cref="Dedup"/> uses the
+    /// channel's window when the channel is ExactlyOnce, otherwise five minutes (Deepkit's default).
+    /// </summary>
+    public QueueMessageProcessing? Process { get; init; }
+
+    /// <summary>
+    /// The deduplication window for this message (ExactlyOnce only). Use <see cref="Interval.Parse"/> to write it
+    /// as Deepkit does: <c>Dedup = Interval.Parse("1s")</c>.
+    /// </summary>
+    public TimeSpan? Dedup { get; init; }
+}

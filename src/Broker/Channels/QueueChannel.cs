@@ -1,0 +1,88 @@
+using Broker.Bson;
+using Broker.Consuming;
+using Broker.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker;
+
+/// <summary>
+/// The implementation behind every generated channel: encodes, hashes and produces messages, and runs subscriptions.
+/// The source generator derives a small sealed class from it per <c>[Channel]</c> interface; it can also be used
+/// directly for channels that are only known at run time.
+/// </summary>
+/// <typeparam name="T">The message type.</typeparam>
+public class QueueChannel<T> : IQueueChannel<T>
+{
+    private readonly IQueueTransport _transport;
+    private readonly IBsonCodec<T> _codec;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates a channel.</summary>
+    /// <param name="transport">The adapter that carries it.</param>
+    /// <param name="definition">Its name and policy.</param>
+    /// <param name="codec">The BSON codec of <typeparamref name="T"/>.</param>
+    /// <param name="loggerFactory">Logging for its subscriptions; null for none.</param>
+    public QueueChannel(IQueueTransport transport, ChannelDefinition definition, IBsonCodec<T> codec, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(codec);
+        _transport = transport;
+        _codec = codec;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Definition = definition;
+        DeadLetters = new DeadLetterQueue<T>(transport, definition, codec);
+    }
+
+    /// <inheritdoc />
+    public ChannelDefinition Definition { get; }
+
+    /// <inheritdoc />
+    public Type MessageType => typeof(T);
+
+    /// <inheritdoc />
+    public IDeadLetterQueue<T> DeadLetters { get; }
+
+    /// <inheritdoc />
+    public TResult Accept<TResult>(IQueueChannelVisitor<TResult> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return visitor.Visit(this);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ProduceResult> ProduceAsync(T message, ProduceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (message is null)
+            throw new ArgumentNullException(nameof(message), $"Channel '{Definition.Name}' cannot carry a null message.");
+        var delay = ProducePolicy.ResolveDelay(Definition, options);
+
+        using var buffer = new PooledBufferWriter();
+        var writer = new BsonWriter(buffer);
+        _codec.Write(ref writer, message);
+        writer.Flush();
+
+        var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
+        var outgoing = new OutgoingMessage(Definition, buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0);
+        return await _transport.ProduceAsync(outgoing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IQueueSubscription> ConsumeAsync(
+        Func<QueueMessage<T>, CancellationToken, ValueTask> handler,
+        ConsumeOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        options ??= new ConsumeOptions();
+        options.Validate();
+        var settings = new SubscriptionSettings(options.MaxParallel, options.LeaseDuration);
+        var subscription = await _transport.SubscribeAsync(Definition, settings, cancellationToken).ConfigureAwait(false);
+        var logger = _loggerFactory.CreateLogger("Broker.Subscription");
+        return SubscriptionRunner<T>.Start(subscription, Definition, _codec, handler, settings, _transport.TimeProvider, logger);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"QueueChannel<{typeof(T).Name}> {Definition}";
+}

@@ -1,0 +1,324 @@
+using Broker.Bson;
+using Broker.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Consuming;
+
+/// <summary>
+/// Runs one subscription for every adapter: decodes each delivery, calls the handler (up to the subscription's credit
+/// at once), renews leases while handlers run, and settles each delivery exactly once: complete on return, retry on a
+/// requested delay, fail on a throw, hand back on shutdown.
+/// </summary>
+internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
+{
+    private const int MaxErrorLength = 4096;
+
+    private readonly ITransportSubscription _subscription;
+    private readonly ChannelDefinition _channel;
+    private readonly IBsonCodec<T> _codec;
+    private readonly Func<QueueMessage<T>, CancellationToken, ValueTask> _handler;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _abortHandlers = new();
+    private readonly Dictionary<Delivery, RunningDelivery> _running = new(ReferenceEqualityComparer.Instance);
+    private readonly ITimer _renewTimer;
+    private readonly Lock _gate = new();
+    private Task _readLoop = Task.CompletedTask;
+    private Task? _stop;
+    private volatile bool _stopping;
+    private int _disposed;
+
+    private SubscriptionRunner(
+        ITransportSubscription subscription,
+        ChannelDefinition channel,
+        IBsonCodec<T> codec,
+        Func<QueueMessage<T>, CancellationToken, ValueTask> handler,
+        SubscriptionSettings settings,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _subscription = subscription;
+        _channel = channel;
+        _codec = codec;
+        _handler = handler;
+        _logger = logger;
+        // Renew three times per lease, so one lost or slow renewal never costs the lease.
+        var renewEvery = settings.LeaseDuration / 3;
+        _renewTimer = time.CreateTimer(static state => ((SubscriptionRunner<T>)state!).RenewLeases(), this, renewEvery, renewEvery);
+    }
+
+    public string Channel => _channel.Name;
+
+    public int RunningHandlers
+    {
+        get
+        {
+            lock (_gate) return _running.Count;
+        }
+    }
+
+    public static SubscriptionRunner<T> Start(
+        ITransportSubscription subscription,
+        ChannelDefinition channel,
+        IBsonCodec<T> codec,
+        Func<QueueMessage<T>, CancellationToken, ValueTask> handler,
+        SubscriptionSettings settings,
+        TimeProvider time,
+        ILogger logger)
+    {
+        var runner = new SubscriptionRunner<T>(subscription, channel, codec, handler, settings, time, logger);
+        runner._readLoop = Task.Run(runner.ReadLoopAsync);
+        return runner;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            _stop ??= StopCoreAsync(cancellationToken);
+        return _stop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Disposing is the hard stop: running handlers are cancelled at once. A graceful StopAsync already under way
+        // is cut short the same way.
+        await _abortHandlers.CancelAsync().ConfigureAwait(false);
+        await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        _abortHandlers.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            await foreach (var delivery in _subscription.Deliveries.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (_stopping)
+                {
+                    // Delivered but never started: hand it back without spending an attempt.
+                    await SettleAsync(delivery, static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
+                    continue;
+                }
+                StartHandler(delivery);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogReadLoopFailed(ex, _channel.Name);
+        }
+    }
+
+    private void StartHandler(Delivery delivery)
+    {
+        var running = new RunningDelivery(delivery, _abortHandlers.Token);
+        // Registered and started under the lock, so a stop that snapshots the running handlers sees this one's task.
+        lock (_gate)
+        {
+            _running.Add(delivery, running);
+            running.Task = Task.Run(() => HandleAsync(running));
+        }
+    }
+
+    private async Task HandleAsync(RunningDelivery running)
+    {
+        var delivery = running.Delivery;
+        try
+        {
+            T data;
+            try
+            {
+                var reader = new BsonReader(delivery.Payload.Span);
+                data = _codec.Read(ref reader);
+            }
+            catch (Exception ex)
+            {
+                LogUndecodable(ex, _channel.Name, delivery.Id);
+                await SettleAsync(delivery, (s, d) => s.FailAsync(d, FailureKind.Permanent, "The message cannot be decoded as " + typeof(T).Name + ": " + ex.Message, CancellationToken.None)).ConfigureAwait(false);
+                return;
+            }
+
+            var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority);
+            try
+            {
+                await _handler(message, running.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
+            {
+                if (running.LeaseLost)
+                {
+                    LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
+                    return;
+                }
+                // Stopped by shutdown: not the message's fault, so the attempt is not counted.
+                await SettleAsync(delivery, static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
+                var error = Describe(ex);
+                await SettleAsync(delivery, (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false);
+                return;
+            }
+
+            if (message.RequestedRetryDelay is { } delay)
+                await SettleAsync(delivery, (s, d) => s.RetryAsync(d, delay, CancellationToken.None)).ConfigureAwait(false);
+            else
+                await SettleAsync(delivery, static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+                _running.Remove(delivery);
+            running.Dispose();
+        }
+    }
+
+    private async Task SettleAsync(Delivery delivery, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
+    {
+        try
+        {
+            var outcome = await settle(_subscription, delivery).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case SettleOutcome.LeaseLost:
+                    LogSettleRefused(_channel.Name, delivery.Id);
+                    break;
+                case SettleOutcome.DeadLettered:
+                    LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
+            LogSettleFailed(ex, _channel.Name, delivery.Id);
+        }
+    }
+
+    private void RenewLeases()
+    {
+        RunningDelivery[] running;
+        lock (_gate)
+        {
+            if (_running.Count == 0) return;
+            running = [.. _running.Values];
+        }
+        foreach (var item in running)
+            _ = RenewAsync(item);
+    }
+
+    private async Task RenewAsync(RunningDelivery running)
+    {
+        if (!running.TryBeginRenewal()) return;
+        try
+        {
+            if (!await _subscription.RenewAsync(running.Delivery, CancellationToken.None).ConfigureAwait(false))
+            {
+                // Someone else owns the message now; finishing the handler would only be refused.
+                running.LoseLease();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRenewFailed(ex, _channel.Name, running.Delivery.Id);
+        }
+        finally
+        {
+            running.EndRenewal();
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        try
+        {
+            await _subscription.StopDeliveriesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStopFailed(ex, _channel.Name);
+        }
+
+        // The read loop now hands back whatever was still queued and ends when the transport completes the reader.
+        await using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortHandlers).ConfigureAwait(false))
+        {
+            await _readLoop.ConfigureAwait(false);
+            Task[] handlers;
+            lock (_gate)
+                handlers = [.. _running.Values.Select(r => r.Task)];
+            await Task.WhenAll(handlers).ConfigureAwait(false);
+        }
+
+        await _renewTimer.DisposeAsync().ConfigureAwait(false);
+        await _subscription.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Describe(Exception ex)
+    {
+        var text = ex.GetType().FullName + ": " + ex.Message;
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for message {MessageId} of channel '{Channel}' failed on delivery {Tries}")]
+    private partial void LogHandlerFailed(Exception ex, string channel, long messageId, int tries);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} of channel '{Channel}' cannot be decoded; it goes to the dead-letter queue")]
+    private partial void LogUndecodable(Exception ex, string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} of channel '{Channel}' was dead-lettered after {Tries} deliveries")]
+    private partial void LogDeadLettered(string channel, long messageId, int tries);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused to settle message {MessageId} of channel '{Channel}': its lease was lost, so it is redelivered elsewhere")]
+    private partial void LogSettleRefused(string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease of message {MessageId} of channel '{Channel}' was lost while its handler ran; the handler was cancelled")]
+    private partial void LogLeaseLostDuringHandler(string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not settle message {MessageId} of channel '{Channel}'; it will be redelivered when its lease expires")]
+    private partial void LogSettleFailed(Exception ex, string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of message {MessageId} of channel '{Channel}'")]
+    private partial void LogRenewFailed(Exception ex, string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The subscription to channel '{Channel}' stopped reading deliveries")]
+    private partial void LogReadLoopFailed(Exception ex, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not stop deliveries to the subscription of channel '{Channel}'")]
+    private partial void LogStopFailed(Exception ex, string channel);
+
+    /// <summary>A delivery whose handler is running, with the token that stops it.</summary>
+    private sealed class RunningDelivery(Delivery delivery, CancellationToken abort) : IDisposable
+    {
+        private readonly CancellationTokenSource _cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        private int _renewing;
+
+        public Delivery Delivery { get; } = delivery;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public CancellationToken Token => _cancel.Token;
+
+        public bool LeaseLost { get; private set; }
+
+        public bool TryBeginRenewal() => Interlocked.CompareExchange(ref _renewing, 1, 0) == 0;
+
+        public void EndRenewal() => Volatile.Write(ref _renewing, 0);
+
+        public void LoseLease()
+        {
+            LeaseLost = true;
+            try
+            {
+                _cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handler already finished.
+            }
+        }
+
+        public void Dispose() => _cancel.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Broker.Transport;
+
+/// <summary>A message on its way to the broker, already encoded.</summary>
+/// <param name="Channel">The channel.</param>
+/// <param name="Payload">The BSON document. Valid only during the produce call.</param>
+/// <param name="Dedup">The deduplication key and window of an ExactlyOnce message; null for AtLeastOnce.</param>
+/// <param name="Delay">How long the message stays invisible; zero for none.</param>
+/// <param name="Priority">Higher goes first among deliverable messages.</param>
+public readonly record struct OutgoingMessage(
+    ChannelDefinition Channel,
+    ReadOnlyMemory<byte> Payload,
+    Deduplication? Dedup,
+    TimeSpan Delay,
+    int Priority);
+
+/// <summary>The deduplication of an ExactlyOnce message.</summary>
+/// <param name="Key">
+/// A 128-bit key: xxHash3-128 of the BSON bytes, or of the producer's explicit hash. 128 bits keep accidental collisions
+/// out of reach (Deepkit's 32-bit hash collides after tens of thousands of messages in one window).
+/// </param>
+/// <param name="Window">How long the key blocks equal messages, counted from the first accepted one.</param>
+public readonly record struct Deduplication(UInt128 Key, TimeSpan Window);
+
+/// <summary>Credit and lease of a subscription.</summary>
+/// <param name="MaxParallel">Unsettled deliveries the subscription may hold, at least 1.</param>
+/// <param name="LeaseDuration">How long a delivery stays leased without renewal.</param>
+public readonly record struct SubscriptionSettings(int MaxParallel, TimeSpan LeaseDuration);
+
+/// <summary>A dead letter as the transport returns it: the payload still encoded.</summary>
+/// <param name="Id">The message id.</param>
+/// <param name="Channel">The channel name.</param>
+/// <param name="Payload">The BSON document.</param>
+/// <param name="Tries">Deliveries it had.</param>
+/// <param name="Error">The last handler error, or why it was dead-lettered.</param>
+/// <param name="ProducedAt">When it was stored.</param>
+/// <param name="DeadLetteredAt">When it was dead-lettered.</param>
+/// <param name="Priority">Its priority.</param>
+public sealed record DeadLetterEntry(long Id, string Channel, ReadOnlyMemory<byte> Payload, int Tries, string? Error, DateTimeOffset ProducedAt, DateTimeOffset DeadLetteredAt, int Priority);
