@@ -1,0 +1,218 @@
+// Shared by link with generators/Broker.Generators and analyzers/Broker.Analyzers: the one place that decides whether a
+// [Channel] interface is valid. The analyzers report every problem; the generator emits nothing for a declaration
+// with a problem that blocks generation.
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Broker;
+
+/// <summary>What is wrong with a channel declaration.</summary>
+internal enum ChannelProblemKind
+{
+    NotPartial,
+    NoQueueChannelBase,
+    MultipleQueueChannelBases,
+    Generic,
+    NestedInGenericType,
+    NotAccessible,
+    InvalidName,
+    InvalidDedup,
+    DedupOnAtLeastOnce,
+    InvalidMaxAttempts,
+    InvalidRetryDelay,
+    UnimplementableMember,
+}
+
+/// <summary>Which part of the declaration a problem points at, so the analyzer can report the exact span.</summary>
+internal enum ChannelProblemSite
+{
+    InterfaceName,
+    BaseList,
+    TypeParameters,
+    ContainingType,
+    NameArgument,
+    ProcessArgument,
+    DedupArgument,
+    MaxAttemptsArgument,
+    RetryDelayArgument,
+    Member,
+}
+
+/// <summary>One problem. <see cref="Detail"/> is the human part of the message (a parse error, a member name).</summary>
+internal readonly struct ChannelProblem
+{
+    public ChannelProblem(ChannelProblemKind kind, ChannelProblemSite site, string detail, ISymbol? member = null)
+    {
+        Kind = kind;
+        Site = site;
+        Detail = detail;
+        Member = member;
+    }
+
+    public ChannelProblemKind Kind { get; }
+
+    public ChannelProblemSite Site { get; }
+
+    public string Detail { get; }
+
+    /// <summary>For <see cref="ChannelProblemSite.Member"/>: the offending member.</summary>
+    public ISymbol? Member { get; }
+
+    /// <summary>Only warnings let the generator go ahead.</summary>
+    public bool BlocksGeneration => Kind != ChannelProblemKind.DedupOnAtLeastOnce;
+}
+
+/// <summary>The attribute's values, read without running any user code.</summary>
+internal sealed class ChannelAttributeValues
+{
+    public string? Name { get; set; }
+
+    /// <summary>0 = ExactlyOnce, 1 = AtLeastOnce (Deepkit's numbering).</summary>
+    public int Process { get; set; } = ChannelDeclarationRules.AtLeastOnce;
+
+    public string? Dedup { get; set; }
+
+    public bool HasDedup { get; set; }
+
+    public int MaxAttempts { get; set; } = 5;
+
+    public string? RetryDelay { get; set; }
+
+    public bool HasRetryDelay { get; set; }
+}
+
+/// <summary>The rules every [Channel] interface must follow.</summary>
+internal static class ChannelDeclarationRules
+{
+    public const string ChannelAttributeMetadataName = "Broker.ChannelAttribute";
+    public const string QueueChannelMetadataName = "Broker.IQueueChannel`1";
+    public const int ExactlyOnce = 0;
+    public const int AtLeastOnce = 1;
+
+    /// <summary>Reads the named and positional values of a [Channel] attribute.</summary>
+    public static ChannelAttributeValues ReadAttribute(AttributeData attribute)
+    {
+        var values = new ChannelAttributeValues();
+        if (attribute.ConstructorArguments.Length == 1)
+            values.Name = attribute.ConstructorArguments[0].Value as string;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "Process" when argument.Value.Value is int process:
+                    values.Process = process;
+                    break;
+                case "Dedup":
+                    values.Dedup = argument.Value.Value as string;
+                    values.HasDedup = true;
+                    break;
+                case "MaxAttempts" when argument.Value.Value is int attempts:
+                    values.MaxAttempts = attempts;
+                    break;
+                case "RetryDelay":
+                    values.RetryDelay = argument.Value.Value as string;
+                    values.HasRetryDelay = true;
+                    break;
+            }
+        }
+        return values;
+    }
+
+    /// <summary>The message type T of the single IQueueChannel&lt;T&gt; the interface derives, or null.</summary>
+    public static ITypeSymbol? GetMessageType(INamedTypeSymbol channel)
+    {
+        var bases = QueueChannelBases(channel);
+        return bases.Count == 1 ? bases[0].TypeArguments[0] : null;
+    }
+
+    /// <summary>Every problem of one declaration, in a stable order.</summary>
+    public static List<ChannelProblem> Validate(INamedTypeSymbol channel, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var problems = new List<ChannelProblem>();
+        var values = ReadAttribute(attribute);
+
+        if (!IsPartial(channel, cancellationToken))
+            problems.Add(new ChannelProblem(ChannelProblemKind.NotPartial, ChannelProblemSite.InterfaceName, channel.Name));
+
+        var bases = QueueChannelBases(channel);
+        if (bases.Count == 0)
+            problems.Add(new ChannelProblem(ChannelProblemKind.NoQueueChannelBase, ChannelProblemSite.InterfaceName, channel.Name));
+        else if (bases.Count > 1)
+            problems.Add(new ChannelProblem(ChannelProblemKind.MultipleQueueChannelBases, ChannelProblemSite.BaseList,
+                string.Join(", ", bases.Select(b => b.ToDisplayString()))));
+
+        if (channel.IsGenericType)
+            problems.Add(new ChannelProblem(ChannelProblemKind.Generic, ChannelProblemSite.TypeParameters, channel.Name));
+        for (var container = channel.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (container.IsGenericType)
+            {
+                problems.Add(new ChannelProblem(ChannelProblemKind.NestedInGenericType, ChannelProblemSite.ContainingType, container.ToDisplayString()));
+                break;
+            }
+        }
+        if (!IsAccessibleToGeneratedCode(channel))
+            problems.Add(new ChannelProblem(ChannelProblemKind.NotAccessible, ChannelProblemSite.InterfaceName, channel.DeclaredAccessibility.ToString().ToLowerInvariant()));
+
+        if (!ChannelNameRules.IsValid(values.Name, out var nameError))
+            problems.Add(new ChannelProblem(ChannelProblemKind.InvalidName, ChannelProblemSite.NameArgument, nameError!));
+
+        if (values.HasDedup)
+        {
+            if (!IntervalGrammar.TryParse(values.Dedup, out _, out var dedupError))
+                problems.Add(new ChannelProblem(ChannelProblemKind.InvalidDedup, ChannelProblemSite.DedupArgument, dedupError!));
+            else if (values.Process == AtLeastOnce)
+                problems.Add(new ChannelProblem(ChannelProblemKind.DedupOnAtLeastOnce, ChannelProblemSite.DedupArgument, values.Dedup!));
+        }
+
+        if (values.MaxAttempts < 1)
+            problems.Add(new ChannelProblem(ChannelProblemKind.InvalidMaxAttempts, ChannelProblemSite.MaxAttemptsArgument,
+                values.MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        if (values.HasRetryDelay && !IntervalGrammar.TryParse(values.RetryDelay, out _, out var retryError))
+            problems.Add(new ChannelProblem(ChannelProblemKind.InvalidRetryDelay, ChannelProblemSite.RetryDelayArgument, retryError!));
+
+        foreach (var member in channel.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared || member is INamedTypeSymbol) continue;
+            // Static members and members with a default implementation need nothing from the generator.
+            if (member.IsStatic || !member.IsAbstract) continue;
+            problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.Member, member.Name, member));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The IQueueChannel&lt;T&gt; constructions among the interface's direct and indirect bases.</summary>
+    public static List<INamedTypeSymbol> QueueChannelBases(INamedTypeSymbol channel) =>
+        channel.AllInterfaces
+            .Where(i => i.OriginalDefinition.MetadataName == "IQueueChannel`1" &&
+                        i.OriginalDefinition.ContainingNamespace?.ToDisplayString() == "Broker")
+            .ToList();
+
+    private static bool IsPartial(INamedTypeSymbol channel, CancellationToken cancellationToken)
+    {
+        foreach (var reference in channel.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration &&
+                declaration.Modifiers.Any(m => m.Text == "partial"))
+                return true;
+        }
+        return false;
+    }
+
+    // The generated implementation lives in the same assembly, so internal is enough; private or protected nesting is not.
+    private static bool IsAccessibleToGeneratedCode(INamedTypeSymbol channel)
+    {
+        for (ISymbol? symbol = channel; symbol is INamedTypeSymbol type; symbol = type.ContainingType)
+        {
+            if (type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                return false;
+        }
+        return true;
+    }
+}
