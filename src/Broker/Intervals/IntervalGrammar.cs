@@ -81,28 +81,20 @@ internal static class IntervalGrammar
         while (position < text.Length && IsAsciiLetter(text[position])) position++;
         var unit = text.Substring(unitStart, position - unitStart).ToLowerInvariant();
 
-        if (position < text.Length)
-        {
-            error = CountDigits(text, position) > 0 || text[position] == '.'
-                ? Quote(text) + " is not an interval: compound intervals such as '1h30m' are not supported; write one number and one unit, such as '90m'."
-                : Quote(text) + " is not an interval: unexpected '" + text[position] + "' at position " + position.ToString(CultureInfo.InvariantCulture) + "; expected " + Description + ".";
-            return false;
-        }
-
-        double milliseconds;
-        if (unit.Length == 0)
-        {
-            milliseconds = number;
-        }
-        else if (!TryGetUnit(unit, out var perUnit))
+        double perUnit = 1;
+        if (unit.Length > 0 && !TryGetUnit(unit, out perUnit))
         {
             error = Quote(text) + " is not an interval: unknown unit '" + unit + "'; expected " + Description + ".";
             return false;
         }
-        else
+        if (position < text.Length)
         {
-            milliseconds = number * perUnit;
+            error = CountDigits(text, position) > 0
+                ? Quote(text) + " is not an interval: compound intervals such as '1h30m' are not supported; write one number and one unit, such as '90m'."
+                : Quote(text) + " is not an interval: unexpected '" + text[position] + "' at position " + position.ToString(CultureInfo.InvariantCulture) + "; expected " + Description + ".";
+            return false;
         }
+        var milliseconds = number * perUnit;
 
         if (negative && number != 0)
         {
