@@ -1,0 +1,20 @@
+namespace Broker.Conformance;
+
+/// <summary>The seed's message.</summary>
+public sealed record User(int Id, string Username);
+
+/// <summary>Deepkit's test channel, AtLeastOnce.</summary>
+[Channel("user/registered")]
+public partial interface IUserChannel : IQueueChannel<User>;
+
+/// <summary>Channel-level ExactlyOnce with Deepkit's default window (5m).</summary>
+[Channel("user/registered-once", Process = QueueMessageProcessing.ExactlyOnce)]
+public partial interface IExactlyOnceUserChannel : IQueueChannel<User>;
+
+/// <summary>Channel-level ExactlyOnce with a one-second window.</summary>
+[Channel("user/registered-once-1s", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+public partial interface IShortWindowUserChannel : IQueueChannel<User>;
+
+/// <summary>Few attempts and short backoff, for retry and dead-letter tests.</summary>
+[Channel("user/flaky", MaxAttempts = 3, RetryDelay = "100ms")]
+public partial interface IFlakyUserChannel : IQueueChannel<User>;

@@ -1,0 +1,24 @@
+using Broker.Transport;
+
+namespace Broker.Conformance;
+
+/// <summary>
+/// What an adapter's test project provides to run the conformance suite: a fresh, isolated broker per test and a way
+/// to let time pass.
+/// </summary>
+public interface IBrokerFixture
+{
+    /// <summary>Creates a transport onto a broker with no channels, messages or subscriptions yet.</summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The transport; the suite disposes it.</returns>
+    ValueTask<IQueueTransport> CreateTransportAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lets <paramref name="duration"/> pass for the broker: advances a fake clock, or really waits when the adapter runs
+    /// on real time (its windows and leases are on a server).
+    /// </summary>
+    /// <param name="transport">The transport whose broker should see the time pass.</param>
+    /// <param name="duration">How much time.</param>
+    /// <returns>Completes when the time has passed.</returns>
+    ValueTask AdvanceTimeAsync(IQueueTransport transport, TimeSpan duration);
+}
