@@ -83,7 +83,8 @@ internal static class IntervalGrammar
 
         if (position < text.Length)
         {
-            error = CountDigits(text, position) > 0 || text[position] == '.'
+            // A second number ("1h30m", "1h.5m") is a compound interval; a lone trailing '.' ("1 secs.") is a stray character.
+            error = CountDigits(text, position) > 0 || (text[position] == '.' && CountDigits(text, position + 1) > 0)
                 ? Quote(text) + " is not an interval: compound intervals such as '1h30m' are not supported; write one number and one unit, such as '90m'."
                 : Quote(text) + " is not an interval: unexpected '" + text[position] + "' at position " + position.ToString(CultureInfo.InvariantCulture) + "; expected " + Description + ".";
             return false;
