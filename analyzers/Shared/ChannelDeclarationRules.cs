@@ -158,11 +158,12 @@ internal static class ChannelDeclarationRules
             problems.Add(new ChannelProblem(ChannelProblemKind.MultipleQueueChannelBases, ChannelProblemSite.BaseList,
                 string.Join(", ", bases.Select(b => b.ToDisplayString()))));
 
-        if (channel.IsGenericType)
+        // Arity, not IsGenericType: IsGenericType is also true for a type that is only nested in a generic one.
+        if (channel.Arity > 0)
             problems.Add(new ChannelProblem(ChannelProblemKind.Generic, ChannelProblemSite.TypeParameters, channel.Name));
         for (var container = channel.ContainingType; container is not null; container = container.ContainingType)
         {
-            if (container.IsGenericType)
+            if (container.Arity > 0)
             {
                 problems.Add(new ChannelProblem(ChannelProblemKind.NestedInGenericType, ChannelProblemSite.ContainingType, container.ToDisplayString()));
                 break;
@@ -192,9 +193,7 @@ internal static class ChannelDeclarationRules
         foreach (var member in channel.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsImplicitlyDeclared || member is INamedTypeSymbol) continue;
-            // Static members and members with a default implementation need nothing from the generator.
-            if (member.IsStatic || !member.IsAbstract) continue;
+            if (!NeedsImplementation(member)) continue;
             problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.Member, member.Name, member));
         }
 
@@ -206,8 +205,7 @@ internal static class ChannelDeclarationRules
             foreach (var member in baseInterface.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member.IsImplicitlyDeclared || member is INamedTypeSymbol || member.IsStatic || !member.IsAbstract) continue;
-                if (channel.FindImplementationForInterfaceMember(member) is not null) continue;
+                if (!NeedsImplementation(member) || channel.FindImplementationForInterfaceMember(member) is not null) continue;
                 problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.InheritedMember,
                     baseInterface.ToDisplayString() + "." + member.Name, member));
             }
@@ -215,6 +213,12 @@ internal static class ChannelDeclarationRules
 
         return problems;
     }
+
+    // Static members and members with a default implementation need nothing from the generator; accessors belong to
+    // their property or event, which is reported once.
+    private static bool NeedsImplementation(ISymbol member) =>
+        member is not INamedTypeSymbol && !member.IsImplicitlyDeclared && !member.IsStatic && member.IsAbstract &&
+        member is not IMethodSymbol { AssociatedSymbol: not null };
 
     /// <summary>Reads a Dedup value: an interval of the grammar, greater than zero and at most <see cref="MaxDedupInterval"/>.</summary>
     /// <param name="text">The attribute's Dedup text.</param>
