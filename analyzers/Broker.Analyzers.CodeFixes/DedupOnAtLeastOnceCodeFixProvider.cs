@@ -1,15 +1,12 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using Broker.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
@@ -24,7 +21,6 @@ public sealed class DedupOnAtLeastOnceCodeFixProvider : CodeFixProvider
 {
     private const string RemoveDedupTitle = "Remove Dedup";
     private const string MakeExactlyOnceTitle = "Make the channel ExactlyOnce";
-    private const string QueueMessageProcessingMetadataName = "Broker.QueueMessageProcessing";
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(BrokerDiagnostics.DedupOnAtLeastOnceId);
@@ -49,32 +45,24 @@ public sealed class DedupOnAtLeastOnceCodeFixProvider : CodeFixProvider
                 diagnostic);
             context.RegisterCodeFix(
                 CodeAction.Create(MakeExactlyOnceTitle,
-                    cancellationToken => MakeExactlyOnceAsync(context.Document, root, arguments, dedup, cancellationToken),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(arguments, MakeExactlyOnce(arguments, dedup)))),
                     MakeExactlyOnceTitle),
                 diagnostic);
         }
     }
 
     // Sets an explicit Process argument to ExactlyOnce, or adds one just before Dedup (named arguments may go anywhere
-    // after the channel name, and next to Dedup is where a reader looks for it).
-    private static async Task<Document> MakeExactlyOnceAsync(
-        Document document, SyntaxNode root, AttributeArgumentListSyntax arguments, AttributeArgumentSyntax dedup, CancellationToken cancellationToken)
+    // after the channel name, and next to Dedup is where a reader looks for it). The value is written fully qualified
+    // and simplified afterwards, so it reads 'QueueMessageProcessing.ExactlyOnce' wherever Broker is imported.
+    private static AttributeArgumentListSyntax MakeExactlyOnce(AttributeArgumentListSyntax arguments, AttributeArgumentSyntax dedup)
     {
-        var compilation = await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
-        var processingType = compilation?.GetTypeByMetadataName(QueueMessageProcessingMetadataName);
-        if (processingType is null) return document;
-
-        var generator = SyntaxGenerator.GetGenerator(document);
-        var exactlyOnce = ((ExpressionSyntax)generator.MemberAccessExpression(generator.TypeExpression(processingType), "ExactlyOnce"))
+        var exactlyOnce = SyntaxFactory.ParseExpression("global::Broker.QueueMessageProcessing.ExactlyOnce")
             .WithAdditionalAnnotations(Simplifier.Annotation);
-
         var process = arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Process");
-        var updated = process is not null
-            ? arguments.ReplaceNode(process.Expression, exactlyOnce.WithTriviaFrom(process.Expression))
-            : arguments.WithArguments(arguments.Arguments.Insert(
-                arguments.Arguments.IndexOf(dedup),
-                SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals("Process"), null, exactlyOnce)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(arguments, updated));
+        if (process is not null)
+            return arguments.ReplaceNode(process.Expression, exactlyOnce.WithTriviaFrom(process.Expression));
+        var argument = SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals("Process"), null, exactlyOnce);
+        return arguments.WithArguments(arguments.Arguments.Insert(arguments.Arguments.IndexOf(dedup), argument))
+            .WithAdditionalAnnotations(Formatter.Annotation);
     }
 }

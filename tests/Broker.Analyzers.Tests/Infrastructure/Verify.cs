@@ -35,12 +35,16 @@ internal static class Verify
     /// Checks that the code fix registered under <paramref name="equivalenceKey"/> (or the only one) turns
     /// <paramref name="source"/> into <paramref name="fixedSource"/>, which has no diagnostics left.
     /// </summary>
-    public static Task CodeFixAsync(string source, string fixedSource, string? equivalenceKey = null)
+    public static Task CodeFixAsync(string source, string fixedSource, string? equivalenceKey = null) =>
+        CodeFixOfWholeFileAsync(BrokerAnalyzerTest.Preamble + source, BrokerAnalyzerTest.Preamble + fixedSource, equivalenceKey);
+
+    /// <summary>As <see cref="CodeFixAsync"/>, for a file that must not start with the preamble's <c>using Broker;</c>.</summary>
+    public static Task CodeFixOfWholeFileAsync(string source, string fixedSource, string? equivalenceKey = null)
     {
         var test = new BrokerAnalyzerTest
         {
-            TestCode = BrokerAnalyzerTest.Preamble + source,
-            FixedCode = BrokerAnalyzerTest.Preamble + fixedSource,
+            TestCode = source,
+            FixedCode = fixedSource,
             CodeActionEquivalenceKey = equivalenceKey,
         };
         return test.RunAsync();
