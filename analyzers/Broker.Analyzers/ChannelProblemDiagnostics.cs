@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 
 namespace Broker.Analyzers;
@@ -28,7 +29,8 @@ internal static class ChannelProblemDiagnostics
                 return Diagnostic.Create(BrokerDiagnostics.InvalidName, location, WithoutRulesSentence(problem.Detail));
             case ChannelProblemKind.InvalidDedup:
                 return WithSuggestion(BrokerDiagnostics.InvalidDedup, location, problem.Detail, SuggestDedup(values.Dedup),
-                    "a window greater than zero and at most " + IntervalGrammar.Format(ChannelDeclarationRules.MaxDedupInterval) + " (7 days), such as '5m'");
+                    "a window greater than zero and at most " + IntervalGrammar.Format(ChannelDeclarationRules.MaxDedupInterval) +
+                    " (" + ChannelDeclarationRules.MaxDedupDays.ToString(CultureInfo.InvariantCulture) + " days), such as '5m'");
             case ChannelProblemKind.DedupOnAtLeastOnce:
                 return Diagnostic.Create(BrokerDiagnostics.DedupOnAtLeastOnce, location, problem.Detail, name);
             case ChannelProblemKind.InvalidMaxAttempts:

@@ -47,7 +47,7 @@ public sealed class DuplicateChannelNameAnalyzer : DiagnosticAnalyzer
                     var ordered = sameName.OrderBy(d => d.Interface, StringComparer.Ordinal).ToList();
                     foreach (var declaration in ordered)
                     {
-                        var others = string.Join("', '", ordered.Where(d => d != declaration).Select(d => d.Interface));
+                        var others = string.Join("', '", ordered.Where(d => !ReferenceEquals(d, declaration)).Select(d => d.Interface));
                         end.ReportDiagnostic(Diagnostic.Create(BrokerDiagnostics.DuplicateName, declaration.Location, declaration.Name, others));
                     }
                 }

@@ -104,7 +104,10 @@ internal static class ChannelDeclarationRules
     /// that state; producer retries that dedup exists for happen within minutes, and idempotency over longer periods
     /// belongs in the application's own store. docs/diagnostics/BRK0008.md says the same to users.
     /// </summary>
-    public static readonly System.TimeSpan MaxDedupInterval = System.TimeSpan.FromDays(7);
+    public static readonly System.TimeSpan MaxDedupInterval = System.TimeSpan.FromDays(MaxDedupDays);
+
+    /// <summary><see cref="MaxDedupInterval"/> in days, for messages.</summary>
+    public const int MaxDedupDays = 7;
 
     /// <summary>Reads the named and positional values of a [Channel] attribute.</summary>
     public static ChannelAttributeValues ReadAttribute(AttributeData attribute)
@@ -231,7 +234,7 @@ internal static class ChannelDeclarationRules
             return false;
         if (value > MaxDedupInterval)
         {
-            error = "'" + text + "' is longer than " + IntervalGrammar.Format(MaxDedupInterval) + " (7 days), the longest deduplication window.";
+            error = "'" + text + "' is longer than " + IntervalGrammar.Format(MaxDedupInterval) + " (" + MaxDedupDays.ToString(System.Globalization.CultureInfo.InvariantCulture) + " days), the longest deduplication window.";
             value = System.TimeSpan.Zero;
             return false;
         }
