@@ -1,0 +1,150 @@
+namespace Broker.Engine.Storage;
+
+/// <summary>
+/// Keeps messages in memory: for tests, development and <c>UseInMemory()</c>. Nothing survives the process, but an
+/// engine created over the same instance recovers everything an earlier engine stored (messages, retries, dead letters
+/// and dedup keys), which is how tests prove the engine's recovery without a disk.
+/// </summary>
+/// <remarks>It keeps the current state rather than a log, so its memory follows the live messages and unexpired keys.</remarks>
+public sealed class MemoryQueueStore : IQueueStore
+{
+    private readonly Dictionary<string, StoredChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>How many messages (live and dead-lettered) the store holds, across channels.</summary>
+    public int MessageCount
+    {
+        get
+        {
+            lock (_gate)
+                return _channels.Values.Sum(c => c.Messages.Count);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        lock (_gate)
+        {
+            foreach (var (name, channel) in _channels)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                target.LastId(name, channel.LastId);
+                foreach (var (key, dedup) in channel.DedupKeys)
+                    target.DedupKey(name, key, dedup.MessageId, dedup.ExpiresAt);
+                foreach (var message in channel.Messages.Values.OrderBy(m => m.Record.Id))
+                {
+                    target.Enqueued(message.Record, new PayloadRef(message.Payload, 0, message.Payload.Length));
+                    if (message.Tries != 0 || message.DueAt != message.Record.DueAt)
+                        target.Changed(StoreRecord.RetryScheduled(name, message.Record.Id, message.Tries, message.DueAt));
+                    if (message.DeadLetteredAt is { } at)
+                        target.Changed(StoreRecord.DeadLettered(name, message.Record.Id, message.Tries, message.Error, at));
+                }
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    {
+        var copy = payload.ToArray();
+        lock (_gate)
+        {
+            var channel = GetChannel(record.Channel);
+            channel.LastId = Math.Max(channel.LastId, record.Id);
+            channel.Messages[record.Id] = new StoredMessage(record, copy) { DueAt = record.DueAt };
+            if (record.DedupKey is { } key)
+                channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
+        }
+        return ValueTask.FromResult(new PayloadRef(copy, 0, copy.Length));
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(StoreRecord record)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(record.Channel, out var channel))
+                return ValueTask.CompletedTask;
+            if (record.Kind == StoreRecordKind.DedupExpired)
+            {
+                if (channel.DedupKeys.TryGetValue(record.DedupKey, out var dedup) && dedup.MessageId == record.Id)
+                    channel.DedupKeys.Remove(record.DedupKey);
+                return ValueTask.CompletedTask;
+            }
+            if (!channel.Messages.TryGetValue(record.Id, out var message))
+                return ValueTask.CompletedTask;
+            Apply(channel, message, record);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload) => (byte[])payload.Handle!;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static void Apply(StoredChannel channel, StoredMessage message, in StoreRecord record)
+    {
+        switch (record.Kind)
+        {
+            case StoreRecordKind.Completed:
+            case StoreRecordKind.Deleted:
+                channel.Messages.Remove(record.Id);
+                break;
+            case StoreRecordKind.RetryScheduled:
+                message.Tries = record.Tries;
+                message.DueAt = record.At;
+                break;
+            case StoreRecordKind.DeadLettered:
+                message.Tries = record.Tries;
+                message.Error = record.Error;
+                message.DeadLetteredAt = record.At;
+                break;
+            case StoreRecordKind.Redriven:
+                message.Tries = 0;
+                message.DueAt = record.At;
+                message.Error = null;
+                message.DeadLetteredAt = null;
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown store record kind {record.Kind}.");
+        }
+    }
+
+    private StoredChannel GetChannel(string name)
+    {
+        if (!_channels.TryGetValue(name, out var channel))
+            _channels.Add(name, channel = new StoredChannel());
+        return channel;
+    }
+
+    private sealed class StoredChannel
+    {
+        public long LastId { get; set; }
+
+        public Dictionary<long, StoredMessage> Messages { get; } = [];
+
+        public Dictionary<UInt128, StoredDedup> DedupKeys { get; } = [];
+    }
+
+    private sealed class StoredMessage(EnqueuedRecord record, byte[] payload)
+    {
+        public EnqueuedRecord Record { get; } = record;
+
+        public byte[] Payload { get; } = payload;
+
+        public int Tries { get; set; }
+
+        public DateTimeOffset DueAt { get; set; }
+
+        public string? Error { get; set; }
+
+        public DateTimeOffset? DeadLetteredAt { get; set; }
+    }
+
+    private readonly record struct StoredDedup(long MessageId, DateTimeOffset ExpiresAt);
+}
