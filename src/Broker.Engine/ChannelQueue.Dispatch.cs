@@ -6,8 +6,6 @@ namespace Broker.Engine;
 
 internal sealed partial class ChannelQueue
 {
-    private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(1);
-
     // Timers take at most about 49 days; a later deadline is served by waking once a day and arming again.
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
 
@@ -139,11 +137,9 @@ internal sealed partial class ChannelQueue
         if (earliest >= _timerTicks) return;
 
         _timerTicks = earliest;
-        // Whole milliseconds, rounded up, so a real timer never fires before the deadline it serves. Never zero: a
-        // timer due at once may run its callback on this thread, inside this lock.
-        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(earliest - now, MaxTimerDelay.Ticks) / (double)TimeSpan.TicksPerMillisecond));
-        if (delay < MinTimerDelay) delay = MinTimerDelay;
-        if (delay > MaxTimerDelay) delay = MaxTimerDelay;
+        // Exact ticks, so fake time fires precisely at the deadline; a real timer that fires a little early finds
+        // nothing due and arms again. Never zero: a timer due at once may run its callback on this thread, in this lock.
+        var delay = TimeSpan.FromTicks(Math.Clamp(earliest - now, 1, MaxTimerDelay.Ticks));
         _timer ??= _time.CreateTimer(static state => ((ChannelQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }

@@ -7,7 +7,7 @@ namespace Broker.Engine;
 /// beyond the BSON payloads. <c>UseInMemory()</c> puts it over a <see cref="Storage.MemoryQueueStore"/>; the embedded
 /// mode puts it over the durable log.
 /// </summary>
-public sealed class EngineTransport : IQueueTransport
+public sealed class EngineTransport : IQueueTransport, IDisposable
 {
     private readonly bool _ownsEngine;
 
@@ -64,5 +64,16 @@ public sealed class EngineTransport : IQueueTransport
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _ownsEngine ? Engine.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Disposes the engine when the adapter owns it. Synchronous, so containers disposed either way can release it.</summary>
+    public void Dispose()
+    {
+        if (_ownsEngine)
+            Engine.Dispose();
+    }
 }

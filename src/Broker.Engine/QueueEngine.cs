@@ -19,7 +19,7 @@ namespace Broker.Engine;
 /// <see cref="System.TimeProvider"/> given here. The <see cref="ChannelDefinition"/> passed with each produce and
 /// subscribe is the channel's policy; the last one wins.
 /// </remarks>
-public sealed class QueueEngine : IAsyncDisposable
+public sealed class QueueEngine : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
     private readonly IQueueStore _store;
@@ -159,10 +159,16 @@ public sealed class QueueEngine : IAsyncDisposable
     /// <returns>Completes at once.</returns>
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops timers and completes every subscription's reader. The store is not disposed.</summary>
+    public void Dispose()
+    {
         _disposed = true;
         foreach (var queue in _channels.Values)
             queue.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private void Validate(OutgoingMessage message)
