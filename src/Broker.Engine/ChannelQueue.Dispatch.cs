@@ -146,18 +146,26 @@ internal sealed partial class ChannelQueue
 
     private void OnTimer()
     {
-        var batch = DispatchBatch.Rent();
-        lock (_gate)
+        try
         {
-            if (_disposed)
+            var batch = DispatchBatch.Rent();
+            lock (_gate)
             {
-                batch.Return();
-                return;
+                if (_disposed)
+                {
+                    batch.Return();
+                    return;
+                }
+                _timerTicks = long.MaxValue;
+                DispatchLocked(NowTicks(), batch);
             }
-            _timerTicks = long.MaxValue;
-            DispatchLocked(NowTicks(), batch);
+            Deliver(batch);
         }
-        Deliver(batch);
+        catch (Exception ex)
+        {
+            // An exception escaping a timer callback ends the process; the next call on the channel retries the work.
+            EngineLog.TimerFailed(_logger, ex, Name);
+        }
     }
 
     private bool IsCurrent(Lease lease) => _leases.TryGetValue(lease.Token, out var current) && ReferenceEquals(current, lease);

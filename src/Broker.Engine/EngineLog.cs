@@ -20,6 +20,9 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Error, Message = "The payload of message {MessageId} of channel '{Channel}' could not be read from the store; the delivery counts as a failed attempt")]
     public static partial void PayloadReadFailed(ILogger logger, Exception exception, string channel, long messageId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The timer of channel '{Channel}' failed; due messages and expired leases are handled on the channel's next call")]
+    public static partial void TimerFailed(ILogger logger, Exception exception, string channel);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channels from the store in {ElapsedMs} ms")]
     public static partial void Recovered(ILogger logger, int channels, long elapsedMs);
 

@@ -33,13 +33,15 @@ public sealed class MemoryQueueStore : IQueueStore
                 target.LastId(name, channel.LastId);
                 foreach (var (key, dedup) in channel.DedupKeys)
                     target.DedupKey(name, key, dedup.MessageId, dedup.ExpiresAt);
-                foreach (var message in channel.Messages.Values.OrderBy(m => m.Record.Id))
+                foreach (var (id, message) in channel.Messages.OrderBy(m => m.Key))
                 {
-                    target.Enqueued(message.Record, new PayloadRef(message.Payload, 0, message.Payload.Length));
-                    if (message.Tries != 0 || message.DueAt != message.Record.DueAt)
-                        target.Changed(StoreRecord.RetryScheduled(name, message.Record.Id, message.Tries, message.DueAt));
-                    if (message.DeadLetteredAt is { } at)
-                        target.Changed(StoreRecord.DeadLettered(name, message.Record.Id, message.Tries, message.Error, at));
+                    // Dedup keys were replayed above, so the record carries none.
+                    var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
+                    target.Enqueued(record, new PayloadRef(message.Payload, 0, message.Payload.Length));
+                    if (message.Tries != 0)
+                        target.Changed(StoreRecord.RetryScheduled(name, id, message.Tries, ToTime(message.DueTicks)));
+                    if (message.Dead is { } dead)
+                        target.Changed(StoreRecord.DeadLettered(name, id, message.Tries, dead.Error, ToTime(dead.AtTicks)));
                 }
             }
         }
@@ -54,7 +56,7 @@ public sealed class MemoryQueueStore : IQueueStore
         {
             var channel = GetChannel(record.Channel);
             channel.LastId = Math.Max(channel.LastId, record.Id);
-            channel.Messages[record.Id] = new StoredMessage(record, copy) { DueAt = record.DueAt };
+            channel.Messages[record.Id] = new StoredMessage(copy, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks };
             if (record.DedupKey is { } key)
                 channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
         }
@@ -97,23 +99,23 @@ public sealed class MemoryQueueStore : IQueueStore
                 break;
             case StoreRecordKind.RetryScheduled:
                 message.Tries = record.Tries;
-                message.DueAt = record.At;
+                message.DueTicks = record.At.UtcTicks;
                 break;
             case StoreRecordKind.DeadLettered:
                 message.Tries = record.Tries;
-                message.Error = record.Error;
-                message.DeadLetteredAt = record.At;
+                message.Dead = new StoredDeadLetter(record.Error, record.At.UtcTicks);
                 break;
             case StoreRecordKind.Redriven:
                 message.Tries = 0;
-                message.DueAt = record.At;
-                message.Error = null;
-                message.DeadLetteredAt = null;
+                message.DueTicks = record.At.UtcTicks;
+                message.Dead = null;
                 break;
             default:
                 throw new InvalidOperationException($"Unknown store record kind {record.Kind}.");
         }
     }
+
+    private static DateTimeOffset ToTime(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 
     private StoredChannel GetChannel(string name)
     {
@@ -131,20 +133,23 @@ public sealed class MemoryQueueStore : IQueueStore
         public Dictionary<UInt128, StoredDedup> DedupKeys { get; } = [];
     }
 
-    private sealed class StoredMessage(EnqueuedRecord record, byte[] payload)
+    /// <summary>Only what replay needs, so a large in-memory backlog stays as small as it can.</summary>
+    private sealed class StoredMessage(byte[] payload, int priority, long producedAtTicks)
     {
-        public EnqueuedRecord Record { get; } = record;
-
         public byte[] Payload { get; } = payload;
+
+        public int Priority { get; } = priority;
+
+        public long ProducedAtTicks { get; } = producedAtTicks;
+
+        public long DueTicks { get; set; }
 
         public int Tries { get; set; }
 
-        public DateTimeOffset DueAt { get; set; }
-
-        public string? Error { get; set; }
-
-        public DateTimeOffset? DeadLetteredAt { get; set; }
+        public StoredDeadLetter? Dead { get; set; }
     }
+
+    private sealed record StoredDeadLetter(string? Error, long AtTicks);
 
     private readonly record struct StoredDedup(long MessageId, DateTimeOffset ExpiresAt);
 }
