@@ -8,7 +8,8 @@ namespace Broker.Engine.Storage;
 /// <remarks>
 /// The engine calls <see cref="AppendAsync"/> and <see cref="ReadPayload"/> while it holds a channel's lock, so both
 /// must return without waiting on anything but memory (or a local read of a payload); a durable store queues the record
-/// for its next group commit and completes the returned task when the record is on disk.
+/// for its next group commit and completes the returned task when the record is on disk. For the same reason
+/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target.
 /// </remarks>
 public interface IQueueStore : IAsyncDisposable
 {

@@ -25,25 +25,40 @@ public sealed class MemoryQueueStore : IQueueStore
     public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        // Copy under the lock, replay outside it: the target takes the engine's channel locks, and the engine calls
+        // this store under those same locks.
+        var replay = new List<Action<IStoreReplayTarget>>();
         lock (_gate)
         {
             foreach (var (name, channel) in _channels)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                target.LastId(name, channel.LastId);
+                var lastId = channel.LastId;
+                replay.Add(t => t.LastId(name, lastId));
                 foreach (var (key, dedup) in channel.DedupKeys)
-                    target.DedupKey(name, key, dedup.MessageId, dedup.ExpiresAt);
+                    replay.Add(t => t.DedupKey(name, key, dedup.MessageId, dedup.ExpiresAt));
                 foreach (var (id, message) in channel.Messages.OrderBy(m => m.Key))
                 {
-                    // Dedup keys were replayed above, so the record carries none.
+                    // Dedup keys are replayed above, so the record carries none.
                     var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
-                    target.Enqueued(record, new PayloadRef(message.Payload, 0, message.Payload.Length));
+                    var payload = new PayloadRef(message.Payload, 0, message.Payload.Length);
+                    replay.Add(t => t.Enqueued(record, payload));
                     if (message.Tries != 0)
-                        target.Changed(StoreRecord.RetryScheduled(name, id, message.Tries, ToTime(message.DueTicks)));
+                    {
+                        var retry = StoreRecord.RetryScheduled(name, id, message.Tries, ToTime(message.DueTicks));
+                        replay.Add(t => t.Changed(retry));
+                    }
                     if (message.Dead is { } dead)
-                        target.Changed(StoreRecord.DeadLettered(name, id, message.Tries, dead.Error, ToTime(dead.AtTicks)));
+                    {
+                        var deadLettered = StoreRecord.DeadLettered(name, id, message.Tries, dead.Error, ToTime(dead.AtTicks));
+                        replay.Add(t => t.Changed(deadLettered));
+                    }
                 }
             }
+        }
+        foreach (var step in replay)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            step(target);
         }
         return ValueTask.CompletedTask;
     }
