@@ -69,15 +69,26 @@ internal static class CodecEmitter
 
     private static void EmitReadDocument(SourceWriter writer, CodecModel codec)
     {
+        // A type created with no arguments and filled through setters is created first and filled as elements arrive, as
+        // MongoDB.Bson does; otherwise values are collected in locals and the constructor and initializer run at the end.
+        var direct = codec.ConstructorArity == 0 && codec.Members.All(m => m.Binding == MemberBinding.Setter);
+
         writer.WriteLine("/// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>")
             .WriteLine("internal static " + codec.TypeName + " ReadDocument(ref global::Broker.Bson.BsonReader reader)")
             .OpenBlock()
             .WriteLine("var scope = reader.ReadStartDocument();");
-        foreach (var member in codec.Members)
+        if (direct)
         {
-            writer.WriteLine(member.Value.TypeName + " " + member.Name + "Value = " + (member.DefaultExpression ?? ValueReaders.DefaultValue(member.Value)) + ";");
-            if (IsTracked(member))
-                writer.WriteLine("var " + member.Name + "Seen = false;");
+            writer.WriteLine("var result = new " + codec.TypeName + "();");
+        }
+        else
+        {
+            foreach (var member in codec.Members)
+            {
+                writer.WriteLine(member.Value.TypeName + " " + member.Name + "Value = " + (member.DefaultExpression ?? ValueReaders.DefaultValue(member.Value)) + ";");
+                if (IsTracked(member))
+                    writer.WriteLine("var " + member.Name + "Seen = false;");
+            }
         }
 
         writer.WriteLine("while (reader.ReadElement(out var name))").OpenBlock();
@@ -86,9 +97,16 @@ internal static class CodecEmitter
         {
             writer.WriteLine((first ? "if" : "else if") + " (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
                 .OpenBlock();
-            ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
-            if (IsTracked(member))
-                writer.WriteLine(member.Name + "Seen = true;");
+            if (direct)
+            {
+                ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
+            }
+            else
+            {
+                ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
+                if (IsTracked(member))
+                    writer.WriteLine(member.Name + "Seen = true;");
+            }
             writer.CloseBlock();
             first = false;
         }
@@ -100,6 +118,14 @@ internal static class CodecEmitter
         writer.CloseBlock()
             .WriteLine("reader.ReadEndDocument(scope);");
 
+        if (!direct)
+            EmitConstruction(writer, codec);
+        writer.WriteLine("return result;")
+            .CloseBlock();
+    }
+
+    private static void EmitConstruction(SourceWriter writer, CodecModel codec)
+    {
         foreach (var member in codec.Members.Where(m => m.IsRequired))
         {
             writer.WriteLine("if (!" + member.Name + "Seen)")
@@ -133,8 +159,6 @@ internal static class CodecEmitter
                 .WriteLine("result." + member.Identifier + " = " + member.Name + "Value;")
                 .CloseBlock();
         }
-        writer.WriteLine("return result;")
-            .CloseBlock();
     }
 
     // Required members are checked after the loop; settable ones are assigned only when present, keeping their defaults.
