@@ -34,8 +34,9 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .Select(static (all, _) => ChannelsWithUniqueNames(all))
             .WithTrackingName(TrackingNames.Channels);
 
+        // Without its codecs, so that editing a message type regenerates its codec but not the channel.
         var implementations = channels
-            .SelectMany(static (all, _) => all)
+            .SelectMany(static (all, _) => all.Select(c => c with { Codecs = EquatableArray<CodecModel>.Empty }))
             .WithTrackingName(TrackingNames.ChannelImplementations);
         context.RegisterSourceOutput(implementations, ChannelEmitter.Emit);
 
