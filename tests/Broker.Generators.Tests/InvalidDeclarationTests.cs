@@ -86,6 +86,32 @@ public sealed class InvalidDeclarationTests
     }
 
     [Fact]
+    public void MongoDbAttributesAreRefusedRatherThanHalfHonoured()
+    {
+        // A stand-in with MongoDB.Bson's namespace: the generator goes by the attribute's full name.
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public sealed class Odd
+            {
+                [MongoDB.Bson.Serialization.Attributes.BsonElement("name")]
+                public string Name { get; set; } = "";
+            }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """, """
+            namespace MongoDB.Bson.Serialization.Attributes;
+
+            [System.AttributeUsage(System.AttributeTargets.All)]
+            public sealed class BsonElementAttribute(string name) : System.Attribute
+            {
+                public string Name { get; } = name;
+            }
+            """));
+
+        AssertOnlyTheFineChannel(run, "MongoDB attribute");
+    }
+
+    [Fact]
     public void MessageWithoutAUsableConstructorGeneratesNothing()
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """

@@ -26,7 +26,7 @@ internal static class AddChannelsEmitter
             .OpenBlock()
             .WriteLine("/// <summary>Registers the [Channel] interfaces this application can use.</summary>")
             .WriteLine(GeneratedCode.Attribute)
-            .WriteLine("internal static class BrokerChannelsBuilderExtensions")
+            .WriteLine("internal static class " + assembly.AddChannelsClassName)
             .OpenBlock()
             .WriteLine("/// <summary>")
             .WriteLine("/// Registers every [Channel] interface of this assembly and of the assemblies it references, as found at")

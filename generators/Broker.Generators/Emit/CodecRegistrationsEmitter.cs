@@ -27,7 +27,7 @@ internal static class CodecRegistrationsEmitter
             .OpenBlock()
             .WriteLine("/// <summary>Registers this assembly's generated BSON codecs before any of its code runs.</summary>")
             .WriteLine(GeneratedCode.Attribute)
-            .WriteLine("internal static class BrokerBsonCodecs")
+            .WriteLine("file static class BrokerBsonCodecs")
             .OpenBlock()
             .WriteLine("/// <summary>Registers the codecs.</summary>")
             .WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]")

@@ -2,12 +2,14 @@ namespace Broker.Generators.Model;
 
 /// <summary>What the generator needs to know about the compilation as a whole.</summary>
 /// <param name="RegistryTypeName">The registry class this assembly gets when it declares channels, fully qualified.</param>
+/// <param name="AddChannelsClassName">The class of the generated <c>AddChannels()</c>, named after the assembly.</param>
 /// <param name="AssemblyName">The assembly name, for comments.</param>
 /// <param name="ReferencesBroker">Whether Broker's runtime is referenced; without it nothing can be generated.</param>
 /// <param name="HasModuleInitializer">Whether the target framework has <c>ModuleInitializerAttribute</c>.</param>
 /// <param name="ReferencedRegistries">The registries named by <c>[assembly: ChannelRegistry]</c> in referenced assemblies, sorted.</param>
 internal sealed record AssemblyModel(
     string RegistryTypeName,
+    string AddChannelsClassName,
     string AssemblyName,
     bool ReferencesBroker,
     bool HasModuleInitializer,

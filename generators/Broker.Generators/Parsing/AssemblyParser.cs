@@ -40,6 +40,7 @@ internal static class AssemblyParser
 
         return new AssemblyModel(
             Names.RegistryTypeName(assemblyName),
+            Names.AddChannelsClassName(assemblyName),
             assemblyName,
             compilation.GetTypeByMetadataName(BrokerBuilderName) is not null,
             compilation.GetTypeByMetadataName(ModuleInitializerAttributeName) is not null,

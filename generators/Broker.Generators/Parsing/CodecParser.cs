@@ -70,6 +70,9 @@ internal sealed class CodecParser
         if (levels is null)
             return Fail(path, type, "it derives from " + Names.DisplayName(frameworkBase!) + ", whose members Broker cannot map", out problem);
 
+        if (MemberFinder.FindMongoAttribute(levels) is { } attributed)
+            return Fail(path, type, attributed + " carries a MongoDB.Bson serialization attribute, which Broker does not honour yet; without it the bytes would differ from MongoDB.Bson's", out problem);
+
         var mapped = MemberFinder.Find(levels);
         var byElement = new Dictionary<string, MappedMember>(StringComparer.Ordinal);
         foreach (var member in mapped)

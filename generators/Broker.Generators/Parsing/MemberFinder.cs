@@ -68,11 +68,33 @@ internal static class MemberFinder
         return members;
     }
 
+    /// <summary>
+    /// The first class, member or constructor that carries an attribute from <c>MongoDB.Bson.Serialization.Attributes</c>
+    /// (<c>[BsonElement]</c>, <c>[BsonIgnore]</c>, <c>[BsonId]</c> ...), or null. Each changes the mapping in its own way.
+    /// </summary>
+    public static string? FindMongoAttribute(IReadOnlyList<INamedTypeSymbol> levels)
+    {
+        foreach (var level in levels)
+        {
+            if (HasMongoAttribute(level))
+                return level.Name;
+            foreach (var member in level.GetMembers())
+            {
+                if (member is IFieldSymbol or IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } && HasMongoAttribute(member))
+                    return member is IMethodSymbol ? level.Name + "'s constructor" : member.Name;
+            }
+        }
+        return null;
+    }
+
     public static bool IsFrameworkType(ITypeSymbol type)
     {
         var ns = Names.NamespaceOf(type);
         return ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
     }
+
+    private static bool HasMongoAttribute(ISymbol symbol) =>
+        symbol.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "MongoDB.Bson.Serialization.Attributes");
 
     private static List<MappedMember> FindDeclared(INamedTypeSymbol level)
     {

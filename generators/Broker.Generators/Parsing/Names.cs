@@ -57,14 +57,20 @@ internal static class Names
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     /// <summary>The registry class of an assembly: <c>Sample.Channels</c> → <c>global::Broker.Generated.Sample_Channels_ChannelRegistry</c>.</summary>
-    public static string RegistryTypeName(string assemblyName)
+    public static string RegistryTypeName(string assemblyName) =>
+        "global::" + GeneratedNamespace + "." + AssemblyIdentifier(assemblyName) + "_ChannelRegistry";
+
+    /// <summary>The class of <c>AddChannels()</c>: <c>Sample.App</c> → <c>Sample_App_BrokerChannels</c>.</summary>
+    public static string AddChannelsClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BrokerChannels";
+
+    private static string AssemblyIdentifier(string assemblyName)
     {
         var builder = new StringBuilder();
         foreach (var c in assemblyName)
             builder.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
         if (builder.Length == 0 || char.IsDigit(builder[0]))
             builder.Insert(0, '_');
-        return "global::" + GeneratedNamespace + "." + builder + "_ChannelRegistry";
+        return builder.ToString();
     }
 
     /// <summary>A C# string literal.</summary>

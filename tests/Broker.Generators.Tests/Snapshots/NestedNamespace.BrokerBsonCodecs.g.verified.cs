@@ -5,7 +5,7 @@ namespace Broker.Generated
 {
     /// <summary>Registers this assembly's generated BSON codecs before any of its code runs.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Broker.Generators", "0.1.0.0")]
-    internal static class BrokerBsonCodecs
+    file static class BrokerBsonCodecs
     {
         /// <summary>Registers the codecs.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

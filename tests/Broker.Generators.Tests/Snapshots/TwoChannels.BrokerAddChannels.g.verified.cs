@@ -5,7 +5,7 @@ namespace Microsoft.Extensions.DependencyInjection
 {
     /// <summary>Registers the [Channel] interfaces this application can use.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Broker.Generators", "0.1.0.0")]
-    internal static class BrokerChannelsBuilderExtensions
+    internal static class TestAssembly_BrokerChannels
     {
         /// <summary>
         /// Registers every [Channel] interface of this assembly and of the assemblies it references, as found at
