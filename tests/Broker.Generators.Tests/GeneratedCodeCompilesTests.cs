@@ -15,7 +15,7 @@ public sealed class GeneratedCodeCompilesTests
 
         var run = GeneratorHarness.Run(compilation);
 
-        Assert.Contains("Shop.Orders.OrderEvent.BsonCodec.g.cs", run.HintNames);
+        Assert.Contains("Shop.Orders.OrderEventCodec.g.cs", run.HintNames);
         GeneratorHarness.AssertCompilesCleanly(run.Output);
     }
 
@@ -81,6 +81,6 @@ public sealed class GeneratedCodeCompilesTests
             """));
 
         GeneratorHarness.AssertCompilesCleanly(run.Output);
-        Assert.Contains("writer.WriteInt32(\"class\"u8, value.@class);", run.Source("Event.BsonCodec.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("writer.WriteInt32(\"class\"u8, value.@class);", run.Source("EventCodec.g.cs"), StringComparison.Ordinal);
     }
 }

@@ -108,7 +108,7 @@ public sealed class IncrementalTests
         Assert.Equal(IncrementalStepRunReason.Modified, codecs["codec Sample.B.MessageB"]);
         Assert.Equal(IncrementalStepRunReason.Unchanged, codecs["codec Sample.A.MessageA"]);
         Assert.All(StepAssertions.Outputs(result, TrackingNames.ChannelImplementations), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
-        Assert.Contains("\"Urgent\"u8", result.GeneratedSources.Single(s => s.HintName == "Sample.B.MessageB.BsonCodec.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"Urgent\"u8", result.GeneratedSources.Single(s => s.HintName == "Sample.B.MessageBCodec.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

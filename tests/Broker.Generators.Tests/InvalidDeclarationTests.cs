@@ -206,7 +206,7 @@ public sealed class InvalidDeclarationTests
                 "BrokerAddChannels.g.cs",
                 "BrokerBsonCodecs.g.cs",
                 "BrokerChannelRegistry.g.cs",
-                "Sample.Fine.BsonCodec.g.cs",
+                "Sample.FineCodec.g.cs",
                 "Sample.IFineChannel.Channel.g.cs",
             ]),
             $"{problem}: expected only the valid channel's files, got:\n{string.Join("\n", run.HintNames)}");

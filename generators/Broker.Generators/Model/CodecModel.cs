@@ -17,5 +17,8 @@ internal sealed record CodecModel(
 {
     public string CodecTypeName => "global::" + CodecNamespace + "." + CodecName;
 
-    public string HintName => DisplayName + ".BsonCodec.g.cs";
+    /// <summary>Named after the codec, which must be unique for the code to compile, rather than after the type.</summary>
+    public string HintName =>
+        (CodecNamespace.Length > Parsing.Names.CodecRootNamespace.Length ? CodecNamespace.Substring(Parsing.Names.CodecRootNamespace.Length + 1) + "." : "") +
+        CodecName + ".g.cs";
 }

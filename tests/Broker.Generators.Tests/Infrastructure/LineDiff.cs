@@ -28,15 +28,15 @@ internal static class LineDiff
                 a++;
                 b++;
             }
-            else if (b < right.Length && (a == left.Length || lengths[a, b + 1] >= lengths[a + 1, b]))
-            {
-                lines.Add(('+', b + 1, right[b]));
-                b++;
-            }
-            else
+            else if (a < left.Length && (b == right.Length || lengths[a + 1, b] >= lengths[a, b + 1]))
             {
                 lines.Add(('-', a + 1, left[a]));
                 a++;
+            }
+            else
+            {
+                lines.Add(('+', b + 1, right[b]));
+                b++;
             }
         }
 
