@@ -38,6 +38,7 @@ public sealed class InvalidDeclarationTests
     [InlineData("generic", """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<Message>;""")]
     [InlineData("member to implement", """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message> { void Extra(); }""")]
     [InlineData("container not partial", """public static class Outer { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message>; }""")]
+    [InlineData("member named Implementation", """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message> { public sealed class Implementation { } }""")]
     [InlineData("private nesting", """public static partial class Outer { [Channel("sample/bad")] private partial interface IBadChannel : IQueueChannel<Message>; }""")]
     public void InvalidDeclarationGeneratesNothingForIt(string problem, string declaration)
     {

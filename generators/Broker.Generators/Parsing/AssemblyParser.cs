@@ -26,6 +26,10 @@ internal static class AssemblyParser
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Only an assembly built against Broker can carry the attribute; the framework's hundreds are skipped
+                // without decoding their attributes.
+                if (!assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "Broker")))
+                    continue;
                 foreach (var attribute in assembly.GetAttributes())
                 {
                     if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, registryAttribute) ||

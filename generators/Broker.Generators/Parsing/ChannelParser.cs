@@ -10,6 +10,9 @@ namespace Broker.Generators.Parsing;
 /// <summary>Turns one [Channel] interface into a <see cref="ChannelDeclaration"/>, the only place the generator looks at its symbol.</summary>
 internal static class ChannelParser
 {
+    /// <summary>The generated class nested in the interface; a member of that name would clash with it.</summary>
+    public const string ImplementationName = "Implementation";
+
     public static ChannelDeclaration Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var channel = (INamedTypeSymbol)context.TargetSymbol;
@@ -20,11 +23,14 @@ internal static class ChannelParser
         // The analyzers report every problem; the generator only stays out of the way of those that block it.
         if (ChannelDeclarationRules.Validate(channel, attribute, cancellationToken).Any(p => p.BlocksGeneration))
             return new ChannelDeclaration(name, null);
-        // Not covered by the shared rules yet: a value outside the enum would make ChannelDefinition throw at start-up, and
-        // a container that is not partial cannot receive the nested implementation.
+        // Not covered by the shared rules yet: a value outside the enum would make ChannelDefinition throw at start-up, a
+        // container that is not partial cannot receive the nested implementation, and neither can an interface that
+        // already has a member named Implementation.
         if (values.Process is not (ChannelDeclarationRules.ExactlyOnce or ChannelDeclarationRules.AtLeastOnce))
             return new ChannelDeclaration(name, null);
         if (!TryGetContainingTypes(channel, cancellationToken, out var containingTypes))
+            return new ChannelDeclaration(name, null);
+        if (!channel.GetMembers(ImplementationName).IsEmpty)
             return new ChannelDeclaration(name, null);
 
         var messageType = ChannelDeclarationRules.GetMessageType(channel)!;
