@@ -54,5 +54,19 @@ internal static class Snapshot
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
-    private static string ProjectDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(Path.GetDirectoryName(path))!;
+    // The source path compiled into this file; when a deterministic CI build maps it away, the project is found by walking
+    // up from the test binaries to the repository.
+    private static string ProjectDirectory([CallerFilePath] string path = "")
+    {
+        var fromSource = Path.GetDirectoryName(Path.GetDirectoryName(path));
+        if (fromSource is not null && Directory.Exists(fromSource))
+            return fromSource;
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "Broker.Generators.Tests");
+            if (Directory.Exists(Path.Combine(candidate, "Snapshots")))
+                return candidate;
+        }
+        throw new DirectoryNotFoundException("Cannot find tests/Broker.Generators.Tests/Snapshots from " + path + " or " + AppContext.BaseDirectory + ".");
+    }
 }
