@@ -1,24 +1,33 @@
 namespace Broker.Nats.Consuming;
 
 /// <summary>An auto-reset wake-up: any number of <see cref="Set"/> calls wake the next (single) waiter once.</summary>
-internal sealed class AsyncSignal : IDisposable
+internal sealed class AsyncSignal
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _signal = New();
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Set()
     {
-        try
-        {
-            _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already set.
-        }
+        lock (_gate) _signal.TrySetResult();
     }
 
-    /// <summary>Waits for a signal or the timeout; false on timeout.</summary>
-    public void Dispose() => _semaphore.Dispose();
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+    /// <summary>Waits for a signal or the timeout, then resets.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task signal;
+        lock (_gate) signal = _signal.Task;
+        try
+        {
+            await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        lock (_gate)
+        {
+            if (_signal.Task.IsCompleted) _signal = New();
+        }
+    }
 }

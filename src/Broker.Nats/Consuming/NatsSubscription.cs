@@ -495,7 +495,6 @@ internal sealed partial class NatsSubscription : ITransportSubscription
             await _channel.RemoveSubscriptionAsync().ConfigureAwait(false);
         _stopPulling.Dispose();
         _disposed.Dispose();
-        _wake.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pulling messages of channel '{Channel}' failed; retrying after the poll interval")]
