@@ -114,8 +114,10 @@ internal sealed partial class NatsSubscription : ITransportSubscription
                 foreach (var level in Levels())
                 {
                     var free = FreeCredit();
-                    if (free <= 0) break;
-                    got += await PullAsync(level, free, token).ConfigureAwait(false);
+                    if (free <= 0 || token.IsCancellationRequested) break;
+                    // Not cancelled by a stop: a pull is short (no wait), and abandoning one could strand a message the
+                    // server already sent us until its ack wait ends. What it brings is handed back by the runner.
+                    got += await PullAsync(level, free, _disposed.Token).ConfigureAwait(false);
                 }
                 if (got == 0 || FreeCredit() <= 0)
                     await _wake.WaitAsync(_context.Options.PollInterval, token).ConfigureAwait(false);

@@ -198,15 +198,16 @@ public sealed class SettleAndLeaseTests(NatsFixture fixture) : IClassFixture<Nat
     [NatsFact]
     public async Task ALeaseLongerThanTheAckWaitIsKeptAliveOnTheServer()
     {
-        // Ack wait 1 s, lease 30 s: without in-progress acks the server would redeliver after a second.
-        await using var transport = fixture.CreateTransport(o => o.AckWait = TimeSpan.FromSeconds(1));
+        // Ack wait 2 s, lease 30 s: without in-progress acks the server would redeliver after two seconds.
+        await using var transport = fixture.CreateTransport(o => o.AckWait = TimeSpan.FromSeconds(2));
         var channel = new ChannelDefinition("user/registered");
         await using var slow = await transport.SubscribeAsync(channel, OneAtATime, CancellationToken.None);
         await transport.ProduceAsync(Payloads.Message(channel, "long job"), CancellationToken.None);
         var delivery = await slow.NextAsync();
         await using var other = await transport.SubscribeAsync(channel, OneAtATime, CancellationToken.None);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Real time past the ack wait is the point of the test.
+        await Task.Delay(TimeSpan.FromSeconds(5));
         await transport.ProduceAsync(Payloads.Message(channel, "sentinel"), CancellationToken.None);
 
         Assert.Equal("sentinel", (await other.NextAsync()).Text());
