@@ -39,6 +39,12 @@ internal enum ChannelProblemSite
     MaxAttemptsArgument,
     RetryDelayArgument,
     Member,
+
+    /// <summary>
+    /// An abstract member inherited from a base interface other than IQueueChannel&lt;T&gt;; <see cref="ChannelProblem.Member"/>
+    /// is the member, and the analyzer points at the base list entry that brings it in.
+    /// </summary>
+    InheritedMember,
 }
 
 /// <summary>One problem. <see cref="Detail"/> is the human part of the message (a parse error, a member name).</summary>
@@ -92,6 +98,17 @@ internal static class ChannelDeclarationRules
     public const int ExactlyOnce = 0;
     public const int AtLeastOnce = 1;
 
+    /// <summary>
+    /// The longest deduplication window a channel may declare. Every adapter remembers one hash per message for the
+    /// whole window (the engine in memory and in its log, NATS in the stream's duplicate window), so the window bounds
+    /// that state; producer retries that dedup exists for happen within minutes, and idempotency over longer periods
+    /// belongs in the application's own store. docs/diagnostics/BRK0008.md says the same to users.
+    /// </summary>
+    public static readonly System.TimeSpan MaxDedupInterval = System.TimeSpan.FromDays(MaxDedupDays);
+
+    /// <summary><see cref="MaxDedupInterval"/> in days, for messages.</summary>
+    public const int MaxDedupDays = 7;
+
     /// <summary>Reads the named and positional values of a [Channel] attribute.</summary>
     public static ChannelAttributeValues ReadAttribute(AttributeData attribute)
     {
@@ -144,25 +161,26 @@ internal static class ChannelDeclarationRules
             problems.Add(new ChannelProblem(ChannelProblemKind.MultipleQueueChannelBases, ChannelProblemSite.BaseList,
                 string.Join(", ", bases.Select(b => b.ToDisplayString()))));
 
-        if (channel.IsGenericType)
+        // Arity, not IsGenericType: IsGenericType is also true for a type that is only nested in a generic one.
+        if (channel.Arity > 0)
             problems.Add(new ChannelProblem(ChannelProblemKind.Generic, ChannelProblemSite.TypeParameters, channel.Name));
         for (var container = channel.ContainingType; container is not null; container = container.ContainingType)
         {
-            if (container.IsGenericType)
+            if (container.Arity > 0)
             {
                 problems.Add(new ChannelProblem(ChannelProblemKind.NestedInGenericType, ChannelProblemSite.ContainingType, container.ToDisplayString()));
                 break;
             }
         }
-        if (!IsAccessibleToGeneratedCode(channel))
-            problems.Add(new ChannelProblem(ChannelProblemKind.NotAccessible, ChannelProblemSite.InterfaceName, channel.DeclaredAccessibility.ToString().ToLowerInvariant()));
+        if (FindInaccessibleType(channel) is { } inaccessible)
+            problems.Add(new ChannelProblem(ChannelProblemKind.NotAccessible, ChannelProblemSite.InterfaceName, DescribeInaccessible(channel, inaccessible)));
 
         if (!ChannelNameRules.IsValid(values.Name, out var nameError))
             problems.Add(new ChannelProblem(ChannelProblemKind.InvalidName, ChannelProblemSite.NameArgument, nameError!));
 
         if (values.HasDedup)
         {
-            if (!IntervalGrammar.TryParse(values.Dedup, out _, out var dedupError))
+            if (!TryParseDedup(values.Dedup, out _, out var dedupError))
                 problems.Add(new ChannelProblem(ChannelProblemKind.InvalidDedup, ChannelProblemSite.DedupArgument, dedupError!));
             else if (values.Process == AtLeastOnce)
                 problems.Add(new ChannelProblem(ChannelProblemKind.DedupOnAtLeastOnce, ChannelProblemSite.DedupArgument, values.Dedup!));
@@ -178,21 +196,63 @@ internal static class ChannelDeclarationRules
         foreach (var member in channel.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsImplicitlyDeclared || member is INamedTypeSymbol) continue;
-            // Static members and members with a default implementation need nothing from the generator.
-            if (member.IsStatic || !member.IsAbstract) continue;
+            if (!NeedsImplementation(member)) continue;
             problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.Member, member.Name, member));
+        }
+
+        // The generated class derives QueueChannel<T>, which implements IQueueChannel<T> and IQueueChannel and nothing
+        // else, so an abstract member of any other base interface (IDisposable.Dispose, say) would leave it incomplete.
+        foreach (var baseInterface in channel.AllInterfaces)
+        {
+            if (IsQueueChannelInterface(baseInterface)) continue;
+            foreach (var member in baseInterface.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!NeedsImplementation(member) || channel.FindImplementationForInterfaceMember(member) is not null) continue;
+                problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.InheritedMember,
+                    baseInterface.ToDisplayString() + "." + member.Name, member));
+            }
         }
 
         return problems;
     }
 
+    // Static members and members with a default implementation need nothing from the generator; accessors belong to
+    // their property or event, which is reported once.
+    private static bool NeedsImplementation(ISymbol member) =>
+        member is not INamedTypeSymbol && !member.IsImplicitlyDeclared && !member.IsStatic && member.IsAbstract &&
+        member is not IMethodSymbol { AssociatedSymbol: not null };
+
+    /// <summary>Reads a Dedup value: an interval of the grammar, greater than zero and at most <see cref="MaxDedupInterval"/>.</summary>
+    /// <param name="text">The attribute's Dedup text.</param>
+    /// <param name="value">The window when the text is valid.</param>
+    /// <param name="error">Why the text was rejected, naming it; null when it is valid.</param>
+    /// <returns>True when the text is a valid deduplication window.</returns>
+    public static bool TryParseDedup(string? text, out System.TimeSpan value, out string? error)
+    {
+        if (!IntervalGrammar.TryParse(text, out value, out error))
+            return false;
+        if (value > MaxDedupInterval)
+        {
+            error = "'" + text + "' is longer than " + IntervalGrammar.Format(MaxDedupInterval) + " (" + MaxDedupDays.ToString(System.Globalization.CultureInfo.InvariantCulture) + " days), the longest deduplication window.";
+            value = System.TimeSpan.Zero;
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>The IQueueChannel&lt;T&gt; constructions among the interface's direct and indirect bases.</summary>
     public static List<INamedTypeSymbol> QueueChannelBases(INamedTypeSymbol channel) =>
         channel.AllInterfaces
-            .Where(i => i.OriginalDefinition.MetadataName == "IQueueChannel`1" &&
-                        i.OriginalDefinition.ContainingNamespace?.ToDisplayString() == "Broker")
+            .Where(i => i.OriginalDefinition.MetadataName == "IQueueChannel`1" && IsInBrokerNamespace(i))
             .ToList();
+
+    /// <summary>True for IQueueChannel&lt;T&gt; and IQueueChannel, whose members the generated class inherits from QueueChannel&lt;T&gt;.</summary>
+    private static bool IsQueueChannelInterface(INamedTypeSymbol type) =>
+        type.OriginalDefinition.MetadataName is "IQueueChannel`1" or "IQueueChannel" && IsInBrokerNamespace(type);
+
+    private static bool IsInBrokerNamespace(INamedTypeSymbol type) =>
+        type.ContainingNamespace is { Name: "Broker" } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
     private static bool IsPartial(INamedTypeSymbol channel, CancellationToken cancellationToken)
     {
@@ -206,13 +266,27 @@ internal static class ChannelDeclarationRules
     }
 
     // The generated implementation lives in the same assembly, so internal is enough; private or protected nesting is not.
-    private static bool IsAccessibleToGeneratedCode(INamedTypeSymbol channel)
+    private static INamedTypeSymbol? FindInaccessibleType(INamedTypeSymbol channel)
     {
-        for (ISymbol? symbol = channel; symbol is INamedTypeSymbol type; symbol = type.ContainingType)
+        for (var type = channel; type is not null; type = type.ContainingType)
         {
             if (type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                return false;
+                return type;
         }
-        return true;
+        return null;
+    }
+
+    // Names the type that hides the channel, because it is often not the channel itself but a type around it.
+    private static string DescribeInaccessible(INamedTypeSymbol channel, INamedTypeSymbol inaccessible)
+    {
+        var accessibility = inaccessible.DeclaredAccessibility switch
+        {
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedAndInternal => "private protected",
+            _ => "private",
+        };
+        return SymbolEqualityComparer.Default.Equals(channel, inaccessible)
+            ? "it is " + accessibility
+            : "its containing type '" + inaccessible.ToDisplayString() + "' is " + accessibility;
     }
 }

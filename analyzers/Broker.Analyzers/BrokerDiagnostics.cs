@@ -1,0 +1,145 @@
+using Microsoft.CodeAnalysis;
+
+namespace Broker.Analyzers;
+
+/// <summary>
+/// Every diagnostic Broker reports, with its fixed id. Ids are never reused or renumbered; a retired rule keeps its id
+/// in AnalyzerReleases.Shipped.md. BRK0013 and up are reserved for message-type serializability and for consumers
+/// whose message type does not match their channel.
+/// </summary>
+/// <remarks>
+/// <see cref="ChannelsCategory"/> holds the rules that make a declaration invalid (the generator skips it);
+/// <see cref="UsageCategory"/> holds valid code that does not do what it says.
+/// </remarks>
+internal static class BrokerDiagnostics
+{
+    public const string ChannelsCategory = "Broker.Channels";
+    public const string UsageCategory = "Broker.Usage";
+
+    /// <summary>Each id's page is <c>HelpLinkBase + id + ".md"</c>, one file per id under docs/diagnostics.</summary>
+    public const string HelpLinkBase = "https://github.com/broker-dotnet/broker/blob/main/docs/diagnostics/";
+
+    public const string NotPartialId = "BRK0001";
+    public const string NoQueueChannelBaseId = "BRK0002";
+    public const string MultipleQueueChannelBasesId = "BRK0003";
+    public const string GenericId = "BRK0004";
+    public const string NotAccessibleId = "BRK0005";
+    public const string InvalidNameId = "BRK0006";
+    public const string DuplicateNameId = "BRK0007";
+    public const string InvalidDedupId = "BRK0008";
+    public const string DedupOnAtLeastOnceId = "BRK0009";
+    public const string InvalidMaxAttemptsId = "BRK0010";
+    public const string InvalidRetryDelayId = "BRK0011";
+    public const string UnimplementableMemberId = "BRK0012";
+
+    public static readonly DiagnosticDescriptor NotPartial = new(
+        NotPartialId,
+        title: "Channel interface must be partial",
+        messageFormat: "Channel interface '{0}' must be partial so that the generator can implement it; write 'partial interface {0}'",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(NotPartialId));
+
+    public static readonly DiagnosticDescriptor NoQueueChannelBase = new(
+        NoQueueChannelBaseId,
+        title: "Channel interface must derive IQueueChannel<T>",
+        messageFormat: "Channel interface '{0}' does not derive IQueueChannel<T>; derive it with the message type, as in 'partial interface {0} : IQueueChannel<MyMessage>'",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(NoQueueChannelBaseId));
+
+    public static readonly DiagnosticDescriptor MultipleQueueChannelBases = new(
+        MultipleQueueChannelBasesId,
+        title: "Channel interface must derive IQueueChannel<T> once",
+        messageFormat: "Channel interface '{0}' derives IQueueChannel<T> more than once ({1}); a channel carries one message type, so keep one IQueueChannel<T> base and declare another channel for each other type",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(MultipleQueueChannelBasesId));
+
+    public static readonly DiagnosticDescriptor Generic = new(
+        GenericId,
+        title: "Channel interface must not be generic",
+        messageFormat: "Channel interface '{0}' {1}; declare it as a non-generic interface outside generic types and put the message type in IQueueChannel<T>",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(GenericId));
+
+    public static readonly DiagnosticDescriptor NotAccessible = new(
+        NotAccessibleId,
+        title: "Channel interface must be accessible to the generated code",
+        messageFormat: "Channel interface '{0}' cannot be implemented by the generated code because {1}; make it and every type that contains it public or internal",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(NotAccessibleId));
+
+    public static readonly DiagnosticDescriptor InvalidName = new(
+        InvalidNameId,
+        title: "Channel name is invalid",
+        messageFormat: "Invalid channel name. {0} A channel name is " + ChannelNameRules.Description + ", such as 'user/registered'.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidNameId));
+
+    public static readonly DiagnosticDescriptor DuplicateName = new(
+        DuplicateNameId,
+        title: "Channel name is declared twice",
+        messageFormat: "Channel name '{0}' is also declared by '{1}'; give each channel interface its own name, or use one interface for both",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(DuplicateNameId),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor InvalidDedup = new(
+        InvalidDedupId,
+        title: "Dedup is not a valid deduplication window",
+        messageFormat: "Invalid Dedup window. {0} Write {1}.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidDedupId));
+
+    public static readonly DiagnosticDescriptor DedupOnAtLeastOnce = new(
+        DedupOnAtLeastOnceId,
+        title: "Dedup has no effect on an AtLeastOnce channel",
+        messageFormat: "Dedup = \"{0}\" has no effect because channel '{1}' is AtLeastOnce; remove Dedup, or set Process = QueueMessageProcessing.ExactlyOnce to drop duplicates produced within {0}",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(DedupOnAtLeastOnceId));
+
+    public static readonly DiagnosticDescriptor InvalidMaxAttempts = new(
+        InvalidMaxAttemptsId,
+        title: "MaxAttempts must be at least 1",
+        messageFormat: "MaxAttempts = {0} allows no delivery at all; write 1 or more (the default is 5)",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidMaxAttemptsId));
+
+    public static readonly DiagnosticDescriptor InvalidRetryDelay = new(
+        InvalidRetryDelayId,
+        title: "RetryDelay is not a valid interval",
+        messageFormat: "Invalid RetryDelay. {0} Write {1}.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidRetryDelayId));
+
+    public static readonly DiagnosticDescriptor UnimplementableMember = new(
+        UnimplementableMemberId,
+        title: "Channel interface has a member the generator cannot implement",
+        messageFormat: "Channel interface '{0}' {1} '{2}', which the generated channel cannot implement; remove it, or give it a default implementation built on ProduceAsync, ConsumeAsync or DeadLetters",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(UnimplementableMemberId));
+
+    private static string HelpLink(string id) => HelpLinkBase + id + ".md";
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Broker.Analyzers;
+
+/// <summary>
+/// Reports every problem <see cref="ChannelDeclarationRules"/> finds in a [Channel] interface (BRK0001 to BRK0006 and
+/// BRK0008 to BRK0012), each at the span that has to change. The generator runs the same rules and skips a declaration
+/// they block, so what the generator refuses is exactly what this analyzer explains.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ChannelDeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        BrokerDiagnostics.NotPartial,
+        BrokerDiagnostics.NoQueueChannelBase,
+        BrokerDiagnostics.MultipleQueueChannelBases,
+        BrokerDiagnostics.Generic,
+        BrokerDiagnostics.NotAccessible,
+        BrokerDiagnostics.InvalidName,
+        BrokerDiagnostics.InvalidDedup,
+        BrokerDiagnostics.DedupOnAtLeastOnce,
+        BrokerDiagnostics.InvalidMaxAttempts,
+        BrokerDiagnostics.InvalidRetryDelay,
+        BrokerDiagnostics.UnimplementableMember);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var channelAttributeType = ChannelSymbols.GetChannelAttributeType(start.Compilation);
+            if (channelAttributeType is null) return;
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, channelAttributeType), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol channelAttributeType)
+    {
+        var attribute = ChannelSymbols.GetChannelAttribute(context.Symbol, channelAttributeType);
+        if (attribute is null) return;
+        var channel = (INamedTypeSymbol)context.Symbol;
+        var problems = ChannelDeclarationRules.Validate(channel, attribute, context.CancellationToken);
+        if (problems.Count == 0) return;
+
+        var locator = new ChannelSourceLocator(channel, attribute, context.CancellationToken);
+        var values = ChannelDeclarationRules.ReadAttribute(attribute);
+        foreach (var problem in problems)
+        {
+            if (ChannelProblemDiagnostics.Create(problem, channel, values, locator.Locate(problem)) is { } diagnostic)
+                context.ReportDiagnostic(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Broker.Analyzers;
+
+/// <summary>Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> that the code fixes read.</summary>
+internal static class DiagnosticProperties
+{
+    /// <summary>BRK0008 and BRK0011: the interval text to write instead, when there is a confident guess.</summary>
+    public const string Suggestion = "Suggestion";
+}

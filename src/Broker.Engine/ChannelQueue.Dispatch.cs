@@ -1,0 +1,172 @@
+using Broker.Engine.Dispatch;
+using Broker.Engine.Leases;
+using Broker.Transport;
+
+namespace Broker.Engine;
+
+internal sealed partial class ChannelQueue
+{
+    // Timers take at most about 49 days; a later deadline is served by waking once a day and arming again.
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
+    private ITimer? _timer;
+    private long _timerTicks = long.MaxValue;
+
+    /// <summary>
+    /// Hands visible messages to subscriptions with credit, round-robin, after doing whatever became due (expired
+    /// leases, delayed messages). Grants leases here; <see cref="Deliver"/> writes the deliveries after the lock.
+    /// </summary>
+    private void DispatchLocked(long now, DispatchBatch batch)
+    {
+        ExpireLeases(now, batch);
+        PromoteDue(now);
+        while (_ready.Count > 0 && TryTakeSubscriptionWithCredit(out var subscription))
+        {
+            var entry = _ready.Pop();
+            entry.Tries++;
+            var lease = new Lease(++_lastToken, entry, subscription, entry.Tries, AddTicks(now, subscription.Settings.LeaseDuration));
+            _leases.Add(lease.Token, lease);
+            subscription.Held.Add(lease);
+            _deadlines.Push(new LeaseDeadline(lease.ExpiresTicks, lease));
+            if (subscription.HasCredit)
+            {
+                // Back of the queue: subscriptions with credit take turns.
+                subscription.InCreditQueue = true;
+                _withCredit.Enqueue(subscription);
+            }
+            batch.Add(lease);
+        }
+        ArmTimer(now);
+    }
+
+    private bool TryTakeSubscriptionWithCredit(out EngineSubscription subscription)
+    {
+        while (_withCredit.TryDequeue(out subscription!))
+        {
+            subscription.InCreditQueue = false;
+            if (subscription.IsOpen && subscription.HasCredit)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Puts a subscription back in turn when it regains credit.</summary>
+    private void OfferCredit(EngineSubscription subscription)
+    {
+        if (!subscription.InCreditQueue && subscription.IsOpen && subscription.HasCredit)
+        {
+            subscription.InCreditQueue = true;
+            _withCredit.Enqueue(subscription);
+        }
+    }
+
+    private void PromoteDue(long now)
+    {
+        while (_delayed.TryPeek(out var entry) && entry.DueTicks <= now)
+            _ready.Push(_delayed.Pop());
+    }
+
+    private void ExpireLeases(long now, DispatchBatch batch)
+    {
+        while (_deadlines.TryPeek(out var deadline) && deadline.ExpiresTicks <= now)
+        {
+            _deadlines.Pop();
+            var lease = deadline.Lease;
+            if (!IsCurrent(lease))
+                continue;
+            if (lease.ExpiresTicks > now)
+                _deadlines.Push(new LeaseDeadline(lease.ExpiresTicks, lease)); // renewed since it was pushed
+            else
+                LoseLocked(lease, now, "worker crashed or hung");
+        }
+    }
+
+    /// <summary>
+    /// Writes the deliveries granted under the lock. A subscription that stopped meanwhile gets nothing: the lease is
+    /// handed back uncounted. A payload the store cannot read counts as a failed attempt, so it backs off instead of
+    /// spinning.
+    /// </summary>
+    private void Deliver(DispatchBatch batch)
+    {
+        // The batch can grow while it is walked: handing a lease back may dispatch to another subscription.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var lease = batch[i];
+            var entry = lease.Entry;
+            Delivery delivery;
+            try
+            {
+                var payload = _store.ReadPayload(entry.Payload);
+                delivery = new Delivery(Name, entry.Id, payload, lease.Tries, ToTime(entry.ProducedAtTicks), entry.Priority, lease.Token);
+            }
+            catch (Exception ex)
+            {
+                EngineLog.PayloadReadFailed(_logger, ex, Name, entry.Id);
+                lock (_gate)
+                {
+                    var now = NowTicks();
+                    if (IsCurrent(lease))
+                        Observe(FailLocked(lease, now, FailureKind.Transient, "The payload could not be read from the store: " + ex.Message, out _));
+                    DispatchLocked(now, batch);
+                }
+                continue;
+            }
+
+            if (!lease.Owner.TryWrite(delivery))
+            {
+                lock (_gate)
+                {
+                    var now = NowTicks();
+                    if (IsCurrent(lease))
+                        ReleaseLocked(lease, now);
+                    if (!_disposed)
+                        DispatchLocked(now, batch);
+                }
+            }
+        }
+        batch.Return();
+    }
+
+    /// <summary>Arms the channel's one timer for the earliest due message or lease deadline, if that is sooner than armed.</summary>
+    private void ArmTimer(long now)
+    {
+        if (_disposed) return;
+        var earliest = long.MaxValue;
+        if (_delayed.TryPeek(out var entry)) earliest = entry.DueTicks;
+        if (_deadlines.TryPeek(out var deadline) && deadline.ExpiresTicks < earliest) earliest = deadline.ExpiresTicks;
+        if (earliest >= _timerTicks) return;
+
+        _timerTicks = earliest;
+        // Exact ticks, so fake time fires precisely at the deadline; a real timer that fires a little early finds
+        // nothing due and arms again. Never zero: a timer due at once may run its callback on this thread, in this lock.
+        var delay = TimeSpan.FromTicks(Math.Clamp(earliest - now, 1, MaxTimerDelay.Ticks));
+        _timer ??= _time.CreateTimer(static state => ((ChannelQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        try
+        {
+            var batch = DispatchBatch.Rent();
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    batch.Return();
+                    return;
+                }
+                _timerTicks = long.MaxValue;
+                DispatchLocked(NowTicks(), batch);
+            }
+            Deliver(batch);
+        }
+        catch (Exception ex)
+        {
+            // An exception escaping a timer callback ends the process; the next call on the channel retries the work.
+            EngineLog.TimerFailed(_logger, ex, Name);
+        }
+    }
+
+    private bool IsCurrent(Lease lease) => _leases.TryGetValue(lease.Token, out var current) && ReferenceEquals(current, lease);
+}

@@ -1,0 +1,252 @@
+using Broker.Engine.Dispatch;
+using Broker.Engine.Leases;
+using Broker.Engine.Storage;
+using Broker.Transport;
+
+namespace Broker.Engine;
+
+internal sealed partial class ChannelQueue
+{
+    public async ValueTask<SettleOutcome> CompleteAsync(EngineSubscription subscription, Delivery delivery)
+    {
+        ValueTask write = default;
+        var outcome = SettleOutcome.LeaseLost;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!TryTakeLease(subscription, delivery, now, out var lease))
+            {
+                DispatchAfterRefusal(now, batch);
+            }
+            else
+            {
+                EndLease(lease);
+                write = Write(StoreRecord.Completed(Name, lease.Entry.Id));
+                outcome = SettleOutcome.Completed;
+                DispatchLocked(now, batch);
+            }
+        }
+        Deliver(batch);
+        await write.ConfigureAwait(false);
+        return outcome;
+    }
+
+    public async ValueTask<SettleOutcome> FailAsync(EngineSubscription subscription, Delivery delivery, FailureKind kind, string reason)
+    {
+        ValueTask write = default;
+        var outcome = SettleOutcome.LeaseLost;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!TryTakeLease(subscription, delivery, now, out var lease))
+            {
+                DispatchAfterRefusal(now, batch);
+            }
+            else
+            {
+                write = FailLocked(lease, now, kind, reason, out outcome);
+                DispatchLocked(now, batch);
+            }
+        }
+        Deliver(batch);
+        await write.ConfigureAwait(false);
+        return outcome;
+    }
+
+    public async ValueTask<SettleOutcome> RetryAsync(EngineSubscription subscription, Delivery delivery, TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ValueTask write = default;
+        var outcome = SettleOutcome.LeaseLost;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!TryTakeLease(subscription, delivery, now, out var lease))
+            {
+                DispatchAfterRefusal(now, batch);
+            }
+            else
+            {
+                // Asked for by the handler, not a failure: the delivery stays counted but never leads to a dead letter.
+                EndLease(lease);
+                write = Schedule(lease.Entry, AddTicks(now, delay), now);
+                outcome = SettleOutcome.Retrying;
+                DispatchLocked(now, batch);
+            }
+        }
+        Deliver(batch);
+        await write.ConfigureAwait(false);
+        return outcome;
+    }
+
+    public SettleOutcome Release(EngineSubscription subscription, Delivery delivery)
+    {
+        var outcome = SettleOutcome.LeaseLost;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!TryTakeLease(subscription, delivery, now, out var lease))
+            {
+                DispatchAfterRefusal(now, batch);
+            }
+            else
+            {
+                ReleaseLocked(lease, now);
+                outcome = SettleOutcome.Released;
+                DispatchLocked(now, batch);
+            }
+        }
+        Deliver(batch);
+        return outcome;
+    }
+
+    public bool Renew(EngineSubscription subscription, Delivery delivery)
+    {
+        var renewed = false;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!TryTakeLease(subscription, delivery, now, out var lease))
+            {
+                DispatchAfterRefusal(now, batch);
+            }
+            else
+            {
+                // The deadline heap keeps the old expiry; when it comes up the lease is found renewed and pushed again.
+                lease.ExpiresTicks = AddTicks(now, subscription.Settings.LeaseDuration);
+                renewed = true;
+            }
+        }
+        Deliver(batch);
+        return renewed;
+    }
+
+    public void StopDeliveries(EngineSubscription subscription)
+    {
+        lock (_gate)
+            subscription.Stopped = true;
+        // After the flag: nothing new is granted to it, and a grant already made finds the writer closed and hands back.
+        subscription.CompleteWriter();
+    }
+
+    /// <summary>
+    /// Closes a subscription: its deliveries still waiting in the reader are handed back uncounted (nobody saw them);
+    /// the leases of deliveries it did read are lost at once and count as attempts, as for a crashed worker.
+    /// </summary>
+    public void Close(EngineSubscription subscription)
+    {
+        lock (_gate)
+        {
+            if (subscription.Closed) return;
+            subscription.Closed = true;
+            _subscriptions.Remove(subscription);
+        }
+        subscription.CompleteWriter();
+        var unread = subscription.DrainUnread();
+
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            foreach (var delivery in unread)
+            {
+                if (_leases.TryGetValue(delivery.LeaseToken, out var lease) && ReferenceEquals(lease.Owner, subscription))
+                    ReleaseLocked(lease, now);
+            }
+            foreach (var lease in subscription.Held.ToArray())
+                LoseLocked(lease, now, "its subscription closed");
+            if (!_disposed)
+                DispatchLocked(now, batch);
+        }
+        Deliver(batch);
+    }
+
+    /// <summary>
+    /// Finds the lease a settle refers to. A lease past its expiry is lost now, even if the timer has not fired yet,
+    /// and the settle is refused.
+    /// </summary>
+    private bool TryTakeLease(EngineSubscription subscription, Delivery delivery, long now, out Lease lease)
+    {
+        if (!_leases.TryGetValue(delivery.LeaseToken, out lease!) || lease.Entry.Id != delivery.Id || !ReferenceEquals(lease.Owner, subscription))
+            return false;
+        if (lease.ExpiresTicks > now)
+            return true;
+        LoseLocked(lease, now, "worker crashed or hung");
+        return false;
+    }
+
+    /// <summary>A refused settle may have found an expired lease, whose message is now deliverable elsewhere.</summary>
+    private void DispatchAfterRefusal(long now, DispatchBatch batch)
+    {
+        if (!_disposed)
+            DispatchLocked(now, batch);
+    }
+
+    /// <summary>Ends a lease and gives its subscription the credit back.</summary>
+    private void EndLease(Lease lease)
+    {
+        _leases.Remove(lease.Token);
+        lease.Owner.Held.Remove(lease);
+        OfferCredit(lease.Owner);
+    }
+
+    /// <summary>Hands a message back without counting the delivery: visible again at once.</summary>
+    private void ReleaseLocked(Lease lease, long now)
+    {
+        EndLease(lease);
+        var entry = lease.Entry;
+        entry.Tries--;
+        entry.DueTicks = now;
+        _ready.Push(entry);
+    }
+
+    /// <summary>A lost lease counts as an attempt: the message is deliverable again at once, or dead-lettered when its attempts are spent.</summary>
+    private void LoseLocked(Lease lease, long now, string why)
+    {
+        EndLease(lease);
+        var entry = lease.Entry;
+        var maxAttempts = _definition.MaxAttempts;
+        EngineLog.LeaseLost(_logger, Name, entry.Id, entry.Tries, why);
+        if (entry.Tries >= maxAttempts)
+            Observe(DeadLetterLocked(entry, now, $"lease lost on delivery {entry.Tries} of {maxAttempts} ({why})"));
+        else
+            Observe(Schedule(entry, now, now));
+    }
+
+    private ValueTask FailLocked(Lease lease, long now, FailureKind kind, string reason, out SettleOutcome outcome)
+    {
+        EndLease(lease);
+        var entry = lease.Entry;
+        if (kind == FailureKind.Permanent || entry.Tries >= _definition.MaxAttempts)
+        {
+            outcome = SettleOutcome.DeadLettered;
+            return DeadLetterLocked(entry, now, reason);
+        }
+        outcome = SettleOutcome.Retrying;
+        return Schedule(entry, AddTicks(now, _definition.RetryDelayAfter(entry.Tries)), now);
+    }
+
+    /// <summary>Makes a message deliverable again from <paramref name="due"/>, keeping its tries.</summary>
+    private ValueTask Schedule(MessageEntry entry, long due, long now)
+    {
+        entry.DueTicks = due;
+        if (due > now)
+            _delayed.Push(entry);
+        else
+            _ready.Push(entry);
+        return Write(StoreRecord.RetryScheduled(Name, entry.Id, entry.Tries, ToTime(due)));
+    }
+
+    private ValueTask DeadLetterLocked(MessageEntry entry, long now, string? error)
+    {
+        _deadLetters.Add(entry.Id, new DeadLetterState(entry, error, now));
+        _deadLetterIds.Add(entry.Id);
+        EngineLog.DeadLettered(_logger, Name, entry.Id, entry.Tries, error);
+        return Write(StoreRecord.DeadLettered(Name, entry.Id, entry.Tries, error, ToTime(now)));
+    }
+}

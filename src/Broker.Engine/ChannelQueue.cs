@@ -1,0 +1,231 @@
+using Broker.Engine.Dedup;
+using Broker.Engine.Dispatch;
+using Broker.Engine.Leases;
+using Broker.Engine.Storage;
+using Broker.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Engine;
+
+/// <summary>
+/// One channel's queue and every delivery rule: backlog, dispatch by priority then production order, credit,
+/// round-robin, leases with fencing tokens, retries with backoff, dead letters, delay and deduplication.
+/// </summary>
+/// <remarks>
+/// All state is guarded by one lock per channel, and no lock is held across an await: store writes are started under
+/// the lock (so records about one message reach the store in decision order) and awaited after it. Deliveries granted
+/// under the lock are written to their subscriptions right after it is released, within the same call.
+/// </remarks>
+internal sealed partial class ChannelQueue
+{
+    private readonly IQueueStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly BinaryHeap<MessageEntry, ReadyOrder> _ready = new();
+    private readonly BinaryHeap<MessageEntry, DueOrder> _delayed = new();
+    private readonly BinaryHeap<LeaseDeadline, LeaseDeadlineOrder> _deadlines = new();
+    private readonly Dictionary<long, Lease> _leases = [];
+    private readonly Dictionary<long, DeadLetterState> _deadLetters = [];
+    private readonly SortedSet<long> _deadLetterIds = [];
+    private readonly DedupTable _dedup = new();
+    private readonly List<EngineSubscription> _subscriptions = [];
+    private readonly Queue<EngineSubscription> _withCredit = new();
+    private ChannelDefinition _definition;
+    private long _lastId;
+    private long _lastToken;
+    private bool _disposed;
+
+    public ChannelQueue(ChannelDefinition definition, IQueueStore store, TimeProvider time, ILogger logger)
+    {
+        _definition = definition;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        Name = definition.Name;
+        // Tokens start at the clock's ticks so a token handed out before a restart is never handed out again after it.
+        _lastToken = time.GetUtcNow().UtcTicks;
+    }
+
+    public string Name { get; }
+
+    public TimeProvider Time => _time;
+
+    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        long id;
+        long now;
+        DedupEntry? mine = null;
+        while (true)
+        {
+            Task<bool>? original = null;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _definition = message.Channel;
+                now = NowTicks();
+                if (message.Dedup is { } dedup)
+                {
+                    PurgeDedup(now);
+                    if (_dedup.Find(dedup.Key, now) is { } existing)
+                    {
+                        if (existing.Pending is null)
+                            return new ProduceResult(ProduceStatus.Duplicate, existing.MessageId);
+                        original = existing.Pending.Task;
+                    }
+                    else
+                    {
+                        id = ++_lastId;
+                        mine = new DedupEntry(dedup.Key, id, AddTicks(now, dedup.Window))
+                        {
+                            Pending = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously),
+                        };
+                        _dedup.Set(mine);
+                        break;
+                    }
+                }
+                else
+                {
+                    id = ++_lastId;
+                    break;
+                }
+            }
+            // The original is still being stored: its outcome decides whether this one is a duplicate.
+            await original!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var due = AddTicks(now, message.Delay);
+        var record = new EnqueuedRecord(Name, id, message.Priority, ToTime(now), ToTime(due), mine?.Key, ToTime(mine?.ExpiresTicks ?? 0));
+        PayloadRef payload;
+        try
+        {
+            // Not cancellable: the store reads the caller's payload until it completes.
+            payload = await _store.EnqueueAsync(record, message.Payload).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.StoreWriteFailed(_logger, ex, Name, id);
+            if (mine is not null)
+            {
+                lock (_gate)
+                    _dedup.Remove(mine);
+                mine.Pending!.TrySetResult(false);
+            }
+            throw;
+        }
+
+        var entry = new MessageEntry(id, message.Priority, now, due, payload);
+        var pending = mine?.Pending;
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            if (mine is not null)
+                _dedup.Commit(mine, id);
+            var at = NowTicks();
+            if (due > at)
+                _delayed.Push(entry);
+            else
+                _ready.Push(entry);
+            DispatchLocked(at, batch);
+        }
+        Deliver(batch);
+        pending?.TrySetResult(true);
+        return new ProduceResult(ProduceStatus.Enqueued, id);
+    }
+
+    public EngineSubscription Subscribe(ChannelDefinition definition, SubscriptionSettings settings)
+    {
+        var subscription = new EngineSubscription(this, settings);
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _definition = definition;
+            _subscriptions.Add(subscription);
+            subscription.InCreditQueue = true;
+            _withCredit.Enqueue(subscription);
+            DispatchLocked(NowTicks(), batch);
+        }
+        Deliver(batch);
+        return subscription;
+    }
+
+    public ChannelStats GetStats()
+    {
+        var batch = DispatchBatch.Rent();
+        ChannelStats stats;
+        lock (_gate)
+        {
+            var now = NowTicks();
+            if (!_disposed)
+                DispatchLocked(now, batch);
+            PurgeDedup(now);
+            stats = new ChannelStats(Name, _ready.Count, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId);
+        }
+        Deliver(batch);
+        return stats;
+    }
+
+    public void Dispose()
+    {
+        EngineSubscription[] subscriptions;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _timer?.Dispose();
+            subscriptions = [.. _subscriptions];
+        }
+        foreach (var subscription in subscriptions)
+            subscription.CompleteWriter();
+    }
+
+    private long NowTicks() => _time.GetUtcNow().UtcTicks;
+
+    private static DateTimeOffset ToTime(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private static long AddTicks(long ticks, TimeSpan span)
+    {
+        var max = DateTimeOffset.MaxValue.UtcTicks;
+        return span.Ticks >= max - ticks ? max : ticks + span.Ticks;
+    }
+
+    private void PurgeDedup(long now) =>
+        _dedup.Purge(now, this, static (self, expired) => self.Observe(self.Write(StoreRecord.DedupExpired(self.Name, expired.MessageId, expired.Key))));
+
+    /// <summary>Starts a store write; a store that throws instead of returning a faulted task cannot break the caller's state change.</summary>
+    private ValueTask Write(StoreRecord record)
+    {
+        try
+        {
+            return _store.AppendAsync(record);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    /// <summary>Watches a store write no caller waits for (timers, closing subscriptions), so its failure is logged.</summary>
+    private void Observe(ValueTask write)
+    {
+        if (write.IsCompletedSuccessfully)
+        {
+            write.GetAwaiter().GetResult();
+            return;
+        }
+        _ = ObserveAsync(write);
+    }
+
+    private async Task ObserveAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.StoreAppendFailed(_logger, ex, Name);
+        }
+    }
+}

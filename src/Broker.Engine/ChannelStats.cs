@@ -1,0 +1,16 @@
+namespace Broker.Engine;
+
+/// <summary>A snapshot of one channel's queue.</summary>
+/// <param name="Channel">The channel name.</param>
+/// <param name="Ready">Visible messages waiting for a subscription with credit.</param>
+/// <param name="Delayed">Messages not yet due (delayed when produced, or waiting for a retry).</param>
+/// <param name="Leased">Messages delivered and not yet settled.</param>
+/// <param name="DeadLettered">Messages in the dead-letter queue.</param>
+/// <param name="DedupKeys">Unexpired deduplication keys, including those of messages already consumed.</param>
+/// <param name="Subscriptions">Open subscriptions (stopped ones included until disposed).</param>
+/// <param name="LastId">The highest message id handed out so far.</param>
+public sealed record ChannelStats(string Channel, int Ready, int Delayed, int Leased, int DeadLettered, int DedupKeys, int Subscriptions, long LastId)
+{
+    /// <summary>Messages not yet completed or dead-lettered: ready, delayed and leased.</summary>
+    public int Unfinished => Ready + Delayed + Leased;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Engine;
+
+/// <summary>The engine's log messages.</summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on message {MessageId} of channel '{Channel}' lost on delivery {Tries}: {Why}")]
+    public static partial void LeaseLost(ILogger logger, string channel, long messageId, int tries, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of channel '{Channel}' was dead-lettered after {Tries} deliveries: {Error}")]
+    public static partial void DeadLettered(ILogger logger, string channel, long messageId, int tries, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing message {MessageId} of channel '{Channel}' failed; the producer is told")]
+    public static partial void StoreWriteFailed(ILogger logger, Exception exception, string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A store write for channel '{Channel}' failed; memory and store disagree until the next restart replays the store")]
+    public static partial void StoreAppendFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The payload of message {MessageId} of channel '{Channel}' could not be read from the store; the delivery counts as a failed attempt")]
+    public static partial void PayloadReadFailed(ILogger logger, Exception exception, string channel, long messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The timer of channel '{Channel}' failed; due messages and expired leases are handled on the channel's next call")]
+    public static partial void TimerFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channels from the store in {ElapsedMs} ms")]
+    public static partial void Recovered(ILogger logger, int channels, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Recovering the queue engine from its store failed; every call will fail")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
+}

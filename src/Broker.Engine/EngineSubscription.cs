@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using Broker.Engine.Leases;
+using Broker.Transport;
+
+namespace Broker.Engine;
+
+/// <summary>
+/// A subscription to one channel of a <see cref="QueueEngine"/>. Deliveries come out of <see cref="Deliveries"/>, never
+/// more than <see cref="SubscriptionSettings.MaxParallel"/> unsettled at a time; each is settled through this object.
+/// Disposing it loses the leases of the deliveries it read (they are redelivered at once and count as attempts) and
+/// hands back, uncounted, those it had not read yet.
+/// </summary>
+public sealed class EngineSubscription : ITransportSubscription
+{
+    private readonly ChannelQueue _queue;
+    private readonly Channel<Delivery> _deliveries;
+
+    internal EngineSubscription(ChannelQueue queue, SubscriptionSettings settings)
+    {
+        _queue = queue;
+        Settings = settings;
+        _deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            // Readers resume on the thread pool, never inside the engine call that wrote the delivery.
+            AllowSynchronousContinuations = false,
+        });
+        Held = new HashSet<Lease>(Math.Min(settings.MaxParallel, 1024));
+    }
+
+    /// <summary>The channel name.</summary>
+    public string Channel => _queue.Name;
+
+    /// <summary>Credit and lease duration.</summary>
+    public SubscriptionSettings Settings { get; }
+
+    /// <inheritdoc />
+    public ChannelReader<Delivery> Deliveries => _deliveries.Reader;
+
+    // The fields below are guarded by the channel queue's lock.
+    internal HashSet<Lease> Held { get; }
+
+    internal bool InCreditQueue { get; set; }
+
+    internal bool Stopped { get; set; }
+
+    internal bool Closed { get; set; }
+
+    internal bool IsOpen => !Stopped && !Closed;
+
+    internal bool HasCredit => Held.Count < Settings.MaxParallel;
+
+    /// <inheritdoc />
+    public ValueTask<SettleOutcome> CompleteAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return _queue.CompleteAsync(this, delivery);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SettleOutcome> FailAsync(Delivery delivery, FailureKind kind, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return _queue.FailAsync(this, delivery, kind, reason);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SettleOutcome> RetryAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return _queue.RetryAsync(this, delivery, delay);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SettleOutcome> ReleaseAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return ValueTask.FromResult(_queue.Release(this, delivery));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RenewAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return ValueTask.FromResult(_queue.Renew(this, delivery));
+    }
+
+    /// <inheritdoc />
+    public ValueTask StopDeliveriesAsync(CancellationToken cancellationToken)
+    {
+        _queue.StopDeliveries(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _queue.Close(this);
+        return ValueTask.CompletedTask;
+    }
+
+    internal bool TryWrite(Delivery delivery) => _deliveries.Writer.TryWrite(delivery);
+
+    internal void CompleteWriter() => _deliveries.Writer.TryComplete();
+
+    /// <summary>Takes the deliveries nobody read; called once the writer is complete.</summary>
+    internal List<Delivery> DrainUnread()
+    {
+        var unread = new List<Delivery>();
+        while (_deliveries.Reader.TryRead(out var delivery))
+            unread.Add(delivery);
+        return unread;
+    }
+}

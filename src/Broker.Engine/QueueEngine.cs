@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Broker.Engine.Storage;
+using Broker.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Engine;
+
+/// <summary>
+/// The queue engine behind the in-memory, embedded and server modes: one instance serves many channels, each with its
+/// own state created on first use. It implements the delivery contract (backlog, one subscription per message, credit,
+/// priority then production order, delay, leases with fencing, retries with backoff, dead letters, deduplication) over
+/// an <see cref="IQueueStore"/>, and recovers its state from that store before its first operation. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Dispatch happens synchronously inside the call that made it possible (produce, settle, subscribe, a timer), so once
+/// such a call returns, whatever it made deliverable is already in a subscription's reader. Time comes only from the
+/// <see cref="System.TimeProvider"/> given here. The <see cref="ChannelDefinition"/> passed with each produce and
+/// subscribe is the channel's policy; the last one wins.
+/// </remarks>
+public sealed class QueueEngine : IAsyncDisposable, IDisposable
+{
+    private readonly ConcurrentDictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
+    private readonly IQueueStore _store;
+    private readonly ILogger _logger;
+    private readonly Lock _recoveryGate = new();
+    private Task? _recovery;
+    private volatile bool _recovered;
+    private volatile bool _disposed;
+
+    /// <summary>Creates an engine over a store. It recovers the store's state on first use (or on <see cref="RecoverAsync"/>).</summary>
+    /// <param name="store">Where messages are kept. The engine does not dispose it.</param>
+    /// <param name="options">Limits; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for delays, leases, retries and dedup windows; null for the system clock.</param>
+    /// <param name="logger">Where lost leases, dead letters and store failures are logged; null for none.</param>
+    public QueueEngine(IQueueStore store, QueueEngineOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new QueueEngineOptions();
+        options.Validate();
+        _store = store;
+        MaxMessageBytes = options.MaxMessageBytes;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The engine's clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The largest payload accepted, in bytes.</summary>
+    public int MaxMessageBytes { get; }
+
+    /// <summary>The channels the engine knows: used or recovered.</summary>
+    public IReadOnlyCollection<string> Channels => [.. _channels.Keys];
+
+    /// <summary>
+    /// Replays the store into the engine. Every other operation waits for it, starting it if needed, so calling it is
+    /// only a way to recover eagerly (and to see a recovery failure early).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting; recovery itself goes on.</param>
+    /// <returns>Completes when the engine holds the store's state.</returns>
+    public ValueTask RecoverAsync(CancellationToken cancellationToken = default) =>
+        _recovered ? ValueTask.CompletedTask : new ValueTask(StartRecovery().WaitAsync(cancellationToken));
+
+    /// <summary>
+    /// Stores a message and makes it deliverable (at once, or when its delay has passed), or reports it as a duplicate of
+    /// an ExactlyOnce message accepted within its window. Completes after the store acknowledged the message.
+    /// </summary>
+    /// <param name="message">The message. Its payload is copied by the store before this completes.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery or for a concurrent duplicate's original.</param>
+    /// <returns>Enqueued with the new id, or Duplicate with the original's id.</returns>
+    /// <exception cref="ArgumentException">The payload is empty or larger than <see cref="MaxMessageBytes"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The delay is negative or the dedup window is not positive.</exception>
+    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        Validate(message);
+        if (!_recovered)
+            await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await GetOrCreate(message.Channel).ProduceAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a subscription; backlog is dispatched to it before this returns.</summary>
+    /// <param name="channel">The channel and its policy.</param>
+    /// <param name="settings">Credit (at least 1) and lease duration (positive).</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The subscription.</returns>
+    public async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxParallel, 1, "settings.MaxParallel");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.LeaseDuration, TimeSpan.Zero, "settings.LeaseDuration");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_recovered)
+            await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return GetOrCreate(channel).Subscribe(channel, settings);
+    }
+
+    /// <summary>Lists a channel's dead letters in id order.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="afterId">Only ids greater than this.</param>
+    /// <param name="limit">At most this many, at least 1.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The dead letters.</returns>
+    public async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(string channel, long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is null ? [] : queue.ListDeadLetters(afterId, limit);
+    }
+
+    /// <summary>Gets one dead letter.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The dead letter, or null when none has that id.</returns>
+    public async ValueTask<DeadLetterEntry?> GetDeadLetterAsync(string channel, long id, CancellationToken cancellationToken = default)
+    {
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue?.GetDeadLetter(id);
+    }
+
+    /// <summary>Puts a dead letter back on its channel with a fresh attempt budget (no tries), deliverable at once.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>False when no dead letter has that id.</returns>
+    public async ValueTask<bool> RedriveDeadLetterAsync(string channel, long id, CancellationToken cancellationToken = default)
+    {
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is not null && await queue.RedriveAsync(id).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a dead letter.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>False when no dead letter has that id.</returns>
+    public async ValueTask<bool> DeleteDeadLetterAsync(string channel, long id, CancellationToken cancellationToken = default)
+    {
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is not null && await queue.DeleteDeadLetterAsync(id).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A snapshot of a channel's queue, after doing whatever is due (expired leases, delayed messages, expired dedup
+    /// keys). Reflects the store's state once recovery has run (any other call, or <see cref="RecoverAsync"/>).
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <returns>The counts; all zero for a channel the engine has not seen.</returns>
+    public ChannelStats GetStats(string channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return _channels.TryGetValue(channel, out var queue) ? queue.GetStats() : new ChannelStats(channel, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>Stops timers and completes every subscription's reader. The store is not disposed.</summary>
+    /// <returns>Completes at once.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops timers and completes every subscription's reader. The store is not disposed.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var queue in _channels.Values)
+            queue.Dispose();
+    }
+
+    private void Validate(OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var name = message.Channel.Name;
+        if (message.Payload.IsEmpty)
+            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
+        if (message.Payload.Length > MaxMessageBytes)
+            throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {MaxMessageBytes} bytes.", nameof(message));
+        if (message.Delay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' must not be negative.");
+        if (message.Dedup is { } dedup && dedup.Window <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' must be greater than zero.");
+    }
+
+    private ChannelQueue GetOrCreate(ChannelDefinition definition) =>
+        _channels.TryGetValue(definition.Name, out var queue)
+            ? queue
+            : _channels.GetOrAdd(definition.Name, static (_, state) => state.Engine.CreateQueue(state.Definition), (Engine: this, Definition: definition));
+
+    private ChannelQueue CreateQueue(ChannelDefinition definition) => new(definition, _store, TimeProvider, _logger);
+
+    private async ValueTask<ChannelQueue?> FindAsync(string channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_recovered)
+            await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _channels.GetValueOrDefault(channel);
+    }
+
+    private Task StartRecovery()
+    {
+        lock (_recoveryGate)
+            return _recovery ??= RecoverCoreAsync();
+    }
+
+    private async Task RecoverCoreAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var replay = new Replay(this);
+            await _store.RecoverAsync(replay, CancellationToken.None).ConfigureAwait(false);
+            foreach (var queue in replay.Touched)
+                queue.FinishReplay();
+            _recovered = true;
+            var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.RecoveryFailed(_logger, ex);
+            throw;
+        }
+    }
+
+    /// <summary>Feeds a store's records into the channels; a channel first seen here has the default policy until used.</summary>
+    private sealed class Replay(QueueEngine engine) : IStoreReplayTarget
+    {
+        private readonly Dictionary<string, ChannelQueue> _byName = new(StringComparer.Ordinal);
+
+        public Dictionary<string, ChannelQueue>.ValueCollection Touched => _byName.Values;
+
+        public void LastId(string channel, long lastId) => Get(channel).ReplayLastId(lastId);
+
+        public void Enqueued(in EnqueuedRecord record, PayloadRef payload) => Get(record.Channel).ReplayEnqueued(record, payload);
+
+        public void Changed(in StoreRecord record) => Get(record.Channel).ReplayChanged(record);
+
+        public void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt) =>
+            Get(channel).ReplayDedupKey(key, messageId, expiresAt);
+
+        private ChannelQueue Get(string channel)
+        {
+            if (!_byName.TryGetValue(channel, out var queue))
+                _byName.Add(channel, queue = engine.GetOrCreate(new ChannelDefinition(channel)));
+            return queue;
+        }
+    }
+}

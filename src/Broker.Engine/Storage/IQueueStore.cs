@@ -1,0 +1,65 @@
+namespace Broker.Engine.Storage;
+
+/// <summary>
+/// Where a <see cref="QueueEngine"/> keeps its messages: a memory store for tests and development, a durable log for
+/// the embedded and server modes. The engine owns the queue rules; a store only records what the engine decided and
+/// replays it at start. Leases are never stored: after recovery every unfinished message is deliverable.
+/// </summary>
+/// <remarks>
+/// The engine calls <see cref="AppendAsync"/> and <see cref="ReadPayload"/> while it holds a channel's lock, so both
+/// must return without waiting on anything but memory (or a local read of a payload); a durable store queues the record
+/// for its next group commit and completes the returned task when the record is on disk. For the same reason
+/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target.
+/// </remarks>
+public interface IQueueStore : IAsyncDisposable
+{
+    /// <summary>Replays everything the store holds into <paramref name="target"/>, in the order it was recorded.</summary>
+    /// <param name="target">Receives the records.</param>
+    /// <param name="cancellationToken">Cancels recovery.</param>
+    /// <returns>Completes when every record was replayed.</returns>
+    ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new message. The engine makes the message visible, and answers its producer, only after this completes.</summary>
+    /// <param name="record">The message.</param>
+    /// <param name="payload">Its BSON bytes, valid only until the returned task completes: copy them.</param>
+    /// <returns>Where the payload is, once the message is as durable as the store promises.</returns>
+    ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload);
+
+    /// <summary>Records a change to a stored message. Called under the engine's channel lock: must not block.</summary>
+    /// <param name="record">The change.</param>
+    /// <returns>Completes when the record is as durable as the store promises.</returns>
+    ValueTask AppendAsync(StoreRecord record);
+
+    /// <summary>Reads a payload the store returned from <see cref="EnqueueAsync"/> or replayed in <see cref="RecoverAsync"/>.</summary>
+    /// <param name="payload">The reference.</param>
+    /// <returns>The BSON bytes; the caller does not modify them.</returns>
+    ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload);
+}
+
+/// <summary>Receives a store's records during <see cref="IQueueStore.RecoverAsync"/>.</summary>
+public interface IStoreReplayTarget
+{
+    /// <summary>The highest message id the channel ever handed out, even if that message is long gone.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="lastId">The id.</param>
+    void LastId(string channel, long lastId);
+
+    /// <summary>A message that was stored.</summary>
+    /// <param name="record">The message.</param>
+    /// <param name="payload">Where its payload is.</param>
+    void Enqueued(in EnqueuedRecord record, PayloadRef payload);
+
+    /// <summary>A change to a stored message. Changes to messages the target does not know are ignored.</summary>
+    /// <param name="record">The change.</param>
+    void Changed(in StoreRecord record);
+
+    /// <summary>
+    /// A dedup key whose message may be gone (completed or deleted). A store that replays every
+    /// <see cref="EnqueuedRecord"/> still within its window need not call this.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="messageId">The message that set it.</param>
+    /// <param name="expiresAt">When it stops blocking equal messages.</param>
+    void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt);
+}

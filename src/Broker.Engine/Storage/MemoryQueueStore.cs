@@ -1,0 +1,170 @@
+namespace Broker.Engine.Storage;
+
+/// <summary>
+/// Keeps messages in memory: for tests, development and <c>UseInMemory()</c>. Nothing survives the process, but an
+/// engine created over the same instance recovers everything an earlier engine stored (messages, retries, dead letters
+/// and dedup keys), which is how tests prove the engine's recovery without a disk.
+/// </summary>
+/// <remarks>It keeps the current state rather than a log, so its memory follows the live messages and unexpired keys.</remarks>
+public sealed class MemoryQueueStore : IQueueStore
+{
+    private readonly Dictionary<string, StoredChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>How many messages (live and dead-lettered) the store holds, across channels.</summary>
+    public int MessageCount
+    {
+        get
+        {
+            lock (_gate)
+                return _channels.Values.Sum(c => c.Messages.Count);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        // Copy under the lock, replay outside it: the target takes the engine's channel locks, and the engine calls
+        // this store under those same locks.
+        var replay = new List<Action<IStoreReplayTarget>>();
+        lock (_gate)
+        {
+            foreach (var (name, channel) in _channels)
+            {
+                var lastId = channel.LastId;
+                replay.Add(t => t.LastId(name, lastId));
+                foreach (var (key, dedup) in channel.DedupKeys)
+                    replay.Add(t => t.DedupKey(name, key, dedup.MessageId, dedup.ExpiresAt));
+                foreach (var (id, message) in channel.Messages.OrderBy(m => m.Key))
+                {
+                    // Dedup keys are replayed above, so the record carries none.
+                    var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
+                    var payload = new PayloadRef(message.Payload, 0, message.Payload.Length);
+                    replay.Add(t => t.Enqueued(record, payload));
+                    if (message.Tries != 0)
+                    {
+                        var retry = StoreRecord.RetryScheduled(name, id, message.Tries, ToTime(message.DueTicks));
+                        replay.Add(t => t.Changed(retry));
+                    }
+                    if (message.Dead is { } dead)
+                    {
+                        var deadLettered = StoreRecord.DeadLettered(name, id, message.Tries, dead.Error, ToTime(dead.AtTicks));
+                        replay.Add(t => t.Changed(deadLettered));
+                    }
+                }
+            }
+        }
+        foreach (var step in replay)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            step(target);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    {
+        var copy = payload.ToArray();
+        lock (_gate)
+        {
+            var channel = GetChannel(record.Channel);
+            channel.LastId = Math.Max(channel.LastId, record.Id);
+            channel.Messages[record.Id] = new StoredMessage(copy, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks };
+            if (record.DedupKey is { } key)
+                channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
+        }
+        return ValueTask.FromResult(new PayloadRef(copy, 0, copy.Length));
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(StoreRecord record)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(record.Channel, out var channel))
+                return ValueTask.CompletedTask;
+            if (record.Kind == StoreRecordKind.DedupExpired)
+            {
+                if (channel.DedupKeys.TryGetValue(record.DedupKey, out var dedup) && dedup.MessageId == record.Id)
+                    channel.DedupKeys.Remove(record.DedupKey);
+                return ValueTask.CompletedTask;
+            }
+            if (!channel.Messages.TryGetValue(record.Id, out var message))
+                return ValueTask.CompletedTask;
+            Apply(channel, message, record);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload) => (byte[])payload.Handle!;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static void Apply(StoredChannel channel, StoredMessage message, in StoreRecord record)
+    {
+        switch (record.Kind)
+        {
+            case StoreRecordKind.Completed:
+            case StoreRecordKind.Deleted:
+                channel.Messages.Remove(record.Id);
+                break;
+            case StoreRecordKind.RetryScheduled:
+                message.Tries = record.Tries;
+                message.DueTicks = record.At.UtcTicks;
+                break;
+            case StoreRecordKind.DeadLettered:
+                message.Tries = record.Tries;
+                message.Dead = new StoredDeadLetter(record.Error, record.At.UtcTicks);
+                break;
+            case StoreRecordKind.Redriven:
+                message.Tries = 0;
+                message.DueTicks = record.At.UtcTicks;
+                message.Dead = null;
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown store record kind {record.Kind}.");
+        }
+    }
+
+    private static DateTimeOffset ToTime(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private StoredChannel GetChannel(string name)
+    {
+        if (!_channels.TryGetValue(name, out var channel))
+            _channels.Add(name, channel = new StoredChannel());
+        return channel;
+    }
+
+    private sealed class StoredChannel
+    {
+        public long LastId { get; set; }
+
+        public Dictionary<long, StoredMessage> Messages { get; } = [];
+
+        public Dictionary<UInt128, StoredDedup> DedupKeys { get; } = [];
+    }
+
+    /// <summary>Only what replay needs, so a large in-memory backlog stays as small as it can.</summary>
+    private sealed class StoredMessage(byte[] payload, int priority, long producedAtTicks)
+    {
+        public byte[] Payload { get; } = payload;
+
+        public int Priority { get; } = priority;
+
+        public long ProducedAtTicks { get; } = producedAtTicks;
+
+        public long DueTicks { get; set; }
+
+        public int Tries { get; set; }
+
+        public StoredDeadLetter? Dead { get; set; }
+    }
+
+    private sealed record StoredDeadLetter(string? Error, long AtTicks);
+
+    private readonly record struct StoredDedup(long MessageId, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,151 @@
+using Broker.Analyzers.Tests.Infrastructure;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>Each code fix leaves a declaration with no diagnostic left (the verifier checks the fixed code too).</summary>
+public sealed class CodeFixTests
+{
+    [Fact]
+    public Task AddPartialPutsItBeforeInterface() => Verify.CodeFixAsync("""
+        [Channel("user/registered")]
+        public interface {|BRK0001:IRegistrationChannel|} : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task AddPartialToAnInterfaceWithoutModifiersKeepsTheLayout() => Verify.CodeFixAsync("""
+        public static class Channels
+        {
+            [Channel("user/registered")]
+            internal interface {|BRK0001:IRegistrationChannel|} : IQueueChannel<User>
+            {
+            }
+        }
+
+        [Channel("user/deleted")]
+        interface {|BRK0001:IDeletionChannel|} : IQueueChannel<User>;
+        """, """
+        public static class Channels
+        {
+            [Channel("user/registered")]
+            internal partial interface IRegistrationChannel : IQueueChannel<User>
+            {
+            }
+        }
+
+        [Channel("user/deleted")]
+        partial interface IDeletionChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task SuggestedDedupReplacesTheLiteral() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:"1 secs."|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1 secs")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task CompoundDedupBecomesOneUnit() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:"1h30m"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "90m")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task SuggestedRetryDelayReplacesTheLiteral() => Verify.CodeFixAsync("""
+        [Channel("user/registered", RetryDelay = {|BRK0011:"00:00:30"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", RetryDelay = "30s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task DedupWithoutASuggestionOffersNoFix() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:"-5m"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:"-5m"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task DedupFromAConstantIsNotRewritten() => Verify.CodeFixAsync("""
+        public static class Windows
+        {
+            public const string Short = "1h30m";
+        }
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:Windows.Short|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        public static class Windows
+        {
+            public const string Short = "1h30m";
+        }
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = {|BRK0008:Windows.Short|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task RemoveDedupFromAnAtLeastOnceChannel() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Dedup = {|BRK0009:"1s"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, equivalenceKey: "Remove Dedup");
+
+    [Fact]
+    public Task RemoveDedupBetweenOtherArgumentsKeepsTheirCommas() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Dedup = {|BRK0009:"1s"|}, MaxAttempts = 3)]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", MaxAttempts = 3)]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, equivalenceKey: "Remove Dedup");
+
+    [Fact]
+    public Task MakeExactlyOnceAddsProcessBeforeDedup() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Dedup = {|BRK0009:"1s"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, equivalenceKey: "Make the channel ExactlyOnce");
+
+    [Fact]
+    public Task MakeExactlyOnceRewritesAnExplicitAtLeastOnce() => Verify.CodeFixAsync("""
+        [Channel("user/registered", Process = QueueMessageProcessing.AtLeastOnce, Dedup = {|BRK0009:"1s"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, equivalenceKey: "Make the channel ExactlyOnce");
+
+    [Fact]
+    public Task MakeExactlyOnceQualifiesTheEnumWhenBrokerIsNotImported() => Verify.CodeFixOfWholeFileAsync("""
+        namespace Accounts
+        {
+            public sealed record User(int Id);
+
+            [Broker.Channel("user/registered", Dedup = {|BRK0009:"1s"|})]
+            public partial interface IRegistrationChannel : Broker.IQueueChannel<User>;
+        }
+        """, """
+        namespace Accounts
+        {
+            public sealed record User(int Id);
+
+            [Broker.Channel("user/registered", Process = Broker.QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+            public partial interface IRegistrationChannel : Broker.IQueueChannel<User>;
+        }
+        """, equivalenceKey: "Make the channel ExactlyOnce");
+}
