@@ -1,0 +1,313 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Client.Connection;
+
+/// <summary>
+/// One TCP (or TLS) connection to the broker server: authenticates, opens the producer session with Hello, then
+/// pipelines requests (each waits for the reply with its id, many at once) and hands pushed deliveries to its owner.
+/// It never reconnects: once closed it stays closed, failing every request still waiting, and
+/// <see cref="ServerQueueTransport"/> opens the next one.
+/// </summary>
+internal sealed partial class ClientConnection : IAsyncDisposable
+{
+    // A client trusts its server more than the server trusts its clients, but still bounds what it allocates.
+    private const int MinInboundFrameBytes = 16 * 1024 * 1024;
+    private const long OutboundLimit = 8 * 1024 * 1024;
+
+    private readonly Stream _stream;
+    private readonly FrameReader _reader;
+    private readonly OutboundQueue _outbound;
+    private readonly IConnectionOwner _owner;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<uint, PendingRequest> _pending = [];
+    private readonly Dictionary<string, ChannelDefinition> _declared = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _readLoop = Task.CompletedTask;
+    private Exception? _closeReason;
+    private ErrorReply? _serverError;
+    private uint _lastId;
+
+    private ClientConnection(string address, Stream stream, IConnectionOwner owner, ILogger logger)
+    {
+        Address = address;
+        _stream = stream;
+        _owner = owner;
+        _logger = logger;
+        _reader = new FrameReader(stream, MinInboundFrameBytes);
+        _outbound = new OutboundQueue(stream, OutboundLimit);
+    }
+
+    public string Address { get; }
+
+    /// <summary>What the server said in its Welcome.</summary>
+    public WelcomeReply Welcome { get; private set; }
+
+    /// <summary>
+    /// Which server-side session this connection belongs to: the transport increments it whenever the server did not
+    /// resume the session, so a produce sent under an older epoch may have been forgotten.
+    /// </summary>
+    public long Epoch { get; set; }
+
+    public bool IsOpen => Volatile.Read(ref _closeReason) is null;
+
+    /// <summary>Completes with the reason once the connection is closed.</summary>
+    public Task<Exception> Closed => _closed.Task;
+
+    /// <summary>Connects, authenticates and says Hello, within the connect timeout.</summary>
+    public static async Task<ClientConnection> OpenAsync(
+        ServerAddress address, ServerClientOptions options, UInt128 session, IConnectionOwner owner, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Stream? stream = null;
+        ClientConnection? connection = null;
+        try
+        {
+            await socket.ConnectAsync(address.Host, address.Port, timeout.Token).ConfigureAwait(false);
+            SocketTuning.Apply(socket);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.Tls is { } tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(tls, timeout.Token).ConfigureAwait(false);
+            }
+            connection = new ClientConnection(address.ToString(), stream, owner, logger);
+            connection.Start();
+            if (options.Token is not null || options.User is not null)
+            {
+                var credentials = new AuthenticateRequest(options.Token, options.User, options.Password);
+                await connection.SendAsync(new AuthenticateFrame(credentials), Replies.Authenticated).WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            var name = options.ClientName ?? DefaultClientName();
+            var hello = new HelloRequest(HelloRequest.CurrentVersion, session, name);
+            var welcome = await connection.SendAsync(new HelloFrame(hello), Replies.Welcome).WaitAsync(timeout.Token).ConfigureAwait(false);
+            connection.Welcome = welcome;
+            connection._reader.MaxFrameBytes = Math.Max(MinInboundFrameBytes, welcome.MaxFrameBytes);
+            return connection;
+        }
+        catch (Exception ex)
+        {
+            if (connection is not null)
+                await connection.DisposeAsync().ConfigureAwait(false);
+            else if (stream is not null)
+                await stream.DisposeAsync().ConfigureAwait(false);
+            else
+                socket.Dispose();
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                throw new ServerConnectionException($"Could not connect to the broker server at {address} within {options.ConnectTimeout.TotalSeconds:0.#} s.", ex);
+            if (ex is ConnectionLostException lost)
+                throw new ServerConnectionException($"The broker server at {address} closed the connection while it was being set up: {lost.InnerException?.Message ?? lost.Message}", lost.InnerException ?? lost);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends a request and returns its reply. Frames go out in call order; replies may come in any order. A closed
+    /// connection fails the request with <see cref="ConnectionLostException"/>.
+    /// </summary>
+    public Task<T> SendAsync<TFrame, T>(in TFrame frame, ReplyParser<T> parser)
+        where TFrame : IRequestFrame => Send(frame, parser).Reply;
+
+    /// <summary>Sends a request bounded by <paramref name="timeout"/>: a server that does not answer in time is dropped.</summary>
+    public async Task<T> RequestAsync<TFrame, T>(TFrame frame, ReplyParser<T> parser, TimeSpan timeout, string what, CancellationToken cancellationToken)
+        where TFrame : IRequestFrame
+    {
+        var (reply, id) = Send(frame, parser);
+        try
+        {
+            return await reply.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            Forget(id);
+            // A live connection whose server stops answering is as good as lost; the transport reconnects.
+            Abort(new TimeoutException($"The broker server at {Address} did not answer a {what} within {timeout.TotalSeconds:0.#} s.", ex));
+            throw new ConnectionLostException($"The broker server at {Address} did not answer a {what} within {timeout.TotalSeconds:0.#} s.", wasSent: true, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Forget(id);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends the channel's policy once per connection, before the first produce or subscribe that needs it. Not waited
+    /// for: the server applies frames of one connection in order, so the request behind it already sees the policy.
+    /// </summary>
+    public void EnsureDeclared(ChannelDefinition channel)
+    {
+        lock (_gate)
+        {
+            if (_declared.TryGetValue(channel.Name, out var declared) && declared.Equals(channel))
+                return;
+            _declared[channel.Name] = channel;
+        }
+        _ = DeclareAsync(channel);
+    }
+
+    /// <summary>Closes the connection now; requests still waiting fail with <see cref="ConnectionLostException"/>.</summary>
+    public void Abort(Exception reason)
+    {
+        PendingRequest[] waiting;
+        lock (_gate)
+        {
+            if (_closeReason is not null) return;
+            if (_serverError is { } error && reason is not ObjectDisposedException)
+                reason = new BrokerServerException(error.Code, error.Message);
+            Volatile.Write(ref _closeReason, reason);
+            waiting = [.. _pending.Values];
+            _pending.Clear();
+        }
+        foreach (var pending in waiting)
+            pending.Fail(new ConnectionLostException($"The connection to the broker server at {Address} was lost: {reason.Message}", wasSent: true, reason));
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+        _closed.TrySetResult(reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Abort(new ObjectDisposedException(nameof(ClientConnection), "The connection was closed by this client."));
+        await _outbound.DisposeAsync().ConfigureAwait(false);
+        await _readLoop.ConfigureAwait(false);
+        _reader.Dispose();
+    }
+
+    private static string DefaultClientName()
+    {
+        var process = Environment.ProcessPath is { } path ? Path.GetFileNameWithoutExtension(path) : "dotnet";
+        return process + "[" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+    }
+
+    private void Start()
+    {
+        _readLoop = Task.Run(ReadLoopAsync);
+        _ = WatchOutboundAsync();
+    }
+
+    private (Task<T> Reply, uint Id) Send<TFrame, T>(in TFrame frame, ReplyParser<T> parser)
+        where TFrame : IRequestFrame
+    {
+        var pending = new PendingReply<T>(parser);
+        uint id;
+        using (var scope = _outbound.Enter())
+        {
+            lock (_gate)
+            {
+                if (_closeReason is { } reason)
+                    return (Task.FromException<T>(new ConnectionLostException($"The connection to the broker server at {Address} is closed: {reason.Message}", wasSent: false, reason)), 0);
+                // 0 is never a request id: Deepkit pushes use it.
+                id = ++_lastId == 0 ? ++_lastId : _lastId;
+                _pending.Add(id, pending);
+            }
+            try
+            {
+                frame.Write(scope.Buffer, id);
+            }
+            catch
+            {
+                scope.Discard();
+                Forget(id);
+                throw;
+            }
+        }
+        return (pending.Task, id);
+    }
+
+    private void Forget(uint id)
+    {
+        lock (_gate) _pending.Remove(id);
+    }
+
+    private async Task DeclareAsync(ChannelDefinition channel)
+    {
+        try
+        {
+            await SendAsync(new DeclareFrame(DeclareRequest.From(channel)), Replies.Ack).ConfigureAwait(false);
+        }
+        catch (ConnectionLostException)
+        {
+            // The next connection declares it again.
+        }
+        catch (Exception ex)
+        {
+            LogDeclareFailed(_logger, ex, channel.Name, Address);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception reason;
+        try
+        {
+            while (await _reader.FillAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (_reader.TryTake(out var offset, out var length))
+                    Handle(_reader.Buffer.AsSpan(offset, length));
+            }
+            reason = new IOException($"The broker server at {Address} closed the connection.");
+        }
+        catch (Exception ex)
+        {
+            reason = ex;
+        }
+        Abort(reason);
+    }
+
+    private async Task WatchOutboundAsync()
+    {
+        try
+        {
+            await _outbound.Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Abort(ex);
+        }
+    }
+
+    private void Handle(ReadOnlySpan<byte> frame)
+    {
+        var header = FrameHeader.Read(frame);
+        var body = frame[FrameHeader.Length..];
+        if (header.Route == RouteType.Server)
+        {
+            if (header.Type == MessageType.Delivery)
+                _owner.OnDelivery(this, DeliveryPush.Read(body));
+            return;
+        }
+        PendingRequest? pending;
+        lock (_gate)
+            _pending.Remove(header.Id, out pending);
+        if (pending is not null)
+        {
+            pending.Complete(header.Type, body);
+        }
+        else if (header.Type == MessageType.Error)
+        {
+            // Not the answer to a request: the server explains why it is about to close the connection.
+            var error = ErrorReply.Read(body);
+            lock (_gate) _serverError = error;
+            LogServerError(_logger, Address, error.Code, error.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not declare channel '{Channel}' on the broker server at {Address}; it keeps its previous policy")]
+    private static partial void LogDeclareFailed(ILogger logger, Exception ex, string channel, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker server at {Address} reports {Code}: {Message}")]
+    private static partial void LogServerError(ILogger logger, string address, string code, string message);
+}

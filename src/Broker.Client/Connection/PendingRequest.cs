@@ -1,0 +1,104 @@
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+
+namespace Broker.Client.Connection;
+
+/// <summary>Reads the reply to a request; throws <see cref="ProtocolException"/> for a reply of the wrong type.</summary>
+internal delegate T ReplyParser<T>(MessageType type, ReadOnlySpan<byte> body);
+
+/// <summary>A request sent and waiting for its reply, matched by frame id.</summary>
+internal abstract class PendingRequest
+{
+    /// <summary>Completes the request with its reply; an Error reply fails it with <see cref="BrokerServerException"/>.</summary>
+    public abstract void Complete(MessageType type, ReadOnlySpan<byte> body);
+
+    public abstract void Fail(Exception exception);
+}
+
+/// <summary>A pending request whose reply is parsed into <typeparamref name="T"/>.</summary>
+internal sealed class PendingReply<T>(ReplyParser<T> parser) : PendingRequest
+{
+    // Continuations run on the thread pool, never on the connection's read loop.
+    private readonly TaskCompletionSource<T> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => _reply.Task;
+
+    public override void Complete(MessageType type, ReadOnlySpan<byte> body)
+    {
+        if (type == MessageType.Error)
+        {
+            var error = ErrorReply.Read(body);
+            _reply.TrySetException(new BrokerServerException(error.Code, error.Message));
+            return;
+        }
+        try
+        {
+            _reply.TrySetResult(parser(type, body));
+        }
+        catch (Exception ex) when (ex is ProtocolException or Bson.BsonFormatException)
+        {
+            _reply.TrySetException(new ProtocolException(ErrorCodes.Malformed, $"The server's {type} reply is malformed: {ex.Message}", ex));
+        }
+    }
+
+    public override void Fail(Exception exception) => _reply.TrySetException(exception);
+}
+
+/// <summary>The replies a client expects, by request.</summary>
+internal static class Replies
+{
+    public static bool Ack(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Ack);
+        return true;
+    }
+
+    public static bool Authenticated(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.AuthenticateResponse);
+        return true;
+    }
+
+    public static WelcomeReply Welcome(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Welcome);
+        return WelcomeReply.Read(body);
+    }
+
+    public static ProduceResult Produced(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Produced);
+        return ProducedReply.Read(body);
+    }
+
+    public static Transport.SettleOutcome Settled(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Settled);
+        return SettledReply.Read(body);
+    }
+
+    public static bool Result(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Result);
+        return ResultReply.Read(body);
+    }
+
+    public static StatsReply Stats(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.StatsReply);
+        return StatsReply.Read(body);
+    }
+
+    public static ReplyParser<(List<Transport.DeadLetterEntry> Entries, bool More)> DeadLetters(string channel) => (type, body) =>
+    {
+        Expect(type, MessageType.DeadLetters);
+        var entries = DeadLettersReply.Read(body, channel, out var more);
+        return (entries, more);
+    };
+
+    private static void Expect(MessageType actual, MessageType expected)
+    {
+        if (actual != expected)
+            throw new ProtocolException(ErrorCodes.Malformed, $"Expected a {expected} reply, got {actual}.");
+    }
+}

@@ -1,0 +1,184 @@
+using Broker.Bson;
+using Broker.Transport;
+
+namespace Broker.Client.Protocol.Messages;
+
+/// <summary>ListDeadLetters (173): <c>{c, a: after id, n: limit}</c>.</summary>
+internal readonly record struct ListDeadLettersRequest(string Channel, long AfterId, int Limit)
+{
+    public static ListDeadLettersRequest Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.ListDeadLetters);
+        string? channel = null;
+        long afterId = 0;
+        int? limit = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("c"u8)) channel = reader.ReadString();
+            else if (field.SequenceEqual("a"u8)) afterId = reader.ReadInt64();
+            else if (field.SequenceEqual("n"u8)) limit = reader.ReadInt32();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return new ListDeadLettersRequest(
+            channel ?? throw Wire.Missing(MessageType.ListDeadLetters, "c"),
+            afterId,
+            limit ?? throw Wire.Missing(MessageType.ListDeadLetters, "n"));
+    }
+
+    public void Write(FrameBuffer buffer, uint id)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.ListDeadLetters);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteString("c"u8, Channel);
+        writer.WriteInt64("a"u8, AfterId);
+        writer.WriteInt32("n"u8, Limit);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}
+
+/// <summary>GetDeadLetter (175), RedriveDeadLetter (176), DeleteDeadLetter (177), and Stats (178) without <c>i</c>: <c>{c, i}</c>.</summary>
+internal readonly record struct ChannelRequest(string Channel, long MessageId)
+{
+    public static ChannelRequest Read(ReadOnlySpan<byte> body, MessageType type)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, type);
+        string? channel = null;
+        long? id = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("c"u8)) channel = reader.ReadString();
+            else if (field.SequenceEqual("i"u8)) id = reader.ReadInt64();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        if (type != MessageType.Stats && id is null) throw Wire.Missing(type, "i");
+        return new ChannelRequest(channel ?? throw Wire.Missing(type, "c"), id ?? 0);
+    }
+
+    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteString("c"u8, Channel);
+        if (type != MessageType.Stats) writer.WriteInt64("i"u8, MessageId);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}
+
+/// <summary>
+/// DeadLetters (174): <c>{d: [{i, t: tries, e: error or null, a: produced at, x: dead-lettered at, p: priority, v}], m: more}</c>.
+/// A page stops early, with <c>m: true</c>, when the next entry would not fit in a frame; the client asks again after the
+/// last id.
+/// </summary>
+internal static class DeadLettersReply
+{
+    /// <summary>Bytes of an entry besides its payload and error, generously (field names, numbers, dates, the channel).</summary>
+    public const int EntryOverhead = 128;
+
+    /// <summary>Writes as many entries as fit in <paramref name="maxFrameBytes"/> (always at least one).</summary>
+    /// <returns>How many were written.</returns>
+    public static int Write(FrameBuffer buffer, uint id, IReadOnlyList<DeadLetterEntry> entries, int maxFrameBytes)
+    {
+        var budget = (long)maxFrameBytes - FrameHeader.Length - 64;
+        var count = 0;
+        for (; count < entries.Count; count++)
+        {
+            var cost = EntryOverhead + entries[count].Payload.Length + (entries[count].Error?.Length * 3 ?? 0);
+            if (count > 0 && cost > budget) break;
+            budget -= cost;
+        }
+
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.DeadLetters);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        var array = writer.WriteStartArray("d"u8);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = entries[i];
+            var item = writer.WriteStartDocument(i);
+            writer.WriteInt64("i"u8, entry.Id);
+            writer.WriteInt32("t"u8, entry.Tries);
+            if (entry.Error is null) writer.WriteNull("e"u8);
+            else writer.WriteString("e"u8, entry.Error);
+            writer.WriteUtcDateTime("a"u8, entry.ProducedAt.ToUnixTimeMilliseconds());
+            writer.WriteUtcDateTime("x"u8, entry.DeadLetteredAt.ToUnixTimeMilliseconds());
+            writer.WriteInt32("p"u8, entry.Priority);
+            writer.WriteBinary("v"u8, entry.Payload.Span);
+            writer.WriteEndDocument(item);
+        }
+        writer.WriteEndArray(array);
+        writer.WriteBoolean("m"u8, count < entries.Count);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+        return count;
+    }
+
+    public static List<DeadLetterEntry> Read(ReadOnlySpan<byte> body, string channel, out bool more)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.DeadLetters);
+        var entries = new List<DeadLetterEntry>();
+        more = false;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("m"u8))
+            {
+                more = reader.ReadBoolean();
+            }
+            else if (field.SequenceEqual("d"u8))
+            {
+                var array = reader.ReadStartArray();
+                while (reader.ReadElement(out _))
+                    entries.Add(ReadEntry(ref reader, channel));
+                reader.ReadEndArray(array);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        reader.ReadEndDocument(scope);
+        return entries;
+    }
+
+    private static DeadLetterEntry ReadEntry(ref BsonReader reader, string channel)
+    {
+        var scope = reader.ReadStartDocument();
+        long id = 0, producedAt = 0, deadLetteredAt = 0;
+        int tries = 0, priority = 0;
+        string? error = null;
+        byte[] payload = [];
+        while (reader.ReadElement(out var field))
+        {
+            if (field.Length != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TryReadNull()) continue;
+            switch (field[0])
+            {
+                case (byte)'i': id = reader.ReadInt64(); break;
+                case (byte)'t': tries = reader.ReadInt32(); break;
+                case (byte)'e': error = reader.ReadString(); break;
+                case (byte)'a': producedAt = reader.ReadUtcDateTime(); break;
+                case (byte)'x': deadLetteredAt = reader.ReadUtcDateTime(); break;
+                case (byte)'p': priority = reader.ReadInt32(); break;
+                case (byte)'v': payload = Wire.ReadPayload(ref reader).ToArray(); break;
+                default: reader.Skip(); break;
+            }
+        }
+        reader.ReadEndDocument(scope);
+        return new DeadLetterEntry(id, channel, payload, tries, error, DateTimeOffset.FromUnixTimeMilliseconds(producedAt), DateTimeOffset.FromUnixTimeMilliseconds(deadLetteredAt), priority);
+    }
+}

@@ -1,0 +1,79 @@
+using Broker.Bson;
+
+namespace Broker.Client.Protocol.Messages;
+
+/// <summary>
+/// Declare (162): a channel's policy, <c>{c, p: process (0 exactlyOnce, 1 atLeastOnce), w: dedup window ms, a: max
+/// attempts, r: first retry delay ms}</c>. The server keeps the last policy declared for each channel and applies it to
+/// every produce and subscribe of that channel, Deepkit's included.
+/// </summary>
+internal readonly record struct DeclareRequest(string Channel, int Process, long DedupWindowMs, int MaxAttempts, long RetryDelayMs)
+{
+    public static DeclareRequest From(ChannelDefinition channel) => new(
+        channel.Name,
+        (int)channel.Process,
+        Wire.ToMilliseconds(channel.DedupInterval),
+        channel.MaxAttempts,
+        Wire.ToMilliseconds(channel.RetryDelay));
+
+    public static DeclareRequest Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.Declare);
+        string? channel = null;
+        int? process = null, maxAttempts = null;
+        long window = 0;
+        long? retryDelay = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("c"u8)) channel = reader.ReadString();
+            else if (field.SequenceEqual("p"u8)) process = reader.ReadInt32();
+            else if (field.SequenceEqual("w"u8)) window = reader.ReadInt64();
+            else if (field.SequenceEqual("a"u8)) maxAttempts = reader.ReadInt32();
+            else if (field.SequenceEqual("r"u8)) retryDelay = reader.ReadInt64();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return new DeclareRequest(
+            channel ?? throw Wire.Missing(MessageType.Declare, "c"),
+            process ?? throw Wire.Missing(MessageType.Declare, "p"),
+            window,
+            maxAttempts ?? throw Wire.Missing(MessageType.Declare, "a"),
+            retryDelay ?? throw Wire.Missing(MessageType.Declare, "r"));
+    }
+
+    /// <summary>The definition this declares.</summary>
+    /// <exception cref="ProtocolException">A value is invalid; the message says which.</exception>
+    public ChannelDefinition ToDefinition()
+    {
+        try
+        {
+            var process = (QueueMessageProcessing)Process;
+            return new ChannelDefinition(
+                Channel,
+                process,
+                process == QueueMessageProcessing.ExactlyOnce && DedupWindowMs > 0 ? Wire.FromMilliseconds(DedupWindowMs, "w") : null,
+                MaxAttempts,
+                Wire.FromMilliseconds(RetryDelayMs, "r"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ProtocolException(ErrorCodes.InvalidRequest, ex.Message, ex);
+        }
+    }
+
+    public void Write(FrameBuffer buffer, uint id)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Declare);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteString("c"u8, Channel);
+        writer.WriteInt32("p"u8, Process);
+        writer.WriteInt64("w"u8, DedupWindowMs);
+        writer.WriteInt32("a"u8, MaxAttempts);
+        writer.WriteInt64("r"u8, RetryDelayMs);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}

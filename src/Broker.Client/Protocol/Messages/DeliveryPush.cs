@@ -1,0 +1,85 @@
+using Broker.Bson;
+using Broker.Transport;
+
+namespace Broker.Client.Protocol.Messages;
+
+/// <summary>
+/// Delivery (166), pushed with route type 1 and frame id 0: <c>{s: subscription, i: message id, t: tries, a: produced
+/// at (UTC datetime), p: priority, k: lease token, v: payload}</c>.
+/// </summary>
+internal readonly ref struct DeliveryPush
+{
+    public int Subscription { get; init; }
+
+    public long MessageId { get; init; }
+
+    public int Tries { get; init; }
+
+    public DateTimeOffset ProducedAt { get; init; }
+
+    public int Priority { get; init; }
+
+    public long LeaseToken { get; init; }
+
+    public ReadOnlySpan<byte> Payload { get; init; }
+
+    public static void Write(FrameBuffer buffer, int subscription, Delivery delivery)
+    {
+        var start = FrameWriter.Begin(buffer, 0, RouteType.Server, MessageType.Delivery);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteInt32("s"u8, subscription);
+        writer.WriteInt64("i"u8, delivery.Id);
+        writer.WriteInt32("t"u8, delivery.Tries);
+        writer.WriteUtcDateTime("a"u8, delivery.ProducedAt.ToUnixTimeMilliseconds());
+        writer.WriteInt32("p"u8, delivery.Priority);
+        writer.WriteInt64("k"u8, delivery.LeaseToken);
+        writer.WriteBinary("v"u8, delivery.Payload.Span);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+
+    public static DeliveryPush Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.Delivery);
+        int? subscription = null;
+        long? id = null, token = null;
+        int tries = 1, priority = 0;
+        long producedAt = 0;
+        ReadOnlySpan<byte> payload = default;
+        var hasPayload = false;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.Length != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+            switch (field[0])
+            {
+                case (byte)'s': subscription = reader.ReadInt32(); break;
+                case (byte)'i': id = reader.ReadInt64(); break;
+                case (byte)'t': tries = reader.ReadInt32(); break;
+                case (byte)'a': producedAt = reader.ReadUtcDateTime(); break;
+                case (byte)'p': priority = reader.ReadInt32(); break;
+                case (byte)'k': token = reader.ReadInt64(); break;
+                case (byte)'v': payload = Wire.ReadPayload(ref reader); hasPayload = true; break;
+                default: reader.Skip(); break;
+            }
+        }
+        reader.ReadEndDocument(scope);
+        if (!hasPayload) throw Wire.Missing(MessageType.Delivery, "v");
+        return new DeliveryPush
+        {
+            Subscription = subscription ?? throw Wire.Missing(MessageType.Delivery, "s"),
+            MessageId = id ?? throw Wire.Missing(MessageType.Delivery, "i"),
+            Tries = tries,
+            ProducedAt = DateTimeOffset.FromUnixTimeMilliseconds(producedAt),
+            Priority = priority,
+            LeaseToken = token ?? throw Wire.Missing(MessageType.Delivery, "k"),
+            Payload = payload,
+        };
+    }
+}

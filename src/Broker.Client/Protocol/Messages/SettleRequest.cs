@@ -1,0 +1,168 @@
+using Broker.Bson;
+using Broker.Transport;
+
+namespace Broker.Client.Protocol.Messages;
+
+/// <summary>What a Settle asks for: the <c>o</c> field.</summary>
+internal enum SettleOperation
+{
+    /// <summary>The handler returned: remove the message.</summary>
+    Complete = 0,
+
+    /// <summary>The handler threw: retry with backoff, or dead-letter once attempts are spent.</summary>
+    Fail = 1,
+
+    /// <summary>The message can never succeed: dead-letter it now.</summary>
+    FailPermanently = 2,
+
+    /// <summary>The handler asked for a delayed redelivery (<c>d</c> ms).</summary>
+    Retry = 3,
+
+    /// <summary>Hand the message back uncounted.</summary>
+    Release = 4,
+}
+
+/// <summary>
+/// Settle (167): <c>{s: subscription, i: message id, k: lease token, o: operation, d?: retry delay ms, e?: reason}</c>.
+/// Renew (169) has the same <c>{s, i, k}</c> and no operation.
+/// </summary>
+internal readonly record struct SettleRequest(int Subscription, long MessageId, long LeaseToken, SettleOperation Operation, long DelayMs, string? Reason)
+{
+    public static SettleRequest Read(ReadOnlySpan<byte> body, MessageType type)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, type);
+        int? subscription = null;
+        long? id = null, token = null;
+        int? operation = null;
+        long delay = 0;
+        string? reason = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.Length != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TryReadNull()) continue;
+            switch (field[0])
+            {
+                case (byte)'s': subscription = reader.ReadInt32(); break;
+                case (byte)'i': id = reader.ReadInt64(); break;
+                case (byte)'k': token = reader.ReadInt64(); break;
+                case (byte)'o': operation = reader.ReadInt32(); break;
+                case (byte)'d': delay = reader.ReadInt64(); break;
+                case (byte)'e': reason = reader.ReadString(); break;
+                default: reader.Skip(); break;
+            }
+        }
+        reader.ReadEndDocument(scope);
+        var op = type == MessageType.Renew ? SettleOperation.Complete : (SettleOperation)(operation ?? throw Wire.Missing(type, "o"));
+        if (op is < SettleOperation.Complete or > SettleOperation.Release)
+            throw new ProtocolException(ErrorCodes.Malformed, $"Settle operation {(int)op} is not one of 0 to 4.");
+        return new SettleRequest(
+            subscription ?? throw Wire.Missing(type, "s"),
+            id ?? throw Wire.Missing(type, "i"),
+            token ?? throw Wire.Missing(type, "k"),
+            op,
+            delay,
+            reason);
+    }
+
+    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteInt32("s"u8, Subscription);
+        writer.WriteInt64("i"u8, MessageId);
+        writer.WriteInt64("k"u8, LeaseToken);
+        if (type == MessageType.Settle)
+        {
+            writer.WriteInt32("o"u8, (int)Operation);
+            if (Operation == SettleOperation.Retry) writer.WriteInt64("d"u8, DelayMs);
+            if (Reason is not null) writer.WriteString("e"u8, Reason);
+        }
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}
+
+/// <summary>Settled (168): <c>{o: 0 completed, 1 retrying, 2 released, 3 dead-lettered, 4 lease lost}</c>.</summary>
+internal static class SettledReply
+{
+    public static void Write(FrameBuffer buffer, uint id, SettleOutcome outcome)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Settled);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteInt32("o"u8, ToWire(outcome));
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+
+    public static SettleOutcome Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.Settled);
+        int? outcome = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("o"u8)) outcome = reader.ReadInt32();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return FromWire(outcome ?? throw Wire.Missing(MessageType.Settled, "o"));
+    }
+
+    private static int ToWire(SettleOutcome outcome) => outcome switch
+    {
+        SettleOutcome.Completed => 0,
+        SettleOutcome.Retrying => 1,
+        SettleOutcome.Released => 2,
+        SettleOutcome.DeadLettered => 3,
+        SettleOutcome.LeaseLost => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    private static SettleOutcome FromWire(int value) => value switch
+    {
+        0 => SettleOutcome.Completed,
+        1 => SettleOutcome.Retrying,
+        2 => SettleOutcome.Released,
+        3 => SettleOutcome.DeadLettered,
+        4 => SettleOutcome.LeaseLost,
+        _ => throw new ProtocolException(ErrorCodes.Malformed, $"Settle outcome {value} is not one of 0 to 4."),
+    };
+}
+
+/// <summary>Result (170): <c>{r: bool}</c>.</summary>
+internal static class ResultReply
+{
+    public static void Write(FrameBuffer buffer, uint id, bool result)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Result);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteBoolean("r"u8, result);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+
+    public static bool Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.Result);
+        bool? result = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("r"u8)) result = reader.ReadBoolean();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return result ?? throw Wire.Missing(MessageType.Result, "r");
+    }
+}

@@ -1,0 +1,76 @@
+using Broker.Bson;
+
+namespace Broker.Client.Protocol.Messages;
+
+/// <summary>
+/// Subscribe (165): <c>{c, s: subscription id chosen by the client, m: max parallel, l: lease ms}</c>. Answered by Ack;
+/// deliveries follow as Delivery pushes carrying <c>s</c>.
+/// </summary>
+internal readonly record struct SubscribeRequest(string Channel, int Subscription, int MaxParallel, long LeaseMs)
+{
+    public static SubscribeRequest Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, MessageType.Subscribe);
+        string? channel = null;
+        int? subscription = null, maxParallel = null;
+        long? lease = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("c"u8)) channel = reader.ReadString();
+            else if (field.SequenceEqual("s"u8)) subscription = reader.ReadInt32();
+            else if (field.SequenceEqual("m"u8)) maxParallel = reader.ReadInt32();
+            else if (field.SequenceEqual("l"u8)) lease = reader.ReadInt64();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return new SubscribeRequest(
+            channel ?? throw Wire.Missing(MessageType.Subscribe, "c"),
+            subscription ?? throw Wire.Missing(MessageType.Subscribe, "s"),
+            maxParallel ?? throw Wire.Missing(MessageType.Subscribe, "m"),
+            lease ?? throw Wire.Missing(MessageType.Subscribe, "l"));
+    }
+
+    public void Write(FrameBuffer buffer, uint id)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Subscribe);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteString("c"u8, Channel);
+        writer.WriteInt32("s"u8, Subscription);
+        writer.WriteInt32("m"u8, MaxParallel);
+        writer.WriteInt64("l"u8, LeaseMs);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}
+
+/// <summary>StopDeliveries (171) and Unsubscribe (172): <c>{s}</c>.</summary>
+internal readonly record struct SubscriptionRequest(int Subscription)
+{
+    public static SubscriptionRequest Read(ReadOnlySpan<byte> body, MessageType type)
+    {
+        var reader = new BsonReader(body);
+        var scope = Wire.Open(ref reader, body, type);
+        int? subscription = null;
+        while (reader.ReadElement(out var field))
+        {
+            if (field.SequenceEqual("s"u8)) subscription = reader.ReadInt32();
+            else reader.Skip();
+        }
+        reader.ReadEndDocument(scope);
+        return new SubscriptionRequest(subscription ?? throw Wire.Missing(type, "s"));
+    }
+
+    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    {
+        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
+        var writer = new BsonWriter(buffer);
+        var document = writer.WriteStartDocument();
+        writer.WriteInt32("s"u8, Subscription);
+        writer.WriteEndDocument(document);
+        writer.Flush();
+        FrameWriter.End(buffer, start);
+    }
+}

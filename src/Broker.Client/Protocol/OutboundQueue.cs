@@ -1,0 +1,219 @@
+namespace Broker.Client.Protocol;
+
+/// <summary>
+/// One connection's outgoing frames: any thread encodes frames into the pending buffer under a short lock, and one
+/// write loop sends everything pending in a single socket write, so many replies and deliveries share a system call.
+/// Bytes queued and not yet written are counted: senders that can wait (deliveries) wait while the count is above
+/// <see cref="Limit"/>, and a write that makes no progress for long is visible through <see cref="IsStalled"/>.
+/// </summary>
+internal sealed class OutboundQueue : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly Lock _gate = new();
+    private readonly AsyncAutoResetSignal _wake = new();
+    private readonly Task _loop;
+    private FrameBuffer _pending = new();
+    private FrameBuffer _writing = new();
+    private TaskCompletionSource? _space;
+    private Exception? _fault;
+    private long _queuedBytes;
+    private long _writeStartedAt;
+    private bool _loopIdle;
+    private bool _completing;
+    private bool _disposed;
+
+    public OutboundQueue(Stream stream, long limit)
+    {
+        _stream = stream;
+        Limit = limit;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Bytes queued above which <see cref="WaitForSpaceAsync"/> waits.</summary>
+    public long Limit { get; }
+
+    /// <summary>Bytes queued and not yet written.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            lock (_gate) return _queuedBytes;
+        }
+    }
+
+    /// <summary>Completes when the write loop ends: drained after <see cref="CompleteAsync"/>, or failed.</summary>
+    public Task Completion => _loop;
+
+    /// <summary>Starts encoding frames; dispose the scope to queue them.</summary>
+    public WriteScope Enter() => new(this);
+
+    /// <summary>Waits until the queued bytes are below the limit.</summary>
+    /// <exception cref="IOException">The connection failed.</exception>
+    public ValueTask WaitForSpaceAsync(CancellationToken cancellationToken)
+    {
+        Task space;
+        lock (_gate)
+        {
+            if (_fault is not null)
+                return ValueTask.FromException(new IOException("The connection is closed.", _fault));
+            if (_queuedBytes < Limit)
+                return ValueTask.CompletedTask;
+            _space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            space = _space.Task;
+        }
+        return new ValueTask(space.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>True when a socket write has been under way for longer than <paramref name="timeoutMs"/>.</summary>
+    public bool IsStalled(long nowMs, long timeoutMs)
+    {
+        var started = Volatile.Read(ref _writeStartedAt);
+        return started != 0 && nowMs - started > timeoutMs;
+    }
+
+    /// <summary>Accepts no more frames and completes once everything queued was written (or the connection failed).</summary>
+    public Task CompleteAsync()
+    {
+        lock (_gate)
+        {
+            _completing = true;
+            WakeLocked();
+        }
+        return _loop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _completing = true;
+            _fault ??= new ObjectDisposedException(nameof(OutboundQueue));
+            WakeLocked();
+        }
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        lock (_gate)
+        {
+            _pending.Dispose();
+            _writing.Dispose();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                bool idle;
+                lock (_gate)
+                {
+                    if (_fault is not null)
+                        return;
+                    idle = _pending.WrittenCount == 0;
+                    if (idle)
+                    {
+                        if (_completing)
+                            return;
+                        _loopIdle = true;
+                    }
+                    else
+                    {
+                        (_pending, _writing) = (_writing, _pending);
+                        Volatile.Write(ref _writeStartedAt, Math.Max(1, Environment.TickCount64));
+                    }
+                }
+                if (idle)
+                {
+                    await _wake.WaitAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                await _stream.WriteAsync(_writing.WrittenMemory).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    Volatile.Write(ref _writeStartedAt, 0);
+                    _queuedBytes -= _writing.WrittenCount;
+                    _writing.Reset();
+                    if (_space is not null && _queuedBytes < Limit)
+                    {
+                        _space.TrySetResult();
+                        _space = null;
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _fault ??= ex;
+                _space?.TrySetException(new IOException("The connection is closed.", ex));
+                _space = null;
+            }
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _writeStartedAt, 0);
+        }
+    }
+
+    private void WakeLocked()
+    {
+        if (!_loopIdle) return;
+        _loopIdle = false;
+        _wake.Set();
+    }
+
+    /// <summary>Holds the queue's lock while frames are encoded into <see cref="Buffer"/>; queues them when disposed.</summary>
+    internal ref struct WriteScope
+    {
+        private readonly OutboundQueue _queue;
+        private readonly int _start;
+        private Lock.Scope _lock;
+
+        public WriteScope(OutboundQueue queue)
+        {
+            _queue = queue;
+            _lock = queue._gate.EnterScope();
+            _start = queue._pending.WrittenCount;
+            // Frames for a closed connection are encoded into the buffer and dropped on dispose: callers need no check.
+            Buffer = queue._pending;
+        }
+
+        /// <summary>Where to encode frames.</summary>
+        public FrameBuffer Buffer { get; }
+
+        /// <summary>Whether the frames will be sent (false once the connection failed or is completing).</summary>
+        public readonly bool IsOpen => _queue._fault is null && !_queue._completing;
+
+        /// <summary>Drops whatever was encoded in this scope (a frame that failed half-way).</summary>
+        public readonly void Discard() => Buffer.Truncate(_start);
+
+        public void Dispose()
+        {
+            var added = Buffer.WrittenCount - _start;
+            if (added > 0)
+            {
+                if (!IsOpen)
+                {
+                    Buffer.Truncate(_start);
+                }
+                else
+                {
+                    _queue._queuedBytes += added;
+                    _queue.WakeLocked();
+                }
+            }
+            _lock.Dispose();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net;
+
+namespace Broker.Client;
+
+/// <summary>A server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8811 (Deepkit's).</summary>
+internal sealed record ServerAddress(string Host, int Port)
+{
+    public const int DefaultPort = 8811;
+
+    public static ServerAddress Parse(string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var text = address.Trim();
+        if (text.Contains("://", StringComparison.Ordinal))
+            throw new ArgumentException($"The server address '{address}' must be host:port (for example 127.0.0.1:8811), without a scheme.", nameof(address));
+        string host;
+        string? port = null;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+                throw new ArgumentException($"The server address '{address}' opens '[' without closing it.", nameof(address));
+            host = text[1..close];
+            if (close + 1 < text.Length)
+            {
+                if (text[close + 1] != ':')
+                    throw new ArgumentException($"The server address '{address}' must be [ipv6]:port.", nameof(address));
+                port = text[(close + 2)..];
+            }
+        }
+        else
+        {
+            var colon = text.LastIndexOf(':');
+            if (colon >= 0 && text.IndexOf(':', StringComparison.Ordinal) != colon)
+                throw new ArgumentException($"The server address '{address}' looks like an IPv6 address; write it as [{text}]:port.", nameof(address));
+            host = colon >= 0 ? text[..colon] : text;
+            port = colon >= 0 ? text[(colon + 1)..] : null;
+        }
+        if (host.Length == 0)
+            throw new ArgumentException($"The server address '{address}' has no host.", nameof(address));
+        var number = DefaultPort;
+        if (port is not null && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number is < 1 or > 65535))
+            throw new ArgumentException($"The port in server address '{address}' must be a number from 1 to 65535.", nameof(address));
+        return new ServerAddress(host, number);
+    }
+
+    public override string ToString() =>
+        IPAddress.TryParse(Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}"
+            : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+}

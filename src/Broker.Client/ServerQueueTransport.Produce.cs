@@ -1,0 +1,59 @@
+using Broker.Client.Connection;
+using Broker.Transport;
+
+namespace Broker.Client;
+
+internal sealed partial class ServerQueueTransport
+{
+    /// <inheritdoc />
+    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
+        var name = message.Channel.Name;
+        if (message.Payload.IsEmpty)
+            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
+        if (message.Delay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' must not be negative.");
+        if (message.Dedup is { } dedup && dedup.Window <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' must be greater than zero.");
+
+        var produce = _produces.Begin();
+        try
+        {
+            long? sentInEpoch = null;
+            while (true)
+            {
+                var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var limit = connection.Welcome.MaxMessageBytes;
+                if (limit > 0 && message.Payload.Length > limit)
+                    throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {limit} bytes.", nameof(message));
+                if (sentInEpoch is { } epoch && epoch != connection.Epoch && message.Dedup is null)
+                {
+                    throw new ServerConnectionException(
+                        $"The broker server at {_address} restarted while a message for channel '{name}' was in flight, so whether it was stored is unknown " +
+                        "(if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.")
+                    {
+                        OutcomeUnknown = true,
+                    };
+                }
+                connection.EnsureDeclared(message.Channel);
+                try
+                {
+                    return await connection.SendAsync(new ProduceFrame(message, produce.Value, _produces.Watermark), Replies.Produced)
+                        .WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConnectionLostException lost)
+                {
+                    // Retried on the next connection under the same sequence number: the server answers a produce it already
+                    // stored with that outcome instead of storing it again.
+                    if (lost.WasSent)
+                        sentInEpoch ??= connection.Epoch;
+                }
+            }
+        }
+        finally
+        {
+            _produces.End(produce);
+        }
+    }
+}
