@@ -1,0 +1,158 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Broker.Server.Configuration;
+
+/// <summary>Everything the server is configured with. See <see cref="ServerSetting"/> for names, defaults and meaning.</summary>
+internal sealed class BrokerServerOptions
+{
+    public const int DefaultMaxMessageBytes = 1024 * 1024;
+
+    public required string DataDirectory { get; init; }
+
+    public ListenEndpoint Listen { get; init; } = ListenEndpoint.Parse("127.0.0.1:8811");
+
+    public string? Token { get; init; }
+
+    public string? User { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? PasswordHash { get; init; }
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    public string? TlsPassword { get; init; }
+
+    public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
+
+    public int MaxFrameBytes { get; init; } = DefaultMaxMessageBytes + 64 * 1024;
+
+    public int MaxConnections { get; init; } = 1024;
+
+    public long MaxOutboundBytes { get; init; } = 8 * 1024 * 1024;
+
+    public long MaxInFlightBytes { get; init; } = 16 * 1024 * 1024;
+
+    public int MaxInFlightRequests { get; init; } = 4096;
+
+    public int MaxSubscriptions { get; init; } = 256;
+
+    public int MaxParallel { get; init; } = 10_000;
+
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan AuthTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan SessionRetention { get; init; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan DeepkitLease { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a new Deepkit subscription waits before its first push (its client drops a push read together with the subscribe Ack).</summary>
+    public TimeSpan DeepkitFirstPushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public bool RequiresAuthentication => Token is not null || User is not null;
+
+    /// <summary>Reads the settings from configuration keys (command line, environment and file already merged).</summary>
+    /// <exception cref="FormatException">A value cannot be parsed; the message names the setting.</exception>
+    public static BrokerServerOptions Load(IConfiguration configuration)
+    {
+        string? Get(ServerSetting setting) => configuration[setting.Key] is { Length: > 0 } value ? value : null;
+
+        var data = Get(ServerSetting.Data) ?? throw new FormatException("--data is required: the directory where the server keeps its durable log.");
+        var maxMessage = Bytes(Get(ServerSetting.MaxMessageBytes), ServerSetting.MaxMessageBytes, DefaultMaxMessageBytes);
+        return new BrokerServerOptions
+        {
+            DataDirectory = Path.GetFullPath(data),
+            Listen = Get(ServerSetting.Listen) is { } listen ? ListenEndpoint.Parse(listen) : ListenEndpoint.Parse("127.0.0.1:8811"),
+            Token = Get(ServerSetting.Token),
+            User = Get(ServerSetting.User),
+            Password = Get(ServerSetting.Password),
+            PasswordHash = Get(ServerSetting.PasswordHash),
+            TlsCertificate = Get(ServerSetting.TlsCertificate),
+            TlsKey = Get(ServerSetting.TlsKey),
+            TlsPassword = Get(ServerSetting.TlsPassword),
+            MaxMessageBytes = maxMessage,
+            MaxFrameBytes = Bytes(Get(ServerSetting.MaxFrameBytes), ServerSetting.MaxFrameBytes, maxMessage + 64 * 1024),
+            MaxConnections = Count(Get(ServerSetting.MaxConnections), ServerSetting.MaxConnections, 1024),
+            MaxOutboundBytes = Bytes(Get(ServerSetting.MaxOutboundBytes), ServerSetting.MaxOutboundBytes, 8 * 1024 * 1024),
+            MaxInFlightBytes = Bytes(Get(ServerSetting.MaxInFlightBytes), ServerSetting.MaxInFlightBytes, 16 * 1024 * 1024),
+            MaxInFlightRequests = Count(Get(ServerSetting.MaxInFlightRequests), ServerSetting.MaxInFlightRequests, 4096),
+            MaxSubscriptions = Count(Get(ServerSetting.MaxSubscriptions), ServerSetting.MaxSubscriptions, 256),
+            MaxParallel = Count(Get(ServerSetting.MaxParallel), ServerSetting.MaxParallel, 10_000),
+            WriteTimeout = Duration(Get(ServerSetting.WriteTimeout), ServerSetting.WriteTimeout, TimeSpan.FromSeconds(10)),
+            AuthTimeout = Duration(Get(ServerSetting.AuthTimeout), ServerSetting.AuthTimeout, TimeSpan.FromSeconds(5)),
+            SessionRetention = Duration(Get(ServerSetting.SessionRetention), ServerSetting.SessionRetention, TimeSpan.FromMinutes(2)),
+            DeepkitLease = Duration(Get(ServerSetting.DeepkitLease), ServerSetting.DeepkitLease, TimeSpan.FromMinutes(5)),
+            ShutdownTimeout = Duration(Get(ServerSetting.ShutdownTimeout), ServerSetting.ShutdownTimeout, TimeSpan.FromSeconds(15)),
+        };
+    }
+
+    /// <summary>Checks the combination of settings.</summary>
+    /// <returns>Why the server must not start, or null.</returns>
+    public string? Validate()
+    {
+        if (!Listen.IsLoopback && !RequiresAuthentication)
+            return $"Refusing to listen on {Listen}: without credentials the server listens on a loopback address only (127.0.0.1 or [::1]). Set --token, or --user with --password, to accept other machines.";
+        if (Token is not null && User is not null)
+            return "Set either --token or --user, not both.";
+        if (User is not null && (Password is null) == (PasswordHash is null))
+            return "--user needs exactly one of --password and --password-hash.";
+        if (User is null && (Password is not null || PasswordHash is not null))
+            return "--password and --password-hash need --user.";
+        if (TlsKey is not null && TlsCertificate is null)
+            return "--tls-key needs --tls-certificate.";
+        if (MaxMessageBytes < 16)
+            return "--max-message-bytes must be at least 16.";
+        if (MaxFrameBytes < MaxMessageBytes + 4096)
+            return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({MaxMessageBytes + 4096}), so a message of the largest size fits in a frame.";
+        if (MaxConnections < 1 || MaxInFlightRequests < 1 || MaxSubscriptions < 1 || MaxParallel < 1)
+            return "Connection, request, subscription and parallelism limits must be at least 1.";
+        if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
+            return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
+        if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
+            return "Durations must be positive.";
+        return null;
+    }
+
+    private static int Count(string? text, ServerSetting setting, int fallback)
+    {
+        if (text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            throw new FormatException($"--{setting.Switch} must be a whole number, not '{text}'.");
+        return value;
+    }
+
+    private static int Bytes(string? text, ServerSetting setting, int fallback) => (int)Math.Min(int.MaxValue, Bytes(text, setting, (long)fallback));
+
+    private static long Bytes(string? text, ServerSetting setting, long fallback)
+    {
+        if (text is null) return fallback;
+        var value = text.Trim();
+        long unit = 1;
+        foreach (var (suffix, factor) in new[] { ("KiB", 1024L), ("MiB", 1024L * 1024), ("GiB", 1024L * 1024 * 1024), ("B", 1L) })
+        {
+            if (value.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                unit = factor;
+                value = value[..^suffix.Length].Trim();
+                break;
+            }
+        }
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > long.MaxValue / unit)
+            throw new FormatException($"--{setting.Switch} must be a byte count such as 1048576 or 1MiB, not '{text}'.");
+        return number * unit;
+    }
+
+    private static TimeSpan Duration(string? text, ServerSetting setting, TimeSpan fallback)
+    {
+        if (text is null) return fallback;
+        if (!Interval.TryParse(text, out var value))
+            throw new FormatException($"--{setting.Switch} must be a duration such as 500ms, 10s or 2m, not '{text}'.");
+        return value;
+    }
+}

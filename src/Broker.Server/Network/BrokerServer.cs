@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
+using Broker.Client.Protocol;
+using Broker.Engine;
+using Broker.Server.Configuration;
+using Broker.Server.Security;
+using Broker.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Network;
+
+/// <summary>
+/// The TCP side of the server: accepts connections up to the limit, serves each with a <see cref="ServerConnection"/>
+/// over the shared <see cref="QueueEngine"/>, watches them (authentication deadline, stalled writes) and stops
+/// gracefully: no new connections, no new requests, requests in flight finished, goodbye, close.
+/// </summary>
+internal sealed class BrokerServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, (ServerConnection Connection, Task Running)> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _shutdownDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Socket? _listener;
+    private Task _accepting = Task.CompletedTask;
+    private ITimer? _watchdog;
+    private long _nextConnection;
+    private int _stopped;
+
+    public BrokerServer(BrokerServerOptions options, QueueEngine engine, ILoggerFactory loggerFactory, X509Certificate2? certificate = null)
+    {
+        Options = options;
+        Engine = engine;
+        Logger = loggerFactory.CreateLogger("Broker.Server");
+        Credentials = Credentials.From(options);
+        Certificate = certificate;
+        Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
+    }
+
+    /// <summary>The server's name and version, as Welcome reports it.</summary>
+    public static string Version { get; } =
+        "broker-server " + (typeof(BrokerServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
+
+    public BrokerServerOptions Options { get; }
+
+    public QueueEngine Engine { get; }
+
+    public ILogger Logger { get; }
+
+    public Credentials Credentials { get; }
+
+    public X509Certificate2? Certificate { get; }
+
+    public ChannelPolicies Policies { get; } = new();
+
+    public ProducerSessions Sessions { get; }
+
+    /// <summary>The bound address (with the actual port when the options asked for port 0).</summary>
+    public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Completes when a graceful stop has waited long enough for requests in flight.</summary>
+    internal Task ShutdownDeadline => _shutdownDeadline.Task;
+
+    /// <summary>Binds and starts accepting.</summary>
+    /// <exception cref="SocketException">The address cannot be bound (in use, not local).</exception>
+    public void Start()
+    {
+        var endPoint = Options.Listen.EndPoint;
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+                listener.DualMode = true;
+            listener.Bind(endPoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _accepting = Task.Run(AcceptLoopAsync);
+        _watchdog = TimeProvider.System.CreateTimer(static s => ((BrokerServer)s!).Watch(), this, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        var security = (Credentials.Required ? "authentication required" : "no authentication, loopback only") + (Certificate is null ? ", plain TCP" : ", TLS");
+        var bound = LocalEndPoint!.ToString();
+        ServerLog.Listening(Logger, bound, Options.DataDirectory, security);
+        if (Credentials.Required && Certificate is null && !Options.Listen.IsLoopback)
+            ServerLog.PlaintextCredentials(Logger, bound);
+    }
+
+    /// <summary>Stops gracefully within <see cref="BrokerServerOptions.ShutdownTimeout"/>, then closes what is left.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        await _accepting.ConfigureAwait(false);
+        if (_watchdog is not null) await _watchdog.DisposeAsync().ConfigureAwait(false);
+
+        var connections = _connections.Values.ToArray();
+        var inFlight = connections.Sum(c => c.Connection.RequestsInFlight);
+        ServerLog.Stopping(Logger, Options.ShutdownTimeout.TotalSeconds, inFlight, connections.Length);
+        foreach (var (connection, _) in connections)
+            connection.BeginShutdown();
+        var all = Task.WhenAll(connections.Select(c => c.Running));
+        using var deadline = new CancellationTokenSource(Options.ShutdownTimeout);
+        using (deadline.Token.Register(() => _shutdownDeadline.TrySetResult()))
+        {
+            if (await Task.WhenAny(all, Task.Delay(Options.ShutdownTimeout + TimeSpan.FromSeconds(3))).ConfigureAwait(false) != all)
+            {
+                foreach (var (connection, _) in _connections.Values)
+                    connection.Abort("the server stopped");
+                await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    internal void Remove(ServerConnection connection) => _connections.TryRemove(connection.Id, out _);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                continue;
+            }
+            catch (Exception ex)
+            {
+                ServerLog.AcceptFailed(Logger, ex);
+                return;
+            }
+            Accept(socket);
+        }
+    }
+
+    private void Accept(Socket socket)
+    {
+        Client.Connection.SocketTuning.Apply(socket);
+        if (_connections.Count >= Options.MaxConnections)
+        {
+            var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+            ServerLog.TooManyConnections(Logger, remote, _connections.Count);
+            _ = RefuseAsync(socket);
+            return;
+        }
+        var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnection));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Registered before it runs, so a stop never misses it.
+        _connections[connection.Id] = (connection, started.Task);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                started.TrySetResult();
+            }
+        });
+    }
+
+    /// <summary>Tells a client over the limit why (in plain TCP; a TLS client just sees the close) and closes.</summary>
+    private async Task RefuseAsync(Socket socket)
+    {
+        try
+        {
+            if (Certificate is null)
+            {
+                using var buffer = new FrameBuffer(256);
+                FrameWriter.WriteError(buffer, 0, ErrorCodes.TooManyConnections, $"The server serves {Options.MaxConnections} connections, its limit; try again later.");
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.SendAsync(buffer.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+    }
+
+    private void Watch()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (connection, _) in _connections.Values)
+            connection.Check(now);
+        Sessions.Sweep(now, Options.SessionRetention);
+    }
+}

@@ -1,0 +1,264 @@
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+using Broker.Engine;
+using Broker.Server.Subscriptions;
+using Broker.Transport;
+
+namespace Broker.Server.Network;
+
+internal sealed partial class ServerConnection
+{
+    private void Subscribe(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = SubscribeRequest.Read(body);
+        if (request.MaxParallel < 1 || request.MaxParallel > Options.MaxParallel)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"maxParallel must be between 1 and {Options.MaxParallel}, not {request.MaxParallel}.");
+        if (request.LeaseMs < 1)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The lease must be at least 1 ms, not {request.LeaseMs}.");
+        var channel = _server.Policies.Get(request.Channel);
+        lock (_gate)
+        {
+            if (_subscriptions.ContainsKey(request.Subscription))
+                throw new ProtocolException(ErrorCodes.InvalidRequest, $"Subscription {request.Subscription} already exists on this connection.");
+            CheckSubscriptionLimit();
+        }
+        var settings = new SubscriptionSettings(request.MaxParallel, Wire.FromMilliseconds(request.LeaseMs, "l"));
+        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+            Subscribed(id, request.Subscription, pending.Result);
+        else
+            _ = TrackAsync(id, MessageType.Subscribe, async () => Subscribed(id, request.Subscription, await pending.ConfigureAwait(false)));
+    }
+
+    private void Subscribed(uint id, int subscriptionId, EngineSubscription engine)
+    {
+        var subscription = new ForwardedSubscription(subscriptionId, engine);
+        lock (_gate)
+        {
+            if (_closeReason is not null)
+            {
+                _ = engine.DisposeAsync().AsTask();
+                return;
+            }
+            _subscriptions.Add(subscriptionId, subscription);
+        }
+        // Acknowledged before the forwarding starts, though Broker's client accepts deliveries that overtake the Ack.
+        ReplyAck(id);
+        subscription.Start(Outbound);
+    }
+
+    private void Settle(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = SettleRequest.Read(body, MessageType.Settle);
+        var subscription = FindSubscription(request.Subscription);
+        if (subscription is null)
+        {
+            WriteSettled(id, SettleOutcome.LeaseLost);
+            return;
+        }
+        // The engine fences by lease token, message id and owning subscription; the rest of the delivery is not needed.
+        var delivery = new Delivery(subscription.Engine.Channel, request.MessageId, ReadOnlyMemory<byte>.Empty, 0, default, 0, request.LeaseToken);
+        var engine = subscription.Engine;
+        var pending = request.Operation switch
+        {
+            SettleOperation.Complete => engine.CompleteAsync(delivery, CancellationToken.None),
+            SettleOperation.Fail => engine.FailAsync(delivery, FailureKind.Transient, request.Reason ?? "The handler failed.", CancellationToken.None),
+            SettleOperation.FailPermanently => engine.FailAsync(delivery, FailureKind.Permanent, request.Reason ?? "The message can never succeed.", CancellationToken.None),
+            SettleOperation.Retry => engine.RetryAsync(delivery, Wire.FromMilliseconds(request.DelayMs, "d"), CancellationToken.None),
+            _ => engine.ReleaseAsync(delivery, CancellationToken.None),
+        };
+        if (pending.IsCompletedSuccessfully)
+            WriteSettled(id, pending.Result);
+        else
+            _ = TrackAsync(id, MessageType.Settle, async () => WriteSettled(id, await pending.ConfigureAwait(false)));
+    }
+
+    private void Renew(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = SettleRequest.Read(body, MessageType.Renew);
+        var subscription = FindSubscription(request.Subscription);
+        var renewed = false;
+        if (subscription is not null)
+        {
+            var delivery = new Delivery(subscription.Engine.Channel, request.MessageId, ReadOnlyMemory<byte>.Empty, 0, default, 0, request.LeaseToken);
+            var pending = subscription.Engine.RenewAsync(delivery, CancellationToken.None);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                _ = TrackAsync(id, MessageType.Renew, async () => WriteResult(id, await pending.ConfigureAwait(false)));
+                return;
+            }
+            renewed = pending.Result;
+        }
+        WriteResult(id, renewed);
+    }
+
+    private void StopDeliveries(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = SubscriptionRequest.Read(body, MessageType.StopDeliveries);
+        var subscription = FindSubscription(request.Subscription);
+        if (subscription is null)
+        {
+            ReplyAck(id);
+            return;
+        }
+        // Answered once every delivery granted before the stop has been pushed: the client completes its reader on the Ack.
+        _ = TrackAsync(id, MessageType.StopDeliveries, async () =>
+        {
+            await subscription.StopAsync().ConfigureAwait(false);
+            ReplyAck(id);
+        });
+    }
+
+    private void Unsubscribe(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = SubscriptionRequest.Read(body, MessageType.Unsubscribe);
+        ForwardedSubscription? subscription;
+        lock (_gate)
+            _subscriptions.Remove(request.Subscription, out subscription);
+        if (subscription is null)
+        {
+            ReplyAck(id);
+            return;
+        }
+        _ = TrackAsync(id, MessageType.Unsubscribe, async () =>
+        {
+            await subscription.CloseAsync().ConfigureAwait(false);
+            ReplyAck(id);
+        });
+    }
+
+    private void QueueSubscribe(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = QueueSubscribeRequest.Read(body, MessageType.QueueSubscribe);
+        var channel = _server.Policies.Get(request.Channel);
+        lock (_gate)
+        {
+            if (_deepkit.ContainsKey(request.Channel))
+                throw new ProtocolException(ErrorCodes.InvalidRequest, $"This connection is already subscribed to '{request.Channel}'.");
+            CheckSubscriptionLimit();
+        }
+        var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
+        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+            DeepkitSubscribed(id, request.Channel, pending.Result);
+        else
+            _ = TrackAsync(id, MessageType.QueueSubscribe, async () => DeepkitSubscribed(id, request.Channel, await pending.ConfigureAwait(false)));
+    }
+
+    private void DeepkitSubscribed(uint id, string channel, EngineSubscription engine)
+    {
+        var subscription = new DeepkitSubscription(channel, engine);
+        lock (_gate)
+        {
+            if (_closeReason is not null)
+            {
+                _ = engine.DisposeAsync().AsTask();
+                return;
+            }
+            _deepkit.Add(channel, subscription);
+        }
+        ReplyAck(id);
+        subscription.Start(Outbound, Options.DeepkitFirstPushDelay);
+    }
+
+    private void QueueUnsubscribe(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = QueueSubscribeRequest.Read(body, MessageType.QueueUnsubscribe);
+        DeepkitSubscription? subscription;
+        lock (_gate)
+        {
+            if (_deepkit.Remove(request.Channel, out subscription))
+                _deepkitDraining.Add(subscription);
+        }
+        if (subscription is null)
+        {
+            ReplyAck(id);
+            return;
+        }
+        // Deepkit 1.0.19's own server never answers this (it crashes parsing it); its client waits for an Ack. Pushes
+        // already made can still be answered with QueueMessageHandled.
+        _ = TrackAsync(id, MessageType.QueueUnsubscribe, async () =>
+        {
+            await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            await CloseIfDrainedAsync(subscription).ConfigureAwait(false);
+            ReplyAck(id);
+        });
+    }
+
+    private void QueueMessageHandled(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = QueueMessageHandledRequest.Read(body);
+        DeepkitSubscription[] candidates;
+        lock (_gate)
+        {
+            candidates = _deepkit.TryGetValue(request.Channel, out var active)
+                ? [active, .. _deepkitDraining]
+                : [.. _deepkitDraining];
+        }
+        foreach (var subscription in candidates)
+        {
+            if (subscription.Channel != request.Channel || subscription.Handle(request) is not { } pending)
+                continue;
+            _ = TrackAsync(id, MessageType.QueueMessageHandled, async () =>
+            {
+                await pending.ConfigureAwait(false);
+                await CloseIfDrainedAsync(subscription).ConfigureAwait(false);
+                ReplyAck(id);
+            });
+            return;
+        }
+        // A lease already lost (or a subscription already gone): nothing to settle, but Deepkit's client waits for an Ack.
+        ReplyAck(id);
+    }
+
+    private async Task CloseIfDrainedAsync(DeepkitSubscription subscription)
+    {
+        if (!subscription.IsDrained) return;
+        lock (_gate)
+        {
+            if (!_deepkitDraining.Remove(subscription)) return;
+        }
+        await subscription.CloseAsync().ConfigureAwait(false);
+    }
+
+    private ForwardedSubscription? FindSubscription(int id)
+    {
+        lock (_gate) return _subscriptions.GetValueOrDefault(id);
+    }
+
+    private void CheckSubscriptionLimit()
+    {
+        if (_subscriptions.Count + _deepkit.Count >= Options.MaxSubscriptions)
+            throw new ProtocolException(ErrorCodes.LimitReached, $"This connection has {Options.MaxSubscriptions} subscriptions, the limit.");
+    }
+
+    private void WriteSettled(uint id, SettleOutcome outcome)
+    {
+        using var scope = Outbound.Enter();
+        SettledReply.Write(scope.Buffer, id, outcome);
+    }
+
+    private void WriteResult(uint id, bool result)
+    {
+        using var scope = Outbound.Enter();
+        ResultReply.Write(scope.Buffer, id, result);
+    }
+
+    /// <summary>Runs the asynchronous part of a request, counted in flight, answering a failure with an Error frame.</summary>
+    private async Task TrackAsync(uint id, MessageType type, Func<Task> work)
+    {
+        _inFlight.Begin(0);
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ReplyFailure(id, type, ex);
+        }
+        finally
+        {
+            _inFlight.End(0);
+        }
+    }
+}

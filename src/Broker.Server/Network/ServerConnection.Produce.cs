@@ -1,0 +1,178 @@
+using System.Buffers;
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+using Broker.Server.Sessions;
+using Broker.Transport;
+
+namespace Broker.Server.Network;
+
+internal sealed partial class ServerConnection
+{
+    private void Hello(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = HelloRequest.Read(body);
+        if (request.Version != HelloRequest.CurrentVersion)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"Protocol version {request.Version} is not supported; this server speaks version {HelloRequest.CurrentVersion}.");
+        if (_session is not null && _session.Id != request.Session)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, "This connection already belongs to another session.");
+        _session = _server.Sessions.Open(request.Session, this, out var resumed, out var replaced);
+        // The older connection of the same client must not handle another frame: its produces would race this one's retries.
+        (replaced as ServerConnection)?.Abort("superseded by a newer connection of the same client");
+        if (request.Name is { Length: > 0 } name)
+            Name = $"#{Id} {Remote} ({(name.Length > 64 ? name[..64] : name)})";
+        ServerLog.Hello(Logger, Name, request.Name ?? "?", resumed ? "resumed" : "new");
+        using var scope = Outbound.Enter();
+        new WelcomeReply(HelloRequest.CurrentVersion, resumed, Options.MaxMessageBytes, Options.MaxFrameBytes, BrokerServer.Version).Write(scope.Buffer, id);
+    }
+
+    private void Declare(uint id, ReadOnlySpan<byte> body)
+    {
+        _server.Policies.Declare(DeclareRequest.Read(body).ToDefinition());
+        ReplyAck(id);
+    }
+
+    private void Produce(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = ProduceRequest.Read(body);
+        CheckSize(request.Channel, request.Payload.Length);
+        var channel = _server.Policies.Get(request.Channel);
+        var dedup = request.DedupKey is { } key ? new Deduplication(key, Wire.FromMilliseconds(request.DedupWindowMs, "d")) : (Deduplication?)null;
+        var delay = Wire.FromMilliseconds(request.DelayMs, "t");
+
+        ProduceOutcome? outcome = null;
+        if (_session is { } session && request.Sequence is { } sequence)
+        {
+            switch (session.Claim(this, sequence, request.Watermark, out outcome))
+            {
+                case ClaimKind.Existing:
+                    AnswerRetry(id, outcome!);
+                    return;
+                case ClaimKind.Superseded:
+                    return;
+                case ClaimKind.Forgotten:
+                    throw new ProtocolException(ErrorCodes.OutcomeUnknown, $"Produce {sequence} is older than what this server remembers of the session; whether it was stored is unknown.");
+            }
+        }
+        Store(id, new OutgoingMessage(channel, default, dedup, delay, request.Priority), request.Payload, outcome, request.Sequence, MessageType.Produced);
+    }
+
+    private void QueuePublish(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = QueuePublishRequest.Read(body);
+        CheckSize(request.Channel, request.Payload.Length);
+        var channel = _server.Policies.Get(request.Channel);
+        var delay = request.DelayMs > 0 ? TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(request.DelayMs, int.MaxValue * 1000d))) : TimeSpan.Zero;
+        var priority = (int)Math.Clamp(Math.Truncate(request.Priority), int.MinValue, int.MaxValue);
+        Store(id, new OutgoingMessage(channel, default, DeepkitDedup.Resolve(request), delay, priority), request.Payload, null, null, MessageType.Ack);
+    }
+
+    private void CheckSize(string channel, int payloadBytes)
+    {
+        if (payloadBytes > Options.MaxMessageBytes)
+            throw new ProtocolException(ErrorCodes.MessageTooLarge, $"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {Options.MaxMessageBytes} bytes.");
+        if (payloadBytes == 0)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.");
+    }
+
+    /// <summary>
+    /// Hands a message to the engine now, from the read loop, so produces of one connection get ids in the order they
+    /// were sent; the reply goes out when the engine has stored it. The payload is copied out of the read buffer, which
+    /// the next frames overwrite while the store still reads it.
+    /// </summary>
+    private void Store(uint id, OutgoingMessage message, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(buffer);
+        var bytes = payload.Length;
+        message = message with { Payload = buffer.AsMemory(0, bytes) };
+        ValueTask<ProduceResult> pending;
+        try
+        {
+            pending = _server.Engine.ProduceAsync(message, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (outcome is not null)
+            {
+                outcome.Fail(ex);
+                _session!.Forget(sequence!.Value, outcome);
+            }
+            ReplyFailure(id, MessageType.Produce, ex);
+            return;
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            var result = pending.Result;
+            ArrayPool<byte>.Shared.Return(buffer);
+            Stored(id, result, outcome, reply);
+            return;
+        }
+        _inFlight.Begin(bytes);
+        _ = AwaitStoredAsync(id, pending, buffer, bytes, outcome, sequence, reply);
+    }
+
+    private async Task AwaitStoredAsync(uint id, ValueTask<ProduceResult> pending, byte[] buffer, int bytes, ProduceOutcome? outcome, long? sequence, MessageType reply)
+    {
+        try
+        {
+            var result = await pending.ConfigureAwait(false);
+            Stored(id, result, outcome, reply);
+        }
+        catch (Exception ex)
+        {
+            if (outcome is not null)
+            {
+                outcome.Fail(ex);
+                _session!.Forget(sequence!.Value, outcome);
+            }
+            ReplyFailure(id, MessageType.Produce, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _inFlight.End(bytes);
+        }
+    }
+
+    private void Stored(uint id, ProduceResult result, ProduceOutcome? outcome, MessageType reply)
+    {
+        outcome?.Complete(result);
+        using var scope = Outbound.Enter();
+        if (reply == MessageType.Ack)
+            FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.Ack);
+        else
+            ProducedReply.Write(scope.Buffer, id, result);
+    }
+
+    /// <summary>A produce retried after a reconnect: answered with the first attempt's outcome, never stored twice.</summary>
+    private void AnswerRetry(uint id, ProduceOutcome outcome)
+    {
+        if (outcome.TryGet(out var result, out var error))
+        {
+            if (error is null)
+                Stored(id, result, null, MessageType.Produced);
+            else
+                ReplyFailure(id, MessageType.Produce, error);
+            return;
+        }
+        _inFlight.Begin(0);
+        _ = AwaitRetryAsync(id, outcome);
+    }
+
+    private async Task AwaitRetryAsync(uint id, ProduceOutcome outcome)
+    {
+        try
+        {
+            Stored(id, await outcome.WaitAsync().ConfigureAwait(false), null, MessageType.Produced);
+        }
+        catch (Exception ex)
+        {
+            ReplyFailure(id, MessageType.Produce, ex);
+        }
+        finally
+        {
+            _inFlight.End(0);
+        }
+    }
+}

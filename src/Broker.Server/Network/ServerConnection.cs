@@ -1,0 +1,394 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Broker.Bson;
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+using Broker.Server.Configuration;
+using Broker.Server.Sessions;
+using Broker.Server.Subscriptions;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Network;
+
+/// <summary>
+/// One client connection. A single read loop cuts frames (each size checked against the frame limit before any
+/// allocation) and handles them in order: cheap requests at once, engine calls started in frame order (so pipelined
+/// produces keep their order) and answered when the engine completes them, many in flight at a time. Replies and
+/// pushes leave through one <see cref="OutboundQueue"/>, batched into few socket writes. A malformed frame closes this
+/// connection with an Error frame and touches nothing else; closing disposes its subscriptions, so the leases they
+/// held are lost at once and their messages go to other workers.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync owns the connection's lifetime and disposes everything in FinishAsync, however the connection ends.")]
+internal sealed partial class ServerConnection
+{
+    private readonly BrokerServer _server;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stopReading = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, ForwardedSubscription> _subscriptions = [];
+    private readonly Dictionary<string, DeepkitSubscription> _deepkit = new(StringComparer.Ordinal);
+    private readonly List<DeepkitSubscription> _deepkitDraining = [];
+    private readonly InFlight _inFlight;
+    private readonly ChunkAssembler _chunks;
+    private readonly long _authDeadline;
+    private Stream? _stream;
+    private FrameReader? _reader;
+    private OutboundQueue? _outbound;
+    private ProducerSession? _session;
+    private volatile bool _authenticated;
+    private volatile bool _shuttingDown;
+    private volatile string? _closeReason;
+    private uint _frameId;
+    private int _finished;
+
+    public ServerConnection(BrokerServer server, Socket socket, long id)
+    {
+        _server = server;
+        _socket = socket;
+        Id = id;
+        Remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        Name = $"#{id} {Remote}";
+        var options = server.Options;
+        _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
+        _chunks = new ChunkAssembler(options.MaxFrameBytes);
+        _authenticated = !server.Credentials.Required;
+        _authDeadline = server.Credentials.Required || server.Certificate is not null
+            ? Environment.TickCount64 + (long)options.AuthTimeout.TotalMilliseconds
+            : 0;
+    }
+
+    public long Id { get; }
+
+    public string Remote { get; }
+
+    /// <summary>How logs name the connection: its number, peer, and client name once it said Hello.</summary>
+    public string Name { get; private set; }
+
+    public int RequestsInFlight => _inFlight.Requests;
+
+    private BrokerServerOptions Options => _server.Options;
+
+    private ILogger Logger => _server.Logger;
+
+    private OutboundQueue Outbound => _outbound!;
+
+    /// <summary>Serves the connection until it closes.</summary>
+    public async Task RunAsync()
+    {
+        ServerLog.ConnectionOpened(Logger, Name);
+        try
+        {
+            _stream = await HandshakeAsync().ConfigureAwait(false);
+            _reader = new FrameReader(_stream, Options.MaxFrameBytes);
+            _outbound = new OutboundQueue(_stream, Options.MaxOutboundBytes);
+            while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
+            {
+                while (_reader.TryTake(out var offset, out var length))
+                {
+                    Dispatch(_reader.Buffer.AsSpan(offset, length));
+                    if (_closeReason is not null) return;
+                    if (_inFlight.IsFull || Outbound.QueuedBytes >= Outbound.Limit)
+                        await WaitForRoomAsync().ConfigureAwait(false);
+                }
+            }
+            _closeReason ??= "the client closed the connection";
+        }
+        catch (ProtocolException ex)
+        {
+            CloseWithError(_frameId, ex.Code, ex.Message);
+        }
+        catch (OperationCanceledException) when (_stopReading.IsCancellationRequested)
+        {
+            _closeReason ??= _shuttingDown ? "the server is stopping" : "closed by the server";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or AuthenticationException)
+        {
+            _closeReason ??= ex.Message;
+        }
+        catch (Exception ex)
+        {
+            _closeReason ??= ex.Message;
+            ServerLog.RequestFailed(Logger, ex, Name, "read");
+        }
+        finally
+        {
+            await FinishAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops reading requests; the read loop then lets the requests in flight finish, says goodbye and closes.</summary>
+    public void BeginShutdown()
+    {
+        _shuttingDown = true;
+        StopReading();
+    }
+
+    private void StopReading()
+    {
+        try
+        {
+            _stopReading.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Closes the connection at once (slow consumer, superseded session, shutdown timeout).</summary>
+    public void Abort(string reason)
+    {
+        _closeReason ??= reason;
+        StopReading();
+        try
+        {
+            _socket.Close();
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    /// <summary>Called by the server's watchdog a few times a second.</summary>
+    public void Check(long nowMs)
+    {
+        if (_authDeadline != 0 && (!_authenticated || _outbound is null) && nowMs > _authDeadline && _closeReason is null)
+        {
+            var seconds = Options.AuthTimeout.TotalSeconds;
+            ServerLog.AuthenticationFailed(Logger, Name, ErrorCodes.Unauthenticated, $"no authentication within {seconds:0.#} s");
+            if (_outbound is not null)
+                CloseWithError(0, ErrorCodes.Unauthenticated, $"Authenticate within {seconds:0.#} s of connecting.");
+            else
+                Abort($"no TLS handshake within {seconds:0.#} s");
+            StopReading();
+            return;
+        }
+        if (_outbound is { } outbound && outbound.IsStalled(nowMs, (long)Options.WriteTimeout.TotalMilliseconds) && _closeReason is null)
+        {
+            ServerLog.SlowConsumer(Logger, Name, Options.WriteTimeout.TotalSeconds, outbound.QueuedBytes);
+            Abort("slow consumer: the socket accepted no data for " + Options.WriteTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s");
+        }
+    }
+
+    private async Task<Stream> HandshakeAsync()
+    {
+        Stream stream = new NetworkStream(_socket, ownsSocket: true);
+        if (_server.Certificate is not { } certificate)
+            return stream;
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopReading.Token);
+        timeout.CancelAfter(Options.AuthTimeout);
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token).ConfigureAwait(false);
+        return ssl;
+    }
+
+    private async Task WaitForRoomAsync()
+    {
+        // Not reading is the back-pressure: the client's socket buffer fills and its sends wait.
+        while (_inFlight.IsFull || Outbound.QueuedBytes >= Outbound.Limit)
+        {
+            await _inFlight.WaitForRoomAsync(_stopReading.Token).ConfigureAwait(false);
+            await Outbound.WaitForSpaceAsync(_stopReading.Token).ConfigureAwait(false);
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> frame)
+    {
+        _frameId = 0;
+        var header = FrameHeader.Read(frame);
+        _frameId = header.Id;
+        if (header.Route != RouteType.Client)
+            throw new ProtocolException(ErrorCodes.Malformed, "Clients send route type 0 only.");
+        var body = frame[FrameHeader.Length..];
+        try
+        {
+            if (!_authenticated)
+            {
+                if (header.Type != MessageType.Authenticate)
+                    throw new ProtocolException(ErrorCodes.Unauthenticated, "This server requires authentication: send Authenticate first.");
+                Authenticate(header.Id, body);
+                return;
+            }
+            Handle(header.Id, header.Type, body);
+        }
+        catch (ProtocolException ex) when (!IsFatal(ex.Code))
+        {
+            ReplyError(header.Id, ex.Code, ex.Message);
+        }
+        catch (BsonFormatException ex)
+        {
+            throw new ProtocolException(ErrorCodes.Malformed, $"The body of a {header.Type} frame is not valid: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            ReplyError(header.Id, ErrorCodes.InvalidRequest, ex.Message);
+        }
+    }
+
+    private void Handle(uint id, MessageType type, ReadOnlySpan<byte> body)
+    {
+        switch (type)
+        {
+            case MessageType.Authenticate: Authenticate(id, body); break;
+            case MessageType.Chunk: Chunk(id, body); break;
+            case MessageType.Hello: Hello(id, body); break;
+            case MessageType.Declare: Declare(id, body); break;
+            case MessageType.Produce: Produce(id, body); break;
+            case MessageType.QueuePublish: QueuePublish(id, body); break;
+            case MessageType.Subscribe: Subscribe(id, body); break;
+            case MessageType.Settle: Settle(id, body); break;
+            case MessageType.Renew: Renew(id, body); break;
+            case MessageType.StopDeliveries: StopDeliveries(id, body); break;
+            case MessageType.Unsubscribe: Unsubscribe(id, body); break;
+            case MessageType.QueueSubscribe: QueueSubscribe(id, body); break;
+            case MessageType.QueueUnsubscribe: QueueUnsubscribe(id, body); break;
+            case MessageType.QueueMessageHandled: QueueMessageHandled(id, body); break;
+            case MessageType.ListDeadLetters: ListDeadLetters(id, body); break;
+            case MessageType.GetDeadLetter: GetDeadLetter(id, body); break;
+            case MessageType.RedriveDeadLetter: RedriveDeadLetter(id, body); break;
+            case MessageType.DeleteDeadLetter: DeleteDeadLetter(id, body); break;
+            case MessageType.Stats: Stats(id, body); break;
+            default: throw new ProtocolException(ErrorCodes.UnknownMessage, $"Message type {(byte)type} is not supported by this server.");
+        }
+    }
+
+    private void Authenticate(uint id, ReadOnlySpan<byte> body)
+    {
+        var request = AuthenticateRequest.Read(body);
+        if (_authenticated)
+        {
+            // No credentials required (or already given): a Deepkit client with a secretKey still waits for an answer.
+            using var scope = Outbound.Enter();
+            AuthenticateResponse.Write(scope.Buffer, id, _server.Credentials.User ?? "anonymous");
+            return;
+        }
+        if (_server.Credentials.Verify(request) is not { } user)
+            throw new ProtocolException(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
+        _authenticated = true;
+        using (var scope = Outbound.Enter())
+            AuthenticateResponse.Write(scope.Buffer, id, user);
+    }
+
+    private void Chunk(uint id, ReadOnlySpan<byte> body)
+    {
+        var chunk = ChunkRequest.Read(body);
+        var complete = _chunks.Add(id, chunk, out var frame);
+        using (var scope = Outbound.Enter())
+            FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.ChunkAck);
+        if (!complete)
+            return;
+        try
+        {
+            var inner = frame.AsSpan();
+            if (FrameHeader.ReadSize(inner) != inner.Length)
+                throw new ProtocolException(ErrorCodes.Malformed, $"A chunked frame's size prefix says {FrameHeader.ReadSize(inner)} bytes; its chunks carried {inner.Length}.");
+            if (inner[11] == (byte)MessageType.Chunk)
+                throw new ProtocolException(ErrorCodes.Malformed, "A chunked frame cannot itself be a chunk.");
+            Dispatch(inner);
+        }
+        finally
+        {
+            ChunkAssembler.Return(frame);
+        }
+    }
+
+    private static bool IsFatal(string code) =>
+        code is ErrorCodes.Malformed or ErrorCodes.FrameTooLarge or ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed;
+
+    private void ReplyError(uint id, string code, string message)
+    {
+        using var scope = Outbound.Enter();
+        FrameWriter.WriteError(scope.Buffer, id, code, message);
+    }
+
+    private void ReplyAck(uint id)
+    {
+        using var scope = Outbound.Enter();
+        FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.Ack);
+    }
+
+    /// <summary>Answers a failed request; server-side failures are logged.</summary>
+    private void ReplyFailure(uint id, MessageType type, Exception exception)
+    {
+        var (code, message) = exception switch
+        {
+            ProtocolException protocol => (protocol.Code, protocol.Message),
+            ArgumentException argument => (ErrorCodes.InvalidRequest, argument.Message),
+            ObjectDisposedException => (ErrorCodes.ShuttingDown, "The server is shutting down."),
+            _ => (ErrorCodes.ServerError, $"The server could not complete the {type} request: {exception.Message}"),
+        };
+        if (code == ErrorCodes.ServerError)
+            ServerLog.RequestFailed(Logger, exception, Name, type.ToString());
+        ReplyError(id, code, message);
+    }
+
+    /// <summary>Sends an Error frame and closes the connection once it is written.</summary>
+    private void CloseWithError(uint id, string code, string message)
+    {
+        if (_closeReason is not null) return;
+        _closeReason = $"{code}: {message}";
+        if (code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
+            ServerLog.AuthenticationFailed(Logger, Name, code, message);
+        else
+            ServerLog.ProtocolError(Logger, Name, code, message);
+        if (_outbound is not null)
+            ReplyError(id, code, message);
+    }
+
+    private async Task FinishAsync()
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return;
+        if (_shuttingDown && _outbound is not null)
+        {
+            // Graceful stop: what was accepted is finished (stored, answered) before the goodbye.
+            await Task.WhenAny(_inFlight.WaitForNoneAsync(), _server.ShutdownDeadline).ConfigureAwait(false);
+            ReplyError(0, ErrorCodes.ShuttingDown, "The server is stopping.");
+        }
+
+        // The leases of a closed connection are lost at once: their messages go to other workers now.
+        ForwardedSubscription[] subscriptions;
+        DeepkitSubscription[] deepkit;
+        lock (_gate)
+        {
+            subscriptions = [.. _subscriptions.Values];
+            deepkit = [.. _deepkit.Values, .. _deepkitDraining];
+            _subscriptions.Clear();
+            _deepkit.Clear();
+            _deepkitDraining.Clear();
+        }
+        foreach (var subscription in subscriptions)
+            await subscription.Engine.DisposeAsync().ConfigureAwait(false);
+        foreach (var subscription in deepkit)
+            await subscription.Engine.DisposeAsync().ConfigureAwait(false);
+        _session?.Detach(this, Environment.TickCount64);
+
+        if (_outbound is not null)
+        {
+            try
+            {
+                await _outbound.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ObjectDisposedException)
+            {
+            }
+        }
+        try
+        {
+            if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+            else _socket.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+        }
+        if (_outbound is not null)
+            await _outbound.DisposeAsync().ConfigureAwait(false);
+        foreach (var subscription in subscriptions)
+            await subscription.CloseAsync().ConfigureAwait(false);
+        foreach (var subscription in deepkit)
+            await subscription.CloseAsync().ConfigureAwait(false);
+        _reader?.Dispose();
+        _chunks.Dispose();
+        ServerLog.ConnectionClosed(Logger, Name, _closeReason ?? "closed");
+        _server.Remove(this);
+    }
+}

@@ -1,0 +1,116 @@
+using Broker.Server.Configuration;
+using Broker.Server.Hosting;
+using Broker.Server.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server;
+
+/// <summary>
+/// <c>broker-server --data ./data [--listen 127.0.0.1:8811] [...]</c>. Settings come from a JSON file
+/// (<c>--config</c>), then <c>BROKER_*</c> environment variables, then the command line, each overriding the one
+/// before. Exit codes: 0 stopped cleanly, 1 failed while running, 2 invalid settings.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        CommandLine commandLine;
+        try
+        {
+            commandLine = CommandLine.Parse(args);
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync("broker-server: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+        switch (commandLine.Command)
+        {
+            case "help":
+                await Console.Out.WriteAsync(CommandLine.Usage()).ConfigureAwait(false);
+                return 0;
+            case "version":
+                await Console.Out.WriteLineAsync(Network.BrokerServer.Version).ConfigureAwait(false);
+                return 0;
+            case "hash-password":
+                return await HashPasswordAsync().ConfigureAwait(false);
+        }
+
+        BrokerServerOptions options;
+        try
+        {
+            options = BrokerServerOptions.Load(BuildConfiguration(commandLine));
+            if (options.Validate() is { } problem)
+                throw new FormatException(problem);
+            _ = Credentials.From(options);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync("broker-server: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<BrokerServerService>();
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
+            ServerLog.Failed(logger, ex);
+            return 1;
+        }
+    }
+
+    /// <summary>A JSON file, then the environment, then the command line: each one overrides the one before.</summary>
+    private static IConfiguration BuildConfiguration(CommandLine commandLine)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in ServerSetting.All)
+        {
+            if (Environment.GetEnvironmentVariable(setting.Environment) is { Length: > 0 } value)
+                environment[setting.Key] = value;
+        }
+        var file = commandLine.Settings.GetValueOrDefault(ServerSetting.Config.Key) ?? environment.GetValueOrDefault(ServerSetting.Config.Key);
+        var configuration = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            if (!File.Exists(file))
+                throw new FileNotFoundException($"The configuration file '{file}' does not exist.");
+            configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
+        }
+        return configuration
+            .AddInMemoryCollection(environment)
+            .AddInMemoryCollection(commandLine.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)))
+            .Build();
+    }
+
+    private static async Task<int> HashPasswordAsync()
+    {
+        var password = await Console.In.ReadLineAsync().ConfigureAwait(false);
+        if (string.IsNullOrEmpty(password))
+        {
+            await Console.Error.WriteLineAsync("broker-server hash-password: give the password on standard input.").ConfigureAwait(false);
+            return 2;
+        }
+        await Console.Out.WriteLineAsync(PasswordHash.Create(password)).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server;
+
+/// <summary>The server's log messages, one place for their wording and levels.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker server listening on {EndPoint} (data {DataDirectory}; {Security})")]
+    public static partial void Listening(ILogger logger, string endPoint, string dataDirectory, string security);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channel(s) from {DataDirectory} in {ElapsedMs} ms")]
+    public static partial void Recovered(ILogger logger, int channels, string dataDirectory, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new connections; waiting up to {TimeoutSeconds} s for {Requests} request(s) in flight on {Connections} connection(s)")]
+    public static partial void Stopping(ILogger logger, double timeoutSeconds, int requests, int connections);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker server stopped; {DataDirectory} released")]
+    public static partial void Stopped(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {EndPoint} with credentials but without TLS: tokens and passwords cross the network in clear text. Add --tls-certificate.")]
+    public static partial void PlaintextCredentials(ILogger logger, string endPoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Connection} opened")]
+    public static partial void ConnectionOpened(ILogger logger, string connection);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Connection} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Connection} said Hello as '{Client}' (session {Resumed})")]
+    public static partial void Hello(ILogger logger, string connection, string client, string resumed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Connections} connections are open, the limit")]
+    public static partial void TooManyConnections(ILogger logger, string remote, int connections);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} closed with a protocol error ({Code}): {Message}")]
+    public static partial void ProtocolError(ILogger logger, string connection, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} failed to authenticate ({Code}): {Message}")]
+    public static partial void AuthenticationFailed(ILogger logger, string connection, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} accepted no data for {TimeoutSeconds} s with {QueuedBytes} bytes queued: closed as a slow consumer; its leases go back to the queue")]
+    public static partial void SlowConsumer(ILogger logger, string connection, double timeoutSeconds, long queuedBytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Connection}: a {Type} request failed on the server")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string connection, string type);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed")]
+    public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The accept loop failed; the server no longer accepts connections")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,56 @@
+using Broker.Client.Protocol;
+using Broker.Client.Protocol.Messages;
+using Broker.Engine;
+
+namespace Broker.Server.Subscriptions;
+
+/// <summary>
+/// A Broker client's subscription: deliveries from the engine are pushed as Delivery frames carrying the client's
+/// subscription id. The engine bounds them by the subscription's credit; the forwarding loop waits while the
+/// connection's outbound queue is full, so a client that reads slowly is pushed no faster than it reads.
+/// </summary>
+internal sealed class ForwardedSubscription(int id, EngineSubscription engine)
+{
+    private Task _forwarding = Task.CompletedTask;
+
+    public int Id { get; } = id;
+
+    public EngineSubscription Engine { get; } = engine;
+
+    public void Start(OutboundQueue outbound) => _forwarding = Task.Run(() => ForwardAsync(outbound));
+
+    /// <summary>Stops new deliveries; completes once every delivery already granted has been pushed.</summary>
+    public async Task StopAsync()
+    {
+        await Engine.StopDeliveriesAsync(CancellationToken.None).ConfigureAwait(false);
+        await _forwarding.ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the engine subscription: what it holds is lost (and redelivered), what it never pushed goes back uncounted.</summary>
+    public async Task CloseAsync()
+    {
+        await Engine.DisposeAsync().ConfigureAwait(false);
+        await _forwarding.ConfigureAwait(false);
+    }
+
+    private async Task ForwardAsync(OutboundQueue outbound)
+    {
+        var reader = Engine.Deliveries;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var delivery))
+                {
+                    await outbound.WaitForSpaceAsync(CancellationToken.None).ConfigureAwait(false);
+                    using var scope = outbound.Enter();
+                    DeliveryPush.Write(scope.Buffer, Id, delivery);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The connection is closing; it closes this subscription, which hands its messages back.
+        }
+    }
+}

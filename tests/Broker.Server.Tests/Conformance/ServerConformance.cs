@@ -1,0 +1,59 @@
+using Broker.Client;
+using Broker.Conformance;
+using Broker.Server.Tests.Infrastructure;
+using Broker.Transport;
+
+namespace Broker.Server.Tests.Conformance;
+
+/// <summary>
+/// The conformance suite on <c>UseServer</c>: every test gets a fresh server (its own engine, data directory and
+/// port) and talks to it over loopback TCP through the client adapter. Time is real: leases, delays and dedup windows
+/// live on the server's clock.
+/// </summary>
+public sealed class ServerConformanceFixture : IBrokerFixture
+{
+    public async ValueTask<IQueueTransport> CreateTransportAsync(CancellationToken cancellationToken)
+    {
+        var server = await TestServer.StartAsync();
+        return new ServerUnderTest(server, server.CreateTransport());
+    }
+
+    public async ValueTask AdvanceTimeAsync(IQueueTransport transport, TimeSpan duration) => await Task.Delay(duration);
+
+    /// <summary>The client transport, which stops its server when the suite disposes it.</summary>
+    private sealed class ServerUnderTest(TestServer server, ServerQueueTransport client) : IQueueTransport
+    {
+        public TimeProvider TimeProvider => client.TimeProvider;
+
+        public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken) => client.ProduceAsync(message, cancellationToken);
+
+        public ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+            client.SubscribeAsync(channel, settings, cancellationToken);
+
+        public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken) =>
+            client.ListDeadLettersAsync(channel, afterId, limit, cancellationToken);
+
+        public ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
+            client.GetDeadLetterAsync(channel, id, cancellationToken);
+
+        public ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
+            client.RedriveDeadLetterAsync(channel, id, cancellationToken);
+
+        public ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
+            client.DeleteDeadLetterAsync(channel, id, cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await client.DisposeAsync();
+            await server.DisposeAsync();
+        }
+    }
+}
+
+public sealed class ServerDeepkitQueueConformance(ServerConformanceFixture fixture) : DeepkitQueueConformance(fixture), IClassFixture<ServerConformanceFixture>;
+
+public sealed class ServerDeliveryConformance(ServerConformanceFixture fixture) : DeliveryConformance(fixture), IClassFixture<ServerConformanceFixture>;
+
+public sealed class ServerRetryConformance(ServerConformanceFixture fixture) : RetryConformance(fixture), IClassFixture<ServerConformanceFixture>;
+
+public sealed class ServerLeaseConformance(ServerConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<ServerConformanceFixture>;
