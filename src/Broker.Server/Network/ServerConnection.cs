@@ -231,6 +231,8 @@ internal sealed partial class ServerConnection
         {
             case MessageType.Authenticate: Authenticate(id, body); break;
             case MessageType.Chunk: Chunk(id, body); break;
+            case MessageType.ChunkAck: break; // Deepkit clients acknowledge chunks this server never sends
+            case MessageType.Ack: break;
             case MessageType.Hello: Hello(id, body); break;
             case MessageType.Declare: Declare(id, body); break;
             case MessageType.Produce: Produce(id, body); break;

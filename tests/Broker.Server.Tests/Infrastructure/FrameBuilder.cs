@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Broker.Bson;
+using Broker.Client.Protocol;
+
+namespace Broker.Server.Tests.Infrastructure;
+
+/// <summary>Writes a frame body with a <see cref="BsonWriter"/>.</summary>
+public delegate void BodyWriter(ref BsonWriter writer);
+
+/// <summary>Builds raw frames for protocol tests.</summary>
+public static class FrameBuilder
+{
+    internal static byte[] Frame(uint id, MessageType type, BodyWriter? body = null, byte route = 0, byte version = FrameHeader.Version)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        buffer.Write(new byte[FrameHeader.Length]);
+        if (body is not null)
+        {
+            var writer = new BsonWriter(buffer);
+            var document = writer.WriteStartDocument();
+            body(ref writer);
+            writer.WriteEndDocument(document);
+            writer.Flush();
+        }
+        var frame = buffer.WrittenSpan.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)frame.Length);
+        frame[4] = version;
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5), id);
+        frame[9] = route;
+        frame[10] = 0;
+        frame[11] = (byte)type;
+        return frame;
+    }
+
+    /// <summary>A Deepkit QueuePublish as its client writes one (atLeastOnce).</summary>
+    public static byte[] DeepkitPublish(uint id, string channel, byte[] payload) =>
+        Frame(id, MessageType.QueuePublish, (ref BsonWriter w) =>
+        {
+            w.WriteInt32("process"u8, 1);
+            w.WriteInt32("deduplicationInterval"u8, 0);
+            w.WriteNull("delay"u8);
+            w.WriteNull("priority"u8);
+            w.WriteString("c"u8, channel);
+            w.WriteBinary("v"u8, payload);
+        });
+
+    /// <summary>Broker's Produce without a session.</summary>
+    public static byte[] Produce(uint id, string channel, byte[] payload) =>
+        Frame(id, MessageType.Produce, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, channel);
+            w.WriteBinary("v"u8, payload);
+        });
+}
