@@ -1,0 +1,93 @@
+using Broker.Bson;
+using Broker.Client.Protocol;
+using Broker.Server.Configuration;
+using Broker.Server.Security;
+using Broker.Server.Tests.Infrastructure;
+using Broker.Transport;
+
+namespace Broker.Server.Tests.Security;
+
+/// <summary>Connection limit, slow consumers, and TLS.</summary>
+public sealed class LimitsTests
+{
+    private static readonly ChannelDefinition Jobs = new("jobs/render");
+
+    [Fact]
+    public async Task ConnectionsPastTheLimitAreRefused()
+    {
+        await using var server = await TestServer.StartAsync(o => o.With(maxConnections: 2));
+        await using var first = await RawConnection.OpenAsync(server.Port);
+        await using var second = await RawConnection.OpenAsync(server.Port);
+        await Waits.UntilAsync(() => server.Server.ConnectionCount == 2, "two connections to be served");
+
+        await using var third = await RawConnection.OpenAsync(server.Port);
+
+        var error = await third.ReceiveAsync();
+        Assert.Equal((MessageType.Error, ErrorCodes.TooManyConnections), (error.Type, error.ErrorCode));
+        Assert.True(await third.WaitForCloseAsync());
+        await first.SendAsync(FrameBuilder.Produce(1, Jobs.Name, Payloads.Document("still served")));
+        Assert.Equal(MessageType.Produced, (await first.ReceiveAsync()).Type);
+    }
+
+    [Fact]
+    public async Task SlowConsumerGetsBackPressureThenIsDisconnectedAndItsLeasesGoBack()
+    {
+        const int messages = 300;
+        await using var server = await TestServer.StartAsync(o => o.With(
+            maxMessageBytes: 32 * 1024, maxFrameBytes: 40 * 1024, maxOutboundBytes: 64 * 1024, writeTimeout: TimeSpan.FromMilliseconds(500)));
+        await using var producer = server.CreateTransport();
+        var payload = new string('x', 20_000);
+        for (var i = 0; i < messages; i++)
+            await producer.ProduceAsync(Payloads.Message(Jobs, payload), CancellationToken.None);
+        // A consumer that asks for everything and never reads its socket.
+        await using var slow = await RawConnection.OpenAsync(server.Port, receiveBufferSize: 4096);
+
+        await slow.SendAsync(FrameBuilder.Frame(1, MessageType.Subscribe, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, Jobs.Name);
+            w.WriteInt32("s"u8, 1);
+            w.WriteInt32("m"u8, messages);
+            w.WriteInt64("l"u8, 600_000);
+        }));
+
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).Subscriptions == 1, "the slow subscription to open");
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).Subscriptions == 0, "the slow consumer to be disconnected");
+        var stats = server.Engine.GetStats(Jobs.Name);
+        Assert.Equal(0, stats.Leased);
+        Assert.Equal(messages, stats.Unfinished);
+        // The producer is untouched.
+        await Waits.UntilAsync(() => server.Server.ConnectionCount == 1, "only the producer's connection to remain");
+        Assert.True((await producer.ProduceAsync(Payloads.Message(Jobs, "after"), CancellationToken.None)).IsEnqueued);
+    }
+
+    [Fact]
+    public async Task TlsServerServesATlsClient()
+    {
+        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret"), certificate: TestCertificates.Localhost);
+        await using var transport = server.CreateTransport(o =>
+        {
+            o.Token = "s3cret";
+            o.Tls = TestCertificates.TrustLocalhost();
+        });
+
+        var produced = await transport.ProduceAsync(Payloads.Message(Jobs, "encrypted"), CancellationToken.None);
+        await using var subscription = await transport.SubscribeAsync(Jobs, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
+
+        Assert.Equal("encrypted", (await subscription.NextAsync()).Text());
+        Assert.True(produced.IsEnqueued);
+    }
+
+    [Fact]
+    public void PemCertificateAndKeyFilesLoad()
+    {
+        using var directory = new TempDirectory();
+        var (certificate, key) = TestCertificates.WritePem(directory.Path);
+        var options = new BrokerServerOptions { DataDirectory = directory.Path, TlsCertificate = certificate, TlsKey = key };
+
+        using var loaded = TlsCertificates.Load(options);
+
+        Assert.NotNull(loaded);
+        Assert.True(loaded.HasPrivateKey);
+        Assert.Equal(TestCertificates.Localhost.Thumbprint, loaded.Thumbprint);
+    }
+}
