@@ -34,10 +34,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public string Address => $"127.0.0.1:{Port}";
 
-    internal static async Task<TestServer> StartAsync(Func<BrokerServerOptions, BrokerServerOptions>? configure = null, ILoggerFactory? loggers = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    internal static async Task<TestServer> StartAsync(
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = null,
+        ILoggerFactory? loggers = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        int port = 0)
     {
         var data = new TempDirectory();
-        var options = new BrokerServerOptions { DataDirectory = data.Path, Listen = ListenEndpoint.Parse("127.0.0.1:0") };
+        var options = new BrokerServerOptions { DataDirectory = data.Path, Listen = new ListenEndpoint(System.Net.IPAddress.Loopback, port) };
         if (configure is not null) options = configure(options);
         Assert.Null(options.Validate());
         loggers ??= NullLoggerFactory.Instance;
@@ -49,11 +53,15 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A client transport onto this server, as <c>UseServer</c> creates it.</summary>
-    internal ServerQueueTransport CreateTransport(Action<ServerClientOptions>? configure = null, ILoggerFactory? loggers = null)
+    internal ServerQueueTransport CreateTransport(Action<ServerClientOptions>? configure = null, ILoggerFactory? loggers = null) =>
+        CreateTransport(Address, configure, loggers);
+
+    /// <summary>A client transport onto any address (a proxy in front of a server, say), with quick reconnects.</summary>
+    internal static ServerQueueTransport CreateTransport(string address, Action<ServerClientOptions>? configure = null, ILoggerFactory? loggers = null)
     {
         var options = new ServerClientOptions { ReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) };
         configure?.Invoke(options);
-        return new ServerQueueTransport(ServerAddress.Parse(Address), options, TimeProvider.System, loggers);
+        return new ServerQueueTransport(ServerAddress.Parse(address), options, TimeProvider.System, loggers);
     }
 
     public async ValueTask DisposeAsync()
