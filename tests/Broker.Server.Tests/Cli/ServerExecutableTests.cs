@@ -1,0 +1,81 @@
+using Broker.Server.Tests.Infrastructure;
+using Broker.Transport;
+
+namespace Broker.Server.Tests.Cli;
+
+/// <summary>The <c>broker-server</c> executable: its settings, its refusals, and a clean stop on SIGTERM.</summary>
+public sealed class ServerExecutableTests
+{
+    private static readonly ChannelDefinition Jobs = new("jobs/render");
+
+    [Fact]
+    public async Task NonLoopbackListenWithoutCredentialsIsRefusedAtStart()
+    {
+        using var data = new TempDirectory();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", "0.0.0.0:8811"]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains("loopback", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownSettingIsRefusedWithUsage()
+    {
+        using var data = new TempDirectory();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listne", "127.0.0.1:1"]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains("Unknown setting --listne", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SettingsComeFromEnvironmentVariables()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        await using var server = ChildProcess.Start("Broker.Server.dll", [], new Dictionary<string, string>
+        {
+            ["BROKER_DATA"] = data.Path,
+            ["BROKER_LISTEN"] = $"127.0.0.1:{port}",
+            ["BROKER_TOKEN"] = "from-the-environment",
+        });
+        await server.WaitForLineAsync("Broker server listening on");
+        await using var transport = TestServer.CreateTransport($"127.0.0.1:{port}", o => o.Token = "from-the-environment");
+
+        Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "configured"), CancellationToken.None)).IsEnqueued);
+        Assert.Contains("authentication required", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SigtermStopsTheServerCleanly()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        await using (var transport = TestServer.CreateTransport(server.Address))
+            await transport.ProduceAsync(Payloads.Message(Jobs, "before the stop"), CancellationToken.None);
+
+        var exitCode = await server.TerminateAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Broker server stopped", server.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HashPasswordPrintsAValueTheServerAccepts()
+    {
+        await using var tool = ChildProcess.Start("Broker.Server.dll", ["hash-password"]);
+        await tool.WriteLineAsync("correct horse");
+        var hash = await tool.WaitForLineAsync("pbkdf2-sha256$");
+        Assert.Equal(0, await tool.WaitForExitAsync());
+        using var data = new TempDirectory();
+
+        await using var server = await ServerProcess.StartAsync(data.Path, "--user", "app", "--password-hash", hash.Trim());
+        await using var transport = TestServer.CreateTransport(server.Address, o =>
+        {
+            o.User = "app";
+            o.Password = "correct horse";
+        });
+
+        Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "authenticated"), CancellationToken.None)).IsEnqueued);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Broker.Server.Tests.Crash;
+
+/// <summary>A job of the crash tests. A victim's first delivery hangs its handler, so the test can kill that worker mid-message.</summary>
+public sealed record Job(int Number, bool Victim);
+
+/// <summary>The crash tests' channel: enough attempts that kills never dead-letter a job.</summary>
+[Channel("crash/jobs", MaxAttempts = 100, RetryDelay = "100ms")]
+public partial interface ICrashJobs : IQueueChannel<Job>;

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Broker.Client;
+using Broker.Transport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Broker.Server.Tests.Crash;
+
+/// <summary>
+/// The entry point of this test assembly when a crash test runs it as a process of its own (the test runner never
+/// calls it). Modes:
+/// <list type="bullet">
+/// <item><c>worker &lt;address&gt; &lt;name&gt;</c>: consumes <see cref="ICrashJobs"/> through <c>UseServer</c>, printing
+/// <c>START n tries</c> and <c>DONE n tries</c>; a victim's first delivery never finishes.</item>
+/// <item><c>zombie &lt;address&gt; &lt;channel&gt; &lt;lease ms&gt;</c>: takes one delivery, prints <c>DELIVERED id tries</c>,
+/// and completes it when told so on stdin, printing <c>SETTLED outcome</c>.</item>
+/// </list>
+/// </summary>
+public static class CrashProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args)
+        {
+            case ["worker", var address, var name]:
+                await RunWorkerAsync(address, name);
+                return 0;
+            case ["zombie", var address, var channel, var lease]:
+                await RunZombieAsync(address, channel, TimeSpan.FromMilliseconds(int.Parse(lease, CultureInfo.InvariantCulture)));
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync("usage: worker <address> <name> | zombie <address> <channel> <lease ms>");
+                return 2;
+        }
+    }
+
+    private static async Task RunWorkerAsync(string address, string name)
+    {
+        var services = new ServiceCollection();
+        services.AddBroker(b => b.UseServer(address, o => o.ClientName = name)).AddChannels();
+        await using var provider = services.BuildServiceProvider();
+        var channel = provider.GetRequiredService<ICrashJobs>();
+        await using var subscription = await channel.ConsumeAsync(async (message, cancellationToken) =>
+        {
+            Print($"START {message.Data.Number} {message.Tries}");
+            if (message.Data.Victim && message.Tries == 1)
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(10, cancellationToken);
+            Print($"DONE {message.Data.Number} {message.Tries}");
+        });
+        Print("READY");
+        await Task.Delay(Timeout.Infinite);
+    }
+
+    private static async Task RunZombieAsync(string address, string channel, TimeSpan lease)
+    {
+        await using var transport = new ServerQueueTransport(ServerAddress.Parse(address), new ServerClientOptions());
+        await using var subscription = await transport.SubscribeAsync(new ChannelDefinition(channel), new SubscriptionSettings(1, lease), CancellationToken.None);
+        Print("READY");
+        var delivery = await subscription.Deliveries.ReadAsync();
+        Print($"DELIVERED {delivery.Id} {delivery.Tries}");
+        await Console.In.ReadLineAsync();
+        var outcome = await subscription.CompleteAsync(delivery, CancellationToken.None);
+        Print($"SETTLED {outcome}");
+    }
+
+    private static void Print(string line) => Console.Out.WriteLine(line);
+}
