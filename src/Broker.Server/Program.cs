@@ -66,6 +66,8 @@ internal static class Program
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<BrokerServerService>();
         using var host = builder.Build();
+        // Taken before running: RunAsync disposes the host, its services with it, when it ends.
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
         try
         {
             await host.RunAsync().ConfigureAwait(false);
@@ -73,8 +75,7 @@ internal static class Program
         }
         catch (Exception ex)
         {
-            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
-            ServerLog.Failed(logger, ex);
+            ServerLog.Failed(logger, ex.Message, ex);
             return 1;
         }
     }

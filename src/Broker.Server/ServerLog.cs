@@ -44,8 +44,8 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Connection}: a {Type} request failed on the server")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string connection, string type);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed")]
-    public static partial void Failed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed: {Reason}")]
+    public static partial void Failed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The accept loop failed; the server no longer accepts connections")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);

@@ -65,7 +65,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     internal Task ShutdownDeadline => _shutdownDeadline.Task;
 
     /// <summary>Binds and starts accepting.</summary>
-    /// <exception cref="SocketException">The address cannot be bound (in use, not local).</exception>
+    /// <exception cref="InvalidOperationException">The address cannot be bound (in use, not local).</exception>
     public void Start()
     {
         var endPoint = Options.Listen.EndPoint;
@@ -77,10 +77,10 @@ internal sealed class BrokerServer : IAsyncDisposable
             listener.Bind(endPoint);
             listener.Listen(512);
         }
-        catch
+        catch (SocketException ex)
         {
             listener.Dispose();
-            throw;
+            throw new InvalidOperationException($"Cannot listen on {endPoint}: {ex.Message}" + (ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (is another broker-server running there?)" : "."), ex);
         }
         _listener = listener;
         _accepting = Task.Run(AcceptLoopAsync);
@@ -97,6 +97,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_listener is null) return;
         _listener?.Dispose();
         await _accepting.ConfigureAwait(false);
         if (_watchdog is not null) await _watchdog.DisposeAsync().ConfigureAwait(false);
