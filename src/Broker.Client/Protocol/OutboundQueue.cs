@@ -89,7 +89,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
             if (_disposed) return;
             _disposed = true;
             _completing = true;
-            _fault ??= new ObjectDisposedException(nameof(OutboundQueue));
+            FailLocked(new ObjectDisposedException(nameof(OutboundQueue)));
             WakeLocked();
         }
         try
@@ -153,17 +153,21 @@ internal sealed class OutboundQueue : IAsyncDisposable
         catch (Exception ex)
         {
             lock (_gate)
-            {
-                _fault ??= ex;
-                _space?.TrySetException(new IOException("The connection is closed.", ex));
-                _space = null;
-            }
+                FailLocked(ex);
             throw;
         }
         finally
         {
             Volatile.Write(ref _writeStartedAt, 0);
         }
+    }
+
+    /// <summary>Marks the queue failed and releases every sender waiting for space, so none waits forever.</summary>
+    private void FailLocked(Exception reason)
+    {
+        _fault ??= reason;
+        _space?.TrySetException(new IOException("The connection is closed.", reason));
+        _space = null;
     }
 
     private void WakeLocked()

@@ -115,7 +115,8 @@ internal sealed class BrokerServer : IAsyncDisposable
             {
                 foreach (var (connection, _) in _connections.Values)
                     connection.Abort("the server stopped");
-                await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                // Whatever still runs after this is cut off by the process exit; the engine is closed regardless.
+                await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             }
         }
     }
