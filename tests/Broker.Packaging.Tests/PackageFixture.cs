@@ -21,6 +21,9 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(Feed, $"Broker.{Version}.nupkg");
 
+    /// <summary>Broker.Hosting, packed apart so that the feed above holds the Broker package alone.</summary>
+    public string HostingPackagePath => Path.Combine(Root, "hosting", $"Broker.Hosting.{Version}.nupkg");
+
     // Each step runs only when the one before it succeeded; null means it did not run.
     internal DotnetCli.Result? Pack { get; private set; }
 
@@ -30,8 +33,10 @@ public sealed class PackageFixture : IAsyncLifetime
 
     internal DotnetCli.Result? BuildWithBadDeclaration { get; private set; }
 
+    internal DotnetCli.Result? PackHosting { get; private set; }
+
     /// <summary>What every step that ran printed, for failure messages.</summary>
-    internal string Log => string.Join("\n", new[] { Pack, Build, Run, BuildWithBadDeclaration }.Where(r => r is not null));
+    internal string Log => string.Join("\n", new[] { Pack, Build, Run, BuildWithBadDeclaration, PackHosting }.Where(r => r is not null));
 
     public async Task InitializeAsync()
     {
@@ -58,6 +63,10 @@ public sealed class PackageFixture : IAsyncLifetime
 
         await File.WriteAllTextAsync(Path.Combine(App, "RefundChannel.cs"), FreshProject.BadChannel);
         BuildWithBadDeclaration = await DotnetCli.RunAsync(App, StepTimeout, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+
+        PackHosting = await DotnetCli.RunAsync(repository, StepTimeout,
+            "pack", Path.Combine(repository, "src", "Broker.Hosting", "Broker.Hosting.csproj"), "-c", "Release", "-o", Path.GetDirectoryName(HostingPackagePath)!,
+            $"-p:PackageVersion={Version}", "--disable-build-servers", "-nodeReuse:false");
     }
 
     public Task DisposeAsync()

@@ -50,6 +50,21 @@ public sealed class PackageTests(PackageFixture fixture) : IClassFixture<Package
         Assert.All(dependencies, id => Assert.DoesNotMatch("^Broker", id));
     }
 
+    // Applications usually reference Broker.Hosting for AddBroker and AddConsumer; they must get the generator and the
+    // analyzers (BRK0014 is about AddConsumer) without a second PackageReference.
+    [Fact]
+    public void HostingPackageDependsOnBrokerWithItsAnalyzers()
+    {
+        Succeeded(fixture.PackHosting, "dotnet pack of Broker.Hosting");
+        using var package = ZipFile.OpenRead(fixture.HostingPackagePath);
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var broker = XDocument.Load(nuspec).Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Broker");
+
+        Assert.Equal(fixture.Version, (string?)broker.Attribute("version"));
+        Assert.DoesNotContain("Analyzers", (string?)broker.Attribute("exclude") ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("All", (string?)broker.Attribute("include"));
+    }
+
     [Fact]
     public void FreshProjectBuildsWithTheGeneratedCodeAndNoWarnings()
     {
