@@ -7,8 +7,8 @@ namespace Broker.Analyzers;
 
 /// <summary>
 /// Reports every problem <see cref="ChannelDeclarationRules"/> finds in a [Channel] interface (BRK0001 to BRK0006,
-/// BRK0008 to BRK0012 and BRK0015 to BRK0017), each at the span that has to change. The generator runs the same rules and skips a declaration
-/// they block, so what the generator refuses is exactly what this analyzer explains.
+/// BRK0008 to BRK0012 and BRK0015 to BRK0017), each at the span that has to change. The generator runs the same rules
+/// and skips a declaration they block, so what the generator refuses is exactly what this analyzer explains.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ChannelDeclarationAnalyzer : DiagnosticAnalyzer
@@ -87,7 +87,6 @@ public sealed class ChannelDeclarationAnalyzer : DiagnosticAnalyzer
         foreach (var problem in problems)
         {
             if (problem.Kind == ChannelProblemKind.ContainerNotPartial) continue; // Reported on the container: AnalyzeContainer.
-
             if (ChannelProblemDiagnostics.Create(problem, channel, values, locator.Locate(problem)) is { } diagnostic)
                 context.ReportDiagnostic(diagnostic);
         }

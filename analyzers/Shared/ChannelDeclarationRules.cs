@@ -296,7 +296,7 @@ internal static class ChannelDeclarationRules
     private static bool IsInBrokerNamespace(INamedTypeSymbol type) =>
         type.ContainingNamespace is { Name: "Broker" } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
-    // C# requires 'partial' on one part only when the others have it too (CS0260), so one part with it is enough.
+    // Once one part of a type is partial, C# requires it of every other part (CS0260), so one part with it is enough.
     private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
