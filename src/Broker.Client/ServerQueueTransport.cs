@@ -215,7 +215,19 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                 }
                 // Subscriptions come back before anything else uses the connection.
                 foreach (var subscription in _subscriptions.Values)
-                    await subscription.AttachAsync(connection).ConfigureAwait(false);
+                {
+                    try
+                    {
+                        await subscription.AttachAsync(connection).ConfigureAwait(false);
+                    }
+                    catch (BrokerServerException ex)
+                    {
+                        // The server refuses this one subscription (its limits changed): end it, keep the connection.
+                        LogRestoreRefused(_logger, subscription.Channel.Name, connectionAddress, ex.Message);
+                        _subscriptions.TryRemove(subscription.Id, out _);
+                        subscription.Fail(ex);
+                    }
+                }
 
                 TaskCompletionSource<ClientConnection> ready;
                 lock (_gate)
@@ -302,6 +314,9 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not connect to the broker server at {Address} (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string address, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker server at {Address} refused to restore the subscription to channel '{Channel}': {Reason}; it has ended")]
+    private static partial void LogRestoreRefused(ILogger logger, string channel, string address, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to the broker server at {Address}: {Reason}; reconnecting")]
     private static partial void LogConnectionLost(ILogger logger, string address, string reason);

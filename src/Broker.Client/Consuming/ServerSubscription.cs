@@ -156,6 +156,17 @@ internal sealed class ServerSubscription : ITransportSubscription
         _deliveries.Writer.TryComplete();
     }
 
+    /// <summary>Ends the subscription with an error the consumer sees (the server refused to restore it).</summary>
+    internal void Fail(Exception reason)
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _stopped = true;
+        }
+        _deliveries.Writer.TryComplete(reason);
+    }
+
     /// <summary>Closes the reader when the transport itself is disposed (the connection closes, which releases everything).</summary>
     internal void Close()
     {
