@@ -28,6 +28,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly Dictionary<string, ChannelDefinition> _declared = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
+    private ITimer? _deadlines;
     private Exception? _closeReason;
     private ErrorReply? _serverError;
     private uint _lastId;
@@ -113,25 +114,27 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// connection fails the request with <see cref="ConnectionLostException"/>.
     /// </summary>
     public Task<T> SendAsync<TFrame, T>(in TFrame frame, ReplyParser<T> parser)
-        where TFrame : IRequestFrame => Send(frame, parser).Reply;
+        where TFrame : IRequestFrame => Send(frame, parser, long.MaxValue, null).Reply;
 
-    /// <summary>Sends a request bounded by <paramref name="timeout"/>: a server that does not answer in time is dropped.</summary>
-    public async Task<T> RequestAsync<TFrame, T>(TFrame frame, ReplyParser<T> parser, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request that the server must answer within <paramref name="timeout"/>: a server that does not is as good
+    /// as lost, so the connection is closed (and the transport reconnects). The deadline is watched by one timer per
+    /// connection rather than one per request.
+    /// </summary>
+    public Task<T> RequestAsync<TFrame, T>(TFrame frame, ReplyParser<T> parser, TimeSpan timeout, string what, CancellationToken cancellationToken)
         where TFrame : IRequestFrame
     {
-        var (reply, id) = Send(frame, parser);
+        var (reply, id) = Send(frame, parser, Environment.TickCount64 + (long)timeout.TotalMilliseconds, what);
+        return cancellationToken.CanBeCanceled ? WaitAsync(reply, id, cancellationToken) : reply;
+    }
+
+    private async Task<T> WaitAsync<T>(Task<T> reply, uint id, CancellationToken cancellationToken)
+    {
         try
         {
-            return await reply.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await reply.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException ex)
-        {
-            Forget(id);
-            // A live connection whose server stops answering is as good as lost; the transport reconnects.
-            Abort(new TimeoutException($"The broker server at {Address} did not answer a {what} within {timeout.TotalSeconds:0.#} s.", ex));
-            throw new ConnectionLostException($"The broker server at {Address} did not answer a {what} within {timeout.TotalSeconds:0.#} s.", wasSent: true, ex);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Forget(id);
             throw;
@@ -181,6 +184,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Abort(new ObjectDisposedException(nameof(ClientConnection), "The connection was closed by this client."));
+        if (_deadlines is not null)
+            await _deadlines.DisposeAsync().ConfigureAwait(false);
         await _outbound.DisposeAsync().ConfigureAwait(false);
         await _readLoop.ConfigureAwait(false);
         _reader.Dispose();
@@ -196,12 +201,32 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     {
         _readLoop = Task.Run(ReadLoopAsync);
         _ = WatchOutboundAsync();
+        _deadlines = TimeProvider.System.CreateTimer(static s => ((ClientConnection)s!).CheckDeadlines(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    private (Task<T> Reply, uint Id) Send<TFrame, T>(in TFrame frame, ReplyParser<T> parser)
+    private void CheckDeadlines()
+    {
+        var now = Environment.TickCount64;
+        PendingRequest? late = null;
+        lock (_gate)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                if (pending.Deadline < now)
+                {
+                    late = pending;
+                    break;
+                }
+            }
+        }
+        if (late is not null)
+            Abort(new TimeoutException($"The broker server at {Address} did not answer a {late.What ?? "request"} in time."));
+    }
+
+    private (Task<T> Reply, uint Id) Send<TFrame, T>(in TFrame frame, ReplyParser<T> parser, long deadline, string? what)
         where TFrame : IRequestFrame
     {
-        var pending = new PendingReply<T>(parser);
+        var pending = new PendingReply<T>(parser) { Deadline = deadline, What = what };
         uint id;
         using (var scope = _outbound.Enter())
         {

@@ -9,6 +9,12 @@ internal delegate T ReplyParser<T>(MessageType type, ReadOnlySpan<byte> body);
 /// <summary>A request sent and waiting for its reply, matched by frame id.</summary>
 internal abstract class PendingRequest
 {
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the server must have answered; <see cref="long.MaxValue"/> for never.</summary>
+    public long Deadline { get; init; } = long.MaxValue;
+
+    /// <summary>What the request is, for the error when its deadline passes.</summary>
+    public string? What { get; init; }
+
     /// <summary>Completes the request with its reply; an Error reply fails it with <see cref="BrokerServerException"/>.</summary>
     public abstract void Complete(MessageType type, ReadOnlySpan<byte> body);
 
