@@ -24,6 +24,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly IConnectionOwner _owner;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly Lock _declareGate = new();
     private readonly Dictionary<uint, PendingRequest> _pending = [];
     private readonly Dictionary<string, ChannelDefinition> _declared = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,6 +32,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private ITimer? _deadlines;
     private Exception? _closeReason;
     private ErrorReply? _serverError;
+    private ChannelDefinition? _lastDeclared;
     private uint _lastId;
 
     private ClientConnection(string address, Stream stream, IConnectionOwner owner, ILogger logger)
@@ -147,13 +149,19 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// </summary>
     public void EnsureDeclared(ChannelDefinition channel)
     {
-        lock (_gate)
+        // Producers usually send to one channel over and over: skip the lock for the one declared last.
+        if (ReferenceEquals(Volatile.Read(ref _lastDeclared), channel))
+            return;
+        // Held while the Declare frame is queued, so no other caller's request can overtake it.
+        lock (_declareGate)
         {
-            if (_declared.TryGetValue(channel.Name, out var declared) && declared.Equals(channel))
-                return;
-            _declared[channel.Name] = channel;
+            if (!_declared.TryGetValue(channel.Name, out var declared) || !declared.Equals(channel))
+            {
+                _declared[channel.Name] = channel;
+                _ = DeclareAsync(channel);
+            }
+            Volatile.Write(ref _lastDeclared, channel);
         }
-        _ = DeclareAsync(channel);
     }
 
     /// <summary>Closes the connection now; requests still waiting fail with <see cref="ConnectionLostException"/>.</summary>
