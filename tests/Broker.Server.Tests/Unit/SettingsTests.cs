@@ -1,0 +1,84 @@
+using System.Net;
+using Broker.Client;
+using Broker.Server.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Broker.Server.Tests.Unit;
+
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:8811", "127.0.0.1", 8811)]
+    [InlineData("localhost", "127.0.0.1", 8811)]
+    [InlineData("[::1]:9000", "::1", 9000)]
+    [InlineData("0.0.0.0:1", "0.0.0.0", 1)]
+    [InlineData(":8812", "127.0.0.1", 8812)]
+    public void ListenAddressesParse(string text, string address, int port)
+    {
+        var endpoint = ListenEndpoint.Parse(text);
+
+        Assert.Equal((IPAddress.Parse(address), port), (endpoint.Address, endpoint.Port));
+    }
+
+    [Theory]
+    [InlineData("example.com:8811", "host names are not resolved")]
+    [InlineData("::1:8811", "[::1:8811]:port")]
+    [InlineData("127.0.0.1:70000", "0 to 65535")]
+    public void BadListenAddressesAreExplained(string text, string explanation)
+    {
+        var error = Assert.Throws<FormatException>(() => ListenEndpoint.Parse(text));
+
+        Assert.Contains(explanation, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8811", "127.0.0.1", 8811)]
+    [InlineData("broker.internal", "broker.internal", 8811)]
+    [InlineData("[::1]:9000", "::1", 9000)]
+    public void ClientAddressesParse(string text, string host, int port)
+    {
+        var address = ServerAddress.Parse(text);
+
+        Assert.Equal((host, port), (address.Host, address.Port));
+    }
+
+    [Theory]
+    [InlineData("tcp://127.0.0.1:8811")]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("::1")]
+    public void BadClientAddressesAreRefused(string text) =>
+        Assert.Throws<ArgumentException>(() => ServerAddress.Parse(text));
+
+    [Fact]
+    public void CommandLineSwitchesBecomeSettingsAndSizesAndDurationsParse()
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker", "--max-message-bytes=2MiB", "--write-timeout", "500ms", "--listen", "[::1]:8811"]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(line.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).Build();
+
+        var options = BrokerServerOptions.Load(configuration);
+
+        Assert.Equal("run", line.Command);
+        Assert.Equal(("/var/lib/broker", 2 * 1024 * 1024, TimeSpan.FromMilliseconds(500)), (options.DataDirectory, options.MaxMessageBytes, options.WriteTimeout));
+        Assert.Equal(2 * 1024 * 1024 + 64 * 1024, options.MaxFrameBytes);
+        Assert.Null(options.Validate());
+    }
+
+    [Fact]
+    public void FrameLimitBelowTheMessageLimitIsRefused()
+    {
+        var options = new BrokerServerOptions { DataDirectory = "/x", MaxMessageBytes = 1024 * 1024, MaxFrameBytes = 1024 * 1024 };
+
+        Assert.Contains("--max-frame-bytes", options.Validate(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "Unknown setting --bogus")]
+    [InlineData("--data", "--data needs a value")]
+    [InlineData("stray", "Unexpected argument 'stray'")]
+    public void BadCommandLinesAreExplained(string argument, string explanation)
+    {
+        var error = Assert.Throws<FormatException>(() => CommandLine.Parse([argument]));
+
+        Assert.Contains(explanation, error.Message, StringComparison.Ordinal);
+    }
+}
