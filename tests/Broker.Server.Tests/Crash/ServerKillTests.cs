@@ -9,10 +9,12 @@ namespace Broker.Server.Tests.Crash;
 
 /// <summary>
 /// The server process killed with SIGKILL 10 times while producers and workers run, and restarted on the same data
-/// directory each time. Every produce and completion is recorded and checked Jepsen-style: <b>lost</b> (acknowledged,
-/// never completed) and <b>unexpected</b> (completed, never produced) must be empty; <b>recovered</b> counts produces
-/// that failed with an unknown outcome yet were stored and completed; <b>duplicated</b> counts messages whose
-/// completion the server confirmed twice (none: a completion is confirmed only once it is on disk).
+/// directory each time. Every produce, delivery and completion is recorded and checked Jepsen-style: <b>lost</b>
+/// (acknowledged, never delivered) and <b>unexpected</b> (delivered, never produced) must be empty, and at the end the
+/// server holds nothing unfinished, so every delivered message was completed: confirmed to its worker, or written
+/// before a kill cut off the confirmation (<b>unconfirmed</b>). <b>recovered</b> counts produces that failed with an
+/// unknown outcome yet were stored; <b>duplicated</b> counts messages whose completion the server confirmed twice
+/// (none: a completion is confirmed only once it is on disk).
 /// </summary>
 public sealed class ServerKillTests(ITestOutputHelper output)
 {
@@ -27,6 +29,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         var acknowledged = new ConcurrentDictionary<string, long>();
         var failed = new ConcurrentDictionary<string, string>();
         var completions = new ConcurrentDictionary<string, int>();
+        var delivered = new ConcurrentDictionary<string, int>();
         using var stopProducing = new CancellationTokenSource();
         using var stopWorking = new CancellationTokenSource();
         await using var producerA = TestServer.CreateTransport(server.Address);
@@ -36,8 +39,8 @@ public sealed class ServerKillTests(ITestOutputHelper output)
 
         var workers = new[]
         {
-            WorkAsync(await workerA.SubscribeAsync(Orders, new SubscriptionSettings(8, TimeSpan.FromSeconds(30)), CancellationToken.None), completions, stopWorking.Token),
-            WorkAsync(await workerB.SubscribeAsync(Orders, new SubscriptionSettings(8, TimeSpan.FromSeconds(30)), CancellationToken.None), completions, stopWorking.Token),
+            WorkAsync(await workerA.SubscribeAsync(Orders, new SubscriptionSettings(8, TimeSpan.FromSeconds(30)), CancellationToken.None), delivered, completions, stopWorking.Token),
+            WorkAsync(await workerB.SubscribeAsync(Orders, new SubscriptionSettings(8, TimeSpan.FromSeconds(30)), CancellationToken.None), delivered, completions, stopWorking.Token),
         };
         var producers = new[]
         {
@@ -46,29 +49,43 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         };
 
         var watch = Stopwatch.StartNew();
+        var restarts = new List<double>();
         for (var kill = 0; kill < Kills; kill++)
         {
             var before = acknowledged.Count;
             await Waits.UntilAsync(() => acknowledged.Count >= before + 100, $"100 more acknowledged produces before kill {kill + 1}");
             await server.KillAsync();
+            var restart = Stopwatch.StartNew();
             await server.StartAsync();
+            restarts.Add(restart.Elapsed.TotalSeconds);
         }
         await stopProducing.CancelAsync();
         await Task.WhenAll(producers);
-        await Waits.UntilAsync(() => acknowledged.Keys.All(completions.ContainsKey), $"every acknowledged message ({acknowledged.Count}) to be completed", TimeSpan.FromSeconds(90));
+
+        // Settled: every acknowledged message delivered, and the server holding nothing unfinished.
+        await using var probe = TestServer.CreateTransport(server.Address);
+        Broker.Client.Protocol.Messages.StatsReply stats = default;
+        await Waits.UntilAsync(async () =>
+        {
+            stats = await probe.GetStatsAsync(Orders.Name);
+            return stats.Unfinished == 0 && acknowledged.Keys.All(delivered.ContainsKey);
+        }, $"every acknowledged message ({acknowledged.Count}) to be delivered and finished", TimeSpan.FromSeconds(60));
         await stopWorking.CancelAsync();
         await Task.WhenAll(workers);
 
-        var lost = acknowledged.Keys.Where(k => !completions.ContainsKey(k)).ToList();
-        var unexpected = completions.Keys.Where(k => !acknowledged.ContainsKey(k) && !failed.ContainsKey(k)).ToList();
-        var recovered = failed.Keys.Count(completions.ContainsKey);
+        var lost = acknowledged.Keys.Where(k => !delivered.ContainsKey(k)).ToList();
+        var unexpected = delivered.Keys.Where(k => !acknowledged.ContainsKey(k) && !failed.ContainsKey(k)).ToList();
+        var recovered = failed.Keys.Count(delivered.ContainsKey);
+        var unconfirmed = delivered.Keys.Count(k => !completions.ContainsKey(k));
         var duplicated = completions.Count(c => c.Value > 1);
-        output.WriteLine($"{Kills} kills in {watch.Elapsed.TotalSeconds:0.0} s: acknowledged {acknowledged.Count}, failed {failed.Count}, completed {completions.Count}, " +
-            $"lost {lost.Count}, unexpected {unexpected.Count}, recovered {recovered}, duplicated {duplicated}");
-        foreach (var (text, error) in failed.Take(3)) output.WriteLine($"failed produce {text}: {error}");
+        output.WriteLine($"{Kills} kills in {watch.Elapsed.TotalSeconds:0.0} s (restarts took {restarts.Min():0.0} to {restarts.Max():0.0} s): acknowledged {acknowledged.Count}, " +
+            $"failed {failed.Count}, delivered {delivered.Count}, completed {completions.Count}, lost {lost.Count}, unexpected {unexpected.Count}, recovered {recovered}, " +
+            $"unconfirmed {unconfirmed}, duplicated {duplicated}; server: {stats}");
+        foreach (var (text, error) in failed.Take(2)) output.WriteLine($"failed produce {text}: {error}");
         Assert.Empty(lost);
         Assert.Empty(unexpected);
         Assert.Equal(0, duplicated);
+        Assert.Equal((0, 0), (stats.Unfinished, stats.DeadLettered));
         Assert.All(failed.Values, error => Assert.Contains("unknown", error, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -114,12 +131,13 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         await Task.WhenAll(pending);
     }
 
-    private static async Task WorkAsync(ITransportSubscription subscription, ConcurrentDictionary<string, int> completions, CancellationToken stop)
+    private static async Task WorkAsync(ITransportSubscription subscription, ConcurrentDictionary<string, int> delivered, ConcurrentDictionary<string, int> completions, CancellationToken stop)
     {
         try
         {
             await foreach (var delivery in subscription.Deliveries.ReadAllAsync(stop))
             {
+                delivered.AddOrUpdate(delivery.Text(), 1, (_, n) => n + 1);
                 // Counted only when the server confirms the completion: that is what the contract promises to keep.
                 if (await subscription.CompleteAsync(delivery, CancellationToken.None) == SettleOutcome.Completed)
                     completions.AddOrUpdate(delivery.Text(), 1, (_, n) => n + 1);
