@@ -70,7 +70,25 @@ internal sealed partial class ServerConnection
         if (pending.IsCompletedSuccessfully)
             WriteSettled(id, pending.Result);
         else
-            _ = TrackAsync(id, MessageType.Settle, async () => WriteSettled(id, await pending.ConfigureAwait(false)));
+            _ = AwaitSettledAsync(id, pending);
+    }
+
+    /// <summary>The common case of a settle that waits for the store: one state machine, no closure.</summary>
+    private async Task AwaitSettledAsync(uint id, ValueTask<SettleOutcome> pending)
+    {
+        _inFlight.Begin(0);
+        try
+        {
+            WriteSettled(id, await pending.ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            ReplyFailure(id, MessageType.Settle, ex);
+        }
+        finally
+        {
+            _inFlight.End(0);
+        }
     }
 
     private void Renew(uint id, ReadOnlySpan<byte> body)

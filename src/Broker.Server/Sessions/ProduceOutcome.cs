@@ -4,9 +4,9 @@ namespace Broker.Server.Sessions;
 /// The outcome of one produce of a session, shared by the original request and any retry of it: a retry that arrives
 /// while the original is still being stored waits for it instead of storing the message a second time.
 /// </summary>
+// One per produce: locking the (internal, sealed) object itself saves allocating a lock for each.
 internal sealed class ProduceOutcome
 {
-    private readonly Lock _gate = new();
     private TaskCompletionSource<ProduceResult>? _waiters;
     private ProduceResult _result;
     private Exception? _error;
@@ -14,7 +14,7 @@ internal sealed class ProduceOutcome
 
     public bool TryGet(out ProduceResult result, out Exception? error)
     {
-        lock (_gate)
+        lock (this)
         {
             result = _result;
             error = _error;
@@ -25,7 +25,7 @@ internal sealed class ProduceOutcome
     /// <summary>Waits for the original request's outcome.</summary>
     public Task<ProduceResult> WaitAsync()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_done)
                 return _error is null ? Task.FromResult(_result) : Task.FromException<ProduceResult>(_error);
@@ -37,7 +37,7 @@ internal sealed class ProduceOutcome
     public void Complete(ProduceResult result)
     {
         TaskCompletionSource<ProduceResult>? waiters;
-        lock (_gate)
+        lock (this)
         {
             _result = result;
             _done = true;
@@ -49,7 +49,7 @@ internal sealed class ProduceOutcome
     public void Fail(Exception error)
     {
         TaskCompletionSource<ProduceResult>? waiters;
-        lock (_gate)
+        lock (this)
         {
             _error = error;
             _done = true;
