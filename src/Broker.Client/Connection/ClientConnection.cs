@@ -179,6 +179,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
         foreach (var pending in waiting)
             pending.Fail(new ConnectionLostException($"The connection to the broker server at {Address} was lost: {reason.Message}", wasSent: true, reason));
+        Publish([.. waiting]);
         try
         {
             _stream.Dispose();
@@ -288,8 +289,14 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         {
             while (await _reader.FillAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                List<PendingRequest>? answered = null;
                 while (_reader.TryTake(out var offset, out var length))
-                    Handle(_reader.Buffer.AsSpan(offset, length));
+                {
+                    if (Handle(_reader.Buffer.AsSpan(offset, length)) is { } pending)
+                        (answered ??= []).Add(pending);
+                }
+                if (answered is not null)
+                    Publish(answered);
             }
             reason = new IOException($"The broker server at {Address} closed the connection.");
         }
@@ -312,7 +319,19 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
     }
 
-    private void Handle(ReadOnlySpan<byte> frame)
+    /// <summary>Completes the callers of a batch of replies from one work item (see <see cref="PendingRequest.Publish"/>).</summary>
+    private static void Publish(List<PendingRequest> answered)
+    {
+        if (answered.Count == 0) return;
+        ThreadPool.UnsafeQueueUserWorkItem(static batch =>
+        {
+            foreach (var pending in batch)
+                pending.Publish();
+        }, answered, preferLocal: false);
+    }
+
+    /// <returns>The request the frame answers, to be published with its batch; null for anything else.</returns>
+    private PendingRequest? Handle(ReadOnlySpan<byte> frame)
     {
         var header = FrameHeader.Read(frame);
         var body = frame[FrameHeader.Length..];
@@ -320,22 +339,24 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         {
             if (header.Type == MessageType.Delivery)
                 _owner.OnDelivery(this, DeliveryPush.Read(body));
-            return;
+            return null;
         }
         PendingRequest? pending;
         lock (_gate)
             _pending.Remove(header.Id, out pending);
         if (pending is not null)
         {
-            pending.Complete(header.Type, body);
+            pending.Accept(header.Type, body);
+            return pending;
         }
-        else if (header.Type == MessageType.Error)
+        if (header.Type == MessageType.Error)
         {
             // Not the answer to a request: the server explains why it is about to close the connection.
             var error = ErrorReply.Read(body);
             lock (_gate) _serverError = error;
             LogServerError(_logger, Address, error.Code, error.Message);
         }
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not declare channel '{Channel}' on the broker server at {Address}; it keeps its previous policy")]

@@ -15,39 +15,57 @@ internal abstract class PendingRequest
     /// <summary>What the request is, for the error when its deadline passes.</summary>
     public string? What { get; init; }
 
-    /// <summary>Completes the request with its reply; an Error reply fails it with <see cref="BrokerServerException"/>.</summary>
-    public abstract void Complete(MessageType type, ReadOnlySpan<byte> body);
+    /// <summary>Takes the reply (parsed now, while its bytes are valid); an Error reply becomes a <see cref="BrokerServerException"/>.</summary>
+    public abstract void Accept(MessageType type, ReadOnlySpan<byte> body);
 
+    /// <summary>Takes a failure instead of a reply.</summary>
     public abstract void Fail(Exception exception);
+
+    /// <summary>
+    /// Completes the caller's task with what <see cref="Accept"/> or <see cref="Fail"/> took. The connection calls it for
+    /// a whole batch of replies from one thread-pool work item, so the callers' continuations run there one after
+    /// another instead of costing a work item each.
+    /// </summary>
+    public abstract void Publish();
 }
 
 /// <summary>A pending request whose reply is parsed into <typeparamref name="T"/>.</summary>
 internal sealed class PendingReply<T>(ReplyParser<T> parser) : PendingRequest
 {
-    // Continuations run on the thread pool, never on the connection's read loop.
-    private readonly TaskCompletionSource<T> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed by Publish on a thread-pool work item, never on the connection's read loop.
+    private readonly TaskCompletionSource<T> _reply = new();
+    private T? _result;
+    private Exception? _error;
 
     public Task<T> Task => _reply.Task;
 
-    public override void Complete(MessageType type, ReadOnlySpan<byte> body)
+    public override void Accept(MessageType type, ReadOnlySpan<byte> body)
     {
         if (type == MessageType.Error)
         {
             var error = ErrorReply.Read(body);
-            _reply.TrySetException(new BrokerServerException(error.Code, error.Message));
+            _error = new BrokerServerException(error.Code, error.Message);
             return;
         }
         try
         {
-            _reply.TrySetResult(parser(type, body));
+            _result = parser(type, body);
         }
         catch (Exception ex) when (ex is ProtocolException or Bson.BsonFormatException)
         {
-            _reply.TrySetException(new ProtocolException(ErrorCodes.Malformed, $"The server's {type} reply is malformed: {ex.Message}", ex));
+            _error = new ProtocolException(ErrorCodes.Malformed, $"The server's {type} reply is malformed: {ex.Message}", ex);
         }
     }
 
-    public override void Fail(Exception exception) => _reply.TrySetException(exception);
+    public override void Fail(Exception exception) => _error ??= exception;
+
+    public override void Publish()
+    {
+        if (_error is { } error)
+            _reply.TrySetException(error);
+        else
+            _reply.TrySetResult(_result!);
+    }
 }
 
 /// <summary>The replies a client expects, by request.</summary>
