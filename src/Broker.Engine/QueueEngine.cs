@@ -228,7 +228,10 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Feeds a store's records into the channels; a channel first seen here has the default policy until used.</summary>
+    /// <summary>
+    /// Feeds a store's records into the channels; a channel first seen here has the default policy until used. A store
+    /// that compacts keeps it after recovery to copy live messages forward.
+    /// </summary>
     private sealed class Replay(QueueEngine engine) : IStoreReplayTarget
     {
         private readonly Dictionary<string, ChannelQueue> _byName = new(StringComparer.Ordinal);
@@ -243,6 +246,18 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
 
         public void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt) =>
             Get(channel).ReplayDedupKey(key, messageId, expiresAt);
+
+        public void VisitUnfinished(Action<PayloadRef> visit)
+        {
+            foreach (var queue in engine._channels.Values)
+                queue.VisitUnfinished(visit);
+        }
+
+        public bool TryCarry(string channel, long id, long position, ICarryWriter writer) =>
+            engine._channels.TryGetValue(channel, out var queue) && queue.TryCarry(id, position, writer);
+
+        public bool Relocate(string channel, long id, PayloadRef original, PayloadRef copy) =>
+            engine._channels.TryGetValue(channel, out var queue) && queue.Relocate(id, original, copy);
 
         private ChannelQueue Get(string channel)
         {

@@ -62,4 +62,34 @@ public interface IStoreReplayTarget
     /// <param name="messageId">The message that set it.</param>
     /// <param name="expiresAt">When it stops blocking equal messages.</param>
     void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt);
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> with the payload of every unfinished message (live or dead-lettered) the target
+    /// holds. A store may call it once all records are replayed, to learn which of its payloads are still needed.
+    /// </summary>
+    /// <param name="visit">Receives each payload reference.</param>
+    void VisitUnfinished(Action<PayloadRef> visit);
+
+    /// <summary>
+    /// For a store that compacts (and keeps the target after recovery): if message <paramref name="id"/> is unfinished
+    /// and its payload is still at <paramref name="position"/>, hands its current state to <paramref name="writer"/>
+    /// while the channel's lock is held, so the copy lands in the store before any later change to the message.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="position">Where the store believes the payload is.</param>
+    /// <param name="writer">Writes the copy.</param>
+    /// <returns>False when the message is finished or stored elsewhere: nothing was written.</returns>
+    bool TryCarry(string channel, long id, long position, ICarryWriter writer);
+
+    /// <summary>
+    /// Points message <paramref name="id"/> at its copy <paramref name="copy"/> once the copy is stored, if it still
+    /// points at <paramref name="original"/>.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="original">The old place.</param>
+    /// <param name="copy">The copy.</param>
+    /// <returns>False when the message finished meanwhile.</returns>
+    bool Relocate(string channel, long id, PayloadRef original, PayloadRef copy);
 }
