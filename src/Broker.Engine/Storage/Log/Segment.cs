@@ -1,0 +1,46 @@
+namespace Broker.Engine.Storage.Log;
+
+/// <summary>One segment file of the log and what compaction needs to know about it.</summary>
+internal sealed class Segment(long sequence, string path)
+{
+    public long Sequence { get; } = sequence;
+
+    public string Path { get; } = path;
+
+    /// <summary>The open file; set by the writer when it first writes here (or at open for existing segments).</summary>
+    public volatile ILogFile? File;
+
+    private long _durable;
+
+    /// <summary>Bytes written (and synced in Fsync mode): readers may read below this.</summary>
+    public long Durable
+    {
+        get => Volatile.Read(ref _durable);
+        set => Volatile.Write(ref _durable, value);
+    }
+
+    // Guarded by the store's lock.
+
+    /// <summary>Bytes reserved so far: the next record's offset while this is the head.</summary>
+    public long End { get; set; }
+
+    /// <summary>Unfinished messages whose payload is here.</summary>
+    public int Live { get; set; }
+
+    /// <summary>Payload bytes of those messages.</summary>
+    public long LiveBytes { get; set; }
+
+    /// <summary>The latest expiry of a dedup key recorded here (UTC ticks).</summary>
+    public long MaxKeyExpiry { get; set; }
+
+    /// <summary>Deleted; its file is closed once no read can still be on its way.</summary>
+    public bool Retired { get; set; }
+
+    public static long PositionOf(long sequence, long offset) => (sequence << 32) | offset;
+
+    public static long SequenceOf(long position) => position >>> 32;
+
+    public static long OffsetOf(long position) => position & 0xFFFF_FFFF;
+
+    public static string FileName(long sequence) => sequence.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + LogQueueStore.SegmentSuffix;
+}
