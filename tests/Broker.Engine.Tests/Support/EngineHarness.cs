@@ -10,11 +10,11 @@ internal sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public EngineHarness(IQueueStore? store = null, TimeProvider? time = null, QueueEngineOptions? options = null)
+    public EngineHarness(IQueueStore? store = null, TimeProvider? time = null, QueueEngineOptions? options = null, bool ownsStore = false)
     {
         Time = time ?? new FakeTimeProvider(Start);
         Store = store ?? new MemoryQueueStore();
-        Engine = new QueueEngine(Store, options, Time);
+        Engine = new QueueEngine(Store, options, Time, ownsStore: ownsStore);
     }
 
     public TimeProvider Time { get; }
