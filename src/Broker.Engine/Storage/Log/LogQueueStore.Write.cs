@@ -169,8 +169,9 @@ public sealed partial class LogQueueStore
     {
         if (ReferenceEquals(_active, segment))
             return;
-        if (_active is not null && _options.Durability == DurabilityMode.Buffered)
-            _active.File!.Sync(); // a sealed segment is always synced, so damage in it is never a torn write
+        // A segment is synced before the next one is written, in both modes: a batch that spans two segments is then
+        // durable in both once the second is synced, and damage in a sealed segment is never a torn write.
+        _active?.File!.Sync();
         if (segment.File is null)
         {
             ILogFile file;
