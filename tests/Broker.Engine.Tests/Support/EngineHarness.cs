@@ -70,6 +70,17 @@ internal sealed class EngineHarness : IAsyncDisposable
         return Assert.Single(deliveries);
     }
 
+    /// <summary>Completes deliveries until the channel has no unfinished message (completing frees credit for more).</summary>
+    public async Task CompleteAll(ITransportSubscription subscription, string channel)
+    {
+        for (var pass = 0; Engine.GetStats(channel).Unfinished > 0; pass++)
+        {
+            Assert.True(pass < 10_000, $"Channel '{channel}' does not drain: {Engine.GetStats(channel)}");
+            foreach (var delivery in Drain(subscription))
+                Assert.Equal(SettleOutcome.Completed, await subscription.CompleteAsync(delivery, default));
+        }
+    }
+
     public static void AssertNothing(ITransportSubscription subscription) =>
         Assert.False(subscription.Deliveries.TryRead(out var unexpected), unexpected is null ? null : $"Unexpected delivery of message {unexpected.Id} (try {unexpected.Tries}).");
 }

@@ -32,6 +32,9 @@ public sealed partial class LogQueueStore
         {
             CloseRetired();
             var deleted = 0;
+            long headAtStart;
+            lock (_gate)
+                headAtStart = _head?.Sequence ?? 0;
             while (!cancellationToken.IsCancellationRequested)
             {
                 Segment oldest;
@@ -41,6 +44,9 @@ public sealed partial class LogQueueStore
                     if (!_recovered || _stopping || _failure is not null || _segments.Count < 2)
                         break;
                     oldest = _segments[0];
+                    // Never the head, and never a segment this pass wrote: what it copied is not to be copied again.
+                    if (oldest.Sequence >= headAtStart || ReferenceEquals(oldest, _head))
+                        break;
                     var now = _time.GetUtcNow().UtcTicks;
                     if (oldest.Live == 0 && oldest.MaxKeyExpiry <= now)
                     {
@@ -49,9 +55,9 @@ public sealed partial class LogQueueStore
                         continue;
                     }
                     var threshold = _options.CompactionThreshold;
-                    var totalLive = _segments.Sum(s => s.LiveBytes);
+                    var totalNeeded = _segments.Sum(s => s.NeededBytes(now));
                     var totalBytes = _segments.Sum(s => s.End);
-                    rewrite = oldest.LiveBytes < threshold * oldest.End || totalLive < threshold * totalBytes;
+                    rewrite = oldest.NeededBytes(now) < threshold * oldest.End || totalNeeded < threshold * totalBytes;
                 }
                 if (!rewrite || !await RewriteAsync(oldest).ConfigureAwait(false))
                     break;
@@ -122,12 +128,13 @@ public sealed partial class LogQueueStore
         if (last is not null)
             await last.ConfigureAwait(false);
 
-        lock (_gate)
+        foreach (var (channel, id, from, to) in carried)
         {
-            foreach (var (channel, id, from, to) in carried)
+            // The engine's lock first, then the store's, as everywhere: never call the engine holding _gate.
+            if (!target.Relocate(channel, id, from, to))
+                continue; // finished meanwhile: its completion already counted against the old segment
+            lock (_gate)
             {
-                if (!target.Relocate(channel, id, from, to))
-                    continue; // finished meanwhile: its completion already counted against the old segment
                 oldest.Live--;
                 oldest.LiveBytes -= from.Length;
                 if (_bySequence.TryGetValue(Segment.SequenceOf(to.Position), out var copy))
@@ -136,6 +143,9 @@ public sealed partial class LogQueueStore
                     copy.LiveBytes += to.Length;
                 }
             }
+        }
+        lock (_gate)
+        {
             if (oldest.Live > 0 || _segments.Count == 0 || !ReferenceEquals(_segments[0], oldest))
                 return false;
             LogRewritten(oldest.Path, carried.Count);
@@ -252,7 +262,7 @@ public sealed partial class LogQueueStore
                 var position = store.WriteMessageLocked(
                     channel, _id, state.Priority, state.ProducedAt.UtcTicks, state.DueAt.UtcTicks, key, _message.KeyExpiresTicks, state, _payload.Span);
                 if (key is not null)
-                    store._head!.MaxKeyExpiry = Math.Max(store._head.MaxKeyExpiry, _message.KeyExpiresTicks);
+                    store._head!.RecordKey(_message.KeyExpiresTicks);
                 Copy = new PayloadRef(position, _payload.Length);
                 Durable = store._open.Done.Task;
             }

@@ -30,7 +30,7 @@ public sealed partial class LogQueueStore
             head.Live++;
             head.LiveBytes += payload.Length;
             if (key is not null)
-                head.MaxKeyExpiry = Math.Max(head.MaxKeyExpiry, record.DedupExpiresAt.UtcTicks);
+                head.RecordKey(record.DedupExpiresAt.UtcTicks);
             durable = _open.Done.Task;
         }
         return durable.IsCompletedSuccessfully ? ValueTask.FromResult(reference) : AwaitDurable(durable, reference);
@@ -169,7 +169,7 @@ public sealed partial class LogQueueStore
         body.U128(key);
         body.I64(expiresTicks);
         LogRecord.Seal(span, LogRecordType.DedupKey, batchStart);
-        _head!.MaxKeyExpiry = Math.Max(_head.MaxKeyExpiry, expiresTicks);
+        _head!.RecordKey(expiresTicks);
     }
 
     private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart) =>

@@ -151,7 +151,7 @@ public sealed partial class LogQueueStore
                     new EnqueuedRecord(name2, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks)),
                     payload);
                 if (message.Key is not null)
-                    segment.MaxKeyExpiry = Math.Max(segment.MaxKeyExpiry, message.KeyExpiresTicks);
+                    segment.RecordKey(message.KeyExpiresTicks);
                 if ((message.Flags & MessageFlags.DeadLettered) != 0)
                     target.Changed(StoreRecord.DeadLettered(name2, id, message.Tries, message.Error, Time(message.DeadLetteredTicks)));
                 else if ((message.Flags & MessageFlags.Carried) != 0 && message.Tries != 0)
@@ -184,7 +184,7 @@ public sealed partial class LogQueueStore
             {
                 var key = body.U128();
                 var expires = body.I64();
-                segment.MaxKeyExpiry = Math.Max(segment.MaxKeyExpiry, expires);
+                segment.RecordKey(expires);
                 target.DedupKey(name2, key, id, Time(expires));
                 return false;
             }

@@ -33,6 +33,21 @@ internal sealed class Segment(long sequence, string path)
     /// <summary>The latest expiry of a dedup key recorded here (UTC ticks).</summary>
     public long MaxKeyExpiry { get; set; }
 
+    /// <summary>Dedup keys recorded here.</summary>
+    public int Keys { get; set; }
+
+    /// <summary>What compaction counts as still needed: live payloads, and every key until the last one expires.</summary>
+    public long NeededBytes(long nowTicks) => LiveBytes + (MaxKeyExpiry > nowTicks ? Keys * KeyBytes : 0);
+
+    // A key costs about this much wherever it is kept (its 16 bytes, its expiry, its id and channel).
+    private const long KeyBytes = 40;
+
+    public void RecordKey(long expiresTicks)
+    {
+        Keys++;
+        MaxKeyExpiry = Math.Max(MaxKeyExpiry, expiresTicks);
+    }
+
     /// <summary>Deleted; its file is closed once no read can still be on its way.</summary>
     public bool Retired { get; set; }
 
