@@ -18,4 +18,12 @@ public sealed class BsonFormatException : FormatException
 
     /// <summary>What is wrong.</summary>
     public string Reason { get; }
+
+    /// <summary>The error for a document that lacks an element its type cannot do without.</summary>
+    /// <param name="documentStart">The offset of the document (<see cref="BsonReaderScope.Start"/>).</param>
+    /// <param name="elementName">The BSON element name, such as <c>Username</c> or <c>_id</c>.</param>
+    /// <param name="typeName">The type being read, such as <c>Sample.User</c>.</param>
+    /// <returns>The exception, to throw.</returns>
+    public static BsonFormatException MissingElement(int documentStart, string elementName, string typeName) =>
+        new(documentStart, $"the document has no '{elementName}' element, which {typeName} requires.");
 }

@@ -1,16 +1,327 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
 
 namespace Broker.Bson;
 
-/// <summary>PLACEHOLDER: replaced by the real writer.</summary>
+/// <summary>
+/// Writes BSON into an <see cref="IBufferWriter{T}"/> with no allocation. Generated codecs call it; the byte layout
+/// follows bsonspec.org and MongoDB.Bson's default representations.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The writer keeps the span it obtained from the output un-advanced while it writes, because a document's int32
+/// length is only known at its end and is written back into the bytes already produced. When the span is full it
+/// asks the output for a larger one and carries the pending bytes over; <see cref="Flush"/> advances the output once.
+/// </para>
+/// <para>
+/// Documents and arrays nest through tokens: <see cref="WriteStartDocument()"/> returns the offset of the length to
+/// back-patch, and <see cref="WriteEndDocument"/> takes it back:
+/// <code>
+/// var start = writer.WriteStartDocument();
+/// writer.WriteInt32("_id"u8, 1);
+/// writer.WriteString("Username"u8, "Peter");
+/// writer.WriteEndDocument(start);
+/// writer.Flush();
+/// </code>
+/// </para>
+/// </remarks>
 public ref struct BsonWriter
 {
+    /// <summary>
+    /// How deeply documents and arrays may nest, the root included. Matches MongoDB.Bson's default and
+    /// <see cref="BsonReader.MaxDepth"/>; deeper usually means the value has a reference cycle.
+    /// </summary>
+    public const int MaxDepth = 100;
+
+    // Lone surrogates cannot be encoded; MongoDB.Bson refuses them too rather than writing replacement characters.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Up to this many chars, reserve the worst case (3 bytes a char) instead of counting the bytes first.
+    private const int ReserveWorstCaseChars = 1024;
+
     private readonly IBufferWriter<byte> _output;
+    private Span<byte> _buffer;
+    private int _position;
+    private int _depth;
 
     /// <summary>Creates a writer over <paramref name="output"/>.</summary>
-    /// <param name="output">Where the bytes go.</param>
-    public BsonWriter(IBufferWriter<byte> output) => _output = output;
+    /// <param name="output">Where the bytes go; nothing is committed to it before <see cref="Flush"/>.</param>
+    public BsonWriter(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+        _buffer = default;
+        _position = 0;
+        _depth = 0;
+    }
 
-    /// <summary>Commits everything written to the output.</summary>
-    public void Flush() => throw new NotImplementedException();
+    /// <summary>Bytes written and not yet committed to the output.</summary>
+    public readonly int BytesPending => _position;
+
+    /// <summary>How many documents and arrays are open.</summary>
+    public readonly int Depth => _depth;
+
+    /// <summary>Starts a document: the root, or the value of an element whose header was already written.</summary>
+    /// <returns>The token to pass to <see cref="WriteEndDocument"/>.</returns>
+    /// <exception cref="InvalidOperationException">Documents nest deeper than <see cref="MaxDepth"/>.</exception>
+    public int WriteStartDocument()
+    {
+        if (_depth >= MaxDepth)
+            throw new InvalidOperationException($"BSON documents nest deeper than {MaxDepth} levels; does the value contain a reference cycle?");
+        Ensure(4);
+        var start = _position;
+        _position += 4;
+        _depth++;
+        return start;
+    }
+
+    /// <summary>Starts an embedded document element.</summary>
+    /// <param name="name">The element name.</param>
+    /// <returns>The token to pass to <see cref="WriteEndDocument"/>.</returns>
+    public int WriteStartDocument(BsonElementName name)
+    {
+        WriteHeader(BsonType.Document, name);
+        return WriteStartDocument();
+    }
+
+    /// <summary>Starts an array element; name its elements 0, 1, 2 ... (an <see cref="int"/> converts to a name).</summary>
+    /// <param name="name">The element name.</param>
+    /// <returns>The token to pass to <see cref="WriteEndArray"/>.</returns>
+    public int WriteStartArray(BsonElementName name)
+    {
+        WriteHeader(BsonType.Array, name);
+        return WriteStartDocument();
+    }
+
+    /// <summary>Ends the document started with <paramref name="start"/>, writing its length.</summary>
+    /// <param name="start">The token from the matching start.</param>
+    /// <exception cref="InvalidOperationException">No document is open, or the token is not one of this writer's.</exception>
+    public void WriteEndDocument(int start)
+    {
+        if (_depth == 0 || start < 0 || start > _position - 4)
+            throw new InvalidOperationException("WriteEndDocument does not match an open document of this writer.");
+        Ensure(1);
+        _buffer[_position++] = 0;
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(start, 4), _position - start);
+        _depth--;
+    }
+
+    /// <summary>Ends the array started with <paramref name="start"/>, writing its length.</summary>
+    /// <param name="start">The token from <see cref="WriteStartArray"/>.</param>
+    public void WriteEndArray(int start) => WriteEndDocument(start);
+
+    /// <summary>Writes a double element (also how <see cref="float"/> travels).</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteDouble(BsonElementName name, double value)
+    {
+        WriteHeader(BsonType.Double, name);
+        Ensure(8);
+        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.Slice(_position), value);
+        _position += 8;
+    }
+
+    /// <summary>Writes a UTF-8 string element.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value; write null with <see cref="WriteNull"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    /// <exception cref="EncoderFallbackException"><paramref name="value"/> contains a lone surrogate.</exception>
+    public void WriteString(BsonElementName name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        WriteHeader(BsonType.String, name);
+        var maxBytes = value.Length <= ReserveWorstCaseChars ? StrictUtf8.GetMaxByteCount(value.Length) : StrictUtf8.GetByteCount(value);
+        Ensure(checked(maxBytes + 5));
+        var length = StrictUtf8.GetBytes(value, _buffer.Slice(_position + 4));
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), length + 1);
+        _buffer[_position + 4 + length] = 0;
+        _position += length + 5;
+    }
+
+    /// <summary>Writes a binary element.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="data">The bytes.</param>
+    /// <param name="subtype">The subtype; <see cref="BsonBinarySubtype.Generic"/> is how <c>byte[]</c> travels.</param>
+    public void WriteBinary(BsonElementName name, ReadOnlySpan<byte> data, BsonBinarySubtype subtype = BsonBinarySubtype.Generic)
+    {
+        WriteHeader(BsonType.Binary, name);
+        Ensure(checked(data.Length + 5));
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), data.Length);
+        _buffer[_position + 4] = (byte)subtype;
+        data.CopyTo(_buffer.Slice(_position + 5));
+        _position += data.Length + 5;
+    }
+
+    /// <summary>
+    /// Writes a <see cref="Guid"/> as binary subtype 4 in the standard (big-endian, RFC 4122) byte order, as MongoDB.Bson
+    /// does with <c>GuidRepresentation.Standard</c>.
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteGuid(BsonElementName name, Guid value)
+    {
+        WriteHeader(BsonType.Binary, name);
+        Ensure(21);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), 16);
+        _buffer[_position + 4] = (byte)BsonBinarySubtype.Uuid;
+        value.TryWriteBytes(_buffer.Slice(_position + 5, 16), bigEndian: true, out _);
+        _position += 21;
+    }
+
+    /// <summary>Writes an ObjectId element.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="objectId">Exactly 12 bytes.</param>
+    /// <exception cref="ArgumentException"><paramref name="objectId"/> is not 12 bytes long.</exception>
+    public void WriteObjectId(BsonElementName name, ReadOnlySpan<byte> objectId)
+    {
+        if (objectId.Length != 12)
+            throw new ArgumentException($"An ObjectId is 12 bytes, not {objectId.Length}.", nameof(objectId));
+        WriteHeader(BsonType.ObjectId, name);
+        Ensure(12);
+        objectId.CopyTo(_buffer.Slice(_position));
+        _position += 12;
+    }
+
+    /// <summary>Writes a boolean element.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteBoolean(BsonElementName name, bool value)
+    {
+        WriteHeader(BsonType.Boolean, name);
+        Ensure(1);
+        _buffer[_position++] = value ? (byte)1 : (byte)0;
+    }
+
+    /// <summary>
+    /// Writes a UTC datetime element. Local and unspecified times are converted to UTC first (MinValue and MaxValue are
+    /// kept), and precision below one millisecond is truncated, as MongoDB.Bson does.
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteDateTime(BsonElementName name, DateTime value) =>
+        WriteUtcDateTime(name, BsonDateTime.ToMillisecondsSinceEpoch(value));
+
+    /// <summary>Writes a UTC datetime element from its raw value.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="millisecondsSinceEpoch">Milliseconds since 1970-01-01T00:00:00Z.</param>
+    public void WriteUtcDateTime(BsonElementName name, long millisecondsSinceEpoch)
+    {
+        WriteHeader(BsonType.DateTime, name);
+        Ensure(8);
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), millisecondsSinceEpoch);
+        _position += 8;
+    }
+
+    /// <summary>Writes a null element (how null references and empty nullables travel).</summary>
+    /// <param name="name">The element name.</param>
+    public void WriteNull(BsonElementName name) => WriteHeader(BsonType.Null, name);
+
+    /// <summary>Writes a 32-bit integer element (also how byte, short, char and int-sized enums travel).</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteInt32(BsonElementName name, int value)
+    {
+        WriteHeader(BsonType.Int32, name);
+        Ensure(4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), value);
+        _position += 4;
+    }
+
+    /// <summary>Writes a 64-bit integer element (also how long-backed enums travel).</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteInt64(BsonElementName name, long value)
+    {
+        WriteHeader(BsonType.Int64, name);
+        Ensure(8);
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), value);
+        _position += 8;
+    }
+
+    /// <summary>Commits everything written to the output with one <see cref="IBufferWriter{T}.Advance"/>.</summary>
+    /// <exception cref="InvalidOperationException">A document or array is still open.</exception>
+    public void Flush()
+    {
+        if (_depth != 0)
+            throw new InvalidOperationException($"Cannot flush while {_depth} BSON document(s) are open; their lengths are not known yet.");
+        if (_position > 0)
+            _output.Advance(_position);
+        // The span belongs to the output again once advanced; the next write asks for a fresh one.
+        _buffer = default;
+        _position = 0;
+    }
+
+    private void WriteHeader(BsonType type, BsonElementName name)
+    {
+        if (name.IsUtf8)
+        {
+            var utf8 = name.Utf8;
+            if (utf8.IndexOf((byte)0) >= 0)
+                throw new ArgumentException($"The element name '{name.ToString()}' contains a zero byte; BSON names are C strings.", nameof(name));
+            Ensure(utf8.Length + 2);
+            _buffer[_position] = (byte)type;
+            utf8.CopyTo(_buffer.Slice(_position + 1));
+            _position += utf8.Length + 1;
+        }
+        else if (name.IsIndex)
+        {
+            Ensure(12);
+            _buffer[_position] = (byte)type;
+            name.Index.TryFormat(_buffer.Slice(_position + 1), out var written, default, CultureInfo.InvariantCulture);
+            _position += written + 1;
+        }
+        else
+        {
+            var text = name.Text;
+            if (text.Contains('\0', StringComparison.Ordinal))
+                throw new ArgumentException($"The element name '{text.Replace("\0", "\\0", StringComparison.Ordinal)}' contains '\\0'; BSON names are C strings.", nameof(name));
+            var maxBytes = text.Length <= ReserveWorstCaseChars ? StrictUtf8.GetMaxByteCount(text.Length) : StrictUtf8.GetByteCount(text);
+            Ensure(checked(maxBytes + 2));
+            _buffer[_position] = (byte)type;
+            _position += 1 + StrictUtf8.GetBytes(text, _buffer.Slice(_position + 1));
+        }
+        _buffer[_position++] = 0;
+    }
+
+    private void Ensure(int count)
+    {
+        if (_buffer.Length - _position < count)
+            Grow(count);
+    }
+
+    private void Grow(int count)
+    {
+        var needed = checked(_position + count);
+        if (_position == 0)
+        {
+            _buffer = RequestSpan(needed, needed);
+            return;
+        }
+
+        var sizeHint = Math.Max(needed, _buffer.Length >= int.MaxValue / 2 ? int.MaxValue : _buffer.Length * 2);
+        // Set the pending bytes aside before asking for the larger span: an output may recycle its old buffer the moment
+        // it hands out a new one (a pooled writer returns it to a shared pool), so the old span must not be read after.
+        var pending = ArrayPool<byte>.Shared.Rent(_position);
+        try
+        {
+            _buffer.Slice(0, _position).CopyTo(pending);
+            var larger = RequestSpan(sizeHint, needed);
+            pending.AsSpan(0, _position).CopyTo(larger);
+            _buffer = larger;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pending);
+        }
+    }
+
+    private readonly Span<byte> RequestSpan(int sizeHint, int needed)
+    {
+        var span = _output.GetSpan(sizeHint);
+        if (span.Length < needed)
+            throw new InvalidOperationException($"The output returned a span of {span.Length} bytes when {needed} were requested.");
+        return span;
+    }
 }

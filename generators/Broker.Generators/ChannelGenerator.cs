@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Broker.Generators.Emit;
+using Broker.Generators.Model;
+using Broker.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Broker.Generators;
+
+/// <summary>
+/// Implements every <c>[Channel]</c> interface, emits a BSON codec for every message type and the types it reaches,
+/// and registers the channels for <c>AddChannels()</c>. Symbols become equatable models in the first step; everything
+/// after it works on those models, so edits that change no model regenerate nothing.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ChannelGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var declarations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ChannelDeclarationRules.ChannelAttributeMetadataName,
+                static (node, _) => node is InterfaceDeclarationSyntax,
+                static (syntax, cancellationToken) => ChannelParser.Parse(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.ChannelDeclarations);
+
+        // A name used twice is an error the analyzers report; generating either channel would hide it until run time.
+        var channels = declarations
+            .Collect()
+            .Select(static (all, _) => ChannelsWithUniqueNames(all))
+            .WithTrackingName(TrackingNames.Channels);
+
+        // Without its codecs, so that editing a message type regenerates its codec but not the channel.
+        var implementations = channels
+            .SelectMany(static (all, _) => all.Select(c => c with { Codecs = EquatableArray<CodecModel>.Empty }))
+            .WithTrackingName(TrackingNames.ChannelImplementations);
+        context.RegisterSourceOutput(implementations, ChannelEmitter.Emit);
+
+        var codecs = channels
+            .SelectMany(static (all, _) => DistinctCodecs(all))
+            .WithTrackingName(TrackingNames.Codecs);
+        context.RegisterSourceOutput(codecs, CodecEmitter.Emit);
+
+        var assembly = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => AssemblyParser.Parse(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.Assembly);
+
+        var registry = channels
+            .Select(static (all, _) => all.Select(c => new RegistryEntryModel(c.InterfaceTypeName, c.ChannelName)).ToEquatableArray())
+            .Combine(assembly)
+            .WithTrackingName(TrackingNames.Registry);
+        context.RegisterSourceOutput(registry, RegistryEmitter.Emit);
+
+        var addChannels = channels
+            .Select(static (all, _) => all.Count > 0)
+            .Combine(assembly)
+            .WithTrackingName(TrackingNames.AddChannels);
+        context.RegisterSourceOutput(addChannels, AddChannelsEmitter.Emit);
+
+        var codecRegistrations = channels
+            .Select(static (all, _) => DistinctCodecs(all).Select(c => new CodecRegistrationModel(c.TypeName, c.CodecTypeName)).ToEquatableArray())
+            .Combine(assembly)
+            .WithTrackingName(TrackingNames.CodecRegistrations);
+        context.RegisterSourceOutput(codecRegistrations, CodecRegistrationsEmitter.Emit);
+    }
+
+    private static EquatableArray<ChannelModel> ChannelsWithUniqueNames(ImmutableArray<ChannelDeclaration> declarations)
+    {
+        var uses = declarations
+            .Where(d => d.ChannelName is not null)
+            .GroupBy(d => d.ChannelName!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return declarations
+            .Where(d => d.Model is not null && uses[d.ChannelName!] == 1)
+            .Select(d => d.Model!)
+            .OrderBy(m => m.DisplayName, StringComparer.Ordinal)
+            .ToEquatableArray();
+    }
+
+    // Channels that share a message type, or reach the same types, share their codecs.
+    private static List<CodecModel> DistinctCodecs(EquatableArray<ChannelModel> channels)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return channels
+            .SelectMany(c => c.Codecs)
+            .Where(c => seen.Add(c.TypeName))
+            .OrderBy(c => c.DisplayName, StringComparer.Ordinal)
+            .ToList();
+    }
+}

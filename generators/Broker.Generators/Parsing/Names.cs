@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Broker.Generators.Parsing;
+
+/// <summary>How generated code names types: user types fully qualified, generated types by a fixed scheme.</summary>
+internal static class Names
+{
+    /// <summary>The namespace under which codecs mirror the namespaces of the types they encode.</summary>
+    public const string CodecRootNamespace = "Broker.Generated.Bson";
+
+    /// <summary>The namespace of the generated registry and module initializer.</summary>
+    public const string GeneratedNamespace = "Broker.Generated";
+
+    /// <summary><c>global::Sample.User</c>, <c>global::System.Collections.Generic.List&lt;string?&gt;</c>, <c>int?</c>.</summary>
+    public static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary><c>Sample.User</c>, <c>Sample.Outer.Inner</c>: for messages and hint names.</summary>
+    public static readonly SymbolDisplayFormat DisplayFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+    public static string TypeName(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+
+    public static string DisplayName(ITypeSymbol type) => type.ToDisplayString(DisplayFormat);
+
+    /// <summary>The namespace of a symbol without <c>global::</c>; empty for the global namespace.</summary>
+    public static string NamespaceOf(ISymbol symbol) =>
+        symbol.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty;
+
+    /// <summary>
+    /// The codec's namespace mirrors the type's (<c>Sample.User</c> → <c>Broker.Generated.Bson.Sample</c>), so two types
+    /// with the same simple name in different namespaces get different codecs.
+    /// </summary>
+    public static string CodecNamespace(INamedTypeSymbol type)
+    {
+        var ns = NamespaceOf(type);
+        return ns.Length == 0 ? CodecRootNamespace : CodecRootNamespace + "." + ns;
+    }
+
+    /// <summary><c>UserCodec</c>; a nested type joins its containers with '_': <c>Outer_InnerCodec</c>.</summary>
+    public static string CodecName(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
+            parts.Insert(0, named.Name);
+        return string.Join("_", parts) + "Codec";
+    }
+
+    /// <summary>An identifier, escaped with <c>@</c> when it is a keyword.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>The registry class of an assembly: <c>Sample.Channels</c> → <c>global::Broker.Generated.Sample_Channels_ChannelRegistry</c>.</summary>
+    public static string RegistryTypeName(string assemblyName) =>
+        "global::" + GeneratedNamespace + "." + AssemblyIdentifier(assemblyName) + "_ChannelRegistry";
+
+    /// <summary>The class of <c>AddChannels()</c>: <c>Sample.App</c> → <c>Sample_App_BrokerChannels</c>.</summary>
+    public static string AddChannelsClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BrokerChannels";
+
+    private static string AssemblyIdentifier(string assemblyName)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in assemblyName)
+            builder.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
+        if (builder.Length == 0 || char.IsDigit(builder[0]))
+            builder.Insert(0, '_');
+        return builder.ToString();
+    }
+
+    /// <summary>A C# string literal.</summary>
+    public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+}

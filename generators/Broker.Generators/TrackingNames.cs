@@ -1,0 +1,29 @@
+namespace Broker.Generators;
+
+/// <summary>The names of the pipeline steps, so tests can check which ones ran and what they hold.</summary>
+internal static class TrackingNames
+{
+    /// <summary>One result per [Channel] declaration: its name, and its model when code can be generated for it.</summary>
+    public const string ChannelDeclarations = "Broker.ChannelDeclarations";
+
+    /// <summary>Every channel to generate: declarations that are valid and whose name no other declaration uses.</summary>
+    public const string Channels = "Broker.Channels";
+
+    /// <summary>The channels again, one by one, for the implementation outputs.</summary>
+    public const string ChannelImplementations = "Broker.ChannelImplementations";
+
+    /// <summary>Every type that needs a codec, once, across all channels.</summary>
+    public const string Codecs = "Broker.Codecs";
+
+    /// <summary>What the generator needs to know about the compilation: its registry name and the references' registries.</summary>
+    public const string Assembly = "Broker.Assembly";
+
+    /// <summary>The channels of this assembly, for its registry.</summary>
+    public const string Registry = "Broker.Registry";
+
+    /// <summary>The registries <c>AddChannels()</c> calls: this assembly's and those of the assemblies it references.</summary>
+    public const string AddChannels = "Broker.AddChannels";
+
+    /// <summary>The codecs to register in the module initializer.</summary>
+    public const string CodecRegistrations = "Broker.CodecRegistrations";
+}

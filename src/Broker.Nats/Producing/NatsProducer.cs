@@ -1,0 +1,73 @@
+using Broker.Nats.Naming;
+using Broker.Nats.Server;
+using Broker.Transport;
+using NATS.Client.Core;
+
+namespace Broker.Nats.Producing;
+
+/// <summary>
+/// Stores one message: on its priority's ready subject, or on the delayed subject with its due time; with
+/// <c>Nats-Msg-Id</c> = its dedup key for ExactlyOnce (checked against the ledger first), a unique id otherwise.
+/// </summary>
+internal sealed class NatsProducer(Publisher publisher, INatsConnection connection, NatsTransportOptions options, TimeProvider time)
+{
+    /// <summary>Room left in a NATS message for our headers (ids, times, a dead letter's error).</summary>
+    public const int HeaderReserve = 8 * 1024;
+
+    public async ValueTask<ProduceResult> ProduceAsync(ChannelStreams streams, OutgoingMessage message, int serverMaxPayload, CancellationToken cancellationToken)
+    {
+        var channel = message.Channel.Name;
+        if (message.Payload.Length == 0)
+            throw new ArgumentException($"Channel '{channel}' cannot carry an empty message.", nameof(message));
+        var limit = Math.Min(options.MaxMessageBytes, serverMaxPayload - HeaderReserve);
+        if (message.Payload.Length > limit)
+            throw new ArgumentException(
+                $"The message for channel '{channel}' is {message.Payload.Length} bytes; the limit is {limit} bytes (NatsTransportOptions.MaxMessageBytes {options.MaxMessageBytes}, server max_payload {serverMaxPayload} less {HeaderReserve} for headers).",
+                nameof(message));
+        if (message.Priority < options.MinPriority || message.Priority > options.MaxPriority)
+            throw new ArgumentOutOfRangeException(nameof(message), message.Priority,
+                $"Priority {message.Priority} of a message for channel '{channel}' is outside NatsTransportOptions' range {options.MinPriority} to {options.MaxPriority}: each priority in use costs NATS a subject and a consumer, so the range is bounded.");
+
+        var headers = new NatsHeaders();
+        string subject;
+        if (message.Delay > TimeSpan.Zero)
+        {
+            subject = streams.Names.DelayedSubject;
+            headers[MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
+            headers[MessageHeaders.Priority] = MessageHeaders.Format(message.Priority);
+        }
+        else
+        {
+            subject = streams.Names.ReadySubject(message.Priority);
+        }
+
+        if (message.Dedup is not { } dedup)
+        {
+            // A unique id: a publish retried after a timeout is then recognised as the same message.
+            var ack = await publisher.PublishAsync(subject, message.Payload, "u" + Guid.NewGuid().ToString("N"), headers, cancellationToken).ConfigureAwait(false);
+            await RingAsync(streams, message).ConfigureAwait(false);
+            return new ProduceResult(ProduceStatus.Enqueued, (long)ack.Seq);
+        }
+
+        if (dedup.Window > streams.LedgerRetention)
+            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window,
+                $"The deduplication window {Interval.Format(dedup.Window)} of a message for channel '{channel}' is longer than the ledger keeps keys ({Interval.Format(streams.LedgerRetention)}); raise NatsTransportOptions.MaxDedupWindow.");
+
+        var previous = await Transient.RetryAsync(ct => DedupLedger.ReadAsync(streams, dedup.Key, ct), options.ProduceRetryTimeout, time, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (previous is { } entry && now < entry.Expires)
+            return new ProduceResult(ProduceStatus.Duplicate, entry.MessageId);
+
+        var pubAck = await publisher.PublishAsync(subject, message.Payload, DedupLedger.MsgId(dedup.Key, previous), headers, cancellationToken).ConfigureAwait(false);
+        // Recorded in both cases: a duplicate here means a racing producer (or our own earlier attempt that crashed
+        // before this line) stored the message, and the ledger may not know it yet.
+        await DedupLedger.WriteAsync(publisher, streams, dedup.Key, previous, (long)pubAck.Seq, now + dedup.Window, cancellationToken).ConfigureAwait(false);
+        if (pubAck.Duplicate)
+            return new ProduceResult(ProduceStatus.Duplicate, (long)pubAck.Seq);
+        await RingAsync(streams, message).ConfigureAwait(false);
+        return new ProduceResult(ProduceStatus.Enqueued, (long)pubAck.Seq);
+    }
+
+    private ValueTask RingAsync(ChannelStreams streams, OutgoingMessage message) =>
+        message.Delay > TimeSpan.Zero ? ValueTask.CompletedTask : Bell.RingAsync(connection, streams.Names, message.Priority);
+}

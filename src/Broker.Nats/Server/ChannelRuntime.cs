@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Broker.Nats.Consuming;
+using Broker.Nats.Naming;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Broker.Nats.Server;
+
+/// <summary>
+/// One channel in one transport: its streams, its consumers (created once and shared by the transport's
+/// subscriptions), and the delay scheduler, which runs while the transport has at least one subscription to it.
+/// </summary>
+internal sealed class ChannelRuntime(NatsContext context, ChannelStreams streams)
+{
+    private readonly ConcurrentDictionary<int, Lazy<Task<INatsJSConsumer>>> _levels = new();
+    private readonly Lock _gate = new();
+    private DelayScheduler? _scheduler;
+    private int _subscriptions;
+
+    public ChannelStreams Streams { get; } = streams;
+
+    public ChannelNames Names => Streams.Names;
+
+    public ChannelDefinition Channel => Streams.Channel;
+
+    public Task<INatsJSConsumer> LevelConsumerAsync(int level, CancellationToken cancellationToken) =>
+        _levels.GetOrAdd(level, l => new Lazy<Task<INatsJSConsumer>>(() => CreateConsumerAsync(
+            ChannelNames.LevelConsumer(l), Names.ReadySubject(l), CancellationToken.None))).Value.WaitAsync(cancellationToken);
+
+    public bool HasConsumer(int level) => _levels.ContainsKey(level);
+
+    /// <summary>
+    /// A durable pull consumer with one filter subject (2.9 ignores the multi-subject form), explicit acks, unlimited
+    /// deliveries (the adapter counts attempts itself, see docs/nats.md) and no BackOff list (on 2.9 BackOff replaces the
+    /// ack wait of in-flight messages too, which would cut leases short).
+    /// </summary>
+    public async Task<INatsJSConsumer> CreateConsumerAsync(string name, string filter, CancellationToken cancellationToken)
+    {
+        var config = new ConsumerConfig(name)
+        {
+            DurableName = name,
+            FilterSubject = filter,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            AckWait = context.Options.AckWait,
+            MaxDeliver = -1,
+            MaxAckPending = -1,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            NumReplicas = 0,
+        };
+        var consumer = await Transient.RetryAsync(
+            ct => context.JetStream.CreateOrUpdateConsumerAsync(Names.WorkStream, config, ct), context.Options.ProduceRetryTimeout, context.Time, cancellationToken).ConfigureAwait(false);
+        var stored = consumer.Info.Config;
+        if (stored.FilterSubject != filter || stored.AckWait != config.AckWait)
+            throw new InvalidOperationException(
+                $"nats-server stored consumer '{name}' of stream '{Names.WorkStream}' with filter '{stored.FilterSubject}' and ack wait {stored.AckWait} instead of '{filter}' and {config.AckWait}.");
+        return consumer;
+    }
+
+    public void AddSubscription()
+    {
+        lock (_gate)
+        {
+            if (_subscriptions++ == 0)
+                _scheduler = DelayScheduler.Start(context, this);
+        }
+    }
+
+    public Task RemoveSubscriptionAsync()
+    {
+        DelayScheduler? stopping = null;
+        lock (_gate)
+        {
+            if (--_subscriptions == 0)
+            {
+                stopping = _scheduler;
+                _scheduler = null;
+            }
+        }
+        return stopping?.StopAsync() ?? Task.CompletedTask;
+    }
+
+    public async Task StopAsync()
+    {
+        DelayScheduler? stopping;
+        lock (_gate)
+        {
+            stopping = _scheduler;
+            _scheduler = null;
+            _subscriptions = 0;
+        }
+        if (stopping is not null) await stopping.StopAsync().ConfigureAwait(false);
+    }
+}

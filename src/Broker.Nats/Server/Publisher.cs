@@ -1,0 +1,35 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Broker.Nats.Server;
+
+/// <summary>
+/// Publishes to JetStream and waits for the PubAck, retrying temporary failures with the same <c>Nats-Msg-Id</c> (so
+/// a retry whose first attempt was in fact stored is reported as a duplicate of it, never stored twice).
+/// </summary>
+internal sealed class Publisher(INatsJSContext js, TimeSpan retryBudget, TimeProvider time)
+{
+    public INatsJSContext JetStream => js;
+
+    public ValueTask<PubAckResponse> PublishAsync(string subject, ReadOnlyMemory<byte> payload, string msgId, NatsHeaders? headers, CancellationToken cancellationToken, ulong? expectedLastSubjectSequence = null) =>
+        Transient.RetryAsync(async ct =>
+        {
+            // NATS.Net sets Nats-Msg-Id from MsgId; fresh headers per attempt, because it writes into them.
+            var attemptHeaders = Copy(headers);
+            var opts = new NatsJSPubOpts { MsgId = msgId, ExpectedLastSubjectSequence = expectedLastSubjectSequence };
+            var ack = await js.PublishAsync(subject, payload, opts: opts, headers: attemptHeaders, cancellationToken: ct).ConfigureAwait(false);
+            if (ack.Error is { } error)
+                throw new NatsJSApiException(error);
+            return ack;
+        }, retryBudget, time, cancellationToken);
+
+    private static NatsHeaders? Copy(NatsHeaders? headers)
+    {
+        if (headers is null) return null;
+        var copy = new NatsHeaders();
+        foreach (var (name, value) in headers)
+            copy[name] = value;
+        return copy;
+    }
+}

@@ -1,0 +1,112 @@
+namespace Broker.Generators.Tests.Infrastructure;
+
+/// <summary>Source inputs shared by the generator tests.</summary>
+internal static class Inputs
+{
+    public const string SeedUser = """
+        using Broker;
+
+        namespace Sample;
+
+        public sealed record User(int Id, string Username);
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """;
+
+    public const string RichMessage = """
+        using System;
+        using System.Collections.Generic;
+        using Broker;
+
+        namespace Shop.Orders;
+
+        public enum Priority { Low, Normal, High }
+
+        public enum Huge : long { Big = 1L << 40 }
+
+        public sealed class Address
+        {
+            public string Street { get; set; } = "";
+            public string City { get; set; } = "";
+            public int Zip { get; set; }
+        }
+
+        public struct Money
+        {
+            public long Cents { get; set; }
+            public string Currency { get; set; }
+        }
+
+        public sealed class OrderEvent
+        {
+            public long Sequence { get; set; }
+            public double Amount { get; set; }
+            public bool IsExpress { get; set; }
+            public DateTime CreatedAt { get; set; }
+            public Guid CorrelationId { get; set; }
+            public string CustomerName { get; set; } = "";
+            public List<string> Tags { get; set; } = new();
+            public Address? ShipTo { get; set; }
+            public Priority Priority { get; set; }
+            public Huge Size { get; set; }
+            public int? RetryCount { get; set; }
+            public byte Flags { get; set; }
+            public short Small { get; set; }
+            public float Ratio { get; set; }
+            public char Grade { get; set; }
+            public byte[]? Signature { get; set; }
+            public Money Total { get; set; }
+            public Money? Discount { get; set; }
+            public IReadOnlyList<Address> Stops { get; set; } = Array.Empty<Address>();
+            public Dictionary<string, int> Counts { get; set; } = new();
+            public int[][]? Grid { get; set; }
+            public List<string?>? Notes { get; set; }
+            public IReadOnlyDictionary<string, List<int>?>? Buckets { get; set; }
+        }
+
+        [Channel("orders/created", MaxAttempts = 10, RetryDelay = "250ms")]
+        public partial interface IOrderChannel : IQueueChannel<OrderEvent>;
+        """;
+
+    public const string NestedNamespace = """
+        using Broker;
+
+        namespace Company
+        {
+            namespace Billing.Invoices
+            {
+                public sealed record InvoicePaid(string InvoiceId, long AmountCents, string? Note = "none");
+
+                public static partial class Channels
+                {
+                    [Channel("billing/invoice-paid", Process = QueueMessageProcessing.ExactlyOnce)]
+                    public partial interface IInvoicePaidChannel : IQueueChannel<InvoicePaid>;
+                }
+            }
+        }
+        """;
+
+    public const string NoChannels = """
+        namespace Plain;
+
+        public sealed class Service
+        {
+            public int Compute() => 42;
+        }
+        """;
+
+    public const string TwoChannels = """
+        using Broker;
+
+        namespace Sample;
+
+        public sealed record User(int Id, string Username);
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+
+        [Channel("user/deleted")]
+        internal partial interface IDeletionChannel : IQueueChannel<User>;
+        """;
+}

@@ -1,0 +1,217 @@
+using Broker.Generators.Parsing;
+using Broker.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Broker.Generators.Tests;
+
+/// <summary>
+/// A declaration the analyzers will report gets no generated code, so the build fails on the analyzer's message and
+/// not on a confusing error in generated code; valid channels beside it are still generated.
+/// </summary>
+public sealed class InvalidDeclarationTests
+{
+    private const string Prelude = """
+        using System;
+        using System.Collections.Generic;
+        using Broker;
+
+        namespace Sample;
+
+        public sealed record Message(int Id, string Text);
+
+        public sealed record Fine(int Id);
+
+        [Channel("sample/fine")]
+        public partial interface IFineChannel : IQueueChannel<Fine>;
+
+        """;
+
+    [Theory]
+    [InlineData("not partial", """[Channel("sample/bad")] public interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("no IQueueChannel<T>", """[Channel("sample/bad")] public partial interface IBadChannel { }""")]
+    [InlineData("bad name", """[Channel("sample//bad")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("bad Dedup", """[Channel("sample/bad", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1 parsec")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("zero Dedup", """[Channel("sample/bad", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "0s")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("bad RetryDelay", """[Channel("sample/bad", RetryDelay = "soon")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("MaxAttempts zero", """[Channel("sample/bad", MaxAttempts = 0)] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("unknown Process", """[Channel("sample/bad", Process = (QueueMessageProcessing)7)] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("generic", """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<Message>;""")]
+    [InlineData("member to implement", """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message> { void Extra(); }""")]
+    [InlineData("container not partial", """public static class Outer { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message>; }""")]
+    [InlineData("member named Implementation", """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message> { public sealed class Implementation { } }""")]
+    [InlineData("private nesting", """public static partial class Outer { [Channel("sample/bad")] private partial interface IBadChannel : IQueueChannel<Message>; }""")]
+    public void InvalidDeclarationGeneratesNothingForIt(string problem, string declaration)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + declaration));
+
+        AssertOnlyTheFineChannel(run, problem);
+    }
+
+    [Theory]
+    [InlineData("object", "public object Payload { get; set; } = new();")]
+    [InlineData("interface", "public IDisposable? Handle { get; set; }")]
+    [InlineData("dictionary with int keys", "public Dictionary<int, string> ByNumber { get; set; } = new();")]
+    [InlineData("uint", "public uint Count { get; set; }")]
+    [InlineData("ulong enum", "public Wide Wide { get; set; }")]
+    [InlineData("decimal", "public decimal Price { get; set; }")]
+    [InlineData("delegate", "public Action? Callback { get; set; }")]
+    [InlineData("multi-dimensional array", "public int[,]? Matrix { get; set; }")]
+    [InlineData("framework type", "public TimeSpan Duration { get; set; }")]
+    [InlineData("abstract class", "public Shape? Shape { get; set; }")]
+    [InlineData("generic class", "public Box<int>? Box { get; set; }")]
+    [InlineData("private setter", "public int Computed { get; private set; }")]
+    [InlineData("get-only id", "public int Id => 5;")]
+    [InlineData("interface element", "public List<IComparable>? Keys { get; set; }")]
+    public void UnsupportedMemberTypeGeneratesNothingForTheChannel(string problem, string member)
+    {
+        var source = Prelude + """
+            public enum Wide : ulong { Max = ulong.MaxValue }
+            public abstract class Shape { public int Sides { get; set; } }
+            public sealed class Box<T> { public T? Value { get; set; } }
+
+            public sealed class Odd
+            {
+                public string Name { get; set; } = "";
+
+            """ + member + """
+
+            }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """;
+
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+
+        AssertOnlyTheFineChannel(run, problem);
+    }
+
+    [Fact]
+    public void MongoDbAttributesAreRefusedRatherThanHalfHonoured()
+    {
+        // A stand-in with MongoDB.Bson's namespace: the generator goes by the attribute's full name.
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public sealed class Odd
+            {
+                [MongoDB.Bson.Serialization.Attributes.BsonElement("name")]
+                public string Name { get; set; } = "";
+            }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """, """
+            namespace MongoDB.Bson.Serialization.Attributes;
+
+            [System.AttributeUsage(System.AttributeTargets.All)]
+            public sealed class BsonElementAttribute(string name) : System.Attribute
+            {
+                public string Name { get; } = name;
+            }
+            """));
+
+        AssertOnlyTheFineChannel(run, "MongoDB attribute");
+    }
+
+    [Fact]
+    public void MessageWithoutAUsableConstructorGeneratesNothing()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public sealed class Odd
+            {
+                public Odd(int unrelated) { }
+                public int Value { get; set; }
+            }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "no usable constructor");
+    }
+
+    [Fact]
+    public void MessageThatIsNotADocumentGeneratesNothing()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<List<int>>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "a list is not a document");
+    }
+
+    [Fact]
+    public void ChannelsSharingANameAreNeitherGenerated()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            [Channel("sample/twice")]
+            public partial interface IFirstChannel : IQueueChannel<Message>;
+
+            [Channel("sample/twice")]
+            public partial interface ISecondChannel : IQueueChannel<Message>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "duplicate names");
+    }
+
+    [Fact]
+    public void AnInvalidDeclarationStillClaimsItsName()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            [Channel("sample/twice")]
+            public interface INotPartialChannel : IQueueChannel<Message>;
+
+            [Channel("sample/twice")]
+            public partial interface IValidChannel : IQueueChannel<Message>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "duplicate name with an invalid declaration");
+    }
+
+    [Fact]
+    public void DedupOnAnAtLeastOnceChannelOnlyWarnsSoTheChannelIsGenerated()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            [Channel("sample/warned", Dedup = "1s")]
+            public partial interface IWarnedChannel : IQueueChannel<Message>;
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        var source = run.Source("Sample.IWarnedChannel.Channel.g.cs");
+        Assert.Contains("dedupInterval: null, // Dedup = \"1s\" has no effect on an AtLeastOnce channel", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnsupportedReasonNamesTheMemberPathForTheAnalyzer()
+    {
+        var compilation = GeneratorHarness.Compile("""
+            namespace Sample;
+            public sealed class Order { public Address? ShipTo { get; set; } }
+            public sealed class Address { public System.Collections.Generic.List<Geo>? Points { get; set; } }
+            public sealed class Geo { public object? Extra { get; set; } }
+            """);
+        var order = compilation.GetTypeByMetadataName("Sample.Order")!;
+
+        var supported = CodecParser.TryParse(order, compilation, CancellationToken.None, out _, out var problem);
+
+        Assert.False(supported);
+        Assert.Equal("Sample.Order.ShipTo.Points[].Extra", problem!.Path);
+        Assert.Equal("object", problem.TypeName);
+        Assert.Contains("concrete type", problem.Reason, StringComparison.Ordinal);
+    }
+
+    private static void AssertOnlyTheFineChannel(GeneratorRun run, string problem)
+    {
+        Assert.True(
+            run.HintNames.SequenceEqual([
+                "BrokerAddChannels.g.cs",
+                "BrokerBsonCodecs.g.cs",
+                "BrokerChannelRegistry.g.cs",
+                "Sample.FineCodec.g.cs",
+                "Sample.IFineChannel.Channel.g.cs",
+            ]),
+            $"{problem}: expected only the valid channel's files, got:\n{string.Join("\n", run.HintNames)}");
+        Assert.DoesNotContain("IBadChannel", run.Source("BrokerChannelRegistry.g.cs"), StringComparison.Ordinal);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true));
+    }
+}

@@ -1,0 +1,53 @@
+using Broker.Generators.Tests.Infrastructure;
+
+namespace Broker.Generators.Tests;
+
+/// <summary>Every generated source, compared with its checked-in snapshot; and the generated code compiles cleanly.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void SeedChannel() => VerifyGenerated(nameof(SeedChannel), Inputs.SeedUser);
+
+    [Fact]
+    public void RichMessage() => VerifyGenerated(nameof(RichMessage), Inputs.RichMessage);
+
+    [Fact]
+    public void NestedNamespace() => VerifyGenerated(nameof(NestedNamespace), Inputs.NestedNamespace);
+
+    [Fact]
+    public void NoChannels() => VerifyGenerated(nameof(NoChannels), Inputs.NoChannels);
+
+    [Fact]
+    public void TwoChannels() => VerifyGenerated(nameof(TwoChannels), Inputs.TwoChannels);
+
+    [Fact]
+    public void ApplicationReferencingAChannelLibrary()
+    {
+        var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));
+        GeneratorHarness.AssertCompilesCleanly(library.Output);
+        var libraryReference = GeneratorHarness.EmitReference(library.Output);
+
+        const string app = """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Sample.App;
+
+            public static class Startup
+            {
+                public static BrokerBuilder Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """;
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.App", [libraryReference], app));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(nameof(ApplicationReferencingAChannelLibrary), run);
+    }
+
+    private static void VerifyGenerated(string testName, string source)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(testName, run);
+    }
+}
