@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Broker;
+using Broker.Benchmarks.Throughput;
+using Broker.Engine;
+using Broker.Engine.Storage.Log;
+using Broker.Transport;
+
+// The throughput harness. One run measures, on the data directory's disk:
+//   the fsync rate (64-byte appends, growing file; and fdatasync on a preallocated file, as the log does),
+//   embedded produce throughput with 1, 16 and 256 producers awaiting their acks (fsync before ack),
+//   consume + ack throughput (256 handlers completing deliveries of a backlog),
+//   one-at-a-time produce latency p50 / p99,
+//   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
+var root = Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "broker-bench");
+var memoryMessages = long.Parse(Arg("--memory") ?? "0", CultureInfo.InvariantCulture);
+var seconds = double.Parse(Arg("--seconds") ?? "3", CultureInfo.InvariantCulture);
+Directory.CreateDirectory(root);
+var payload = new byte[40];
+Random.Shared.NextBytes(payload);
+var table = new Table();
+Console.WriteLine($"Broker throughput harness: {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs, data in {root}");
+
+// 1. The disk.
+var fsync = Disk.Measure(root, TimeSpan.FromSeconds(2), preallocated: false);
+table.Add("fsync, 64 B append, growing file (FileStream.Flush(true))", $"{fsync.PerSecond:N0} /s", $"p50 {Us(fsync.P50)}, p99 {Us(fsync.P99)}");
+var fdatasync = Disk.Measure(root, TimeSpan.FromSeconds(2), preallocated: true);
+table.Add("fdatasync, 64 B write, preallocated zeroed file", $"{fdatasync.PerSecond:N0} /s", $"p50 {Us(fdatasync.P50)}, p99 {Us(fdatasync.P99)}");
+
+// 2. Produce with fsync before ack.
+var orders = new ChannelDefinition("bench/orders");
+foreach (var producers in new[] { 1, 16, 256 })
+{
+    using var run = Embedded.Open(root, $"produce-{producers}");
+    await run.Engine.RecoverAsync();
+    var (count, elapsed) = await Produce(run.Engine, producers, TimeSpan.FromSeconds(seconds));
+    table.Add($"produce, {producers} concurrent producer{(producers == 1 ? "" : "s")}, fsync before ack", $"{count / elapsed.TotalSeconds:N0} msg/s", $"{count:N0} messages in {elapsed.TotalSeconds:0.0} s");
+}
+
+// 3. Consume + ack a backlog.
+{
+    using var run = Embedded.Open(root, "consume");
+    await run.Engine.RecoverAsync();
+    const int Backlog = 600_000;
+    await ProduceCount(run.Engine, 256, Backlog);
+    var subscription = await run.Engine.SubscribeAsync(orders, new SubscriptionSettings(1024, TimeSpan.FromMinutes(5)));
+    var completed = 0;
+    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var clock = Stopwatch.StartNew();
+    var handlers = Enumerable.Range(0, 256).Select(_ => Task.Run(async () =>
+    {
+        await foreach (var delivery in subscription.Deliveries.ReadAllAsync())
+        {
+            await subscription.CompleteAsync(delivery, default);
+            if (Interlocked.Increment(ref completed) == Backlog)
+                done.TrySetResult();
+        }
+    })).ToArray();
+    await done.Task;
+    var elapsed = clock.Elapsed;
+    await subscription.StopDeliveriesAsync(default);
+    await Task.WhenAll(handlers);
+    table.Add("consume + ack, 256 handlers, fsync before ack", $"{Backlog / elapsed.TotalSeconds:N0} msg/s", $"{Backlog:N0} backlog messages in {elapsed.TotalSeconds:0.0} s");
+}
+
+// 4. One produce at a time.
+{
+    using var run = Embedded.Open(root, "latency");
+    await run.Engine.RecoverAsync();
+    var samples = new List<double>();
+    for (var i = 0; i < 3000; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await run.Engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+        if (i >= 200)
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+    }
+    samples.Sort();
+    var p50 = samples[samples.Count / 2];
+    var p99 = samples[(int)(samples.Count * 0.99)];
+    table.Add("produce one at a time (latency)", $"p50 {Us(p50)}", $"p99 {Us(p99)}; p50 = {p50 / fsync.P50:0.00} x fsync p50, {p50 / fdatasync.P50:0.00} x fdatasync p50");
+}
+
+// 5. Memory with a large backlog.
+if (memoryMessages > 0)
+{
+    var directory = Path.Combine(root, "memory");
+    if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    var baseline = Memory.Settle();
+    using (var run = Embedded.Open(root, "memory", fresh: false))
+    {
+        await run.Engine.RecoverAsync();
+        var clock = Stopwatch.StartNew();
+        await ProduceCount(run.Engine, 256, memoryMessages);
+        var produced = clock.Elapsed;
+        var after = Memory.Settle();
+        table.Add($"memory, {memoryMessages:N0} queued 40 B messages, after producing", Memory.Format(after), $"baseline {Memory.Format(baseline)}; produced in {produced.TotalSeconds:0} s ({memoryMessages / produced.TotalSeconds:N0} msg/s)");
+    }
+    Memory.Settle();
+    using (var run = Embedded.Open(root, "memory", fresh: false))
+    {
+        var clock = Stopwatch.StartNew();
+        await run.Engine.RecoverAsync();
+        var recovered = clock.Elapsed;
+        var after = Memory.Settle();
+        var stats = run.Engine.GetStats(orders.Name);
+        table.Add($"memory, same backlog after a restart (recovery)", Memory.Format(after), $"{stats.Ready:N0} ready; recovered in {recovered.TotalSeconds:0.0} s; log {Embedded.Size(directory) / 1e6:N0} MB");
+    }
+    Directory.Delete(directory, recursive: true);
+}
+
+table.Print();
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string Us(double microseconds) => microseconds >= 1000 ? $"{microseconds / 1000:0.00} ms" : $"{microseconds:0} µs";
+
+async Task<(long Count, TimeSpan Elapsed)> Produce(QueueEngine engine, int producers, TimeSpan duration)
+{
+    long count = 0;
+    var clock = Stopwatch.StartNew();
+    var tasks = Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+    {
+        while (clock.Elapsed < duration)
+        {
+            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+            Interlocked.Increment(ref count);
+        }
+    })).ToArray();
+    await Task.WhenAll(tasks);
+    return (count, clock.Elapsed);
+}
+
+async Task ProduceCount(QueueEngine engine, int producers, long total)
+{
+    long next = 0;
+    var tasks = Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+    {
+        while (Interlocked.Increment(ref next) <= total)
+            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+    })).ToArray();
+    await Task.WhenAll(tasks);
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using Broker.Engine;
+using Broker.Engine.Storage.Log;
+
+namespace Broker.Benchmarks.Throughput;
+
+/// <summary>The result table.</summary>
+internal sealed class Table
+{
+    private readonly List<(string What, string Result, string Detail)> _rows = [];
+
+    public void Add(string what, string result, string detail)
+    {
+        _rows.Add((what, result, detail));
+        Console.WriteLine($"  {what}: {result} ({detail})");
+    }
+
+    public void Print()
+    {
+        Console.WriteLine();
+        Console.WriteLine("| Measurement | Result | Detail |");
+        Console.WriteLine("|---|---:|---|");
+        foreach (var (what, result, detail) in _rows)
+            Console.WriteLine($"| {what} | {result} | {detail} |");
+    }
+}
+
+/// <summary>An embedded engine (Fsync durability, default segments) in a fresh directory.</summary>
+internal sealed class Embedded : IDisposable
+{
+    private Embedded(QueueEngine engine) => Engine = engine;
+
+    public QueueEngine Engine { get; }
+
+    public static Embedded Open(string root, string name, bool fresh = true)
+    {
+        var directory = Path.Combine(root, name);
+        if (fresh && Directory.Exists(directory))
+            Directory.Delete(directory, recursive: true);
+        var store = LogQueueStore.Open(directory, new LogStoreOptions { Durability = DurabilityMode.Fsync });
+        return new Embedded(new QueueEngine(store, ownsStore: true));
+    }
+
+    public static long Size(string directory) => new DirectoryInfo(directory).EnumerateFiles().Sum(f => f.Length);
+
+    public void Dispose() => Engine.Dispose();
+}
+
+/// <summary>Syncs of 64-byte appends, one at a time, as a database's commit would.</summary>
+internal static partial class Disk
+{
+    public static (double PerSecond, double P50, double P99) Measure(string directory, TimeSpan duration, bool preallocated)
+    {
+        var path = Path.Combine(directory, preallocated ? "fdatasync.bin" : "fsync.bin");
+        var record = new byte[64];
+        var samples = new List<double>();
+        const long Region = 64L * 1024 * 1024;
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
+        {
+            if (preallocated)
+            {
+                var zeros = new byte[1024 * 1024];
+                for (long at = 0; at < Region; at += zeros.Length)
+                    file.Write(zeros);
+                file.Flush(flushToDisk: true);
+            }
+            var clock = Stopwatch.StartNew();
+            long offset = 0;
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (preallocated && OperatingSystem.IsLinux())
+                {
+                    RandomAccess.Write(file.SafeFileHandle, record, offset % Region);
+                    if (Fdatasync(file.SafeFileHandle) != 0)
+                        throw new IOException("fdatasync failed");
+                }
+                else
+                {
+                    file.Write(record);
+                    file.Flush(flushToDisk: true);
+                }
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                offset += record.Length;
+            }
+            var perSecond = samples.Count / clock.Elapsed.TotalSeconds;
+            samples.Sort();
+            File.Delete(path);
+            return (perSecond, samples[samples.Count / 2], samples[(int)(samples.Count * 0.99)]);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
+}
+
+/// <summary>Process memory after a full, compacting collection.</summary>
+internal static class Memory
+{
+    public static (long WorkingSet, long Private, long Heap) Settle()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        using var process = Process.GetCurrentProcess();
+        return (process.WorkingSet64, process.PrivateMemorySize64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    public static string Format((long WorkingSet, long Private, long Heap) m) =>
+        $"RSS {m.WorkingSet / 1048576.0:N0} MiB (private {m.Private / 1048576.0:N0} MiB, managed heap {m.Heap / 1048576.0:N0} MiB)";
+}
