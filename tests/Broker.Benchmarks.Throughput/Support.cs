@@ -92,8 +92,71 @@ internal static partial class Disk
         }
     }
 
+    /// <summary><paramref name="count"/> timed syncs of 64-byte writes.</summary>
+    public static List<double> Samples(string directory, int count, bool preallocated)
+    {
+        var path = Path.Combine(directory, preallocated ? "fdatasync-samples.bin" : "fsync-samples.bin");
+        var record = new byte[64];
+        var samples = new List<double>(count);
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
+        {
+            if (preallocated)
+            {
+                file.Write(new byte[count * record.Length]);
+                file.Flush(flushToDisk: true);
+            }
+            for (var i = 0; i < count; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (preallocated && OperatingSystem.IsLinux())
+                {
+                    RandomAccess.Write(file.SafeFileHandle, record, i * (long)record.Length);
+                    if (Fdatasync(file.SafeFileHandle) != 0)
+                        throw new IOException("fdatasync failed");
+                }
+                else
+                {
+                    file.Write(record);
+                    file.Flush(flushToDisk: true);
+                }
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            }
+        }
+        File.Delete(path);
+        return samples;
+    }
+
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
+}
+
+/// <summary>The two phases of the memory measurement.</summary>
+internal static class MemoryRun
+{
+    public static async Task<((long, long, long) Memory, TimeSpan Elapsed)> ProduceAsync(string root, long total, byte[] payload, Broker.ChannelDefinition channel)
+    {
+        using var run = Embedded.Open(root, "memory", fresh: false);
+        await run.Engine.RecoverAsync();
+        var clock = Stopwatch.StartNew();
+        long next = 0;
+        var tasks = Enumerable.Range(0, 256).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= total)
+                await run.Engine.ProduceAsync(new Broker.Transport.OutgoingMessage(channel, payload, null, TimeSpan.Zero, 0));
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        var elapsed = clock.Elapsed;
+        return (Memory.Settle(), elapsed);
+    }
+
+    public static async Task<((long, long, long) Memory, TimeSpan Elapsed, int Ready)> RecoverAsync(string root, Broker.ChannelDefinition channel)
+    {
+        using var run = Embedded.Open(root, "memory", fresh: false);
+        var clock = Stopwatch.StartNew();
+        await run.Engine.RecoverAsync();
+        var elapsed = clock.Elapsed;
+        return (Memory.Settle(), elapsed, run.Engine.GetStats(channel.Name).Ready);
+    }
 }
 
 /// <summary>Process memory after a full, compacting collection.</summary>
