@@ -92,42 +92,8 @@ internal static partial class Disk
         }
     }
 
-    /// <summary><paramref name="count"/> timed syncs of 64-byte writes.</summary>
-    public static List<double> Samples(string directory, int count, bool preallocated)
-    {
-        var path = Path.Combine(directory, preallocated ? "fdatasync-samples.bin" : "fsync-samples.bin");
-        var record = new byte[64];
-        var samples = new List<double>(count);
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
-        {
-            if (preallocated)
-            {
-                file.Write(new byte[count * record.Length]);
-                file.Flush(flushToDisk: true);
-            }
-            for (var i = 0; i < count; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                if (preallocated && OperatingSystem.IsLinux())
-                {
-                    RandomAccess.Write(file.SafeFileHandle, record, i * (long)record.Length);
-                    if (Fdatasync(file.SafeFileHandle) != 0)
-                        throw new IOException("fdatasync failed");
-                }
-                else
-                {
-                    file.Write(record);
-                    file.Flush(flushToDisk: true);
-                }
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-            }
-        }
-        File.Delete(path);
-        return samples;
-    }
-
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static partial int Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
+    internal static partial int Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
 }
 
 /// <summary>The two phases of the memory measurement.</summary>
@@ -149,14 +115,80 @@ internal static class MemoryRun
         return (Memory.Settle(), elapsed);
     }
 
-    public static async Task<((long, long, long) Memory, TimeSpan Elapsed, int Ready)> RecoverAsync(string root, Broker.ChannelDefinition channel)
+    public static (string Memory, double Seconds, int Ready) RecoverInChildProcess(string directory)
     {
-        using var run = Embedded.Open(root, "memory", fresh: false);
-        var clock = Stopwatch.StartNew();
-        await run.Engine.RecoverAsync();
-        var elapsed = clock.Elapsed;
-        return (Memory.Settle(), elapsed, run.Engine.GetStats(channel.Name).Ready);
+        var start = new ProcessStartInfo(Environment.ProcessPath!, [.. Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? new[] { typeof(MemoryRun).Assembly.Location } : [], "--recover", directory])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        var line = output.Split('\n').First(l => l.StartsWith("RECOVERED|", StringComparison.Ordinal)).Split('|');
+        return (line[1], double.Parse(line[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(line[3], System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    public static async Task<((long, long, long) Memory, TimeSpan Elapsed, int Ready)> RecoverAsync(string directory, Broker.ChannelDefinition channel)
+    {
+        var store = LogQueueStore.Open(directory);
+        using var engine = new QueueEngine(store, ownsStore: true);
+        var clock = Stopwatch.StartNew();
+        await engine.RecoverAsync();
+        var elapsed = clock.Elapsed;
+        return (Memory.Settle(), elapsed, engine.GetStats(channel.Name).Ready);
+    }
+}
+
+/// <summary>
+/// A long-lived file to time syncs on, like a log segment: appends to a growing file (fsync), or overwrites of a
+/// preallocated, zeroed one (fdatasync). Created once, so its creation is not what is measured.
+/// </summary>
+internal sealed class SyncProbe : IDisposable
+{
+    private const long Region = 16L * 1024 * 1024;
+    private readonly FileStream _file;
+    private readonly bool _preallocated;
+    private readonly byte[] _record = new byte[64];
+    private long _offset;
+
+    public SyncProbe(string directory, bool preallocated)
+    {
+        _preallocated = preallocated;
+        _file = new FileStream(Path.Combine(directory, preallocated ? "probe-fdatasync.bin" : "probe-fsync.bin"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.DeleteOnClose);
+        if (preallocated)
+        {
+            var zeros = new byte[1024 * 1024];
+            for (long at = 0; at < Region; at += zeros.Length)
+                _file.Write(zeros);
+        }
+        _file.Flush(flushToDisk: true);
+    }
+
+    public List<double> Sample(int count)
+    {
+        var samples = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            if (_preallocated && OperatingSystem.IsLinux())
+            {
+                RandomAccess.Write(_file.SafeFileHandle, _record, _offset % Region);
+                if (Disk.Fdatasync(_file.SafeFileHandle) != 0)
+                    throw new IOException("fdatasync failed");
+            }
+            else
+            {
+                RandomAccess.Write(_file.SafeFileHandle, _record, _offset);
+                _file.Flush(flushToDisk: true);
+            }
+            _offset += _record.Length;
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+        return samples;
+    }
+
+    public void Dispose() => _file.Dispose();
 }
 
 /// <summary>Process memory after a full, compacting collection.</summary>
@@ -164,9 +196,14 @@ internal static class Memory
 {
     public static (long WorkingSet, long Private, long Heap) Settle()
     {
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+        // A few rounds with pauses: thread-pool work finishing after a dispose can hold the last references briefly.
+        for (var round = 0; round < 3; round++)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            Thread.Sleep(200);
+        }
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         using var process = Process.GetCurrentProcess();
         return (process.WorkingSet64, process.PrivateMemorySize64, GC.GetTotalMemory(forceFullCollection: false));

@@ -129,6 +129,16 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
                 segment.File?.Dispose();
             _retired.Clear();
         }
-        _spare?.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // The spare may still be being zeroed: wait for it, so nothing of this store runs on after it is closed.
+        try
+        {
+            _spare?.GetAwaiter().GetResult().Dispose();
+        }
+        catch (IOException)
+        {
+            // A spare that could not be made is of no use now.
+        }
+        _spare = null;
+        _target = null;
     }
 }
