@@ -30,9 +30,15 @@ internal sealed class Table
 /// <summary>An embedded engine (Fsync durability, default segments) in a fresh directory.</summary>
 internal sealed class Embedded : IDisposable
 {
-    private Embedded(QueueEngine engine) => Engine = engine;
+    private Embedded(QueueEngine engine, LogQueueStore store)
+    {
+        Engine = engine;
+        Store = store;
+    }
 
     public QueueEngine Engine { get; }
+
+    public LogQueueStore Store { get; }
 
     public static Embedded Open(string root, string name, bool fresh = true)
     {
@@ -40,7 +46,7 @@ internal sealed class Embedded : IDisposable
         if (fresh && Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
         var store = LogQueueStore.Open(directory, new LogStoreOptions { Durability = DurabilityMode.Fsync });
-        return new Embedded(new QueueEngine(store, ownsStore: true));
+        return new Embedded(new QueueEngine(store, ownsStore: true), store);
     }
 
     public static long Size(string directory) => new DirectoryInfo(directory).EnumerateFiles().Sum(f => f.Length);

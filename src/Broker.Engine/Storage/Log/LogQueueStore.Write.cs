@@ -20,6 +20,12 @@ public sealed partial class LogQueueStore
     private Exception? _failure;
     private bool _recovered;
 
+    // The durations of the latest syncs (Stopwatch ticks), for the throughput harness and diagnostics.
+    private readonly long[] _syncTicks = new long[4096];
+    private long _syncs;
+    private long _batches;
+    private long _batchBytes;
+
     // Writer thread only.
     private Thread? _writer;
     private Segment? _active;
@@ -142,10 +148,17 @@ public sealed partial class LogQueueStore
                 run.Segment.File!.Write(batch.Buffer.AsSpan(run.Start, run.Length), run.FileOffset);
             }
             if (_options.Durability == DurabilityMode.Fsync)
+            {
+                var started = Stopwatch.GetTimestamp();
                 _active!.File!.Sync();
+                var syncs = Interlocked.Increment(ref _syncs);
+                Volatile.Write(ref _syncTicks[(syncs - 1) & (_syncTicks.Length - 1)], Stopwatch.GetTimestamp() - started);
+            }
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _batchBytes, batch.Length);
             foreach (var run in batch.Runs)
                 run.Segment.Durable = run.FileOffset + run.Length;
-            batch.Done.TrySetResult();
+            ThreadPool.UnsafeQueueUserWorkItem(static done => done.TrySetResult(), batch.Done, preferLocal: false);
         }
         catch (Exception ex)
         {
@@ -159,8 +172,12 @@ public sealed partial class LogQueueStore
                 open = _open;
                 _open = new WriteBatch();
             }
-            batch.Done.TrySetException(ex);
-            open.Done.TrySetException(new IOException("The log stopped accepting writes after a write or fsync failed.", ex));
+            var failed = (Batch: batch.Done, Open: open.Done, Error: ex);
+            ThreadPool.UnsafeQueueUserWorkItem(static f =>
+            {
+                f.Batch.TrySetException(f.Error);
+                f.Open.TrySetException(new IOException("The log stopped accepting writes after a write or fsync failed.", f.Error));
+            }, failed, preferLocal: false);
         }
     }
 
@@ -224,6 +241,16 @@ public sealed partial class LogQueueStore
             throw;
         }
     });
+
+    /// <summary>Writes so far (each one batch of records), syncs so far, and bytes written.</summary>
+    internal (long Batches, long Syncs, long Bytes) WriteCounts => (Volatile.Read(ref _batches), Volatile.Read(ref _syncs), Volatile.Read(ref _batchBytes));
+
+    /// <summary>How long the latest syncs took, in microseconds (up to the last 4096).</summary>
+    internal double[] RecentSyncMicroseconds()
+    {
+        var count = (int)Math.Min(Volatile.Read(ref _syncs), _syncTicks.Length);
+        return [.. _syncTicks.Take(count).Select(t => t * 1_000_000.0 / Stopwatch.Frequency)];
+    }
 
     [Conditional("DEBUG")]
     private void AssertLocked() => Debug.Assert(_gate.IsHeldByCurrentThread);

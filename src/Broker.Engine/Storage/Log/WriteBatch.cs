@@ -37,8 +37,9 @@ internal sealed class WriteBatch
         Done = NewDone();
     }
 
-    // Continuations run on the thread pool, never on the writer thread, which goes on with the next batch.
-    private static TaskCompletionSource NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed on a thread-pool thread (never the writer's), where the waiters' continuations then run one after the
+    // other: one work item per batch rather than one per waiter.
+    private static TaskCompletionSource NewDone() => new();
 
     /// <summary>Bytes of the batch that go to one segment, from <see cref="FileOffset"/>.</summary>
     internal sealed class Run(Segment segment, long fileOffset, int start)
