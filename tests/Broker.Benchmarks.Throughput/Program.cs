@@ -23,6 +23,7 @@ var table = new Table();
 Console.WriteLine($"Broker throughput harness: {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs, data in {root}");
 
 var memoryOnly = args.Contains("--memory-only");
+Embedded.Preallocate = !args.Contains("--no-prealloc");
 if (Arg("--recover") is { } recoverDirectory)
 {
     // The child process of the memory measurement: recover a directory, report memory, exit.

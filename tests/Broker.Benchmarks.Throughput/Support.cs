@@ -40,12 +40,15 @@ internal sealed class Embedded : IDisposable
 
     public LogQueueStore Store { get; }
 
+    /// <summary>Zero-fill segments ahead of use (the default); <c>--no-prealloc</c> turns it off.</summary>
+    public static bool Preallocate { get; set; } = true;
+
     public static Embedded Open(string root, string name, bool fresh = true)
     {
         var directory = Path.Combine(root, name);
         if (fresh && Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
-        var store = LogQueueStore.Open(directory, new LogStoreOptions { Durability = DurabilityMode.Fsync });
+        var store = LogQueueStore.Open(directory, new LogStoreOptions { Durability = DurabilityMode.Fsync, PreallocateSegments = Preallocate });
         return new Embedded(new QueueEngine(store, ownsStore: true), store);
     }
 
