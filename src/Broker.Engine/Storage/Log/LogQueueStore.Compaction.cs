@@ -6,7 +6,7 @@ public sealed partial class LogQueueStore
     private CancellationTokenSource? _compactionStop;
     private Task? _compactionLoop;
 
-    /// <summary>Payload bytes of unfinished messages, and bytes of the segments holding them (for tests and tools).</summary>
+    /// <summary>Bytes of the records of unfinished messages, and bytes written to the segments (for tests and tools).</summary>
     public (long LiveBytes, long LogBytes) Usage
     {
         get
@@ -135,12 +135,10 @@ public sealed partial class LogQueueStore
                 continue; // finished meanwhile: its completion already counted against the old segment
             lock (_gate)
             {
-                oldest.Live--;
-                oldest.LiveBytes -= from.Length;
+                oldest.RemoveLive(from.Length);
                 if (_bySequence.TryGetValue(Segment.SequenceOf(to.Position), out var copy))
                 {
-                    copy.Live++;
-                    copy.LiveBytes += to.Length;
+                    copy.AddLive(to.Length);
                 }
             }
         }

@@ -27,8 +27,7 @@ public sealed partial class LogQueueStore
                 key, record.DedupExpiresAt.UtcTicks, carried: null, payload.Span);
             reference = new PayloadRef(position, payload.Length);
             var head = _head!;
-            head.Live++;
-            head.LiveBytes += payload.Length;
+            head.AddLive(payload.Length);
             if (key is not null)
                 head.RecordKey(record.DedupExpiresAt.UtcTicks);
             durable = _open.Done.Task;
@@ -103,8 +102,7 @@ public sealed partial class LogQueueStore
     {
         if (payload.Position != 0 && _bySequence.TryGetValue(Segment.SequenceOf(payload.Position), out var segment))
         {
-            segment.Live--;
-            segment.LiveBytes -= payload.Length;
+            segment.RemoveLive(payload.Length);
         }
     }
 

@@ -99,8 +99,7 @@ public sealed partial class LogQueueStore
         {
             if (_bySequence.TryGetValue(Segment.SequenceOf(payload.Position), out var segment))
             {
-                segment.Live++;
-                segment.LiveBytes += payload.Length;
+                segment.AddLive(payload.Length);
             }
         });
         lock (_gate)

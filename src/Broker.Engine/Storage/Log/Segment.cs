@@ -25,10 +25,29 @@ internal sealed class Segment(long sequence, string path)
     public long End { get; set; }
 
     /// <summary>Unfinished messages whose payload is here.</summary>
-    public int Live { get; set; }
+    public int Live { get; private set; }
 
-    /// <summary>Payload bytes of those messages.</summary>
-    public long LiveBytes { get; set; }
+    /// <summary>Bytes of the records of those messages (payload plus <see cref="MessageOverhead"/> each).</summary>
+    public long LiveBytes { get; private set; }
+
+    /// <summary>
+    /// The bytes a message record takes besides its payload (frame and header, without a dedup key). Counting them keeps
+    /// a segment full of live messages at a live fraction near 1: counting payloads alone, a backlog of small messages
+    /// looked mostly dead and compaction copied it forward again and again.
+    /// </summary>
+    public const int MessageOverhead = LogRecord.HeaderSize + 33;
+
+    public void AddLive(int payloadLength)
+    {
+        Live++;
+        LiveBytes += payloadLength + MessageOverhead;
+    }
+
+    public void RemoveLive(int payloadLength)
+    {
+        Live--;
+        LiveBytes -= payloadLength + MessageOverhead;
+    }
 
     /// <summary>The latest expiry of a dedup key recorded here (UTC ticks).</summary>
     public long MaxKeyExpiry { get; set; }
