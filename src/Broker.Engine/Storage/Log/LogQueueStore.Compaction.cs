@@ -105,7 +105,7 @@ public sealed partial class LogQueueStore
                     last = CarryKey(channelName, id, key, expires);
                 continue;
             }
-            var message = MessageFields.Read(ref body, id);
+            var message = MessageFields.Read(ref body);
             var position = Segment.PositionOf(oldest.Sequence, offset);
             var payloadLength = record.Length - LogRecord.HeaderSize - body.Position;
             carrier.Begin(channelName, id, message, record.AsMemory(record.Length - payloadLength), now);
@@ -166,7 +166,6 @@ public sealed partial class LogQueueStore
     {
         _segments.Remove(segment);
         PublishSegments();
-        segment.Retired = true;
         _retired.Add(segment);
         _fs.Delete(segment.Path);
         LogSegmentDeleted(segment.Path);

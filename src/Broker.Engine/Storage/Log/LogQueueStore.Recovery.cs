@@ -137,54 +137,54 @@ public sealed partial class LogQueueStore
             LogUnknownChannel(segment.Path, offset, channelNumber);
             return false;
         }
-        var name2 = channel.Name;
+        var channelName = channel.Name;
         var id = body.I64();
         switch (type)
         {
             case LogRecordType.Message:
             {
-                var message = MessageFields.Read(ref body, id);
+                var message = MessageFields.Read(ref body);
                 channel.LastId = Math.Max(channel.LastId, id);
                 var payload = new PayloadRef(Segment.PositionOf(segment.Sequence, offset), record.Length - LogRecord.HeaderSize - body.Position);
                 target.Enqueued(
-                    new EnqueuedRecord(name2, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks)),
+                    new EnqueuedRecord(channelName, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks)),
                     payload);
                 if (message.Key is not null)
                     segment.RecordKey(message.KeyExpiresTicks);
                 if ((message.Flags & MessageFlags.DeadLettered) != 0)
-                    target.Changed(StoreRecord.DeadLettered(name2, id, message.Tries, message.Error, Time(message.DeadLetteredTicks)));
+                    target.Changed(StoreRecord.DeadLettered(channelName, id, message.Tries, message.Error, Time(message.DeadLetteredTicks)));
                 else if ((message.Flags & MessageFlags.Carried) != 0 && message.Tries != 0)
-                    target.Changed(StoreRecord.RetryScheduled(name2, id, message.Tries, Time(message.DueTicks)));
+                    target.Changed(StoreRecord.RetryScheduled(channelName, id, message.Tries, Time(message.DueTicks)));
                 return true;
             }
             case LogRecordType.Completed:
-                target.Changed(StoreRecord.Completed(name2, id, new PayloadRef(body.I64(), 0)));
+                target.Changed(StoreRecord.Completed(channelName, id, new PayloadRef(body.I64(), 0)));
                 return false;
             case LogRecordType.Deleted:
-                target.Changed(StoreRecord.Deleted(name2, id, new PayloadRef(body.I64(), 0)));
+                target.Changed(StoreRecord.Deleted(channelName, id, new PayloadRef(body.I64(), 0)));
                 return false;
             case LogRecordType.RetryScheduled:
             {
                 var tries = body.I32();
-                target.Changed(StoreRecord.RetryScheduled(name2, id, tries, Time(body.I64())));
+                target.Changed(StoreRecord.RetryScheduled(channelName, id, tries, Time(body.I64())));
                 return false;
             }
             case LogRecordType.DeadLettered:
             {
                 var tries = body.I32();
                 var at = body.I64();
-                target.Changed(StoreRecord.DeadLettered(name2, id, tries, body.NullableString(), Time(at)));
+                target.Changed(StoreRecord.DeadLettered(channelName, id, tries, body.NullableString(), Time(at)));
                 return false;
             }
             case LogRecordType.Redriven:
-                target.Changed(StoreRecord.Redriven(name2, id, Time(body.I64())));
+                target.Changed(StoreRecord.Redriven(channelName, id, Time(body.I64())));
                 return false;
             case LogRecordType.DedupKey:
             {
                 var key = body.U128();
                 var expires = body.I64();
                 segment.RecordKey(expires);
-                target.DedupKey(name2, key, id, Time(expires));
+                target.DedupKey(channelName, key, id, Time(expires));
                 return false;
             }
             default:
@@ -200,9 +200,8 @@ internal readonly record struct MessageFields(
     int Priority, long ProducedTicks, long DueTicks, MessageFlags Flags, UInt128? Key, long KeyExpiresTicks, int Tries, long DeadLetteredTicks, string? Error)
 {
     /// <summary>Reads them; leaves <paramref name="body"/> at the payload.</summary>
-    public static MessageFields Read(ref BodyReader body, long id)
+    public static MessageFields Read(ref BodyReader body)
     {
-        _ = id;
         var priority = body.I32();
         var produced = body.I64();
         var due = body.I64();

@@ -252,6 +252,4 @@ public sealed partial class LogQueueStore
         return [.. _syncTicks.Take(count).Select(t => t * 1_000_000.0 / Stopwatch.Frequency)];
     }
 
-    [Conditional("DEBUG")]
-    private void AssertLocked() => Debug.Assert(_gate.IsHeldByCurrentThread);
 }

@@ -67,9 +67,6 @@ internal sealed class Segment(long sequence, string path)
         MaxKeyExpiry = Math.Max(MaxKeyExpiry, expiresTicks);
     }
 
-    /// <summary>Deleted; its file is closed once no read can still be on its way.</summary>
-    public bool Retired { get; set; }
-
     public static long PositionOf(long sequence, long offset) => (sequence << 32) | offset;
 
     public static long SequenceOf(long position) => position >>> 32;
