@@ -10,14 +10,21 @@ using Microsoft.CodeAnalysis.Editing;
 
 namespace Broker.Analyzers.CodeFixes;
 
-/// <summary>BRK0001: adds <c>partial</c> to a channel interface, where the language wants it (just before <c>interface</c>).</summary>
+/// <summary>
+/// BRK0001 and BRK0016: adds <c>partial</c> to a channel interface, or to a type that contains one, where the language
+/// wants it (just before <c>interface</c>, <c>class</c>, <c>struct</c> or <c>record</c>).
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFixProvider)), Shared]
 public sealed class AddPartialCodeFixProvider : CodeFixProvider
 {
-    private const string Title = "Make the channel interface partial";
+    private const string ChannelTitle = "Make the channel interface partial";
+
+    // One key for both diagnostics: "fix all" adds every missing 'partial' in one pass.
+    private const string EquivalenceKey = "AddPartial";
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(BrokerDiagnostics.NotPartialId);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(BrokerDiagnostics.NotPartialId, BrokerDiagnostics.ContainerNotPartialId);
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -29,16 +36,18 @@ public sealed class AddPartialCodeFixProvider : CodeFixProvider
         if (root is null) return;
         foreach (var diagnostic in context.Diagnostics)
         {
-            var declaration = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<InterfaceDeclarationSyntax>().FirstOrDefault();
+            // Both diagnostics sit on the identifier of the declaration that needs the modifier.
+            var declaration = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault();
             if (declaration is null) continue;
+            var title = diagnostic.Id == BrokerDiagnostics.NotPartialId ? ChannelTitle : "Make '" + declaration.Identifier.ValueText + "' partial";
             context.RegisterCodeFix(
-                CodeAction.Create(Title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddPartial(context.Document, declaration)))), Title),
+                CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddPartial(context.Document, declaration)))), EquivalenceKey),
                 diagnostic);
         }
     }
 
-    // SyntaxGenerator orders the modifiers and moves the leading trivia of 'interface' in front of 'partial'.
-    private static SyntaxNode AddPartial(Document document, InterfaceDeclarationSyntax declaration)
+    // SyntaxGenerator orders the modifiers and moves the leading trivia of the keyword in front of 'partial'.
+    private static SyntaxNode AddPartial(Document document, TypeDeclarationSyntax declaration)
     {
         var generator = SyntaxGenerator.GetGenerator(document);
         return generator.WithModifiers(declaration, generator.GetModifiers(declaration).WithPartial(true));

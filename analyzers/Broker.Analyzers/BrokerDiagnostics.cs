@@ -4,12 +4,11 @@ namespace Broker.Analyzers;
 
 /// <summary>
 /// Every diagnostic Broker reports, with its fixed id. Ids are never reused or renumbered; a retired rule keeps its id
-/// in AnalyzerReleases.Shipped.md. BRK0013 and up are reserved for message-type serializability and for consumers
-/// whose message type does not match their channel.
+/// in AnalyzerReleases.Shipped.md. BRK0013 belongs to message types the BSON codec cannot handle.
 /// </summary>
 /// <remarks>
 /// <see cref="ChannelsCategory"/> holds the rules that make a declaration invalid (the generator skips it);
-/// <see cref="UsageCategory"/> holds valid code that does not do what it says.
+/// <see cref="UsageCategory"/> holds code that compiles but does not do what it says, or fails when the host starts.
 /// </remarks>
 internal static class BrokerDiagnostics
 {
@@ -31,6 +30,10 @@ internal static class BrokerDiagnostics
     public const string InvalidMaxAttemptsId = "BRK0010";
     public const string InvalidRetryDelayId = "BRK0011";
     public const string UnimplementableMemberId = "BRK0012";
+    public const string ConsumerMessageTypeMismatchId = "BRK0014";
+    public const string InvalidProcessId = "BRK0015";
+    public const string ContainerNotPartialId = "BRK0016";
+    public const string ImplementationNameTakenId = "BRK0017";
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         NotPartialId,
@@ -140,6 +143,42 @@ internal static class BrokerDiagnostics
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(UnimplementableMemberId));
+
+    public static readonly DiagnosticDescriptor ConsumerMessageTypeMismatch = new(
+        ConsumerMessageTypeMismatchId,
+        title: "Consumer does not consume the channel's message type",
+        messageFormat: "'{0}' cannot consume '{1}', whose message type is '{2}': it {3}; implement IConsumer<{2}>, or register it for a channel of the type it consumes",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(ConsumerMessageTypeMismatchId));
+
+    public static readonly DiagnosticDescriptor InvalidProcess = new(
+        InvalidProcessId,
+        title: "Process is not a defined QueueMessageProcessing value",
+        messageFormat: "Process = {0} is not a QueueMessageProcessing value; write QueueMessageProcessing.ExactlyOnce or QueueMessageProcessing.AtLeastOnce (the default)",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidProcessId));
+
+    public static readonly DiagnosticDescriptor ContainerNotPartial = new(
+        ContainerNotPartialId,
+        title: "Type containing a channel interface must be partial",
+        messageFormat: "'{0}' must be partial because it contains channel interface '{1}', whose generated implementation is declared inside it; add 'partial' to '{0}'",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(ContainerNotPartialId));
+
+    public static readonly DiagnosticDescriptor ImplementationNameTaken = new(
+        ImplementationNameTakenId,
+        title: "Channel interface must not have a member named Implementation",
+        messageFormat: "Channel interface '{0}' declares a member named 'Implementation', the name of the class the generator nests in it; rename the member",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(ImplementationNameTakenId));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

@@ -42,6 +42,12 @@ internal static class ChannelProblemDiagnostics
             case ChannelProblemKind.UnimplementableMember:
                 return Diagnostic.Create(BrokerDiagnostics.UnimplementableMember, location, name,
                     problem.Site == ChannelProblemSite.InheritedMember ? "inherits" : "declares", problem.Detail);
+            case ChannelProblemKind.InvalidProcess:
+                return Diagnostic.Create(BrokerDiagnostics.InvalidProcess, location, problem.Detail);
+            case ChannelProblemKind.ContainerNotPartial:
+                return Diagnostic.Create(BrokerDiagnostics.ContainerNotPartial, location, problem.Detail, channel.ToDisplayString());
+            case ChannelProblemKind.ImplementationNameTaken:
+                return Diagnostic.Create(BrokerDiagnostics.ImplementationNameTaken, location, name);
             default:
                 return null;
         }

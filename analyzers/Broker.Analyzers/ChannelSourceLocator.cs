@@ -37,6 +37,7 @@ internal sealed class ChannelSourceLocator
         ChannelProblemSite.RetryDelayArgument => NamedArgument("RetryDelay") ?? Attribute,
         ChannelProblemSite.Member => problem.Member?.Locations.FirstOrDefault(l => l.IsInSource) ?? Identifier,
         ChannelProblemSite.InheritedMember => BaseListEntryBringing(problem.Member?.ContainingType) ?? Identifier,
+        ChannelProblemSite.ContainingTypeName => TypeIdentifier(problem.Member as INamedTypeSymbol) ?? Identifier,
         _ => Identifier,
     };
 
@@ -51,6 +52,13 @@ internal sealed class ChannelSourceLocator
 
     private Location? NamedArgument(string name) =>
         _attribute?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Expression.GetLocation();
+
+    // A type without 'partial' has one declaration: its identifier is where 'partial' goes.
+    private Location? TypeIdentifier(INamedTypeSymbol? type) =>
+        type?.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(_cancellationToken))
+            .OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault()?.Identifier.GetLocation();
 
     // From the first base type to the last, without the colon: the list as a whole is what is wrong.
     private Location? BaseList()

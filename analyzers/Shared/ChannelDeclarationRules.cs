@@ -24,6 +24,9 @@ internal enum ChannelProblemKind
     InvalidMaxAttempts,
     InvalidRetryDelay,
     UnimplementableMember,
+    InvalidProcess,
+    ContainerNotPartial,
+    ImplementationNameTaken,
 }
 
 /// <summary>Which part of the declaration a problem points at, so the analyzer can report the exact span.</summary>
@@ -45,6 +48,9 @@ internal enum ChannelProblemSite
     /// is the member, and the analyzer points at the base list entry that brings it in.
     /// </summary>
     InheritedMember,
+
+    /// <summary>The identifier of a type that contains the channel; <see cref="ChannelProblem.Member"/> is that type.</summary>
+    ContainingTypeName,
 }
 
 /// <summary>One problem. <see cref="Detail"/> is the human part of the message (a parse error, a member name).</summary>
@@ -64,7 +70,10 @@ internal readonly struct ChannelProblem
 
     public string Detail { get; }
 
-    /// <summary>For <see cref="ChannelProblemSite.Member"/>: the offending member.</summary>
+    /// <summary>
+    /// For <see cref="ChannelProblemSite.Member"/> and <see cref="ChannelProblemSite.InheritedMember"/>: the offending
+    /// member; for <see cref="ChannelProblemSite.ContainingTypeName"/>: the containing type.
+    /// </summary>
     public ISymbol? Member { get; }
 
     /// <summary>Only warnings let the generator go ahead.</summary>
@@ -97,6 +106,12 @@ internal static class ChannelDeclarationRules
     public const string QueueChannelMetadataName = "Broker.IQueueChannel`1";
     public const int ExactlyOnce = 0;
     public const int AtLeastOnce = 1;
+
+    /// <summary>The name of the class the generator nests in each channel interface; no other member may take it.</summary>
+    public const string ImplementationClassName = "Implementation";
+
+    /// <summary>What the generated class's [GeneratedCode] attribute names as its tool.</summary>
+    public const string GeneratorToolName = "Broker.Generators";
 
     /// <summary>
     /// The longest deduplication window a channel may declare. Every adapter remembers one hash per message for the
@@ -175,8 +190,21 @@ internal static class ChannelDeclarationRules
         if (FindInaccessibleType(channel) is { } inaccessible)
             problems.Add(new ChannelProblem(ChannelProblemKind.NotAccessible, ChannelProblemSite.InterfaceName, DescribeInaccessible(channel, inaccessible)));
 
+        // The implementation is a class nested in the interface, so every type around the interface gets a generated
+        // part too, which C# allows only for partial types.
+        for (var container = channel.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (!IsPartial(container, cancellationToken))
+                problems.Add(new ChannelProblem(ChannelProblemKind.ContainerNotPartial, ChannelProblemSite.ContainingTypeName, container.ToDisplayString(), container));
+        }
+
         if (!ChannelNameRules.IsValid(values.Name, out var nameError))
             problems.Add(new ChannelProblem(ChannelProblemKind.InvalidName, ChannelProblemSite.NameArgument, nameError!));
+
+        // A cast such as (QueueMessageProcessing)7 compiles, but no adapter knows what it means.
+        if (values.Process is not (ExactlyOnce or AtLeastOnce))
+            problems.Add(new ChannelProblem(ChannelProblemKind.InvalidProcess, ChannelProblemSite.ProcessArgument,
+                values.Process.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         if (values.HasDedup)
         {
@@ -198,6 +226,12 @@ internal static class ChannelDeclarationRules
             cancellationToken.ThrowIfCancellationRequested();
             if (!NeedsImplementation(member)) continue;
             problems.Add(new ChannelProblem(ChannelProblemKind.UnimplementableMember, ChannelProblemSite.Member, member.Name, member));
+        }
+
+        foreach (var member in channel.GetMembers(ImplementationClassName))
+        {
+            if (!IsGeneratedImplementation(member))
+                problems.Add(new ChannelProblem(ChannelProblemKind.ImplementationNameTaken, ChannelProblemSite.Member, member.Name, member));
         }
 
         // The generated class derives QueueChannel<T>, which implements IQueueChannel<T> and IQueueChannel and nothing
@@ -222,6 +256,14 @@ internal static class ChannelDeclarationRules
     private static bool NeedsImplementation(ISymbol member) =>
         member is not INamedTypeSymbol && !member.IsImplicitlyDeclared && !member.IsStatic && member.IsAbstract &&
         member is not IMethodSymbol { AssociatedSymbol: not null };
+
+    // Analyzers run over the compilation that already holds the generator's output: its own class is no clash.
+    private static bool IsGeneratedImplementation(ISymbol member) =>
+        member is INamedTypeSymbol { TypeKind: TypeKind.Class } type &&
+        type.GetAttributes().Any(a =>
+            a.AttributeClass is { Name: "GeneratedCodeAttribute" } &&
+            a.ConstructorArguments.Length == 2 &&
+            a.ConstructorArguments[0].Value as string == GeneratorToolName);
 
     /// <summary>Reads a Dedup value: an interval of the grammar, greater than zero and at most <see cref="MaxDedupInterval"/>.</summary>
     /// <param name="text">The attribute's Dedup text.</param>
@@ -254,9 +296,10 @@ internal static class ChannelDeclarationRules
     private static bool IsInBrokerNamespace(INamedTypeSymbol type) =>
         type.ContainingNamespace is { Name: "Broker" } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
 
-    private static bool IsPartial(INamedTypeSymbol channel, CancellationToken cancellationToken)
+    // Once one part of a type is partial, C# requires it of every other part (CS0260), so one part with it is enough.
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        foreach (var reference in channel.DeclaringSyntaxReferences)
+        foreach (var reference in type.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration &&
                 declaration.Modifiers.Any(m => m.Text == "partial"))

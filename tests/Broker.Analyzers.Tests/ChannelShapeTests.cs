@@ -58,7 +58,7 @@ public sealed class ChannelShapeTests
 
     [Fact]
     public Task InterfaceNestedInGenericTypeIsReportedNamingTheContainer() => Verify.AnalyzerAsync("""
-        public static class Channels<T>
+        public static partial class Channels<T>
         {
             [Channel("user/registered")]
             public partial interface {|#0:IRegistrationChannel|} : IQueueChannel<User>;
@@ -69,7 +69,7 @@ public sealed class ChannelShapeTests
 
     [Fact]
     public Task PrivateNestedInterfaceIsReportedAtItsIdentifier() => Verify.AnalyzerAsync("""
-        public static class Channels
+        public static partial class Channels
         {
             [Channel("user/registered")]
             private partial interface {|#0:IRegistrationChannel|} : IQueueChannel<User>;
@@ -80,9 +80,9 @@ public sealed class ChannelShapeTests
 
     [Fact]
     public Task PublicInterfaceInsideAProtectedTypeIsReportedNamingThatType() => Verify.AnalyzerAsync("""
-        public class Outer
+        public partial class Outer
         {
-            protected static class Channels
+            protected static partial class Channels
             {
                 [Channel("user/registered")]
                 public partial interface {|#0:IRegistrationChannel|} : IQueueChannel<User>;

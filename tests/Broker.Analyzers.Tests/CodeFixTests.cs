@@ -16,7 +16,7 @@ public sealed class CodeFixTests
 
     [Fact]
     public Task AddPartialToAnInterfaceWithoutModifiersKeepsTheLayout() => Verify.CodeFixAsync("""
-        public static class Channels
+        public static partial class Channels
         {
             [Channel("user/registered")]
             internal interface {|BRK0001:IRegistrationChannel|} : IQueueChannel<User>
@@ -27,7 +27,7 @@ public sealed class CodeFixTests
         [Channel("user/deleted")]
         interface {|BRK0001:IDeletionChannel|} : IQueueChannel<User>;
         """, """
-        public static class Channels
+        public static partial class Channels
         {
             [Channel("user/registered")]
             internal partial interface IRegistrationChannel : IQueueChannel<User>
@@ -37,6 +37,42 @@ public sealed class CodeFixTests
 
         [Channel("user/deleted")]
         partial interface IDeletionChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task AddPartialToTheContainingType() => Verify.CodeFixAsync("""
+        public static class {|BRK0016:Channels|}
+        {
+            [Channel("user/registered")]
+            public partial interface IRegistrationChannel : IQueueChannel<User>;
+        }
+        """, """
+        public static partial class Channels
+        {
+            [Channel("user/registered")]
+            public partial interface IRegistrationChannel : IQueueChannel<User>;
+        }
+        """);
+
+    [Fact]
+    public Task AddPartialToEveryContainingTypeAndTheInterface() => Verify.CodeFixAsync("""
+        internal sealed record {|BRK0016:Outer|}
+        {
+            public struct {|BRK0016:Inner|}
+            {
+                [Channel("user/registered")]
+                public interface {|BRK0001:IRegistrationChannel|} : IQueueChannel<User>;
+            }
+        }
+        """, """
+        internal sealed partial record Outer
+        {
+            public partial struct Inner
+            {
+                [Channel("user/registered")]
+                public partial interface IRegistrationChannel : IQueueChannel<User>;
+            }
+        }
         """);
 
     [Fact]

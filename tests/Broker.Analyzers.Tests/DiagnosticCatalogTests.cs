@@ -1,4 +1,5 @@
 using System.Reflection;
+using Broker.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -17,15 +18,21 @@ public sealed class DiagnosticCatalogTests
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
         .ToArray();
 
-    private static readonly DiagnosticAnalyzer[] Analyzers = [new ChannelDeclarationAnalyzer(), new DuplicateChannelNameAnalyzer()];
+    private static readonly DiagnosticAnalyzer[] Analyzers = [.. BrokerComponents.Analyzers()];
+
+    // BRK0013 (message types the codec cannot handle) is written on a parallel branch; once it is merged this list
+    // can be emptied, and the test below passes either way.
+    private static readonly string[] IdsOnOtherBranches = ["BRK0013"];
 
     public static TheoryData<string> Ids => [.. Descriptors.Select(d => d.Id)];
 
     [Fact]
     public void IdsAreUniqueAndNumberedFromBrk0001WithoutGaps()
     {
-        var ids = Descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
-        Assert.Equal(Enumerable.Range(1, ids.Length).Select(n => $"BRK{n:0000}"), ids);
+        var ids = Descriptors.Select(d => d.Id).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct(StringComparer.Ordinal).Count());
+        var numbered = ids.Union(IdsOnOtherBranches, StringComparer.Ordinal).OrderBy(id => id, StringComparer.Ordinal).ToArray();
+        Assert.Equal(Enumerable.Range(1, numbered.Length).Select(n => $"BRK{n:0000}"), numbered);
     }
 
     [Theory]
@@ -62,14 +69,17 @@ public sealed class DiagnosticCatalogTests
         Assert.Contains($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", unshipped, StringComparison.Ordinal);
     }
 
+    // Channels rules make the generator skip a declaration, so they must stop the build; a warning can only be Usage.
     [Theory]
     [MemberData(nameof(Ids))]
-    public void CategoryIsChannelsForErrorsAndUsageForWarnings(string id)
+    public void ChannelsRulesAreErrorsAndWarningsAreUsageRules(string id)
     {
         var descriptor = Descriptors.Single(d => d.Id == id);
-        Assert.Equal(
-            descriptor.DefaultSeverity == DiagnosticSeverity.Error ? BrokerDiagnostics.ChannelsCategory : BrokerDiagnostics.UsageCategory,
-            descriptor.Category);
+        Assert.Contains(descriptor.Category, new[] { BrokerDiagnostics.ChannelsCategory, BrokerDiagnostics.UsageCategory });
+        if (descriptor.Category == BrokerDiagnostics.ChannelsCategory)
+            Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Warning)
+            Assert.Equal(BrokerDiagnostics.UsageCategory, descriptor.Category);
     }
 
     // By name: the enum is internal to the analyzers, and a public test method cannot take it as a parameter.
@@ -84,6 +94,7 @@ public sealed class DiagnosticCatalogTests
         var diagnostic = ChannelProblemDiagnostics.Create(problem, channel, new ChannelAttributeValues(), Location.None);
         Assert.NotNull(diagnostic);
         Assert.Equal(problem.BlocksGeneration, diagnostic.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(problem.BlocksGeneration ? BrokerDiagnostics.ChannelsCategory : BrokerDiagnostics.UsageCategory, diagnostic.Descriptor.Category);
     }
 
     private static INamedTypeSymbol CompileChannel()

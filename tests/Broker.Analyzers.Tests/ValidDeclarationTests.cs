@@ -55,7 +55,7 @@ public sealed class ValidDeclarationTests
     public Task ChannelNestedInNonGenericPublicOrInternalTypesIsValid() => Verify.AnalyzerAsync("""
         public static partial class Channels
         {
-            internal static class Users
+            internal static partial class Users
             {
                 [Channel("user/registered")]
                 public partial interface IRegistrationChannel : IQueueChannel<User>;

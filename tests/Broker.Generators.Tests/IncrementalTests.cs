@@ -96,6 +96,56 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void UnrelatedEditRunsNoEmitter()
+    {
+        var compilation = GeneratorHarness.Compile(ChannelA, ChannelB, Service);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, Service, Service.Replace("=> 1;", "=> 2 + 3;", StringComparison.Ordinal));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var outputs = IncrementalSteps.SourceOutputs(result);
+        Assert.Equal(result.GeneratedSources.Length, outputs.Sum(o => o.HintNames.Count));
+        Assert.All(outputs, o => Assert.True(o.Reason == IncrementalStepRunReason.Cached, $"{string.Join(", ", o.HintNames)} was emitted again ({o.Reason})."));
+    }
+
+    [Fact]
+    public void EditingOneChannelModifiesOnlyThatChannelsStepsAndFile()
+    {
+        var compilation = GeneratorHarness.Compile(ChannelA, ChannelB, Service);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, ChannelA, ChannelA.Replace("Dedup = \"1s\"", "Dedup = \"2s\"", StringComparison.Ordinal));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // Per declaration: only the edited one is Modified.
+        var declarations = StepAssertions.Outputs(result, TrackingNames.ChannelDeclarations)
+            .ToDictionary(o => ((Model.ChannelDeclaration)o.Value).ChannelName!, o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, declarations["sample/a"]);
+        IncrementalSteps.AssertCachedOrUnchanged("declaration sample/b", declarations["sample/b"]);
+
+        // The collected list changes as a whole: that is the one step every channel edit modifies.
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(StepAssertions.Outputs(result, TrackingNames.Channels)).Reason);
+
+        var implementations = StepAssertions.Outputs(result, TrackingNames.ChannelImplementations)
+            .ToDictionary(o => StepAssertions.Describe(o.Value), o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, implementations["channel sample/a"]);
+        IncrementalSteps.AssertCachedOrUnchanged("channel sample/b", implementations["channel sample/b"]);
+
+        // A Dedup window is no business of codecs, registries or AddChannels.
+        foreach (var step in new[] { TrackingNames.Codecs, TrackingNames.Assembly, TrackingNames.Registry, TrackingNames.AddChannels, TrackingNames.CodecRegistrations })
+        {
+            foreach (var (value, reason) in StepAssertions.Outputs(result, step))
+                IncrementalSteps.AssertCachedOrUnchanged($"{step} {StepAssertions.Describe(value)}", reason);
+        }
+
+        // Exactly one file is written again, and it is channel A's.
+        var modified = IncrementalSteps.SourceOutputs(result).Where(o => o.Reason != IncrementalStepRunReason.Cached).ToList();
+        Assert.Equal(["Sample.A.IChannelA.Channel.g.cs"], Assert.Single(modified).HintNames);
+        Assert.Equal(IncrementalStepRunReason.Modified, modified[0].Reason);
+    }
+
+    [Fact]
     public void EditingAMessageTypeRegeneratesOnlyItsCodec()
     {
         var compilation = GeneratorHarness.Compile(ChannelA, ChannelB);
@@ -120,6 +170,31 @@ public sealed class IncrementalTests
         driver = driver.RunGenerators(compilation.Clone());
 
         StepAssertions.AllCachedOrUnchanged(driver.GetRunResult().Results.Single());
+    }
+
+    // Roslyn names its own steps (inside ForAttributeWithMetadataName, the compilation input); every step between ours
+    // must carry a name too, or a test cannot say which of them ran.
+    [Fact(Skip = "ChannelGenerator's Collect and the Selects before each Combine have no tracking name yet; its owner adds them (patch in the compile-time report), then this runs.")]
+    public void EveryStepOfThePipelineIsNamed()
+    {
+        var result = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(ChannelA, ChannelB)).GetRunResult().Results.Single();
+
+        var unnamed = new HashSet<string>(StringComparer.Ordinal);
+        var visited = new HashSet<IncrementalGeneratorRunStep>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(IncrementalGeneratorRunStep Step, string Consumer)>(
+            result.TrackedSteps.Concat(result.TrackedOutputSteps).SelectMany(p => p.Value).Select(s => (s, s.Name!)));
+        while (pending.TryPop(out var item))
+        {
+            if (!visited.Add(item.Step)) continue;
+            if (item.Step.Name is null)
+                unnamed.Add("an input of " + item.Consumer);
+            else if (!StepAssertions.TrackedStepNames.Contains(item.Step.Name) && item.Step.Name != "SourceOutput")
+                continue; // One of Roslyn's.
+            foreach (var (source, _) in item.Step.Inputs)
+                pending.Push((source, item.Step.Name ?? item.Consumer));
+        }
+
+        Assert.True(unnamed.Count == 0, "Unnamed steps: " + string.Join("; ", unnamed.Order(StringComparer.Ordinal)));
     }
 
     private static Compilation Replace(Compilation compilation, string oldSource, string newSource)

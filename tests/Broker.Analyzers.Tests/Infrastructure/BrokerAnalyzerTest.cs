@@ -1,4 +1,3 @@
-using Broker.Analyzers.CodeFixes;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
@@ -12,7 +11,7 @@ namespace Broker.Analyzers.Tests.Infrastructure;
 /// it expects, so a diagnostic reported twice or by the wrong rule fails it. Sources compile against
 /// <see cref="RuntimeReferences"/>, with no reference pack to download.
 /// </summary>
-internal sealed class BrokerAnalyzerTest : CSharpCodeFixTest<ChannelDeclarationAnalyzer, AddPartialCodeFixProvider, DefaultVerifier>
+internal sealed class BrokerAnalyzerTest : CSharpCodeFixTest<ChannelDeclarationAnalyzer, Broker.Analyzers.CodeFixes.AddPartialCodeFixProvider, DefaultVerifier>
 {
     /// <summary>What every test source starts with: the Broker namespace and the seed's message type.</summary>
     public const string Preamble = """
@@ -33,9 +32,7 @@ internal sealed class BrokerAnalyzerTest : CSharpCodeFixTest<ChannelDeclarationA
         });
     }
 
-    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
-        [new ChannelDeclarationAnalyzer(), new DuplicateChannelNameAnalyzer()];
+    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => BrokerComponents.Analyzers();
 
-    protected override IEnumerable<CodeFixProvider> GetCodeFixProviders() =>
-        [new AddPartialCodeFixProvider(), new UseSuggestedIntervalCodeFixProvider(), new DedupOnAtLeastOnceCodeFixProvider()];
+    protected override IEnumerable<CodeFixProvider> GetCodeFixProviders() => BrokerComponents.CodeFixProviders();
 }

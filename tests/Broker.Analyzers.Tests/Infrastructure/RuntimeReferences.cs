@@ -1,11 +1,15 @@
 using System.Collections.Immutable;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Broker.Analyzers.Tests.Infrastructure;
 
 /// <summary>
 /// The assemblies test sources compile against, taken from the running runtime instead of downloaded reference packs,
-/// so the tests need no network: the shared framework this test host runs on, plus Broker and what Broker references.
+/// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting and engine
+/// assemblies, the generic host, and everything those reference.
 /// </summary>
 internal static class RuntimeReferences
 {
@@ -16,14 +20,31 @@ internal static class RuntimeReferences
         var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var broker = typeof(ChannelAttribute).Assembly;
-        var brokerDependencies = broker.GetReferencedAssemblies().Select(a => a.Name + ".dll").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var byName = trusted
+            .GroupBy(path => Path.GetFileNameWithoutExtension(path), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
 
-        // Only the framework and Broker's own dependencies: the test host also loads Roslyn, xunit and the analyzers,
-        // which test sources must not see (the analyzers even define a second Broker.ChannelNameRules).
+        // Only the framework and what the roots need: the test host also loads Roslyn, xunit, the generator and the
+        // analyzers, which test sources must not see (the analyzers even define a second Broker.ChannelNameRules).
+        Assembly[] roots =
+        [
+            typeof(ChannelAttribute).Assembly,
+            typeof(BrokerServiceCollectionExtensions).Assembly,
+            typeof(Broker.Engine.QueueEngine).Assembly,
+            typeof(Host).Assembly,
+        ];
+        var needed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<AssemblyName>(roots.Select(a => a.GetName()));
+        while (pending.TryPop(out var name))
+        {
+            if (!needed.Add(name.Name!) || !byName.TryGetValue(name.Name!, out var path) || Path.GetDirectoryName(path) == frameworkDirectory)
+                continue;
+            foreach (var reference in Assembly.LoadFrom(path).GetReferencedAssemblies())
+                pending.Push(reference);
+        }
+
         var paths = trusted
-            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory || brokerDependencies.Contains(Path.GetFileName(path)))
-            .Append(broker.Location)
+            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory || needed.Contains(Path.GetFileNameWithoutExtension(path)))
             .Distinct(StringComparer.Ordinal);
         return [.. paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }

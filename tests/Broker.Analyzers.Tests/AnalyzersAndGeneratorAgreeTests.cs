@@ -1,0 +1,110 @@
+using Broker.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>
+/// The generator emits nothing for a declaration the analyzers report as an error, and the channel beside it is still
+/// generated: a build fails on the analyzer's message, never on an error inside generated code.
+/// </summary>
+public sealed class AnalyzersAndGeneratorAgreeTests
+{
+    private const string Fine = """
+        [Channel("sample/fine")]
+        public partial interface IFineChannel : IQueueChannel<User>;
+
+        """;
+
+    // One declaration per error; every bad interface's name starts with IBad.
+    private static readonly Dictionary<string, string> InvalidDeclarations = new(StringComparer.Ordinal)
+    {
+        ["BRK0001"] = """[Channel("sample/bad")] public interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0002"] = """[Channel("sample/bad")] public partial interface IBadChannel;""",
+        ["BRK0003"] = """public sealed record Order(int Id); [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User>, IQueueChannel<Order>;""",
+        ["BRK0004"] = """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<User>;""",
+        ["BRK0005"] = """public static partial class Outer { [Channel("sample/bad")] private partial interface IBadChannel : IQueueChannel<User>; }""",
+        ["BRK0006"] = """[Channel("sample//bad")] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0007"] = """
+            [Channel("sample/twice")] public partial interface IBadChannel : IQueueChannel<User>;
+            [Channel("sample/twice")] public partial interface IBadTwinChannel : IQueueChannel<User>;
+            """,
+        ["BRK0008"] = """[Channel("sample/bad", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1 secs.")] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0010"] = """[Channel("sample/bad", MaxAttempts = 0)] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0011"] = """[Channel("sample/bad", RetryDelay = "soon")] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0012"] = """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User> { void Extra(); }""",
+        ["BRK0015"] = """[Channel("sample/bad", Process = (QueueMessageProcessing)7)] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0016"] = """public static class Outer { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User>; }""",
+        ["BRK0017"] = """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User> { public sealed class Implementation { } }""",
+    };
+
+    public static TheoryData<string> InvalidDeclarationIds => [.. InvalidDeclarations.Keys];
+
+    [Theory]
+    [MemberData(nameof(InvalidDeclarationIds))]
+    public async Task DeclarationWithAnErrorGetsNoGeneratedCode(string id)
+    {
+        var build = await BuildAsync(Fine + InvalidDeclarations[id]);
+
+        Assert.Contains(build.BrokerDiagnostics, d => d.Id == id && d.Severity == DiagnosticSeverity.Error);
+        Assert.All(build.Generated, tree => Assert.DoesNotContain("IBad", tree.ToString(), StringComparison.Ordinal));
+        Assert.True(BuildResult.IsImplemented(build.Channels.Single(c => c.Name == "IFineChannel")), "The valid channel beside it was not generated.");
+        Assert.Empty(build.ErrorsInGeneratedCode);
+    }
+
+    [Fact]
+    public void EveryDeclarationErrorHasACaseAbove()
+    {
+        // The declaration analyzers' errors; BRK0014 is about AddConsumer calls, and message types have their own tests.
+        var errors = new DiagnosticAnalyzer[] { new ChannelDeclarationAnalyzer(), new DuplicateChannelNameAnalyzer() }
+            .SelectMany(a => a.SupportedDiagnostics)
+            .Where(d => d.DefaultSeverity == DiagnosticSeverity.Error)
+            .Select(d => d.Id)
+            .Distinct();
+        Assert.Empty(errors.Except(InvalidDeclarations.Keys));
+    }
+
+    [Fact]
+    public async Task DedupOnAnAtLeastOnceChannelOnlyWarnsAndIsGenerated()
+    {
+        var build = await BuildAsync(Fine + """
+            [Channel("sample/warned", Dedup = "1s")]
+            public partial interface IWarnedChannel : IQueueChannel<User>;
+            """);
+
+        var warning = Assert.Single(build.BrokerDiagnostics);
+        Assert.Equal((BrokerDiagnostics.DedupOnAtLeastOnceId, DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+        Assert.All(build.Channels, channel => Assert.True(BuildResult.IsImplemented(channel), channel.Name));
+    }
+
+    [Fact]
+    public async Task ValidDeclarationsOfEveryShapeGetNoDiagnosticAndAreAllGenerated()
+    {
+        var build = await BuildAsync(Fine + """
+            public static partial class Channels
+            {
+                internal partial interface Users
+                {
+                    [Channel("user/deleted", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "5m", MaxAttempts = 2, RetryDelay = "1.5h")]
+                    public partial interface IDeletionChannel : IQueueChannel<User>
+                    {
+                        static string Describe() => "deletions";
+                    }
+                }
+            }
+
+            public interface IUserChannel : IQueueChannel<User>;
+
+            [Channel("user/renamed")]
+            internal partial interface IRenameChannel : IUserChannel;
+            """);
+
+        Assert.True(!build.BrokerDiagnostics.Any(), BuildResult.Describe(build.BrokerDiagnostics));
+        Assert.Equal(3, build.Channels.Count);
+        Assert.All(build.Channels, channel => Assert.True(BuildResult.IsImplemented(channel), channel.Name));
+        Assert.Empty(build.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    private static Task<BuildResult> BuildAsync(string source) =>
+        SimulatedBuild.RunAsync(SimulatedBuild.Compile("Agreement", [SimulatedBuild.Parse(BrokerAnalyzerTest.Preamble + source, "Channels.cs")]));
+}
