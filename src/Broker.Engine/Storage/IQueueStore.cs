@@ -9,7 +9,10 @@ namespace Broker.Engine.Storage;
 /// The engine calls <see cref="AppendAsync"/> and <see cref="ReadPayload"/> while it holds a channel's lock, so both
 /// must return without waiting on anything but memory (or a local read of a payload); a durable store queues the record
 /// for its next group commit and completes the returned task when the record is on disk. For the same reason
-/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target.
+/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target. A store that
+/// compacts (the log) keeps the replay target after recovery and calls back into the engine through it
+/// (<see cref="IStoreReplayTarget.TryCarry"/>, <see cref="IStoreReplayTarget.Relocate"/>): never while holding its own lock,
+/// so the engine's channel lock always comes before the store's.
 /// </remarks>
 public interface IQueueStore : IAsyncDisposable
 {

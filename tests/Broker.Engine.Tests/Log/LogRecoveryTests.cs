@@ -91,7 +91,8 @@ public sealed class LogRecoveryTests
         var lastWrite = LogFiles.Frames(bytes).Last(f => f.BatchStart).Offset;
         var random = new Random(1234);
 
-        for (var i = 0; i < 300; i++)
+        // 1,000 flips, as in the fault matrix (F7): none may go unnoticed.
+        for (var i = 0; i < 1000; i++)
         {
             var at = random.Next(lastWrite);
             var damaged = (byte[])bytes.Clone();
