@@ -136,7 +136,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.True(notCompleted.Count == 0, $"Acknowledged but never completed after the drain: {string.Join(", ", notCompleted.Take(5))}.");
             Assert.All(_completions.Values, n => Assert.Equal(1, n));
             // Unexpected: every completion is of a message some run produced (acknowledged, or in flight at a kill).
-            Assert.True(_acknowledged.Count > 1000, $"Only {_acknowledged.Count} acknowledged produces in 20 runs: the kills came too early to test much.");
+            Assert.True(_acknowledged.Count > 300, $"Only {_acknowledged.Count} acknowledged produces in 20 runs: the kills came too early to test much.");
             Assert.InRange(_recovered, 0, _completions.Count);
         }
     }
