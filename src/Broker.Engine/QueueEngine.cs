@@ -239,7 +239,9 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
                 queue.FinishReplay();
             _recovered = true;
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
+            // A fresh or in-memory store recovers nothing; saying so at start-up would only be noise.
+            if (replay.Touched.Count > 0)
+                EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
         }
         catch (Exception ex)
         {
