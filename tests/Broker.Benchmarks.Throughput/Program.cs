@@ -109,7 +109,42 @@ if (!memoryOnly)
     }
 }
 
-// 5. Memory with a large backlog. Each phase runs in its own method, so nothing of the first engine stays reachable
+// 5. Adapters side by side: the same 40-byte messages, 256 concurrent producers, 256 handlers, through each
+// adapter's IQueueTransport; next to raw JetStream on the same machine. Skipped with --no-adapters.
+if (!memoryOnly && !args.Contains("--no-adapters"))
+{
+    var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "100000", CultureInfo.InvariantCulture);
+    const int Producers = 256;
+    {
+        using var run = Embedded.Open(root, "adapter");
+        using var transport = new EngineTransport(run.Engine);
+        var (produce, consume) = await AdapterRuns.MeasureAsync(transport, orders, payload, Producers, adapterMessages);
+        table.Add("adapters: embedded (UseEmbedded), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s", $"{adapterMessages:N0} messages");
+        table.Add("adapters: embedded (UseEmbedded), consume + ack, 256 handlers", $"{consume:N0} msg/s", "ack = fsync'd completion");
+    }
+    if (NatsServer.FindBinary() is { } natsBinary)
+    {
+        using (var server = NatsServer.Start(natsBinary, root))
+        {
+            var (produce, consume) = await NatsRuns.AdapterAsync(server.Url, orders, payload, Producers, adapterMessages);
+            table.Add("adapters: NATS adapter (UseNats), produce 256 in flight", $"{produce:N0} msg/s", "PubAck awaited; nats-server 2.9 does not fsync before it");
+            table.Add("adapters: NATS adapter (UseNats), consume + ack, 256 handlers", $"{consume:N0} msg/s", "double ack (server-confirmed)");
+        }
+        using (var server = NatsServer.Start(natsBinary, root))
+        {
+            var (produce, consume, consumeDoubleAck) = await NatsRuns.RawAsync(server.Url, payload, Producers, adapterMessages);
+            table.Add("adapters: raw JetStream (NATS.Net), publish 256 in flight, Nats-Msg-Id", $"{produce:N0} msg/s", "same stream settings, no Broker code");
+            table.Add("adapters: raw JetStream (NATS.Net), consume + AckAsync", $"{consume:N0} msg/s", "acks not confirmed by the server");
+            table.Add("adapters: raw JetStream (NATS.Net), consume + double ack", $"{consumeDoubleAck:N0} msg/s", "server-confirmed acks, all in flight at once");
+        }
+    }
+    else
+    {
+        table.Add("adapters: NATS", "skipped", "nats-server not found on PATH or in /usr/sbin");
+    }
+}
+
+// 6. Memory with a large backlog. Each phase runs in its own method, so nothing of the first engine stays reachable
 // from this method's state while the second is measured.
 if (memoryMessages > 0)
 {
