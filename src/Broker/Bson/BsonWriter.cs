@@ -144,7 +144,7 @@ public ref struct BsonWriter
     /// <param name="name">The element name.</param>
     /// <param name="data">The bytes.</param>
     /// <param name="subtype">The subtype; <see cref="BsonBinarySubtype.Generic"/> is how <c>byte[]</c> travels.</param>
-    public void WriteBinary(BsonElementName name, ReadOnlySpan<byte> data, BsonBinarySubtype subtype = BsonBinarySubtype.Generic)
+    public void WriteBinary(BsonElementName name, scoped ReadOnlySpan<byte> data, BsonBinarySubtype subtype = BsonBinarySubtype.Generic)
     {
         WriteHeader(BsonType.Binary, name);
         Ensure(checked(data.Length + 5));
@@ -174,7 +174,7 @@ public ref struct BsonWriter
     /// <param name="name">The element name.</param>
     /// <param name="objectId">Exactly 12 bytes.</param>
     /// <exception cref="ArgumentException"><paramref name="objectId"/> is not 12 bytes long.</exception>
-    public void WriteObjectId(BsonElementName name, ReadOnlySpan<byte> objectId)
+    public void WriteObjectId(BsonElementName name, scoped ReadOnlySpan<byte> objectId)
     {
         if (objectId.Length != 12)
             throw new ArgumentException($"An ObjectId is 12 bytes, not {objectId.Length}.", nameof(objectId));
@@ -238,6 +238,91 @@ public ref struct BsonWriter
         Ensure(8);
         BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), value);
         _position += 8;
+    }
+
+    /// <summary>Writes a Decimal128 element from its IEEE 754-2008 bits (BID encoding), as MongoDB.Bson's <c>Decimal128</c> holds them.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="highBits">The high 64 bits.</param>
+    /// <param name="lowBits">The low 64 bits.</param>
+    public void WriteDecimal128(BsonElementName name, ulong highBits, ulong lowBits)
+    {
+        WriteHeader(BsonType.Decimal128, name);
+        Ensure(16);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.Slice(_position), lowBits);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.Slice(_position + 8), highBits);
+        _position += 16;
+    }
+
+    /// <summary>Writes a <see cref="decimal"/> as Decimal128, keeping its scale, as MongoDB.Bson does by default.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteDecimal(BsonElementName name, decimal value)
+    {
+        BsonDecimal128.FromDecimal(value, out var high, out var low);
+        WriteDecimal128(name, high, low);
+    }
+
+    /// <summary>Writes a string element from UTF-8 bytes that are already encoded (an enum's name as a <c>u8</c> literal).</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="utf8">The string's bytes, without a terminating zero.</param>
+    public void WriteUtf8String(BsonElementName name, scoped ReadOnlySpan<byte> utf8)
+    {
+        WriteHeader(BsonType.String, name);
+        Ensure(checked(utf8.Length + 5));
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), utf8.Length + 1);
+        utf8.CopyTo(_buffer.Slice(_position + 4));
+        _buffer[_position + 4 + utf8.Length] = 0;
+        _position += utf8.Length + 5;
+    }
+
+    /// <summary>Writes a <see cref="TimeSpan"/> as MongoDB.Bson does by default: a string in the constant ("c") format.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteTimeSpan(BsonElementName name, TimeSpan value)
+    {
+        // "-10675199.02:48:05.4775808" is the longest constant form: 26 ASCII characters.
+        Span<byte> text = stackalloc byte[32];
+        value.TryFormat(text, out var length, "c", CultureInfo.InvariantCulture);
+        WriteUtf8String(name, text.Slice(0, length));
+    }
+
+    /// <summary>
+    /// Writes a <see cref="DateTimeOffset"/> as MongoDB.Bson does by default: a document of the UTC <c>DateTime</c>, the
+    /// clock <c>Ticks</c> and the <c>Offset</c> in minutes.
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteDateTimeOffset(BsonElementName name, DateTimeOffset value)
+    {
+        var start = WriteStartDocument(name);
+        WriteDateTime("DateTime"u8, value.UtcDateTime);
+        WriteInt64("Ticks"u8, value.Ticks);
+        WriteInt32("Offset"u8, (int)value.Offset.TotalMinutes);
+        WriteEndDocument(start);
+    }
+
+    /// <summary>Writes a <see cref="DateOnly"/> as MongoDB.Bson does by default: a UTC datetime at midnight.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteDateOnly(BsonElementName name, DateOnly value) =>
+        WriteUtcDateTime(name, BsonDateTime.ToMillisecondsSinceEpoch(value));
+
+    /// <summary>Writes a <see cref="TimeOnly"/> as MongoDB.Bson does by default: its ticks as an int64.</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteTimeOnly(BsonElementName name, TimeOnly value) => WriteInt64(name, value.Ticks);
+
+    /// <summary>Writes a 24-digit hexadecimal string as an ObjectId element (<c>[BsonRepresentation(BsonType.ObjectId)]</c> on a string).</summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="hex">The ObjectId's 24 hexadecimal digits.</param>
+    /// <exception cref="FormatException"><paramref name="hex"/> is not 24 hexadecimal digits.</exception>
+    public void WriteObjectId(BsonElementName name, string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        Span<byte> bytes = stackalloc byte[12];
+        if (hex.Length != 24 || Convert.FromHexString(hex, bytes, out _, out var written) != OperationStatus.Done || written != 12)
+            throw new FormatException($"'{hex}' is not a valid ObjectId: an ObjectId is 24 hexadecimal digits.");
+        WriteObjectId(name, bytes);
     }
 
     /// <summary>Commits everything written to the output with one <see cref="IBufferWriter{T}.Advance"/>.</summary>
