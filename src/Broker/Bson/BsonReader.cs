@@ -528,6 +528,22 @@ public ref struct BsonReader
         return TakeStringBytes();
     }
 
+    /// <summary>Parses a string element with the invariant culture (a number or Guid written as a string).</summary>
+    /// <typeparam name="T">The type to parse.</typeparam>
+    /// <returns>The value.</returns>
+    public T ParseString<T>()
+        where T : ISpanParsable<T>
+    {
+        var utf8 = ReadUtf8String();
+        Span<char> chars = stackalloc char[128];
+        if (utf8.Length > chars.Length || !Utf8.IsValid(utf8))
+            throw ElementError($"the string is not a {typeof(T).Name}.");
+        var count = Encoding.UTF8.GetChars(utf8, chars);
+        if (!T.TryParse(chars.Slice(0, count), CultureInfo.InvariantCulture, out var value))
+            throw ElementError($"'{chars.Slice(0, count).ToString()}' is not a {typeof(T).Name}.");
+        return value;
+    }
+
     /// <summary>Reads the name of an enum value written as a string (<c>[BsonRepresentation(BsonType.String)]</c>).</summary>
     /// <typeparam name="TEnum">The enum.</typeparam>
     /// <param name="utf8">The string, from <see cref="ReadUtf8String"/>.</param>

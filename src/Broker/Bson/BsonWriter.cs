@@ -275,6 +275,22 @@ public ref struct BsonWriter
         _position += utf8.Length + 5;
     }
 
+    /// <summary>
+    /// Writes a number or a <see cref="Guid"/> as a string in the invariant culture, as MongoDB.Bson does for
+    /// <c>[BsonRepresentation(BsonType.String)]</c>.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteFormatted<T>(BsonElementName name, T value)
+        where T : IUtf8SpanFormattable
+    {
+        Span<byte> text = stackalloc byte[64];
+        if (!value.TryFormat(text, out var length, default, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{typeof(T).Name} formats to more than {text.Length} bytes.");
+        WriteUtf8String(name, text.Slice(0, length));
+    }
+
     /// <summary>Writes a <see cref="TimeSpan"/> as MongoDB.Bson does by default: a string in the constant ("c") format.</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
