@@ -2,7 +2,9 @@ namespace Broker.Bson;
 
 /// <summary>
 /// Converts between <see cref="decimal"/> and BSON's Decimal128 (IEEE 754-2008, binary integer significand) the way
-/// MongoDB.Bson does: a decimal keeps its scale (12.340 stays 12.340), so the bits match <c>new Decimal128(value)</c>.
+/// MongoDB.Bson's <c>DecimalSerializer</c> does: a decimal keeps its scale (12.340 stays 12.340), except that
+/// <see cref="decimal.MinValue"/> and <see cref="decimal.MaxValue"/> travel as Decimal128's own minimum and maximum.
+/// Reading rounds away digits below decimal's 28th place (1E-30 reads as 0), as <c>Decimal128.ToDecimal</c> does.
 /// </summary>
 internal static class BsonDecimal128
 {
@@ -13,8 +15,19 @@ internal static class BsonDecimal128
     private const ulong SignificandHighMask = (1UL << 49) - 1;
     private static readonly UInt128 MaxDecimalSignificand = (UInt128.One << 96) - 1;
 
+    // Decimal128.MaxValue and MinValue: 9999999999999999999999999999999999E+6111 and its negation.
+    private const ulong MaxHighBits = 0x5FFF_ED09_BEAD_87C0;
+    private const ulong MinHighBits = 0xDFFF_ED09_BEAD_87C0;
+    private const ulong ExtremeLowBits = 0x378D_8E63_FFFF_FFFF;
+
     public static void FromDecimal(decimal value, out ulong highBits, out ulong lowBits)
     {
+        if (value == decimal.MaxValue || value == decimal.MinValue)
+        {
+            highBits = value == decimal.MaxValue ? MaxHighBits : MinHighBits;
+            lowBits = ExtremeLowBits;
+            return;
+        }
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
         var negative = bits[3] < 0;
@@ -28,6 +41,11 @@ internal static class BsonDecimal128
     {
         value = default;
         error = null;
+        if (lowBits == ExtremeLowBits && highBits is MaxHighBits or MinHighBits)
+        {
+            value = highBits == MaxHighBits ? decimal.MaxValue : decimal.MinValue;
+            return true;
+        }
         if ((highBits & InfinityOrNaN) == InfinityOrNaN)
         {
             error = "NaN and infinity have no Decimal value.";
@@ -64,16 +82,19 @@ internal static class BsonDecimal128
             significand *= 10;
             exponent--;
         }
-        // Trailing zeros beyond what decimal can hold are dropped; any other digit would be lost, so it is an error.
+        // Fractional digits beyond what decimal holds are rounded away (half to even); whole digits cannot be.
         while (exponent < -28 || significand > MaxDecimalSignificand)
         {
-            if (exponent >= 0 || significand % 10 != 0)
+            if (exponent >= 0)
             {
-                error = "the value has more digits than Decimal can hold.";
+                error = "the value is outside the range of Decimal.";
                 return false;
             }
+            var remainder = significand % 10;
             significand /= 10;
             exponent++;
+            if (remainder > 5 || (remainder == 5 && (significand & 1) == 1))
+                significand++;
         }
 
         var lower = (ulong)significand;
