@@ -155,7 +155,7 @@ internal static class ValueWriters
                 EmitEnumerated(writer, value, expression, depth);
                 break;
             default:
-                // An interface: its usual concrete type first, walked without allocating an enumerator.
+                // An interface: the usual concrete types first (list, array, set), walked without allocating an enumerator.
                 var concrete = "concrete" + depth;
                 var concreteType = value.Kind == ValueKind.Set
                     ? "global::System.Collections.Generic.HashSet<" + value.Element!.TypeName + ">"
@@ -165,7 +165,19 @@ internal static class ValueWriters
                     EmitEnumerated(writer, value, concrete, depth);
                 else
                     EmitIndexed(writer, value, concrete, depth, "Count");
-                writer.CloseBlock().WriteLine("else").OpenBlock();
+                writer.CloseBlock();
+                if (value.Kind == ValueKind.List)
+                {
+                    var items = "items" + depth;
+                    writer.WriteLine("else if (" + expression + " is " + value.Element!.TypeName + "[] " + items + ")").OpenBlock();
+                    EmitIndexed(writer, value, items, depth, "Length");
+                    writer.CloseBlock();
+                    var set = "set" + depth;
+                    writer.WriteLine("else if (" + expression + " is global::System.Collections.Generic.HashSet<" + value.Element!.TypeName + "> " + set + ")").OpenBlock();
+                    EmitEnumerated(writer, value, set, depth);
+                    writer.CloseBlock();
+                }
+                writer.WriteLine("else").OpenBlock();
                 EmitEnumerated(writer, value, expression, depth);
                 writer.CloseBlock();
                 break;

@@ -31,6 +31,12 @@ namespace Broker.Generated.Bson.Shop.Orders
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String("_t"u8, "Money"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.Money value)
         {

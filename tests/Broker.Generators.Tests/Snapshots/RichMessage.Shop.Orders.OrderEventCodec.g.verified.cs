@@ -31,6 +31,12 @@ namespace Broker.Generated.Bson.Shop.Orders
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String("_t"u8, "OrderEvent"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.OrderEvent value)
         {
@@ -187,20 +193,42 @@ namespace Broker.Generated.Bson.Shop.Orders
             if (value.Buckets is { } BucketsValue)
             {
                 var document0 = writer.WriteStartDocument("Buckets"u8);
-                foreach (var entry0 in BucketsValue)
+                if (BucketsValue is global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>?> concrete0)
                 {
-                    if (entry0.Value is { } item0)
+                    foreach (var entry0 in concrete0)
                     {
-                        var array1 = writer.WriteStartArray(entry0.Key);
-                        for (var i1 = 0; i1 < item0.Count; i1++)
+                        if (entry0.Value is { } item0)
                         {
-                            writer.WriteInt32(i1, item0[i1]);
+                            var array1 = writer.WriteStartArray(entry0.Key);
+                            for (var i1 = 0; i1 < item0.Count; i1++)
+                            {
+                                writer.WriteInt32(i1, item0[i1]);
+                            }
+                            writer.WriteEndArray(array1);
                         }
-                        writer.WriteEndArray(array1);
+                        else
+                        {
+                            writer.WriteNull(entry0.Key);
+                        }
                     }
-                    else
+                }
+                else
+                {
+                    foreach (var entry0 in BucketsValue)
                     {
-                        writer.WriteNull(entry0.Key);
+                        if (entry0.Value is { } item0)
+                        {
+                            var array1 = writer.WriteStartArray(entry0.Key);
+                            for (var i1 = 0; i1 < item0.Count; i1++)
+                            {
+                                writer.WriteInt32(i1, item0[i1]);
+                            }
+                            writer.WriteEndArray(array1);
+                        }
+                        else
+                        {
+                            writer.WriteNull(entry0.Key);
+                        }
                     }
                 }
                 writer.WriteEndDocument(document0);
