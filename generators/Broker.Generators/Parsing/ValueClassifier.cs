@@ -181,6 +181,8 @@ internal sealed class ValueClassifier
             return Fail(path, named, "is a ref struct, which cannot be stored on the heap or in a collection", out problem);
         if (named.IsStatic)
             return Fail(path, named, "is a static class, which has no instances", out problem);
+        if (named.IsUnboundGenericType || named.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter))
+            return Fail(path, named, "is an open generic type: its type arguments are not known until run time", out problem);
         for (var current = named; current is not null; current = current.ContainingType)
         {
             if (current.IsGenericType)
