@@ -17,7 +17,7 @@ public sealed class DiagnosticCatalogTests
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
         .ToArray();
 
-    private static readonly DiagnosticAnalyzer[] Analyzers = [new ChannelDeclarationAnalyzer(), new DuplicateChannelNameAnalyzer()];
+    private static readonly DiagnosticAnalyzer[] Analyzers = [new ChannelDeclarationAnalyzer(), new DuplicateChannelNameAnalyzer(), new MessageTypeAnalyzer()];
 
     public static TheoryData<string> Ids => [.. Descriptors.Select(d => d.Id)];
 
