@@ -113,6 +113,57 @@ public sealed class InvalidDeclarationTests
         AssertOnlyTheFineChannel(run, "MongoDB attribute");
     }
 
+    [Theory]
+    [InlineData("ref struct", """
+        public ref struct Lens { public int X { get; set; } }
+        public sealed class Odd { public Lens View { get => default; set { } } }
+        """)]
+    [InlineData("cycle through structs", """
+        public struct Outer { public Inner Inner { get => default; set { } } }
+        public struct Inner { public Outer Outer { get => default; set { } } }
+        public sealed class Odd { public Outer Shape { get; set; } }
+        """)]
+    [InlineData("pointer", """
+        public sealed unsafe class Odd { public int* Address { get; set; } }
+        """)]
+    [InlineData("known type that does not derive", """
+        namespace MongoDB.Bson.Serialization.Attributes
+        {
+            [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
+            public sealed class BsonKnownTypesAttribute(params System.Type[] knownTypes) : System.Attribute
+            {
+                public System.Type[] KnownTypes { get; } = knownTypes;
+            }
+        }
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Fine))]
+        public abstract class Shape { }
+        public sealed class Odd { public Shape? Outline { get; set; } }
+        """)]
+    public void UnsupportedShapeGeneratesNothingForTheChannel(string problem, string types)
+    {
+        var compilation = GeneratorHarness.Compile(Prelude + types + """
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """);
+        var run = GeneratorHarness.Run(compilation.WithOptions(compilation.Options.WithAllowUnsafe(true)));
+
+        AssertOnlyTheFineChannel(run, problem);
+    }
+
+    [Fact]
+    public void OpenGenericMessageGeneratesNothing()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public sealed class Box<T> { public T? Value { get; set; } }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel<T> : IQueueChannel<Box<T>>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "open generic");
+    }
+
     [Fact]
     public void MessageWithoutAUsableConstructorGeneratesNothing()
     {
