@@ -102,11 +102,11 @@ internal static class CodecEmitter
             .OpenBlock();
         if (discriminators.Count == 1)
         {
-            writer.WriteLine("writer.WriteUtf8String(\"_t\"u8, " + Utf8(discriminators[0]) + ");");
+            writer.WriteLine("writer.WriteUtf8String(" + ElementName("_t") + ", " + Utf8(discriminators[0]) + ");");
         }
         else
         {
-            writer.WriteLine("var chain = writer.WriteStartArray(\"_t\"u8);");
+            writer.WriteLine("var chain = writer.WriteStartArray(" + ElementName("_t") + ");");
             for (var i = 0; i < discriminators.Count; i++)
                 writer.WriteLine("writer.WriteUtf8String(" + i + ", " + Utf8(discriminators[i]) + ");");
             writer.WriteLine("writer.WriteEndArray(chain);");
@@ -150,7 +150,7 @@ internal static class CodecEmitter
                 : member.IgnoreIfNull ? expression + " is not null" : null;
             if (condition is not null)
                 writer.WriteLine("if (" + condition + ")").OpenBlock();
-            ValueWriters.Emit(writer, member.Value, expression, Utf8(member.ElementName), member.Name + "Value", 0);
+            ValueWriters.Emit(writer, member.Value, expression, ElementName(member.ElementName), member.Name + "Value", 0);
             if (condition is not null)
                 writer.CloseBlock();
         }
@@ -208,31 +208,38 @@ internal static class CodecEmitter
             }
         }
 
+        // Candidates are narrowed by the name's length first, so a document of n members costs about n comparisons.
         writer.WriteLine("while (reader.ReadElement(out var name))").OpenBlock();
-        var first = true;
-        foreach (var member in read)
+        var byLength = read.GroupBy(m => System.Text.Encoding.UTF8.GetByteCount(m.ElementName)).OrderBy(g => g.Key).ToList();
+        if (byLength.Count > 0)
         {
-            writer.WriteLine((first ? "if" : "else if") + " (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
-                .OpenBlock();
-            if (direct)
+            writer.WriteLine("switch (name.Length)").OpenBlock();
+            foreach (var group in byLength)
             {
-                ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
-            }
-            else
-            {
-                ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
-                if (IsTracked(member))
-                    writer.WriteLine(member.Name + "Seen = true;");
+                writer.WriteLine("case " + group.Key + ":").Indent();
+                foreach (var member in group)
+                {
+                    writer.WriteLine("if (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
+                        .OpenBlock();
+                    if (direct)
+                    {
+                        ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
+                    }
+                    else
+                    {
+                        ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
+                        if (IsTracked(member))
+                            writer.WriteLine(member.Name + "Seen = true;");
+                    }
+                    writer.WriteLine("continue;")
+                        .CloseBlock();
+                }
+                writer.WriteLine("break;").Unindent();
             }
             writer.CloseBlock();
-            first = false;
         }
-        if (!first)
-            writer.WriteLine("else").OpenBlock();
-        writer.WriteLine("reader.Skip();");
-        if (!first)
-            writer.CloseBlock();
-        writer.CloseBlock()
+        writer.WriteLine("reader.Skip();")
+            .CloseBlock()
             .WriteLine("reader.ReadEndDocument(scope);");
 
         if (!direct)
@@ -303,4 +310,7 @@ internal static class CodecEmitter
         member.IsRequired || member.Binding == MemberBinding.Populate || (member.Binding == MemberBinding.Setter && member.DefaultExpression is null);
 
     private static string Utf8(string text) => Names.Literal(text) + "u8";
+
+    // The generator refuses element names with a zero byte, so the writer need not scan them again.
+    private static string ElementName(string name) => "global::Broker.Bson.BsonElementName.FromValidatedUtf8(" + Utf8(name) + ")";
 }

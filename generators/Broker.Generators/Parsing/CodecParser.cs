@@ -102,6 +102,8 @@ internal sealed class CodecParser
         var byElement = new Dictionary<string, MappedMember>(StringComparer.Ordinal);
         foreach (var member in mapped)
         {
+            if (member.ElementName.IndexOf('\0') >= 0)
+                return Fail(path, type, "maps " + member.Symbol.Name + " to an element name with a zero character, which BSON names cannot hold", out problem);
             if (byElement.TryGetValue(member.ElementName, out var other))
                 return Fail(path, type, "maps both " + other.Symbol.Name + " and " + member.Symbol.Name + " to the element '" + member.ElementName + "'", out problem);
             byElement.Add(member.ElementName, member);

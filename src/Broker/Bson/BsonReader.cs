@@ -497,7 +497,7 @@ public ref struct BsonReader
         {
             case BsonType.Decimal128:
                 ReadDecimal128(out var high, out var low);
-                if (!BsonDecimal128.TryToDecimal(high, low, out var value, out var error))
+                if (!Decimal128Bits.TryToDecimal(high, low, out var value, out var error))
                     throw ElementError(error!);
                 return value;
             case BsonType.Int32:

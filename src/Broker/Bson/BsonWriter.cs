@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Broker.Bson;
 
@@ -117,8 +118,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteDouble(BsonElementName name, double value)
     {
-        WriteHeader(BsonType.Double, name);
-        Ensure(8);
+        WriteHeader(BsonType.Double, name, 8);
         BinaryPrimitives.WriteDoubleLittleEndian(_buffer.Slice(_position), value);
         _position += 8;
     }
@@ -131,10 +131,11 @@ public ref struct BsonWriter
     public void WriteString(BsonElementName name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        WriteHeader(BsonType.String, name);
-        var maxBytes = value.Length <= ReserveWorstCaseChars ? StrictUtf8.GetMaxByteCount(value.Length) : StrictUtf8.GetByteCount(value);
-        Ensure(checked(maxBytes + 5));
-        var length = StrictUtf8.GetBytes(value, _buffer.Slice(_position + 4));
+        // Up to three UTF-8 bytes for each UTF-16 char; a long string is measured instead so the reservation stays small.
+        var maxBytes = value.Length <= ReserveWorstCaseChars ? value.Length * 3 : StrictUtf8.GetByteCount(value);
+        WriteHeader(BsonType.String, name, checked(maxBytes + 5));
+        if (Utf8.FromUtf16(value, _buffer.Slice(_position + 4), out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
+            throw new EncoderFallbackException($"The string of element '{name.ToString()}' contains a lone surrogate, which UTF-8 cannot encode.");
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), length + 1);
         _buffer[_position + 4 + length] = 0;
         _position += length + 5;
@@ -146,8 +147,7 @@ public ref struct BsonWriter
     /// <param name="subtype">The subtype; <see cref="BsonBinarySubtype.Generic"/> is how <c>byte[]</c> travels.</param>
     public void WriteBinary(BsonElementName name, scoped ReadOnlySpan<byte> data, BsonBinarySubtype subtype = BsonBinarySubtype.Generic)
     {
-        WriteHeader(BsonType.Binary, name);
-        Ensure(checked(data.Length + 5));
+        WriteHeader(BsonType.Binary, name, checked(data.Length + 5));
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), data.Length);
         _buffer[_position + 4] = (byte)subtype;
         data.CopyTo(_buffer.Slice(_position + 5));
@@ -162,8 +162,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteGuid(BsonElementName name, Guid value)
     {
-        WriteHeader(BsonType.Binary, name);
-        Ensure(21);
+        WriteHeader(BsonType.Binary, name, 21);
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), 16);
         _buffer[_position + 4] = (byte)BsonBinarySubtype.Uuid;
         value.TryWriteBytes(_buffer.Slice(_position + 5, 16), bigEndian: true, out _);
@@ -178,8 +177,7 @@ public ref struct BsonWriter
     {
         if (objectId.Length != 12)
             throw new ArgumentException($"An ObjectId is 12 bytes, not {objectId.Length}.", nameof(objectId));
-        WriteHeader(BsonType.ObjectId, name);
-        Ensure(12);
+        WriteHeader(BsonType.ObjectId, name, 12);
         objectId.CopyTo(_buffer.Slice(_position));
         _position += 12;
     }
@@ -189,8 +187,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteBoolean(BsonElementName name, bool value)
     {
-        WriteHeader(BsonType.Boolean, name);
-        Ensure(1);
+        WriteHeader(BsonType.Boolean, name, 1);
         _buffer[_position++] = value ? (byte)1 : (byte)0;
     }
 
@@ -208,8 +205,7 @@ public ref struct BsonWriter
     /// <param name="millisecondsSinceEpoch">Milliseconds since 1970-01-01T00:00:00Z.</param>
     public void WriteUtcDateTime(BsonElementName name, long millisecondsSinceEpoch)
     {
-        WriteHeader(BsonType.DateTime, name);
-        Ensure(8);
+        WriteHeader(BsonType.DateTime, name, 8);
         BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), millisecondsSinceEpoch);
         _position += 8;
     }
@@ -223,8 +219,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteInt32(BsonElementName name, int value)
     {
-        WriteHeader(BsonType.Int32, name);
-        Ensure(4);
+        WriteHeader(BsonType.Int32, name, 4);
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), value);
         _position += 4;
     }
@@ -234,8 +229,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteInt64(BsonElementName name, long value)
     {
-        WriteHeader(BsonType.Int64, name);
-        Ensure(8);
+        WriteHeader(BsonType.Int64, name, 8);
         BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), value);
         _position += 8;
     }
@@ -246,8 +240,7 @@ public ref struct BsonWriter
     /// <param name="lowBits">The low 64 bits.</param>
     public void WriteDecimal128(BsonElementName name, ulong highBits, ulong lowBits)
     {
-        WriteHeader(BsonType.Decimal128, name);
-        Ensure(16);
+        WriteHeader(BsonType.Decimal128, name, 16);
         BinaryPrimitives.WriteUInt64LittleEndian(_buffer.Slice(_position), lowBits);
         BinaryPrimitives.WriteUInt64LittleEndian(_buffer.Slice(_position + 8), highBits);
         _position += 16;
@@ -258,7 +251,7 @@ public ref struct BsonWriter
     /// <param name="value">The value.</param>
     public void WriteDecimal(BsonElementName name, decimal value)
     {
-        BsonDecimal128.FromDecimal(value, out var high, out var low);
+        Decimal128Bits.FromDecimal(value, out var high, out var low);
         WriteDecimal128(name, high, low);
     }
 
@@ -267,8 +260,7 @@ public ref struct BsonWriter
     /// <param name="utf8">The string's bytes, without a terminating zero.</param>
     public void WriteUtf8String(BsonElementName name, scoped ReadOnlySpan<byte> utf8)
     {
-        WriteHeader(BsonType.String, name);
-        Ensure(checked(utf8.Length + 5));
+        WriteHeader(BsonType.String, name, checked(utf8.Length + 5));
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), utf8.Length + 1);
         utf8.CopyTo(_buffer.Slice(_position + 4));
         _buffer[_position + 4 + utf8.Length] = 0;
@@ -354,24 +346,41 @@ public ref struct BsonWriter
         _position = 0;
     }
 
-    private void WriteHeader(BsonType type, BsonElementName name)
+    // Writes the type byte and the name, and makes room for valueSize bytes of value after them in the same check.
+    private void WriteHeader(BsonType type, BsonElementName name, int valueSize = 0)
     {
         if (name.IsUtf8)
         {
             var utf8 = name.Utf8;
-            if (utf8.IndexOf((byte)0) >= 0)
+            if (!name.IsValidated && utf8.IndexOf((byte)0) >= 0)
                 throw new ArgumentException($"The element name '{name.ToString()}' contains a zero byte; BSON names are C strings.", nameof(name));
-            Ensure(utf8.Length + 2);
+            Ensure(utf8.Length + 2 + valueSize);
             _buffer[_position] = (byte)type;
             utf8.CopyTo(_buffer.Slice(_position + 1));
             _position += utf8.Length + 1;
         }
         else if (name.IsIndex)
         {
-            Ensure(12);
+            Ensure(12 + valueSize);
             _buffer[_position] = (byte)type;
-            name.Index.TryFormat(_buffer.Slice(_position + 1), out var written, default, CultureInfo.InvariantCulture);
-            _position += written + 1;
+            var index = name.Index;
+            // Most arrays are short: one or two digits without the general formatter.
+            if (index < 10)
+            {
+                _buffer[_position + 1] = (byte)('0' + index);
+                _position += 2;
+            }
+            else if (index < 100)
+            {
+                _buffer[_position + 1] = (byte)('0' + index / 10);
+                _buffer[_position + 2] = (byte)('0' + index % 10);
+                _position += 3;
+            }
+            else
+            {
+                index.TryFormat(_buffer.Slice(_position + 1), out var written, default, CultureInfo.InvariantCulture);
+                _position += written + 1;
+            }
         }
         else
         {
@@ -379,7 +388,7 @@ public ref struct BsonWriter
             if (text.Contains('\0', StringComparison.Ordinal))
                 throw new ArgumentException($"The element name '{text.Replace("\0", "\\0", StringComparison.Ordinal)}' contains '\\0'; BSON names are C strings.", nameof(name));
             var maxBytes = text.Length <= ReserveWorstCaseChars ? StrictUtf8.GetMaxByteCount(text.Length) : StrictUtf8.GetByteCount(text);
-            Ensure(checked(maxBytes + 2));
+            Ensure(checked(maxBytes + 2 + valueSize));
             _buffer[_position] = (byte)type;
             _position += 1 + StrictUtf8.GetBytes(text, _buffer.Slice(_position + 1));
         }

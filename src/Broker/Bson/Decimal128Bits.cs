@@ -6,7 +6,7 @@ namespace Broker.Bson;
 /// <see cref="decimal.MinValue"/> and <see cref="decimal.MaxValue"/> travel as Decimal128's own minimum and maximum.
 /// Reading rounds away digits below decimal's 28th place (1E-30 reads as 0), as <c>Decimal128.ToDecimal</c> does.
 /// </summary>
-internal static class BsonDecimal128
+internal static class Decimal128Bits
 {
     private const int ExponentBias = 6176;
     private const ulong SignBit = 1UL << 63;
