@@ -65,7 +65,9 @@ public static class BsonCodec
     /// <param name="output">Where the bytes go.</param>
     public static void Serialize<T>(T value, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        // Not ArgumentNullException.ThrowIfNull: it takes an object, which would box a struct message.
+        if (value is null)
+            throw new ArgumentNullException(nameof(value));
         var writer = new BsonWriter(output);
         For<T>().Write(ref writer, value);
         writer.Flush();

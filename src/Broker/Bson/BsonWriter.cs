@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -67,10 +69,11 @@ public ref struct BsonWriter
     /// <summary>Starts a document: the root, or the value of an element whose header was already written.</summary>
     /// <returns>The token to pass to <see cref="WriteEndDocument"/>.</returns>
     /// <exception cref="InvalidOperationException">Documents nest deeper than <see cref="MaxDepth"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int WriteStartDocument()
     {
         if (_depth >= MaxDepth)
-            throw new InvalidOperationException($"BSON documents nest deeper than {MaxDepth} levels; does the value contain a reference cycle?");
+            ThrowTooDeep();
         Ensure(4);
         var start = _position;
         _position += 4;
@@ -81,28 +84,31 @@ public ref struct BsonWriter
     /// <summary>Starts an embedded document element.</summary>
     /// <param name="name">The element name.</param>
     /// <returns>The token to pass to <see cref="WriteEndDocument"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int WriteStartDocument(BsonElementName name)
     {
-        WriteHeader(BsonType.Document, name);
+        WriteHeader(BsonType.Document, name, 4);
         return WriteStartDocument();
     }
 
     /// <summary>Starts an array element; name its elements 0, 1, 2 ... (an <see cref="int"/> converts to a name).</summary>
     /// <param name="name">The element name.</param>
     /// <returns>The token to pass to <see cref="WriteEndArray"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int WriteStartArray(BsonElementName name)
     {
-        WriteHeader(BsonType.Array, name);
+        WriteHeader(BsonType.Array, name, 4);
         return WriteStartDocument();
     }
 
     /// <summary>Ends the document started with <paramref name="start"/>, writing its length.</summary>
     /// <param name="start">The token from the matching start.</param>
     /// <exception cref="InvalidOperationException">No document is open, or the token is not one of this writer's.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteEndDocument(int start)
     {
-        if (_depth == 0 || start < 0 || start > _position - 4)
-            throw new InvalidOperationException("WriteEndDocument does not match an open document of this writer.");
+        if (_depth == 0 || (uint)start > (uint)(_position - 4))
+            ThrowUnmatchedEnd();
         Ensure(1);
         _buffer[_position++] = 0;
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(start, 4), _position - start);
@@ -116,11 +122,11 @@ public ref struct BsonWriter
     /// <summary>Writes a double element (also how <see cref="float"/> travels).</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteDouble(BsonElementName name, double value)
     {
         WriteHeader(BsonType.Double, name, 8);
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.Slice(_position), value);
-        _position += 8;
+        WriteRaw(BitConverter.DoubleToInt64Bits(value));
     }
 
     /// <summary>Writes a UTF-8 string element.</summary>
@@ -185,10 +191,12 @@ public ref struct BsonWriter
     /// <summary>Writes a boolean element.</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBoolean(BsonElementName name, bool value)
     {
         WriteHeader(BsonType.Boolean, name, 1);
-        _buffer[_position++] = value ? (byte)1 : (byte)0;
+        Cursor = value ? (byte)1 : (byte)0;
+        _position++;
     }
 
     /// <summary>
@@ -197,41 +205,43 @@ public ref struct BsonWriter
     /// </summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteDateTime(BsonElementName name, DateTime value) =>
         WriteUtcDateTime(name, BsonDateTime.ToMillisecondsSinceEpoch(value));
 
     /// <summary>Writes a UTC datetime element from its raw value.</summary>
     /// <param name="name">The element name.</param>
     /// <param name="millisecondsSinceEpoch">Milliseconds since 1970-01-01T00:00:00Z.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteUtcDateTime(BsonElementName name, long millisecondsSinceEpoch)
     {
         WriteHeader(BsonType.DateTime, name, 8);
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), millisecondsSinceEpoch);
-        _position += 8;
+        WriteRaw(millisecondsSinceEpoch);
     }
 
     /// <summary>Writes a null element (how null references and empty nullables travel).</summary>
     /// <param name="name">The element name.</param>
-    public void WriteNull(BsonElementName name) => WriteHeader(BsonType.Null, name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteNull(BsonElementName name) => WriteHeader(BsonType.Null, name, 0);
 
     /// <summary>Writes a 32-bit integer element (also how byte, short, char and int-sized enums travel).</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteInt32(BsonElementName name, int value)
     {
         WriteHeader(BsonType.Int32, name, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(_position), value);
-        _position += 4;
+        WriteRaw(value);
     }
 
     /// <summary>Writes a 64-bit integer element (also how long-backed enums travel).</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteInt64(BsonElementName name, long value)
     {
         WriteHeader(BsonType.Int64, name, 8);
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer.Slice(_position), value);
-        _position += 8;
+        WriteRaw(value);
     }
 
     /// <summary>Writes a Decimal128 element from its IEEE 754-2008 bits (BID encoding), as MongoDB.Bson's <c>Decimal128</c> holds them.</summary>
@@ -346,13 +356,48 @@ public ref struct BsonWriter
         _position = 0;
     }
 
-    // Writes the type byte and the name, and makes room for valueSize bytes of value after them in the same check.
-    private void WriteHeader(BsonType type, BsonElementName name, int valueSize = 0)
+    // The first byte not yet written. Callers have made room with Ensure or WriteHeader, so no bounds check is needed.
+    private readonly ref byte Cursor => ref Unsafe.Add(ref MemoryMarshal.GetReference(_buffer), _position);
+
+    // Writes the type byte and the name, and makes room for valueSize bytes of value after them in the same check. A
+    // generated codec's names (validated at compile time) take the short path, inlined into the codec.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteHeader(BsonType type, BsonElementName name, int valueSize)
+    {
+        if (name.IsValidated)
+        {
+            var utf8 = name.Utf8;
+            Ensure(utf8.Length + 2 + valueSize);
+            ref var at = ref Cursor;
+            at = (byte)type;
+            Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref at, 1), ref MemoryMarshal.GetReference(utf8), (uint)utf8.Length);
+            Unsafe.Add(ref at, utf8.Length + 1) = 0;
+            _position += utf8.Length + 2;
+            return;
+        }
+        WriteHeaderSlow(type, name, valueSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteRaw(int value)
+    {
+        Unsafe.WriteUnaligned(ref Cursor, BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        _position += 4;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteRaw(long value)
+    {
+        Unsafe.WriteUnaligned(ref Cursor, BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        _position += 8;
+    }
+
+    private void WriteHeaderSlow(BsonType type, BsonElementName name, int valueSize)
     {
         if (name.IsUtf8)
         {
             var utf8 = name.Utf8;
-            if (!name.IsValidated && utf8.IndexOf((byte)0) >= 0)
+            if (utf8.IndexOf((byte)0) >= 0)
                 throw new ArgumentException($"The element name '{name.ToString()}' contains a zero byte; BSON names are C strings.", nameof(name));
             Ensure(utf8.Length + 2 + valueSize);
             _buffer[_position] = (byte)type;
@@ -395,12 +440,20 @@ public ref struct BsonWriter
         _buffer[_position++] = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int count)
     {
         if (_buffer.Length - _position < count)
             Grow(count);
     }
 
+    private static void ThrowTooDeep() =>
+        throw new InvalidOperationException($"BSON documents nest deeper than {MaxDepth} levels; does the value contain a reference cycle?");
+
+    private static void ThrowUnmatchedEnd() =>
+        throw new InvalidOperationException("WriteEndDocument does not match an open document of this writer.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int count)
     {
         var needed = checked(_position + count);
