@@ -51,7 +51,6 @@ public sealed class InvalidDeclarationTests
     [InlineData("object", "public object Payload { get; set; } = new();")]
     [InlineData("interface", "public IDisposable? Handle { get; set; }")]
     [InlineData("dictionary with int keys", "public Dictionary<int, string> ByNumber { get; set; } = new();")]
-    [InlineData("uint", "public uint Count { get; set; }")]
     [InlineData("ulong enum", "public Wide Wide { get; set; }")]
     [InlineData("delegate", "public Action? Callback { get; set; }")]
     [InlineData("multi-dimensional array", "public int[,]? Matrix { get; set; }")]

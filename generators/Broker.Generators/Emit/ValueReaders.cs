@@ -63,6 +63,8 @@ internal static class ValueReaders
         ValueKind.UInt16 => "reader.ReadUInt16()",
         ValueKind.Int32 => OrParsed(value, "int", "reader.ReadInt32()"),
         ValueKind.Int64 => OrParsed(value, "long", "reader.ReadInt64()"),
+        ValueKind.UInt32 => "reader.ReadUInt32()",
+        ValueKind.UInt64 => "reader.ReadUInt64()",
         ValueKind.Single => "reader.ReadSingle()",
         ValueKind.Double => "reader.ReadDouble()",
         ValueKind.Decimal => "reader.ReadDecimal()",

@@ -63,6 +63,12 @@ internal static class ValueWriters
                     _ => "writer.WriteInt64(" + arguments + ");",
                 });
                 break;
+            case ValueKind.UInt32:
+                writer.WriteLine("writer.WriteUInt32(" + arguments + ");");
+                break;
+            case ValueKind.UInt64:
+                writer.WriteLine("writer.WriteUInt64(" + arguments + ");");
+                break;
             case ValueKind.Single:
             case ValueKind.Double:
                 writer.WriteLine("writer.WriteDouble(" + arguments + ");");

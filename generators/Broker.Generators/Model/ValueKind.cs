@@ -24,6 +24,12 @@ internal enum ValueKind
     /// <summary>BSON int64.</summary>
     Int64,
 
+    /// <summary><see cref="uint"/>: int32 when it fits (MongoDB.Bson's form), int64 otherwise.</summary>
+    UInt32,
+
+    /// <summary><see cref="ulong"/>: int64 when it fits (MongoDB.Bson's form), a Decimal128 integer otherwise.</summary>
+    UInt64,
+
     /// <summary><see cref="float"/> as double.</summary>
     Single,
 

@@ -11,7 +11,7 @@ namespace Broker.Generators.Parsing;
 /// serializability rule the generator and the BRK0013 analyzer share (the analyzer compiles this file by link). A type
 /// is supported when it is
 /// <list type="bullet">
-/// <item>bool, byte, sbyte, short, ushort, int, long, float, double, decimal (Decimal128), char, string, Guid,
+/// <item>bool, byte, sbyte, short, ushort, int, uint, long, ulong, float, double, decimal (Decimal128), char, string, Guid,
 /// DateTime, DateTimeOffset, DateOnly, TimeOnly, TimeSpan, or MongoDB.Bson's ObjectId or Decimal128;</item>
 /// <item>an enum whose underlying type is not uint or ulong;</item>
 /// <item><c>byte[]</c> (binary), or a one-dimensional array, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>,
@@ -84,14 +84,8 @@ internal sealed class ValueClassifier
         if (scalar is { } kind)
             return TryScalar(kind, named, typeName, path, representation, out value, out problem);
 
-        switch (named.SpecialType)
-        {
-            case SpecialType.System_UInt32:
-            case SpecialType.System_UInt64:
-                return Fail(path, type, "has no BSON type of its own (MongoDB.Bson writes it as int32/int64 and fails on larger values); use int or long", out problem);
-            case SpecialType.System_Object:
-                return Fail(path, type, "gives no type to read back; use a concrete type", out problem);
-        }
+        if (named.SpecialType == SpecialType.System_Object)
+            return Fail(path, type, "gives no type to read back; use a concrete type", out problem);
 
         if (named.TypeKind == TypeKind.Enum)
             return TryEnum(named, typeName, path, representation, out value, out problem);
@@ -119,7 +113,7 @@ internal sealed class ValueClassifier
         value = null!;
         var underlying = type.EnumUnderlyingType!;
         var underlyingKind = ScalarKind(underlying);
-        if (underlyingKind is null or ValueKind.Boolean or ValueKind.Char)
+        if (underlyingKind is null or ValueKind.Boolean or ValueKind.Char or ValueKind.UInt32 or ValueKind.UInt64)
             return Fail(path, type, "is an enum based on uint or ulong, which MongoDB.Bson fails on above int.MaxValue/long.MaxValue; base it on int or long", out problem);
         if (!Representations.IsSupported(ValueKind.Enum, representation))
             return Fail(path, type, "cannot take [BsonRepresentation(BsonType." + representation + ")]; an enum travels as String, Int32 or Int64", out problem);
@@ -210,6 +204,8 @@ internal sealed class ValueClassifier
         SpecialType.System_UInt16 => ValueKind.UInt16,
         SpecialType.System_Int32 => ValueKind.Int32,
         SpecialType.System_Int64 => ValueKind.Int64,
+        SpecialType.System_UInt32 => ValueKind.UInt32,
+        SpecialType.System_UInt64 => ValueKind.UInt64,
         SpecialType.System_Single => ValueKind.Single,
         SpecialType.System_Double => ValueKind.Double,
         SpecialType.System_Decimal => ValueKind.Decimal,

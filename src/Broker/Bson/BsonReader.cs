@@ -329,6 +329,34 @@ public ref struct BsonReader
         }
     }
 
+    /// <summary>Reads a <see cref="uint"/>: an int32, int64 or double whose value fits.</summary>
+    /// <returns>The value.</returns>
+    public uint ReadUInt32()
+    {
+        var value = ReadInt64();
+        if (value is < 0 or > uint.MaxValue)
+            throw ElementError($"{value} is outside the range of UInt32.");
+        return (uint)value;
+    }
+
+    /// <summary>Reads a <see cref="ulong"/>: an int32, int64 or double that is not negative, or a Decimal128 integer that fits.</summary>
+    /// <returns>The value.</returns>
+    public ulong ReadUInt64()
+    {
+        RequirePending();
+        if (_type == BsonType.Decimal128)
+        {
+            var value = ReadDecimal();
+            if (value < 0 || value > ulong.MaxValue || decimal.Truncate(value) != value)
+                throw ElementError($"{value} is not a UInt64.");
+            return (ulong)value;
+        }
+        var number = ReadInt64();
+        if (number < 0)
+            throw ElementError($"{number} is outside the range of UInt64.");
+        return (ulong)number;
+    }
+
     /// <summary>Reads an int32 that must fit in a <see cref="byte"/>.</summary>
     /// <returns>The value.</returns>
     public byte ReadByte() => (byte)ReadInt32InRange(byte.MinValue, byte.MaxValue, "Byte");

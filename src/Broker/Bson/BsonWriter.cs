@@ -244,6 +244,34 @@ public ref struct BsonWriter
         WriteRaw(value);
     }
 
+    /// <summary>
+    /// Writes a <see cref="uint"/> as an int32 when it fits, as MongoDB.Bson does, and as an int64 when it does not (where
+    /// MongoDB.Bson's default serializer would fail with an overflow; it reads the int64 back).
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteUInt32(BsonElementName name, uint value)
+    {
+        if (value <= int.MaxValue)
+            WriteInt32(name, (int)value);
+        else
+            WriteInt64(name, value);
+    }
+
+    /// <summary>
+    /// Writes a <see cref="ulong"/> as an int64 when it fits, as MongoDB.Bson does, and as a Decimal128 integer when it does
+    /// not (where MongoDB.Bson's default serializer would fail with an overflow; it reads the Decimal128 back).
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    public void WriteUInt64(BsonElementName name, ulong value)
+    {
+        if (value <= long.MaxValue)
+            WriteInt64(name, (long)value);
+        else
+            WriteDecimal128(name, Decimal128Bits.IntegerHighBits, value);
+    }
+
     /// <summary>Writes a Decimal128 element from its IEEE 754-2008 bits (BID encoding), as MongoDB.Bson's <c>Decimal128</c> holds them.</summary>
     /// <param name="name">The element name.</param>
     /// <param name="highBits">The high 64 bits.</param>

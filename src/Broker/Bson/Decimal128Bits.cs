@@ -20,6 +20,9 @@ internal static class Decimal128Bits
     private const ulong MinHighBits = 0xDFFF_ED09_BEAD_87C0;
     private const ulong ExtremeLowBits = 0x378D_8E63_FFFF_FFFF;
 
+    /// <summary>The high bits of a non-negative integer below 2^64: exponent 0, no sign, nothing above the low 64 bits.</summary>
+    public const ulong IntegerHighBits = (ulong)ExponentBias << 49;
+
     public static void FromDecimal(decimal value, out ulong highBits, out ulong lowBits)
     {
         if (value == decimal.MaxValue || value == decimal.MinValue)

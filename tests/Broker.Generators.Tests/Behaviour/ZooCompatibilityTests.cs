@@ -102,6 +102,21 @@ public sealed class ZooCompatibilityTests
     }
 
     [Fact]
+    public void UnsignedValuesBeyondMongoDbsRangeTravelAsWiderTypesItReads()
+    {
+        var times = new Times { Unsigned = uint.MaxValue, Huge = ulong.MaxValue };
+
+        var bson = BsonCodec.ToBson(times);
+        var document = MongoBson.Deserialize<BsonDocument>(bson);
+
+        Assert.Equal(MongoDB.Bson.BsonType.Int64, document["Unsigned"].BsonType);
+        Assert.Equal(MongoDB.Bson.BsonType.Decimal128, document["Huge"].BsonType);
+        Assert.Equal((uint.MaxValue, ulong.MaxValue), (MongoBson.Deserialize<Times>(bson).Unsigned, MongoBson.Deserialize<Times>(bson).Huge!.Value));
+        var read = BsonCodec.Deserialize<Times>(bson);
+        Assert.Equal((uint.MaxValue, ulong.MaxValue), (read.Unsigned, read.Huge!.Value));
+    }
+
+    [Fact]
     public void GetOnlyCollectionsAreFilledInPlace()
     {
         var value = new GetOnlyCollections { X = 1 };

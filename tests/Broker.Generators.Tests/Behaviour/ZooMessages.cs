@@ -64,6 +64,10 @@ public sealed class Times
     public DateTime When { get; set; }
 
     public List<decimal>? Prices { get; set; }
+
+    public uint Unsigned { get; set; }
+
+    public ulong? Huge { get; set; }
 }
 
 public sealed class Collections

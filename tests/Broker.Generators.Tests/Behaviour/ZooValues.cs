@@ -41,6 +41,9 @@ internal sealed class ZooValues(int seed)
         Big = Pick(Decimal128.QNaN, Decimal128.PositiveInfinity, Decimal128.MaxValue, Decimal128.Parse("-1.5E-6000"), new Decimal128(Decimal())),
         When = DateTime(),
         Prices = Maybe(() => List(Decimal)),
+        // MongoDB.Bson fails on values above int.MaxValue and long.MaxValue, so the comparisons stay below them.
+        Unsigned = (uint)_random.Next(),
+        Huge = Bool() ? null : (ulong)_random.NextInt64(long.MaxValue),
     };
 
     public Collections Collections() => new()
