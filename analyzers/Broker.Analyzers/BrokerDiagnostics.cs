@@ -30,6 +30,7 @@ internal static class BrokerDiagnostics
     public const string InvalidMaxAttemptsId = "BRK0010";
     public const string InvalidRetryDelayId = "BRK0011";
     public const string UnimplementableMemberId = "BRK0012";
+    public const string UnsupportedMessageTypeId = "BRK0013";
     public const string ConsumerMessageTypeMismatchId = "BRK0014";
     public const string InvalidProcessId = "BRK0015";
     public const string ContainerNotPartialId = "BRK0016";
@@ -143,6 +144,15 @@ internal static class BrokerDiagnostics
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(UnimplementableMemberId));
+
+    public static readonly DiagnosticDescriptor UnsupportedMessageType = new(
+        UnsupportedMessageTypeId,
+        title: "Message type cannot be encoded as BSON",
+        messageFormat: "Channel '{0}' cannot encode its message type as BSON. {1}: '{2}' {3}.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(UnsupportedMessageTypeId));
 
     public static readonly DiagnosticDescriptor ConsumerMessageTypeMismatch = new(
         ConsumerMessageTypeMismatchId,

@@ -113,16 +113,11 @@ internal static class ChannelDeclarationRules
     /// <summary>What the generated class's [GeneratedCode] attribute names as its tool.</summary>
     public const string GeneratorToolName = "Broker.Generators";
 
-    /// <summary>
-    /// The longest deduplication window a channel may declare. Every adapter remembers one hash per message for the
-    /// whole window (the engine in memory and in its log, NATS in the stream's duplicate window), so the window bounds
-    /// that state; producer retries that dedup exists for happen within minutes, and idempotency over longer periods
-    /// belongs in the application's own store. docs/diagnostics/BRK0008.md says the same to users.
-    /// </summary>
-    public static readonly System.TimeSpan MaxDedupInterval = System.TimeSpan.FromDays(MaxDedupDays);
+    /// <summary>The longest Dedup window; shared with the runtime (<see cref="DedupWindow"/>).</summary>
+    public static readonly System.TimeSpan MaxDedupInterval = DedupWindow.Max;
 
     /// <summary><see cref="MaxDedupInterval"/> in days, for messages.</summary>
-    public const int MaxDedupDays = 7;
+    public const int MaxDedupDays = DedupWindow.MaxDays;
 
     /// <summary>Reads the named and positional values of a [Channel] attribute.</summary>
     public static ChannelAttributeValues ReadAttribute(AttributeData attribute)

@@ -31,6 +31,7 @@ public sealed class ChannelGenerator : IIncrementalGenerator
         // A name used twice is an error the analyzers report; generating either channel would hide it until run time.
         var channels = declarations
             .Collect()
+            .WithTrackingName(TrackingNames.AllDeclarations)
             .Select(static (all, _) => ChannelsWithUniqueNames(all))
             .WithTrackingName(TrackingNames.Channels);
 
@@ -51,18 +52,21 @@ public sealed class ChannelGenerator : IIncrementalGenerator
 
         var registry = channels
             .Select(static (all, _) => all.Select(c => new RegistryEntryModel(c.InterfaceTypeName, c.ChannelName)).ToEquatableArray())
+            .WithTrackingName(TrackingNames.RegistryEntries)
             .Combine(assembly)
             .WithTrackingName(TrackingNames.Registry);
         context.RegisterSourceOutput(registry, RegistryEmitter.Emit);
 
         var addChannels = channels
             .Select(static (all, _) => all.Count > 0)
+            .WithTrackingName(TrackingNames.HasChannels)
             .Combine(assembly)
             .WithTrackingName(TrackingNames.AddChannels);
         context.RegisterSourceOutput(addChannels, AddChannelsEmitter.Emit);
 
         var codecRegistrations = channels
             .Select(static (all, _) => DistinctCodecs(all).Select(c => new CodecRegistrationModel(c.TypeName, c.CodecTypeName)).ToEquatableArray())
+            .WithTrackingName(TrackingNames.CodecRegistrationEntries)
             .Combine(assembly)
             .WithTrackingName(TrackingNames.CodecRegistrations);
         context.RegisterSourceOutput(codecRegistrations, CodecRegistrationsEmitter.Emit);

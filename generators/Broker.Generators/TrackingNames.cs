@@ -6,6 +6,9 @@ internal static class TrackingNames
     /// <summary>One result per [Channel] declaration: its name, and its model when code can be generated for it.</summary>
     public const string ChannelDeclarations = "Broker.ChannelDeclarations";
 
+    /// <summary>Every [Channel] declaration of the compilation, collected to find names used twice.</summary>
+    public const string AllDeclarations = "Broker.AllDeclarations";
+
     /// <summary>Every channel to generate: declarations that are valid and whose name no other declaration uses.</summary>
     public const string Channels = "Broker.Channels";
 
@@ -17,6 +20,15 @@ internal static class TrackingNames
 
     /// <summary>What the generator needs to know about the compilation: its registry name and the references' registries.</summary>
     public const string Assembly = "Broker.Assembly";
+
+    /// <summary>The registry's entries: interface and channel name of each channel of this assembly.</summary>
+    public const string RegistryEntries = "Broker.RegistryEntries";
+
+    /// <summary>Whether this assembly declares any channel.</summary>
+    public const string HasChannels = "Broker.HasChannels";
+
+    /// <summary>The codecs to register, before they are combined with the assembly facts.</summary>
+    public const string CodecRegistrationEntries = "Broker.CodecRegistrationEntries";
 
     /// <summary>The channels of this assembly, for its registry.</summary>
     public const string Registry = "Broker.Registry";

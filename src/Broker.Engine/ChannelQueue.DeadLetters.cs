@@ -16,7 +16,7 @@ internal sealed partial class ChannelQueue
             var result = new List<DeadLetterEntry>(Math.Min(limit, _deadLetterIds.Count));
             foreach (var id in _deadLetterIds.GetViewBetween(afterId + 1, long.MaxValue))
             {
-                result.Add(ToEntry(_deadLetters[id]));
+                result.Add(ToEntry(id, _deadLetters[id]));
                 if (result.Count == limit) break;
             }
             return result;
@@ -26,7 +26,7 @@ internal sealed partial class ChannelQueue
     public DeadLetterEntry? GetDeadLetter(long id)
     {
         lock (_gate)
-            return _deadLetters.TryGetValue(id, out var state) ? ToEntry(state) : null;
+            return _deadLetters.TryGetValue(id, out var info) ? ToEntry(id, info) : null;
     }
 
     /// <summary>Puts a dead letter back with a fresh attempt budget, visible at once.</summary>
@@ -37,17 +37,16 @@ internal sealed partial class ChannelQueue
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_deadLetters.Remove(id, out var state))
+            if (!_deadLetters.Remove(id))
             {
                 batch.Return();
                 return false;
             }
             _deadLetterIds.Remove(id);
             var now = NowTicks();
-            var entry = state.Entry;
-            entry.Tries = 0;
-            entry.DueTicks = now;
-            _ready.Push(entry);
+            ref var slot = ref _messages.Find(id);
+            slot.Tries = 0;
+            Place(id, ref slot, now, now);
             write = Write(StoreRecord.Redriven(Name, id, ToTime(now)));
             DispatchLocked(now, batch);
         }
@@ -65,23 +64,23 @@ internal sealed partial class ChannelQueue
             if (!_deadLetters.Remove(id))
                 return false;
             _deadLetterIds.Remove(id);
-            write = Write(StoreRecord.Deleted(Name, id));
+            write = Write(StoreRecord.Deleted(Name, id, Forget(id)));
         }
         await write.ConfigureAwait(false);
         return true;
     }
 
-    private DeadLetterEntry ToEntry(DeadLetterState state)
+    private DeadLetterEntry ToEntry(long id, DeadLetterInfo info)
     {
-        var entry = state.Entry;
+        ref var slot = ref _messages.Find(id);
         return new DeadLetterEntry(
-            entry.Id,
+            id,
             Name,
-            _store.ReadPayload(entry.Payload),
-            entry.Tries,
-            state.Error,
-            ToTime(entry.ProducedAtTicks),
-            ToTime(state.DeadLetteredAtTicks),
-            entry.Priority);
+            _store.ReadPayload(new PayloadRef(slot.Position, slot.Length)),
+            slot.Tries,
+            info.Error,
+            ToTime(slot.ProducedTicks),
+            ToTime(info.AtTicks),
+            PriorityOf(id));
     }
 }

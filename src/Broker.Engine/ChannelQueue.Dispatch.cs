@@ -1,5 +1,6 @@
 using Broker.Engine.Dispatch;
 using Broker.Engine.Leases;
+using Broker.Engine.Storage;
 using Broker.Transport;
 
 namespace Broker.Engine;
@@ -22,9 +23,13 @@ internal sealed partial class ChannelQueue
         PromoteDue(now);
         while (_ready.Count > 0 && TryTakeSubscriptionWithCredit(out var subscription))
         {
-            var entry = _ready.Pop();
-            entry.Tries++;
-            var lease = new Lease(++_lastToken, entry, subscription, entry.Tries, AddTicks(now, subscription.Settings.LeaseDuration));
+            _ready.TryTake(out var id);
+            ref var slot = ref _messages.Find(id);
+            slot.Tries++;
+            slot.Status = MessageStatus.Leased;
+            var lease = new Lease(
+                ++_lastToken, id, subscription, slot.Tries, AddTicks(now, subscription.Settings.LeaseDuration),
+                new PayloadRef(slot.Position, slot.Length), slot.ProducedTicks, PriorityOf(id));
             _leases.Add(lease.Token, lease);
             subscription.Held.Add(lease);
             _deadlines.Push(new LeaseDeadline(lease.ExpiresTicks, lease));
@@ -63,7 +68,13 @@ internal sealed partial class ChannelQueue
     private void PromoteDue(long now)
     {
         while (_delayed.TryPeek(out var entry) && entry.DueTicks <= now)
-            _ready.Push(_delayed.Pop());
+        {
+            _delayed.Pop();
+            _delayedDue.Remove(entry.Id);
+            ref var slot = ref _messages.Find(entry.Id);
+            slot.Status = MessageStatus.Ready;
+            _ready.Add(entry.Id, PriorityOf(entry.Id));
+        }
     }
 
     private void ExpireLeases(long now, DispatchBatch batch)
@@ -92,16 +103,15 @@ internal sealed partial class ChannelQueue
         for (var i = 0; i < batch.Count; i++)
         {
             var lease = batch[i];
-            var entry = lease.Entry;
             Delivery delivery;
             try
             {
-                var payload = _store.ReadPayload(entry.Payload);
-                delivery = new Delivery(Name, entry.Id, payload, lease.Tries, ToTime(entry.ProducedAtTicks), entry.Priority, lease.Token);
+                var payload = _store.ReadPayload(lease.Payload);
+                delivery = new Delivery(Name, lease.Id, payload, lease.Tries, ToTime(lease.ProducedTicks), lease.Priority, lease.Token);
             }
             catch (Exception ex)
             {
-                EngineLog.PayloadReadFailed(_logger, ex, Name, entry.Id);
+                EngineLog.PayloadReadFailed(_logger, ex, Name, lease.Id);
                 lock (_gate)
                 {
                     var now = NowTicks();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Broker.Engine.Dedup;
 using Broker.Engine.Dispatch;
 using Broker.Engine.Storage;
@@ -6,8 +7,9 @@ namespace Broker.Engine;
 
 internal sealed partial class ChannelQueue
 {
-    // Messages being replayed, by id; null once recovery finished. Only recovery needs to find a live message by id.
-    private Dictionary<long, MessageEntry>? _replaying;
+    // The due time of replayed messages that were delayed or retried, by id; null outside recovery. A message missing
+    // here is due when it was produced.
+    private Dictionary<long, long>? _replayDue;
 
     public void ReplayLastId(long lastId)
     {
@@ -15,15 +17,37 @@ internal sealed partial class ChannelQueue
             _lastId = Math.Max(_lastId, lastId);
     }
 
+    /// <summary>
+    /// A stored message. Seeing a message again (a store that rewrote it elsewhere) starts it afresh: the changes that
+    /// follow the copy describe it.
+    /// </summary>
     public void ReplayEnqueued(in EnqueuedRecord record, PayloadRef payload)
     {
         lock (_gate)
         {
-            _replaying ??= [];
-            _lastId = Math.Max(_lastId, record.Id);
-            _replaying[record.Id] = new MessageEntry(record.Id, record.Priority, record.ProducedAt.UtcTicks, record.DueAt.UtcTicks, payload);
+            _replayDue ??= [];
+            var id = record.Id;
+            _lastId = Math.Max(_lastId, id);
+            ref var slot = ref _messages.Add(id);
+            if (slot.Status == MessageStatus.DeadLettered && _deadLetters.Remove(id))
+                _deadLetterIds.Remove(id);
+            slot = new MessageSlot
+            {
+                Position = payload.Position,
+                Length = payload.Length,
+                ProducedTicks = record.ProducedAt.UtcTicks,
+                Status = MessageStatus.Replaying,
+            };
+            if (record.Priority != 0)
+                _priorities[id] = record.Priority;
+            else
+                _priorities.Remove(id);
+            if (record.DueAt > record.ProducedAt)
+                _replayDue[id] = record.DueAt.UtcTicks;
+            else
+                _replayDue.Remove(id);
             if (record.DedupKey is { } key)
-                ReplayDedupKeyLocked(key, record.Id, record.DedupExpiresAt.UtcTicks);
+                ReplayDedupKeyLocked(key, id, record.DedupExpiresAt.UtcTicks);
         }
     }
 
@@ -40,36 +64,46 @@ internal sealed partial class ChannelQueue
     {
         lock (_gate)
         {
-            _replaying ??= [];
+            _replayDue ??= [];
+            var id = record.Id;
+            ref var slot = ref _messages.Find(id);
+            // A change to a message the store no longer holds (or a kind from a newer version): nothing to apply.
+            if (Unsafe.IsNullRef(ref slot))
+                return;
             switch (record.Kind)
             {
                 case StoreRecordKind.Completed:
-                    _replaying.Remove(record.Id);
+                    if (slot.Status == MessageStatus.DeadLettered && _deadLetters.Remove(id))
+                        _deadLetterIds.Remove(id);
+                    _replayDue.Remove(id);
+                    Forget(id);
                     break;
-                case StoreRecordKind.RetryScheduled when _replaying.TryGetValue(record.Id, out var entry):
-                    entry.Tries = record.Tries;
-                    entry.DueTicks = record.At.UtcTicks;
+                case StoreRecordKind.RetryScheduled when slot.Status == MessageStatus.Replaying:
+                    slot.Tries = record.Tries;
+                    _replayDue[id] = record.At.UtcTicks;
                     break;
-                case StoreRecordKind.DeadLettered when _replaying.Remove(record.Id, out var entry):
-                    entry.Tries = record.Tries;
-                    _deadLetters[record.Id] = new DeadLetterState(entry, record.Error, record.At.UtcTicks);
-                    _deadLetterIds.Add(record.Id);
+                case StoreRecordKind.DeadLettered when slot.Status == MessageStatus.Replaying:
+                    slot.Tries = record.Tries;
+                    slot.Status = MessageStatus.DeadLettered;
+                    _deadLetters[id] = new DeadLetterInfo(record.Error, record.At.UtcTicks);
+                    _deadLetterIds.Add(id);
+                    _replayDue.Remove(id);
                     break;
-                case StoreRecordKind.Redriven when _deadLetters.Remove(record.Id, out var state):
-                    _deadLetterIds.Remove(record.Id);
-                    state.Entry.Tries = 0;
-                    state.Entry.DueTicks = record.At.UtcTicks;
-                    _replaying[record.Id] = state.Entry;
+                case StoreRecordKind.Redriven when slot.Status == MessageStatus.DeadLettered:
+                    _deadLetters.Remove(id);
+                    _deadLetterIds.Remove(id);
+                    slot.Tries = 0;
+                    slot.Status = MessageStatus.Replaying;
+                    _replayDue[id] = record.At.UtcTicks;
                     break;
-                case StoreRecordKind.Deleted:
-                    if (_deadLetters.Remove(record.Id))
-                        _deadLetterIds.Remove(record.Id);
-                    break;
-                case StoreRecordKind.DedupExpired:
-                    // Expired keys are dropped by time in ReplayDedupKeyLocked and PurgeDedup; nothing to undo here.
+                case StoreRecordKind.Deleted when slot.Status == MessageStatus.DeadLettered:
+                    _deadLetters.Remove(id);
+                    _deadLetterIds.Remove(id);
+                    Forget(id);
                     break;
                 default:
-                    // A change to a message the store no longer holds (or a kind from a newer version): nothing to apply.
+                    // Expired dedup keys are dropped by time in ReplayDedupKeyLocked and PurgeDedup; a change that does
+                    // not fit the message's state is stale (the message was rewritten after it).
                     break;
             }
         }
@@ -81,19 +115,77 @@ internal sealed partial class ChannelQueue
         lock (_gate)
         {
             var now = NowTicks();
-            if (_replaying is not null)
+            if (_replayDue is not null)
             {
-                foreach (var entry in _replaying.Values)
+                _messages.ForEach((Queue: this, Now: now), static (state, id, ref slot) =>
                 {
-                    if (entry.DueTicks > now)
-                        _delayed.Push(entry);
-                    else
-                        _ready.Push(entry);
-                }
-                _replaying = null;
+                    if (slot.Status != MessageStatus.Replaying)
+                        return;
+                    var self = state.Queue;
+                    var due = self._replayDue!.TryGetValue(id, out var at) ? at : slot.ProducedTicks;
+                    self.Place(id, ref slot, due, state.Now);
+                });
+                _replayDue = null;
             }
             PurgeDedup(now);
             ArmTimer(now);
+        }
+    }
+
+    /// <summary>Every unfinished message's payload.</summary>
+    public void VisitUnfinished(Action<PayloadRef> visit)
+    {
+        lock (_gate)
+            _messages.ForEach(visit, static (v, _, ref slot) => v(new PayloadRef(slot.Position, slot.Length)));
+    }
+
+    /// <summary>Hands an unfinished message's state to a store that copies it, if its payload is where the store thinks.</summary>
+    public bool TryCarry(long id, long position, ICarryWriter writer)
+    {
+        lock (_gate)
+        {
+            ref var slot = ref _messages.Find(id);
+            if (Unsafe.IsNullRef(ref slot) || slot.Position != position)
+                return false;
+            var now = NowTicks();
+            var tries = slot.Tries;
+            var due = slot.ProducedTicks;
+            DeadLetterInfo dead = default;
+            switch (slot.Status)
+            {
+                case MessageStatus.Delayed:
+                    due = _delayedDue[id];
+                    break;
+                case MessageStatus.Leased:
+                    // The delivery in progress is not counted until it is settled; after a restart it never happened.
+                    tries--;
+                    due = Math.Min(due, now);
+                    break;
+                case MessageStatus.DeadLettered:
+                    dead = _deadLetters[id];
+                    break;
+                case MessageStatus.Replaying when _replayDue?.TryGetValue(id, out var replayDue) == true:
+                    due = replayDue;
+                    break;
+            }
+            writer.Carry(new MessageState(
+                PriorityOf(id), ToTime(slot.ProducedTicks), ToTime(due), tries,
+                slot.Status == MessageStatus.DeadLettered, dead.Error, ToTime(dead.AtTicks)));
+            return true;
+        }
+    }
+
+    /// <summary>Points a message at the copy of its payload, if it still points at the original.</summary>
+    public bool Relocate(long id, PayloadRef from, PayloadRef to)
+    {
+        lock (_gate)
+        {
+            ref var slot = ref _messages.Find(id);
+            if (Unsafe.IsNullRef(ref slot) || slot.Position != from.Position)
+                return false;
+            slot.Position = to.Position;
+            slot.Length = to.Length;
+            return true;
         }
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class ChannelQueue
             else
             {
                 EndLease(lease);
-                write = Write(StoreRecord.Completed(Name, lease.Entry.Id));
+                write = Write(StoreRecord.Completed(Name, lease.Id, Forget(lease.Id)));
                 outcome = SettleOutcome.Completed;
                 DispatchLocked(now, batch);
             }
@@ -72,7 +72,7 @@ internal sealed partial class ChannelQueue
             {
                 // Asked for by the handler, not a failure: the delivery stays counted but never leads to a dead letter.
                 EndLease(lease);
-                write = Schedule(lease.Entry, AddTicks(now, delay), now);
+                write = Schedule(lease.Id, ref _messages.Find(lease.Id), AddTicks(now, delay), now);
                 outcome = SettleOutcome.Retrying;
                 DispatchLocked(now, batch);
             }
@@ -172,7 +172,7 @@ internal sealed partial class ChannelQueue
     /// </summary>
     private bool TryTakeLease(EngineSubscription subscription, Delivery delivery, long now, out Lease lease)
     {
-        if (!_leases.TryGetValue(delivery.LeaseToken, out lease!) || lease.Entry.Id != delivery.Id || !ReferenceEquals(lease.Owner, subscription))
+        if (!_leases.TryGetValue(delivery.LeaseToken, out lease!) || lease.Id != delivery.Id || !ReferenceEquals(lease.Owner, subscription))
             return false;
         if (lease.ExpiresTicks > now)
             return true;
@@ -199,54 +199,50 @@ internal sealed partial class ChannelQueue
     private void ReleaseLocked(Lease lease, long now)
     {
         EndLease(lease);
-        var entry = lease.Entry;
-        entry.Tries--;
-        entry.DueTicks = now;
-        _ready.Push(entry);
+        ref var slot = ref _messages.Find(lease.Id);
+        slot.Tries--;
+        Place(lease.Id, ref slot, now, now);
     }
 
     /// <summary>A lost lease counts as an attempt: the message is deliverable again at once, or dead-lettered when its attempts are spent.</summary>
     private void LoseLocked(Lease lease, long now, string why)
     {
         EndLease(lease);
-        var entry = lease.Entry;
+        ref var slot = ref _messages.Find(lease.Id);
         var maxAttempts = _definition.MaxAttempts;
-        EngineLog.LeaseLost(_logger, Name, entry.Id, entry.Tries, why);
-        if (entry.Tries >= maxAttempts)
-            Observe(DeadLetterLocked(entry, now, $"lease lost on delivery {entry.Tries} of {maxAttempts} ({why})"));
+        EngineLog.LeaseLost(_logger, Name, lease.Id, slot.Tries, why);
+        if (slot.Tries >= maxAttempts)
+            Observe(DeadLetterLocked(lease.Id, ref slot, now, $"lease lost on delivery {slot.Tries} of {maxAttempts} ({why})"));
         else
-            Observe(Schedule(entry, now, now));
+            Observe(Schedule(lease.Id, ref slot, now, now));
     }
 
     private ValueTask FailLocked(Lease lease, long now, FailureKind kind, string reason, out SettleOutcome outcome)
     {
         EndLease(lease);
-        var entry = lease.Entry;
-        if (kind == FailureKind.Permanent || entry.Tries >= _definition.MaxAttempts)
+        ref var slot = ref _messages.Find(lease.Id);
+        if (kind == FailureKind.Permanent || slot.Tries >= _definition.MaxAttempts)
         {
             outcome = SettleOutcome.DeadLettered;
-            return DeadLetterLocked(entry, now, reason);
+            return DeadLetterLocked(lease.Id, ref slot, now, reason);
         }
         outcome = SettleOutcome.Retrying;
-        return Schedule(entry, AddTicks(now, _definition.RetryDelayAfter(entry.Tries)), now);
+        return Schedule(lease.Id, ref slot, AddTicks(now, _definition.RetryDelayAfter(slot.Tries)), now);
     }
 
     /// <summary>Makes a message deliverable again from <paramref name="due"/>, keeping its tries.</summary>
-    private ValueTask Schedule(MessageEntry entry, long due, long now)
+    private ValueTask Schedule(long id, ref MessageSlot slot, long due, long now)
     {
-        entry.DueTicks = due;
-        if (due > now)
-            _delayed.Push(entry);
-        else
-            _ready.Push(entry);
-        return Write(StoreRecord.RetryScheduled(Name, entry.Id, entry.Tries, ToTime(due)));
+        Place(id, ref slot, due, now);
+        return Write(StoreRecord.RetryScheduled(Name, id, slot.Tries, ToTime(due)));
     }
 
-    private ValueTask DeadLetterLocked(MessageEntry entry, long now, string? error)
+    private ValueTask DeadLetterLocked(long id, ref MessageSlot slot, long now, string? error)
     {
-        _deadLetters.Add(entry.Id, new DeadLetterState(entry, error, now));
-        _deadLetterIds.Add(entry.Id);
-        EngineLog.DeadLettered(_logger, Name, entry.Id, entry.Tries, error);
-        return Write(StoreRecord.DeadLettered(Name, entry.Id, entry.Tries, error, ToTime(now)));
+        slot.Status = MessageStatus.DeadLettered;
+        _deadLetters.Add(id, new DeadLetterInfo(error, now));
+        _deadLetterIds.Add(id);
+        EngineLog.DeadLettered(_logger, Name, id, slot.Tries, error);
+        return Write(StoreRecord.DeadLettered(Name, id, slot.Tries, error, ToTime(now)));
     }
 }

@@ -2,6 +2,7 @@ using Broker.Engine.Dedup;
 using Broker.Engine.Dispatch;
 using Broker.Engine.Leases;
 using Broker.Engine.Storage;
+using System.Runtime.CompilerServices;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -22,11 +23,16 @@ internal sealed partial class ChannelQueue
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly BinaryHeap<MessageEntry, ReadyOrder> _ready = new();
-    private readonly BinaryHeap<MessageEntry, DueOrder> _delayed = new();
+    private readonly MessageTable _messages = new();
+    // Most messages have priority 0; only the others pay for an entry here.
+    private readonly Dictionary<long, int> _priorities = [];
+    private readonly ReadyQueue _ready = new();
+    private readonly BinaryHeap<DelayedEntry, DueOrder> _delayed = new();
+    // The due time of each delayed message by id, for a store that copies it (the heap is ordered by due, not id).
+    private readonly Dictionary<long, long> _delayedDue = [];
     private readonly BinaryHeap<LeaseDeadline, LeaseDeadlineOrder> _deadlines = new();
     private readonly Dictionary<long, Lease> _leases = [];
-    private readonly Dictionary<long, DeadLetterState> _deadLetters = [];
+    private readonly Dictionary<long, DeadLetterInfo> _deadLetters = [];
     private readonly SortedSet<long> _deadLetterIds = [];
     private readonly DedupTable _dedup = new();
     private readonly List<EngineSubscription> _subscriptions = [];
@@ -114,18 +120,18 @@ internal sealed partial class ChannelQueue
             throw;
         }
 
-        var entry = new MessageEntry(id, message.Priority, now, due, payload);
         var pending = mine?.Pending;
         var batch = DispatchBatch.Rent();
         lock (_gate)
         {
             if (mine is not null)
                 _dedup.Commit(mine, id);
+            ref var slot = ref _messages.Add(id);
+            slot = new MessageSlot { Position = payload.Position, Length = payload.Length, ProducedTicks = now };
+            if (message.Priority != 0)
+                _priorities[id] = message.Priority;
             var at = NowTicks();
-            if (due > at)
-                _delayed.Push(entry);
-            else
-                _ready.Push(entry);
+            Place(id, ref slot, due, at);
             DispatchLocked(at, batch);
         }
         Deliver(batch);
@@ -181,6 +187,36 @@ internal sealed partial class ChannelQueue
     }
 
     private long NowTicks() => _time.GetUtcNow().UtcTicks;
+
+    private int PriorityOf(long id) => _priorities.TryGetValue(id, out var priority) ? priority : 0;
+
+    /// <summary>Makes a message visible at <paramref name="due"/>: ready now, or delayed until then.</summary>
+    private void Place(long id, ref MessageSlot slot, long due, long now)
+    {
+        if (due > now)
+        {
+            slot.Status = MessageStatus.Delayed;
+            _delayed.Push(new DelayedEntry(due, id));
+            _delayedDue[id] = due;
+        }
+        else
+        {
+            slot.Status = MessageStatus.Ready;
+            _ready.Add(id, PriorityOf(id));
+        }
+    }
+
+    /// <summary>Forgets a finished message; returns where its payload was.</summary>
+    private PayloadRef Forget(long id)
+    {
+        ref var slot = ref _messages.Find(id);
+        if (Unsafe.IsNullRef(ref slot))
+            return default;
+        var payload = new PayloadRef(slot.Position, slot.Length);
+        _messages.Remove(id);
+        _priorities.Remove(id);
+        return payload;
+    }
 
     private static DateTimeOffset ToTime(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 

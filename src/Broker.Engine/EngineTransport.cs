@@ -5,7 +5,7 @@ namespace Broker.Engine;
 /// <summary>
 /// The in-process adapter: channels talk to a <see cref="QueueEngine"/> in the same process, with no serialization
 /// beyond the BSON payloads. <c>UseInMemory()</c> puts it over a <see cref="Storage.MemoryQueueStore"/>; the embedded
-/// mode puts it over the durable log.
+/// mode (<c>UseEmbedded(path)</c>) puts it over a <see cref="Storage.Log.LogQueueStore"/>.
 /// </summary>
 public sealed class EngineTransport : IQueueTransport, IDisposable
 {

@@ -23,6 +23,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
     private readonly IQueueStore _store;
+    private readonly bool _ownsStore;
     private readonly ILogger _logger;
     private readonly Lock _recoveryGate = new();
     private Task? _recovery;
@@ -30,16 +31,18 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
     private volatile bool _disposed;
 
     /// <summary>Creates an engine over a store. It recovers the store's state on first use (or on <see cref="RecoverAsync"/>).</summary>
-    /// <param name="store">Where messages are kept. The engine does not dispose it.</param>
+    /// <param name="store">Where messages are kept.</param>
     /// <param name="options">Limits; null for the defaults.</param>
     /// <param name="timeProvider">The clock for delays, leases, retries and dedup windows; null for the system clock.</param>
     /// <param name="logger">Where lost leases, dead letters and store failures are logged; null for none.</param>
-    public QueueEngine(IQueueStore store, QueueEngineOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="ownsStore">Whether disposing the engine disposes the store (after the engine stopped).</param>
+    public QueueEngine(IQueueStore store, QueueEngineOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, bool ownsStore = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         options ??= new QueueEngineOptions();
         options.Validate();
         _store = store;
+        _ownsStore = ownsStore;
         MaxMessageBytes = options.MaxMessageBytes;
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -155,20 +158,37 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         return _channels.TryGetValue(channel, out var queue) ? queue.GetStats() : new ChannelStats(channel, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    /// <summary>Stops timers and completes every subscription's reader. The store is not disposed.</summary>
-    /// <returns>Completes at once.</returns>
-    public ValueTask DisposeAsync()
+    /// <summary>Stops timers and completes every subscription's reader; disposes the store if the engine owns it.</summary>
+    /// <returns>Completes when the store is closed.</returns>
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return ValueTask.CompletedTask;
+        if (StopChannels() && _ownsStore)
+            await _store.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops timers and completes every subscription's reader. The store is not disposed.</summary>
+    /// <summary>Stops timers and completes every subscription's reader; disposes the store if the engine owns it.</summary>
     public void Dispose()
     {
-        _disposed = true;
+        if (!StopChannels() || !_ownsStore)
+            return;
+        if (_store is IDisposable disposable)
+            disposable.Dispose();
+        else
+            _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>True the first time.</summary>
+    private bool StopChannels()
+    {
+        lock (_recoveryGate)
+        {
+            if (_disposed)
+                return false;
+            _disposed = true;
+        }
         foreach (var queue in _channels.Values)
             queue.Dispose();
+        return true;
     }
 
     private void Validate(OutgoingMessage message)
@@ -219,7 +239,9 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
                 queue.FinishReplay();
             _recovered = true;
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
+            // A fresh or in-memory store recovers nothing; saying so at start-up would only be noise.
+            if (replay.Touched.Count > 0)
+                EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
         }
         catch (Exception ex)
         {
@@ -228,7 +250,10 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Feeds a store's records into the channels; a channel first seen here has the default policy until used.</summary>
+    /// <summary>
+    /// Feeds a store's records into the channels; a channel first seen here has the default policy until used. A store
+    /// that compacts keeps it after recovery to copy live messages forward.
+    /// </summary>
     private sealed class Replay(QueueEngine engine) : IStoreReplayTarget
     {
         private readonly Dictionary<string, ChannelQueue> _byName = new(StringComparer.Ordinal);
@@ -243,6 +268,18 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
 
         public void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt) =>
             Get(channel).ReplayDedupKey(key, messageId, expiresAt);
+
+        public void VisitUnfinished(Action<PayloadRef> visit)
+        {
+            foreach (var queue in engine._channels.Values)
+                queue.VisitUnfinished(visit);
+        }
+
+        public bool TryCarry(string channel, long id, long position, ICarryWriter writer) =>
+            engine._channels.TryGetValue(channel, out var queue) && queue.TryCarry(id, position, writer);
+
+        public bool Relocate(string channel, long id, PayloadRef original, PayloadRef copy) =>
+            engine._channels.TryGetValue(channel, out var queue) && queue.Relocate(id, original, copy);
 
         private ChannelQueue Get(string channel)
         {

@@ -72,7 +72,9 @@ public sealed class CleanSourcesTests
         // The behaviour tests compile real channels into the test project itself.
         var directory = RepositoryFiles.PathOf("tests", "Broker.Generators.Tests");
         var trees = RepositoryFiles.SourcesOf(directory, "Snapshots").Select(path => SimulatedBuild.Parse(File.ReadAllText(path), path));
-        var build = await SimulatedBuild.RunAsync(SimulatedBuild.Compile("Broker.Generators.Tests", [.. trees, SimulatedBuild.Parse(ImplicitUsings, "Usings.cs")]));
+        // Those tests compare with MongoDB.Bson and use its attributes, so the project references it.
+        MetadataReference mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var build = await SimulatedBuild.RunAsync(SimulatedBuild.Compile("Broker.Generators.Tests", [.. trees, SimulatedBuild.Parse(ImplicitUsings, "Usings.cs")], [mongo]));
 
         Assert.True(!build.BrokerDiagnostics.Any(), BuildResult.Describe(build.BrokerDiagnostics));
         Assert.NotEmpty(build.Channels);

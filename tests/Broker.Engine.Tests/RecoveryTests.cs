@@ -1,4 +1,3 @@
-using Broker.Engine.Storage;
 using Broker.Engine.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static Broker.Engine.Tests.Support.EngineHarness;
@@ -7,16 +6,18 @@ namespace Broker.Engine.Tests;
 
 public sealed class RecoveryTests
 {
-    [Fact]
-    public async Task RecoveredEngineSeesTheSameMessagesDeadLettersAndDedupKeys()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("log")]
+    public async Task RecoveredEngineSeesTheSameMessagesDeadLettersAndDedupKeys(string kind)
     {
-        var store = new MemoryQueueStore();
         var time = new FakeTimeProvider(EngineHarness.Start);
+        using var stores = new StoreSequence(kind, time);
         var orders = Channel(maxAttempts: 5, retryDelay: TimeSpan.FromSeconds(10));
         var users = ExactlyOnce("user/registered", TimeSpan.FromMinutes(5));
         long completedId, retriedId, deadId, delayedId, readyId;
 
-        await using (var before = new EngineHarness(store, time))
+        await using (var before = new EngineHarness(stores.Next(), time))
         {
             var worker = await before.Subscribe(orders, maxParallel: 10);
             completedId = await before.Produce(orders, "completed");
@@ -37,7 +38,7 @@ public sealed class RecoveryTests
             readyId = leasedId;
         }
 
-        await using var after = new EngineHarness(store, time);
+        await using var after = new EngineHarness(stores.Next(), time);
         await after.Engine.RecoverAsync();
 
         var stats = after.Engine.GetStats("orders");
@@ -66,13 +67,15 @@ public sealed class RecoveryTests
         Assert.DoesNotContain(completedId, ready.Select(d => d.Id));
     }
 
-    [Fact]
-    public async Task RedrivenAndDeletedDeadLettersStaySoAfterRecovery()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("log")]
+    public async Task RedrivenAndDeletedDeadLettersStaySoAfterRecovery(string kind)
     {
-        var store = new MemoryQueueStore();
         var time = new FakeTimeProvider(EngineHarness.Start);
+        using var stores = new StoreSequence(kind, time);
         var orders = Channel();
-        await using (var before = new EngineHarness(store, time))
+        await using (var before = new EngineHarness(stores.Next(), time))
         {
             var worker = await before.Subscribe(orders, maxParallel: 2);
             await before.Produce(orders, "redriven");
@@ -84,7 +87,7 @@ public sealed class RecoveryTests
             Assert.True(await before.Engine.DeleteDeadLetterAsync("orders", 2));
         }
 
-        await using var after = new EngineHarness(store, time);
+        await using var after = new EngineHarness(stores.Next(), time);
         var next = await after.Subscribe(orders);
 
         var delivery2 = Single(next);
@@ -92,17 +95,19 @@ public sealed class RecoveryTests
         Assert.Empty(await after.Engine.ListDeadLettersAsync("orders", 0, 10));
     }
 
-    [Fact]
-    public async Task ExpiredDedupKeysAreNotRecovered()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("log")]
+    public async Task ExpiredDedupKeysAreNotRecovered(string kind)
     {
-        var store = new MemoryQueueStore();
         var time = new FakeTimeProvider(EngineHarness.Start);
+        using var stores = new StoreSequence(kind, time);
         var users = ExactlyOnce("user/registered", TimeSpan.FromSeconds(10));
-        await using (var before = new EngineHarness(store, time))
+        await using (var before = new EngineHarness(stores.Next(), time))
             await before.ProduceOnce(users, "peter", key: 42);
 
         time.Advance(TimeSpan.FromSeconds(10));
-        await using var after = new EngineHarness(store, time);
+        await using var after = new EngineHarness(stores.Next(), time);
 
         Assert.Equal(new ProduceResult(ProduceStatus.Enqueued, 2), await after.ProduceOnce(users, "peter", key: 42));
     }

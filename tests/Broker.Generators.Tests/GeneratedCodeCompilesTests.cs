@@ -81,6 +81,6 @@ public sealed class GeneratedCodeCompilesTests
             """));
 
         GeneratorHarness.AssertCompilesCleanly(run.Output);
-        Assert.Contains("writer.WriteInt32(\"class\"u8, value.@class);", run.Source("EventCodec.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8(\"class\"u8), value.@class);", run.Source("EventCodec.g.cs"), StringComparison.Ordinal);
     }
 }

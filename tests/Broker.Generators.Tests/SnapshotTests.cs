@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Broker.Generators.Tests.Infrastructure;
 
 namespace Broker.Generators.Tests;
@@ -19,6 +20,16 @@ public sealed class SnapshotTests
 
     [Fact]
     public void TwoChannels() => VerifyGenerated(nameof(TwoChannels), Inputs.TwoChannels);
+
+    [Fact]
+    public void AttributedHierarchy()
+    {
+        var mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [mongo], Inputs.AttributedHierarchy));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(nameof(AttributedHierarchy), run);
+    }
 
     [Fact]
     public void ApplicationReferencingAChannelLibrary()

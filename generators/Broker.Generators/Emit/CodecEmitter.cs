@@ -9,6 +9,9 @@ namespace Broker.Generators.Emit;
 /// <summary>Emits the BSON codec of one class, struct or record.</summary>
 internal static class CodecEmitter
 {
+    private const string Writer = "ref global::Broker.Bson.BsonWriter writer";
+    private const string Reader = "ref global::Broker.Bson.BsonReader reader";
+
     public static void Emit(SourceProductionContext context, CodecModel codec) =>
         context.AddSource(codec.HintName, SourceText.From(Render(codec), System.Text.Encoding.UTF8));
 
@@ -26,64 +29,178 @@ internal static class CodecEmitter
             .WriteLine("public static readonly " + codec.CodecName + " Instance = new " + codec.CodecName + "();")
             .WriteLine();
 
+        EmitWriteDocument(writer, codec, root: true);
+        writer.WriteLine();
         writer.WriteLine("/// <inheritdoc/>")
-            .WriteLine("public void Write(ref global::Broker.Bson.BsonWriter writer, " + codec.TypeName + " value)")
-            .OpenBlock()
-            .WriteLine("var start = writer.WriteStartDocument();")
-            .WriteLine("WriteMembers(ref writer, value);")
-            .WriteLine("writer.WriteEndDocument(start);")
-            .CloseBlock()
+            .WriteLine("public " + codec.TypeName + " Read(" + Reader + ") => ReadDocument(ref reader);")
             .WriteLine();
-
-        writer.WriteLine("/// <inheritdoc/>")
-            .WriteLine("public " + codec.TypeName + " Read(ref global::Broker.Bson.BsonReader reader) => ReadDocument(ref reader);")
-            .WriteLine();
-
-        writer.WriteLine("/// <summary>Writes the value as an embedded document element.</summary>")
-            .WriteLine("internal static void WriteElement(ref global::Broker.Bson.BsonWriter writer, global::Broker.Bson.BsonElementName name, " + codec.TypeName + " value)")
-            .OpenBlock()
-            .WriteLine("var start = writer.WriteStartDocument(name);")
-            .WriteLine("WriteMembers(ref writer, value);")
-            .WriteLine("writer.WriteEndDocument(start);")
-            .CloseBlock()
-            .WriteLine();
-
-        EmitWriteMembers(writer, codec);
+        EmitWriteDocument(writer, codec, root: false);
+        writer.WriteLine();
+        EmitWriteDiscriminator(writer, codec);
+        if (codec.Polymorphism.CanBeDerived)
+        {
+            writer.WriteLine();
+            EmitWriteDerived(writer, codec);
+        }
+        if (!codec.Polymorphism.IsAbstract)
+        {
+            writer.WriteLine();
+            EmitWriteMembers(writer, codec);
+        }
         writer.WriteLine();
         EmitReadDocument(writer, codec);
+        CodecHelpers.Emit(writer, codec);
 
         writer.CloseBlock();
         writer.CloseBlock();
         return writer.ToString();
     }
 
+    // The root document (IBsonCodec.Write) or an embedded one. A value of a derived type is written by its own codec
+    // after a _t naming it; the declared type writes _t only when its discriminator is required.
+    private static void EmitWriteDocument(SourceWriter writer, CodecModel codec, bool root)
+    {
+        var polymorphism = codec.Polymorphism;
+        var start = root ? "writer.WriteStartDocument()" : "writer.WriteStartDocument(name)";
+        if (root)
+            writer.WriteLine("/// <inheritdoc/>").WriteLine("public void Write(" + Writer + ", " + codec.TypeName + " value)");
+        else
+            writer.WriteLine("/// <summary>Writes the value as an embedded document element.</summary>")
+                .WriteLine("internal static void WriteElement(" + Writer + ", global::Broker.Bson.BsonElementName name, " + codec.TypeName + " value)");
+        writer.OpenBlock();
+        if (polymorphism.IsAbstract)
+        {
+            writer.WriteLine("var start = " + start + ";")
+                .WriteLine("WriteDerived(ref writer, value);")
+                .WriteLine("writer.WriteEndDocument(start);")
+                .CloseBlock();
+            return;
+        }
+        if (polymorphism.CanBeDerived)
+        {
+            writer.WriteLine("if (value.GetType() != typeof(" + codec.TypeName + "))")
+                .OpenBlock()
+                .WriteLine("var derived = " + start + ";")
+                .WriteLine("WriteDerived(ref writer, value);")
+                .WriteLine("writer.WriteEndDocument(derived);")
+                .WriteLine("return;")
+                .CloseBlock();
+        }
+        writer.WriteLine("var start = " + start + ";");
+        if (polymorphism.AlwaysWritten)
+            writer.WriteLine("WriteDiscriminator(ref writer);");
+        writer.WriteLine("WriteMembers(ref writer, value);")
+            .WriteLine("writer.WriteEndDocument(start);")
+            .CloseBlock();
+    }
+
+    private static void EmitWriteDiscriminator(SourceWriter writer, CodecModel codec)
+    {
+        var discriminators = codec.Polymorphism.Discriminators;
+        writer.WriteLine("/// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>")
+            .WriteLine("internal static void WriteDiscriminator(" + Writer + ")")
+            .OpenBlock();
+        if (discriminators.Count == 1)
+        {
+            writer.WriteLine("writer.WriteUtf8String(" + ElementName("_t") + ", " + Utf8(discriminators[0]) + ");");
+        }
+        else
+        {
+            writer.WriteLine("var chain = writer.WriteStartArray(" + ElementName("_t") + ");");
+            for (var i = 0; i < discriminators.Count; i++)
+                writer.WriteLine("writer.WriteUtf8String(" + i + ", " + Utf8(discriminators[i]) + ");");
+            writer.WriteLine("writer.WriteEndArray(chain);");
+        }
+        writer.CloseBlock();
+    }
+
+    private static void EmitWriteDerived(SourceWriter writer, CodecModel codec)
+    {
+        writer.WriteLine("// The value's exact type decides: a subclass [BsonKnownTypes] does not list would lose its members.")
+            .WriteLine("private static void WriteDerived(" + Writer + ", " + codec.TypeName + " value)")
+            .OpenBlock()
+            .WriteLine("var type = value.GetType();");
+        foreach (var known in codec.Polymorphism.KnownTypes)
+        {
+            writer.WriteLine("if (type == typeof(" + known.TypeName + "))")
+                .OpenBlock()
+                .WriteLine(known.CodecTypeName + ".WriteDiscriminator(ref writer);")
+                .WriteLine(known.CodecTypeName + ".WriteMembers(ref writer, (" + known.TypeName + ")value);")
+                .WriteLine("return;")
+                .CloseBlock();
+        }
+        writer.WriteLine("throw new global::System.InvalidOperationException(\"A \" + type.FullName + \" cannot be written as " +
+                Names.Literal(codec.DisplayName).Trim('"') + ": it is not listed in [BsonKnownTypes] on " + Names.Literal(codec.DisplayName).Trim('"') +
+                " (or on a type listed there), so a reader could not create it.\");")
+            .CloseBlock();
+    }
+
     private static void EmitWriteMembers(SourceWriter writer, CodecModel codec)
     {
         writer.WriteLine("/// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>")
-            .WriteLine("internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, " + codec.TypeName + " value)")
+            .WriteLine("internal static void WriteMembers(" + Writer + ", " + codec.TypeName + " value)")
             .OpenBlock();
+        if (CodecHelpers.Uses(codec, ValueKind.ObjectId))
+            writer.WriteLine("global::System.Span<byte> " + ValueWriters.ObjectIdScratch + " = stackalloc byte[12];");
         foreach (var member in codec.Members)
-            ValueWriters.Emit(writer, member.Value, "value." + member.Identifier, Utf8(member.ElementName), member.Name + "Value", 0);
+        {
+            var expression = "value." + member.Identifier;
+            var condition = member.IgnoreIfDefaultExpression is { } ignored
+                ? "!global::System.Collections.Generic.EqualityComparer<" + member.Value.TypeName + ">.Default.Equals(" + expression + ", " + ignored + ")"
+                : member.IgnoreIfNull ? expression + " is not null" : null;
+            if (condition is not null)
+                writer.WriteLine("if (" + condition + ")").OpenBlock();
+            ValueWriters.Emit(writer, member.Value, expression, ElementName(member.ElementName), member.Name + "Value", 0);
+            if (condition is not null)
+                writer.CloseBlock();
+        }
         writer.CloseBlock();
     }
 
     private static void EmitReadDocument(SourceWriter writer, CodecModel codec)
     {
+        var polymorphism = codec.Polymorphism;
+        writer.WriteLine("/// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>")
+            .WriteLine("internal static " + codec.TypeName + " ReadDocument(" + Reader + ")")
+            .OpenBlock();
+        if (polymorphism.KnownTypes.Count > 0 || polymorphism.IsAbstract)
+        {
+            writer.WriteLine("var discriminator = reader.PeekDiscriminator();");
+            var own = polymorphism.Discriminators[polymorphism.Discriminators.Count - 1];
+            writer.WriteLine(polymorphism.IsAbstract
+                    ? "if (!discriminator.IsEmpty)"
+                    : "if (!discriminator.IsEmpty && !global::System.MemoryExtensions.SequenceEqual(discriminator, " + Utf8(own) + "))")
+                .OpenBlock();
+            foreach (var known in polymorphism.KnownTypes)
+            {
+                writer.WriteLine("if (global::System.MemoryExtensions.SequenceEqual(discriminator, " + Utf8(known.Discriminator) + "))")
+                    .Indent()
+                    .WriteLine("return " + known.CodecTypeName + ".ReadDocument(ref reader);")
+                    .Unindent();
+            }
+            writer.WriteLine("throw reader.UnknownDiscriminator(discriminator, " + Names.Literal(codec.DisplayName) + ");")
+                .CloseBlock();
+            if (polymorphism.IsAbstract)
+            {
+                writer.WriteLine("throw reader.MissingDiscriminator(" + Names.Literal(codec.DisplayName) + ");")
+                    .CloseBlock();
+                return;
+            }
+        }
+
         // A type created with no arguments and filled through setters is created first and filled as elements arrive, as
         // MongoDB.Bson does; otherwise values are collected in locals and the constructor and initializer run at the end.
-        var direct = codec.ConstructorArity == 0 && codec.Members.All(m => m.Binding == MemberBinding.Setter);
+        var direct = codec.ConstructorArity == 0 && codec.Members.All(m => m.Binding == MemberBinding.Setter && m.DefaultExpression is null);
+        var read = codec.Members.Where(m => m.Binding != MemberBinding.WriteOnly).ToList();
 
-        writer.WriteLine("/// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>")
-            .WriteLine("internal static " + codec.TypeName + " ReadDocument(ref global::Broker.Bson.BsonReader reader)")
-            .OpenBlock()
-            .WriteLine("var scope = reader.ReadStartDocument();");
+        writer.WriteLine("var scope = reader.ReadStartDocument();");
         if (direct)
         {
             writer.WriteLine("var result = new " + codec.TypeName + "();");
         }
         else
         {
-            foreach (var member in codec.Members)
+            foreach (var member in read)
             {
                 writer.WriteLine(member.Value.TypeName + " " + member.Name + "Value = " + (member.DefaultExpression ?? ValueReaders.DefaultValue(member.Value)) + ";");
                 if (IsTracked(member))
@@ -91,42 +208,49 @@ internal static class CodecEmitter
             }
         }
 
+        // Candidates are narrowed by the name's length first, so a document of n members costs about n comparisons.
         writer.WriteLine("while (reader.ReadElement(out var name))").OpenBlock();
-        var first = true;
-        foreach (var member in codec.Members)
+        var byLength = read.GroupBy(m => System.Text.Encoding.UTF8.GetByteCount(m.ElementName)).OrderBy(g => g.Key).ToList();
+        if (byLength.Count > 0)
         {
-            writer.WriteLine((first ? "if" : "else if") + " (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
-                .OpenBlock();
-            if (direct)
+            writer.WriteLine("switch (name.Length)").OpenBlock();
+            foreach (var group in byLength)
             {
-                ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
-            }
-            else
-            {
-                ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
-                if (IsTracked(member))
-                    writer.WriteLine(member.Name + "Seen = true;");
+                writer.WriteLine("case " + group.Key + ":").Indent();
+                foreach (var member in group)
+                {
+                    writer.WriteLine("if (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
+                        .OpenBlock();
+                    if (direct)
+                    {
+                        ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
+                    }
+                    else
+                    {
+                        ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
+                        if (IsTracked(member))
+                            writer.WriteLine(member.Name + "Seen = true;");
+                    }
+                    writer.WriteLine("continue;")
+                        .CloseBlock();
+                }
+                writer.WriteLine("break;").Unindent();
             }
             writer.CloseBlock();
-            first = false;
         }
-        if (!first)
-            writer.WriteLine("else").OpenBlock();
-        writer.WriteLine("reader.Skip();");
-        if (!first)
-            writer.CloseBlock();
-        writer.CloseBlock()
+        writer.WriteLine("reader.Skip();")
+            .CloseBlock()
             .WriteLine("reader.ReadEndDocument(scope);");
 
         if (!direct)
-            EmitConstruction(writer, codec);
+            EmitConstruction(writer, codec, read);
         writer.WriteLine("return result;")
             .CloseBlock();
     }
 
-    private static void EmitConstruction(SourceWriter writer, CodecModel codec)
+    private static void EmitConstruction(SourceWriter writer, CodecModel codec, System.Collections.Generic.List<MemberModel> read)
     {
-        foreach (var member in codec.Members.Where(m => m.IsRequired))
+        foreach (var member in read.Where(m => m.IsRequired))
         {
             writer.WriteLine("if (!" + member.Name + "Seen)")
                 .OpenBlock()
@@ -134,11 +258,11 @@ internal static class CodecEmitter
                 .CloseBlock();
         }
 
-        var arguments = codec.Members
+        var arguments = read
             .Where(m => m.Binding == MemberBinding.Constructor)
             .OrderBy(m => m.ConstructorIndex)
             .Select(m => m.Name + "Value");
-        var initialized = codec.Members.Where(m => m.Binding == MemberBinding.Initializer).ToList();
+        var initialized = read.Where(m => m.Binding == MemberBinding.Initializer).ToList();
         var construction = "var result = new " + codec.TypeName + "(" + string.Join(", ", arguments) + ")";
         if (initialized.Count == 0)
         {
@@ -152,17 +276,41 @@ internal static class CodecEmitter
             writer.CloseBlock(";");
         }
 
-        foreach (var member in codec.Members.Where(m => m.Binding == MemberBinding.Setter))
+        foreach (var member in read.Where(m => m.Binding == MemberBinding.Setter))
         {
+            if (member.DefaultExpression is not null)
+            {
+                // [BsonDefaultValue] applies when the element is missing, as MongoDB.Bson's class map applies it.
+                writer.WriteLine("result." + member.Identifier + " = " + member.Name + "Value;");
+                continue;
+            }
             writer.WriteLine("if (" + member.Name + "Seen)")
                 .OpenBlock()
                 .WriteLine("result." + member.Identifier + " = " + member.Name + "Value;")
                 .CloseBlock();
         }
+
+        foreach (var member in read.Where(m => m.Binding == MemberBinding.Populate))
+        {
+            var target = member.Name + "Target";
+            writer.WriteLine("if (" + member.Name + "Seen && " + member.Name + "Value is { } " + member.Name + "Read && result." + member.Identifier + " is { } " + target + ")")
+                .OpenBlock()
+                .WriteLine("// A get-only collection is filled in place.")
+                .WriteLine(target + ".Clear();")
+                .WriteLine("foreach (var item in " + member.Name + "Read)")
+                .Indent()
+                .WriteLine(member.Value.Kind == ValueKind.Dictionary ? target + ".Add(item.Key, item.Value);" : target + ".Add(item);")
+                .Unindent()
+                .CloseBlock();
+        }
     }
 
     // Required members are checked after the loop; settable ones are assigned only when present, keeping their defaults.
-    private static bool IsTracked(MemberModel member) => member.IsRequired || member.Binding == MemberBinding.Setter;
+    private static bool IsTracked(MemberModel member) =>
+        member.IsRequired || member.Binding == MemberBinding.Populate || (member.Binding == MemberBinding.Setter && member.DefaultExpression is null);
 
-    private static string Utf8(string elementName) => Names.Literal(elementName) + "u8";
+    private static string Utf8(string text) => Names.Literal(text) + "u8";
+
+    // The generator refuses element names with a zero byte, so the writer need not scan them again.
+    private static string ElementName(string name) => "global::Broker.Bson.BsonElementName.FromValidatedUtf8(" + Utf8(name) + ")";
 }

@@ -26,6 +26,7 @@ internal static class ValueReaders
         {
             case ValueKind.Array:
             case ValueKind.List:
+            case ValueKind.Set:
                 EmitArray(writer, value, target, depth);
                 break;
             case ValueKind.Dictionary:
@@ -60,19 +61,36 @@ internal static class ValueReaders
         ValueKind.SByte => "reader.ReadSByte()",
         ValueKind.Int16 => "reader.ReadInt16()",
         ValueKind.UInt16 => "reader.ReadUInt16()",
-        ValueKind.Int32 => "reader.ReadInt32()",
-        ValueKind.Int64 => "reader.ReadInt64()",
+        ValueKind.Int32 => OrParsed(value, "int", "reader.ReadInt32()"),
+        ValueKind.Int64 => OrParsed(value, "long", "reader.ReadInt64()"),
+        ValueKind.UInt32 => "reader.ReadUInt32()",
+        ValueKind.UInt64 => "reader.ReadUInt64()",
         ValueKind.Single => "reader.ReadSingle()",
         ValueKind.Double => "reader.ReadDouble()",
+        ValueKind.Decimal => "reader.ReadDecimal()",
+        ValueKind.Decimal128 => CodecHelpers.ReadDecimal128 + "(ref reader)",
+        ValueKind.ObjectId => CodecHelpers.ReadObjectId + "(ref reader)",
         ValueKind.Char => "reader.ReadChar()",
-        ValueKind.String => "reader.ReadString()",
-        ValueKind.Guid => "reader.ReadGuid()",
+        ValueKind.String => value.Representation == Representation.ObjectId ? "reader.ReadObjectIdAsString()" : "reader.ReadString()",
+        ValueKind.Guid => OrParsed(value, "global::System.Guid", "reader.ReadGuid()"),
         ValueKind.DateTime => "reader.ReadDateTime()",
+        ValueKind.DateTimeOffset => "reader.ReadDateTimeOffset()",
+        ValueKind.DateOnly => "reader.ReadDateOnly()",
+        ValueKind.TimeOnly => "reader.ReadTimeOnly()",
+        ValueKind.TimeSpan => "reader.ReadTimeSpan()",
         ValueKind.Bytes => "reader.ReadBytes()",
-        ValueKind.Enum => "(" + value.TypeName + ")" + NotNullExpression(value.Element!),
+        ValueKind.Enum => value.Representation == Representation.String
+            ? CodecHelpers.ReadEnumName(value) + "(ref reader)"
+            : "(" + value.TypeName + ")" + (value.Element!.Kind == ValueKind.Int64 ? "reader.ReadInt64()" : NotNullExpression(value.Element!)),
         ValueKind.Document => value.CodecTypeName + ".ReadDocument(ref reader)",
         _ => null,
     };
+
+    // A value written as a string by [BsonRepresentation(BsonType.String)] is parsed; any number is still accepted.
+    private static string OrParsed(ValueModel value, string type, string read) =>
+        value.Representation == Representation.String
+            ? "(reader.CurrentType == global::Broker.Bson.BsonType.String ? reader.ParseString<" + type + ">() : " + read + ")"
+            : read;
 
     private static void EmitArray(SourceWriter writer, ValueModel value, string target, int depth)
     {
@@ -88,7 +106,8 @@ internal static class ValueReaders
         }
         else
         {
-            writer.WriteLine("var " + items + " = new global::System.Collections.Generic.List<" + elementType + ">(reader.CountElements());");
+            var collection = value.Kind == ValueKind.Set ? "HashSet" : "List";
+            writer.WriteLine("var " + items + " = new global::System.Collections.Generic." + collection + "<" + elementType + ">(reader.CountElements());");
         }
         writer.WriteLine("while (reader.ReadElement(out _))").OpenBlock();
         var element = ReadElement(writer, value.Element!, depth);

@@ -7,13 +7,15 @@ namespace Broker.Generators.Model;
 /// <param name="CodecName">The simple name of the codec class.</param>
 /// <param name="Members">The serialized members in MongoDB.Bson's order.</param>
 /// <param name="ConstructorArity">How many arguments the constructor the codec calls takes.</param>
+/// <param name="Polymorphism">How the type takes part in a hierarchy written with <c>_t</c> discriminators.</param>
 internal sealed record CodecModel(
     string TypeName,
     string DisplayName,
     string CodecNamespace,
     string CodecName,
     EquatableArray<MemberModel> Members,
-    int ConstructorArity)
+    int ConstructorArity,
+    PolymorphismModel Polymorphism)
 {
     public string CodecTypeName => "global::" + CodecNamespace + "." + CodecName;
 
@@ -22,3 +24,25 @@ internal sealed record CodecModel(
         (CodecNamespace.Length > Parsing.Names.CodecRootNamespace.Length ? CodecNamespace.Substring(Parsing.Names.CodecRootNamespace.Length + 1) + "." : "") +
         CodecName + ".g.cs";
 }
+
+/// <summary>
+/// The discriminator a type writes as <c>_t</c>, as MongoDB.Bson's hierarchical convention does: its name (or
+/// <c>[BsonDiscriminator]</c>'s), or the names from the root class down when a base is <c>[BsonDiscriminator(RootClass = true)]</c>.
+/// </summary>
+/// <param name="Discriminators">One name, or the chain from the root class down to the type.</param>
+/// <param name="AlwaysWritten">Written even when the value's type is the declared type (a required discriminator, or a root class).</param>
+/// <param name="CanBeDerived">A class that is not sealed: writing checks the value's run-time type.</param>
+/// <param name="IsAbstract">Cannot be created: reading needs a discriminator that names a known type.</param>
+/// <param name="KnownTypes">The concrete types below it listed by <c>[BsonKnownTypes]</c>, directly or through each other.</param>
+internal sealed record PolymorphismModel(
+    EquatableArray<string> Discriminators,
+    bool AlwaysWritten,
+    bool CanBeDerived,
+    bool IsAbstract,
+    EquatableArray<KnownTypeModel> KnownTypes);
+
+/// <summary>A known derived type: its discriminator, and the codec that writes and reads it.</summary>
+/// <param name="TypeName">The type, fully qualified.</param>
+/// <param name="CodecTypeName">Its codec, fully qualified.</param>
+/// <param name="Discriminator">The name its <c>_t</c> ends with.</param>
+internal sealed record KnownTypeModel(string TypeName, string CodecTypeName, string Discriminator);

@@ -11,6 +11,12 @@ internal enum MemberBinding
 
     /// <summary>A settable property or field, assigned after construction when the element was present.</summary>
     Setter,
+
+    /// <summary>A get-only collection: cleared and filled with what was read, after construction.</summary>
+    Populate,
+
+    /// <summary>Written but not read back, as MongoDB.Bson does with a get-only member mapped by <c>[BsonElement]</c>.</summary>
+    WriteOnly,
 }
 
 /// <summary>One serialized member of a document type.</summary>
@@ -22,6 +28,8 @@ internal enum MemberBinding
 /// <param name="ConstructorIndex">For <see cref="MemberBinding.Constructor"/>: the parameter's position; -1 otherwise.</param>
 /// <param name="IsRequired">Reading a document without this element fails, naming it.</param>
 /// <param name="DefaultExpression">The value when the element is missing and the member is not required, or null for <c>default</c>.</param>
+/// <param name="IgnoreIfNull">Not written when null (<c>[BsonIgnoreIfNull]</c>).</param>
+/// <param name="IgnoreIfDefaultExpression">Not written when equal to this value (<c>[BsonIgnoreIfDefault]</c>); null when always written.</param>
 internal sealed record MemberModel(
     string Name,
     string Identifier,
@@ -30,4 +38,6 @@ internal sealed record MemberModel(
     MemberBinding Binding,
     int ConstructorIndex,
     bool IsRequired,
-    string? DefaultExpression);
+    string? DefaultExpression,
+    bool IgnoreIfNull = false,
+    string? IgnoreIfDefaultExpression = null);

@@ -24,6 +24,12 @@ internal enum ValueKind
     /// <summary>BSON int64.</summary>
     Int64,
 
+    /// <summary><see cref="uint"/>: int32 when it fits (MongoDB.Bson's form), int64 otherwise.</summary>
+    UInt32,
+
+    /// <summary><see cref="ulong"/>: int64 when it fits (MongoDB.Bson's form), a Decimal128 integer otherwise.</summary>
+    UInt64,
+
     /// <summary><see cref="float"/> as double.</summary>
     Single,
 
@@ -42,6 +48,27 @@ internal enum ValueKind
     /// <summary>BSON UTC datetime.</summary>
     DateTime,
 
+    /// <summary><see cref="decimal"/> as Decimal128, keeping its scale.</summary>
+    Decimal,
+
+    /// <summary>MongoDB.Bson's <c>Decimal128</c> struct as Decimal128.</summary>
+    Decimal128,
+
+    /// <summary>MongoDB.Bson's <c>ObjectId</c> struct as an ObjectId.</summary>
+    ObjectId,
+
+    /// <summary>A document of DateTime, Ticks and Offset.</summary>
+    DateTimeOffset,
+
+    /// <summary>A UTC datetime at midnight.</summary>
+    DateOnly,
+
+    /// <summary>Ticks as int64.</summary>
+    TimeOnly,
+
+    /// <summary>A string in the constant ("c") format.</summary>
+    TimeSpan,
+
     /// <summary><c>byte[]</c> as generic binary.</summary>
     Bytes,
 
@@ -54,12 +81,40 @@ internal enum ValueKind
     /// <summary>A one-dimensional array; <see cref="ValueModel.Element"/> is the element.</summary>
     Array,
 
-    /// <summary><c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>, read back as a <c>List&lt;T&gt;</c>.</summary>
+    /// <summary>A list or a read-only collection interface, read back as a <c>List&lt;T&gt;</c>.</summary>
     List,
+
+    /// <summary><c>HashSet&lt;T&gt;</c>, <c>ISet&lt;T&gt;</c> or <c>IReadOnlySet&lt;T&gt;</c>, read back as a <c>HashSet&lt;T&gt;</c>.</summary>
+    Set,
 
     /// <summary>A dictionary with string keys as an embedded document, read back as a <c>Dictionary&lt;string, T&gt;</c>.</summary>
     Dictionary,
 
     /// <summary>A class, struct or record with a generated codec.</summary>
     Document,
+}
+
+/// <summary>How the codec walks a collection when writing it; each avoids allocating an enumerator where it can.</summary>
+internal enum Traversal
+{
+    /// <summary>A for loop over the indexer: arrays, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>.</summary>
+    Indexer,
+
+    /// <summary>foreach over a concrete type whose enumerator is a struct: <c>HashSet&lt;T&gt;</c>, <c>Dictionary&lt;K, V&gt;</c>.</summary>
+    Enumerator,
+
+    /// <summary>foreach over an interface, with a first check for the common concrete type so that it allocates nothing.</summary>
+    Interface,
+}
+
+/// <summary>The BSON type a member asks for with <c>[BsonRepresentation]</c>; <see cref="Default"/> is the type's own.</summary>
+internal enum Representation
+{
+    Default,
+    String,
+    Int32,
+    Int64,
+    Double,
+    Decimal128,
+    ObjectId,
 }

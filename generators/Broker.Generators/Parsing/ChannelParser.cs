@@ -23,14 +23,8 @@ internal static class ChannelParser
         // The analyzers report every problem; the generator only stays out of the way of those that block it.
         if (ChannelDeclarationRules.Validate(channel, attribute, cancellationToken).Any(p => p.BlocksGeneration))
             return new ChannelDeclaration(name, null);
-        // Not covered by the shared rules yet: a value outside the enum would make ChannelDefinition throw at start-up, a
-        // container that is not partial cannot receive the nested implementation, and neither can an interface that
-        // already has a member named Implementation.
-        if (values.Process is not (ChannelDeclarationRules.ExactlyOnce or ChannelDeclarationRules.AtLeastOnce))
-            return new ChannelDeclaration(name, null);
+        // The shared rules already refused non-partial containers (BRK0016); this reads their declarations.
         if (!TryGetContainingTypes(channel, cancellationToken, out var containingTypes))
-            return new ChannelDeclaration(name, null);
-        if (!channel.GetMembers(ImplementationName).IsEmpty)
             return new ChannelDeclaration(name, null);
 
         var messageType = ChannelDeclarationRules.GetMessageType(channel)!;

@@ -9,11 +9,17 @@ namespace Broker.Generators.Parsing;
 
 /// <summary>
 /// Builds the codec models of a message type and of every class, struct or record it reaches, or says why one of them
-/// cannot be serialized. Reading calls the accessible constructor with the most parameters that all match serialized
-/// members (by name, ignoring case, and type), such as a positional record's; every other member must then be
-/// settable, init-only or a field. A member bound to a constructor parameter that is non-nullable and has no default
-/// value, and a C# <c>required</c> member, must be present in the document.
+/// cannot be serialized. This and the classes it uses are the one rule both the generator and the BRK0013 analyzer
+/// apply (the analyzer compiles them by link), so what the generator refuses is exactly what the analyzer explains.
 /// </summary>
+/// <remarks>
+/// Reading calls the constructor marked <c>[BsonConstructor]</c>, or else the accessible constructor with the most
+/// parameters that all match serialized members (by name, ignoring case, and type), such as a positional record's.
+/// Every other member must then be settable, init-only or a field; a get-only collection is filled in place, and a
+/// get-only member mapped by <c>[BsonElement]</c> is written but not read back, as MongoDB.Bson does. A member bound
+/// to a constructor parameter that is non-nullable and has no default value, a C# <c>required</c> member and a
+/// <c>[BsonRequired]</c> member must be present in the document.
+/// </remarks>
 internal sealed class CodecParser
 {
     private readonly Compilation _compilation;
@@ -21,6 +27,7 @@ internal sealed class CodecParser
     private readonly ValueClassifier _classifier;
     private readonly HashSet<INamedTypeSymbol> _seen = new(SymbolEqualityComparer.Default);
     private readonly Queue<(INamedTypeSymbol Type, string Path)> _pending = new();
+    private readonly Dictionary<string, string> _pathOfCodec = new(StringComparer.Ordinal);
 
     private CodecParser(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -39,7 +46,7 @@ internal sealed class CodecParser
             return false;
         if (root.Kind != ValueKind.Document)
         {
-            problem = new UnsupportedType(rootPath, rootPath, "a message must be a class, struct or record, because it travels as a BSON document");
+            problem = new UnsupportedType(rootPath, rootPath, "is not a class, struct or record, and a message travels as a BSON document");
             return false;
         }
 
@@ -50,7 +57,13 @@ internal sealed class CodecParser
             var (type, path) = parser._pending.Dequeue();
             if (!parser.TryParseDocument(type, path, out var model, out problem))
                 return false;
+            parser._pathOfCodec[model.TypeName] = path;
             models.Add(model);
+        }
+        if (parser.FindStructCycle(models) is { } cycle)
+        {
+            problem = cycle;
+            return false;
         }
         codecs = models.ToEquatableArray();
         return true;
@@ -68,17 +81,31 @@ internal sealed class CodecParser
         model = null!;
         var levels = MemberFinder.Levels(type, out var frameworkBase);
         if (levels is null)
-            return Fail(path, type, "it derives from " + Names.DisplayName(frameworkBase!) + ", whose members Broker cannot map", out problem);
+            return Fail(path, type, "derives from " + Names.DisplayName(frameworkBase!) + ", whose members Broker cannot map", out problem);
 
-        if (MemberFinder.FindMongoAttribute(levels) is { } attributed)
-            return Fail(path, type, attributed + " carries a MongoDB.Bson serialization attribute, which Broker does not honour yet; without it the bytes would differ from MongoDB.Bson's", out problem);
+        if (MemberFinder.FindUnsupportedAttribute(levels) is { } attribute)
+            return Fail(path, type, "has an attribute on " + attribute.Where + " that the generated codecs cannot honour: " + attribute.Reason, out problem);
+
+        if (!Polymorphism.TryBuild(type, path, _compilation, Enqueue, out var polymorphism, out problem))
+            return false;
+
+        var codecNamespace = Names.CodecNamespace(type);
+        var codecName = Names.CodecName(type);
+        if (type.IsAbstract)
+        {
+            // Never created itself: writing and reading go to the codec of the value's (known) type.
+            model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, EquatableArray<MemberModel>.Empty, 0, polymorphism);
+            return true;
+        }
 
         var mapped = MemberFinder.Find(levels);
         var byElement = new Dictionary<string, MappedMember>(StringComparer.Ordinal);
         foreach (var member in mapped)
         {
+            if (member.ElementName.IndexOf('\0') >= 0)
+                return Fail(path, type, "maps " + member.Symbol.Name + " to an element name with a zero character, which BSON names cannot hold", out problem);
             if (byElement.TryGetValue(member.ElementName, out var other))
-                return Fail(path, type, "members " + other.Symbol.Name + " and " + member.Symbol.Name + " both map to the element '" + member.ElementName + "'", out problem);
+                return Fail(path, type, "maps both " + other.Symbol.Name + " and " + member.Symbol.Name + " to the element '" + member.ElementName + "'", out problem);
             byElement.Add(member.ElementName, member);
         }
 
@@ -86,9 +113,17 @@ internal sealed class CodecParser
         foreach (var member in mapped)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            if (member.Symbol is IPropertySymbol { GetMethod: { } getter } && !IsAccessible(getter))
-                return Fail(path + "." + member.Symbol.Name, type, "its getter is not accessible, so it cannot be written", out problem);
-            if (!_classifier.TryClassify(member.Type, path + "." + member.Symbol.Name, out var value, out problem))
+            var memberPath = path + "." + member.Symbol.Name;
+            if (!IsReadable(member.Symbol))
+                return Fail(memberPath, member.Type, "is in a member the generated code cannot read (it is not public or internal); make it accessible or add [BsonIgnore]", out problem);
+            var representation = Representation.Default;
+            if (member.RepresentationBsonType is { } bsonType)
+            {
+                if (Representations.FromBsonType(bsonType) is not { } supported)
+                    return Fail(memberPath, member.Type, "cannot take [BsonRepresentation] with BsonType " + bsonType + " in the generated codecs", out problem);
+                representation = supported;
+            }
+            if (!_classifier.TryClassify(member.Type, memberPath, representation, out var value, out problem))
                 return false;
             values.Add(value);
         }
@@ -98,15 +133,13 @@ internal sealed class CodecParser
 
         var models = new List<MemberModel>();
         for (var i = 0; i < mapped.Count; i++)
-            models.Add(ToModel(mapped[i], values[i], constructor!));
+        {
+            if (!TryToModel(mapped[i], values[i], constructor!, path, out var memberModel, out problem))
+                return false;
+            models.Add(memberModel);
+        }
 
-        model = new CodecModel(
-            Names.TypeName(type),
-            Names.DisplayName(type),
-            Names.CodecNamespace(type),
-            Names.CodecName(type),
-            models.ToEquatableArray(),
-            constructor!.Parameters.Length);
+        model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, models.ToEquatableArray(), constructor!.Parameters.Length, polymorphism);
         problem = null;
         return true;
     }
@@ -115,18 +148,26 @@ internal sealed class CodecParser
     {
         selected = null;
         reason = null;
-        var candidates = type.InstanceConstructors
+        var marked = type.InstanceConstructors.Where(c => BsonAttributes.Has(c, BsonAttributes.Constructor)).ToList();
+        if (marked.Count > 1)
+        {
+            reason = "has more than one constructor marked [BsonConstructor]";
+            return false;
+        }
+        var candidates = (marked.Count == 1 ? marked : type.InstanceConstructors.ToList())
             .Where(c => IsAccessible(c) && !IsCopyConstructor(type, c) && c.Parameters.All(p => p.RefKind == RefKind.None))
             .ToList();
         if (candidates.Count == 0)
         {
-            reason = "it has no accessible constructor to create it with when reading";
+            reason = marked.Count == 1
+                ? "has a [BsonConstructor] that the generated code cannot call (it is not accessible, or takes ref parameters)"
+                : "has no accessible constructor to create it with when reading";
             return false;
         }
 
         foreach (var constructor in candidates)
         {
-            if (!TryBind(constructor, members, out _, out var bindError))
+            if (!TryBind(constructor, members, out var bindError))
             {
                 reason ??= bindError;
                 continue;
@@ -136,31 +177,29 @@ internal sealed class CodecParser
         }
         if (selected is not null)
             return true;
-        reason ??= "no constructor can be called with its serialized members";
+        reason = "has no constructor the codec can call: " + (reason ?? "none binds its parameters to serialized members");
         return false;
     }
 
-    // Binds each parameter to the one member with its name (ignoring case) and type; every other member must be assignable.
-    private bool TryBind(IMethodSymbol constructor, List<MappedMember> members, out ISymbol[] bound, out string? error)
+    // Binds each parameter to the one member with its name (ignoring case, or as [BsonConstructor("A", "B")] names it) and
+    // type; every other member must be assignable, a get-only collection, or write-only by [BsonElement].
+    private bool TryBind(IMethodSymbol constructor, List<MappedMember> members, out string? error)
     {
-        bound = new ISymbol[constructor.Parameters.Length];
         error = null;
+        var bound = new List<ISymbol>();
         for (var i = 0; i < constructor.Parameters.Length; i++)
         {
-            var parameter = constructor.Parameters[i];
-            var matches = members.Where(m =>
-                string.Equals(m.Symbol.Name, parameter.Name, StringComparison.OrdinalIgnoreCase) &&
-                SymbolEqualityComparer.Default.Equals(m.Type, parameter.Type)).ToList();
-            if (matches.Count != 1 || bound.Contains(matches[0].Symbol, SymbolEqualityComparer.Default))
+            var member = BoundMember(constructor, i, members);
+            if (member is null || bound.Contains(member.Symbol, SymbolEqualityComparer.Default))
             {
-                error = "the constructor parameter '" + parameter.Name + "' matches no serialized member of the same name and type";
+                error = "the constructor parameter '" + constructor.Parameters[i].Name + "' matches no serialized member of the same name and type";
                 return false;
             }
-            bound[i] = matches[0].Symbol;
+            bound.Add(member.Symbol);
         }
         foreach (var member in members)
         {
-            if (!bound.Contains(member.Symbol, SymbolEqualityComparer.Default) && !IsAssignable(member.Symbol))
+            if (!bound.Contains(member.Symbol, SymbolEqualityComparer.Default) && !IsAssignable(member.Symbol) && !CanPopulate(member) && !member.ExplicitlyMapped)
             {
                 error = "the member '" + member.Symbol.Name + "' has no accessible setter and no constructor parameter sets it, so it cannot be read back";
                 return false;
@@ -169,33 +208,101 @@ internal sealed class CodecParser
         return true;
     }
 
-    private static MemberModel ToModel(MappedMember member, ValueModel value, IMethodSymbol constructor)
+    private static MappedMember? BoundMember(IMethodSymbol constructor, int index, List<MappedMember> members)
     {
+        var parameter = constructor.Parameters[index];
+        var name = parameter.Name;
+        if (BsonAttributes.Find(constructor, BsonAttributes.Constructor) is { ConstructorArguments: { Length: 1 } arguments } &&
+            arguments[0].Kind == TypedConstantKind.Array && index < arguments[0].Values.Length && arguments[0].Values[index].Value is string named)
+            name = named;
+        var matches = members.Where(m =>
+            string.Equals(m.Symbol.Name, name, StringComparison.OrdinalIgnoreCase) &&
+            SymbolEqualityComparer.Default.Equals(m.Type, parameter.Type)).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    private bool TryToModel(MappedMember member, ValueModel value, IMethodSymbol constructor, string path, out MemberModel model, out UnsupportedType? problem)
+    {
+        model = null!;
+        problem = null;
         var symbol = member.Symbol;
+        string? defaultValue = null;
+        if (member.DefaultValue is { } constant)
+        {
+            defaultValue = DefaultValues.Format(constant, member.Type);
+            if (defaultValue is null)
+                return Fail(path + "." + symbol.Name, member.Type, "has a [BsonDefaultValue] the generated code cannot write as a constant", out problem);
+        }
+        var ignoreIfDefault = member.IgnoreIfDefault ? defaultValue ?? "default(" + value.TypeName + ")" : null;
+        var ignoreIfNull = member.IgnoreIfNull && value.CanBeNull;
+
         var parameterIndex = -1;
         for (var i = 0; i < constructor.Parameters.Length; i++)
         {
-            var parameter = constructor.Parameters[i];
-            if (string.Equals(parameter.Name, symbol.Name, StringComparison.OrdinalIgnoreCase) &&
-                SymbolEqualityComparer.Default.Equals(parameter.Type, member.Type))
+            if (SymbolEqualityComparer.Default.Equals(BoundMember(constructor, i, new List<MappedMember> { member })?.Symbol, symbol))
             {
                 parameterIndex = i;
                 break;
             }
         }
 
+        var name = symbol.Name;
+        var identifier = Names.Identifier(name);
         if (parameterIndex >= 0)
         {
             var parameter = constructor.Parameters[parameterIndex];
-            var required = !parameter.HasExplicitDefaultValue && !CanBeNull(parameter.Type, parameter.NullableAnnotation);
-            var defaultExpression = parameter.HasExplicitDefaultValue ? DefaultValues.Format(parameter) : null;
-            return new MemberModel(symbol.Name, Names.Identifier(symbol.Name), member.ElementName, value, MemberBinding.Constructor, parameterIndex, required, defaultExpression);
+            var required = member.Required || (!parameter.HasExplicitDefaultValue && defaultValue is null && !CanBeNull(parameter.Type, parameter.NullableAnnotation));
+            var defaultExpression = defaultValue ?? (parameter.HasExplicitDefaultValue ? DefaultValues.Format(parameter) : null);
+            model = new MemberModel(name, identifier, member.ElementName, value, MemberBinding.Constructor, parameterIndex, required, defaultExpression, ignoreIfNull, ignoreIfDefault);
+            return true;
         }
 
-        var isRequired = symbol is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true };
-        var isInitOnly = symbol is IPropertySymbol { SetMethod.IsInitOnly: true };
-        var binding = isRequired || isInitOnly ? MemberBinding.Initializer : MemberBinding.Setter;
-        return new MemberModel(symbol.Name, Names.Identifier(symbol.Name), member.ElementName, value, binding, -1, isRequired, null);
+        var isRequired = member.Required || symbol is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true };
+        MemberBinding binding;
+        if (IsAssignable(symbol))
+            binding = isRequired || symbol is IPropertySymbol { SetMethod.IsInitOnly: true } ? MemberBinding.Initializer : MemberBinding.Setter;
+        else if (CanPopulate(member))
+            binding = MemberBinding.Populate;
+        else
+            binding = MemberBinding.WriteOnly;
+        if (binding == MemberBinding.WriteOnly)
+            isRequired = false;
+        model = new MemberModel(name, identifier, member.ElementName, value, binding, -1, isRequired, defaultValue, ignoreIfNull, ignoreIfDefault);
+        return true;
+    }
+
+    // A cycle of structs through members that can never be null (no reference, nullable or collection in between)
+    // would make every value infinitely deep: the writer would fail at run time, so the type is refused instead.
+    private UnsupportedType? FindStructCycle(List<CodecModel> models)
+    {
+        var byType = models.ToDictionary(m => m.TypeName, StringComparer.Ordinal);
+        foreach (var start in models)
+        {
+            var stack = new List<(CodecModel Codec, string Member)>();
+            if (Visit(start, start.TypeName, stack, byType, new HashSet<string>(StringComparer.Ordinal)))
+            {
+                var route = string.Join(" → ", stack.Select(s => s.Codec.DisplayName + "." + s.Member)) + " → " + start.DisplayName;
+                return new UnsupportedType(_pathOfCodec[start.TypeName], start.DisplayName,
+                    "is a struct that contains itself (" + route + ") with no null or collection in between, so every value would be infinitely deep");
+            }
+        }
+        return null;
+    }
+
+    private static bool Visit(CodecModel codec, string target, List<(CodecModel, string)> stack, Dictionary<string, CodecModel> byType, HashSet<string> visited)
+    {
+        if (!visited.Add(codec.TypeName))
+            return false;
+        foreach (var member in codec.Members)
+        {
+            if (member.Value.Kind != ValueKind.Document || member.Value.CanBeNull || !byType.TryGetValue(member.Value.TypeName, out var next))
+                continue;
+            stack.Add((codec, member.Name));
+            if (next.TypeName == target || Visit(next, target, stack, byType, visited))
+                return true;
+            stack.RemoveAt(stack.Count - 1);
+        }
+        return false;
     }
 
     private bool IsAssignable(ISymbol member) => member switch
@@ -204,6 +311,21 @@ internal sealed class CodecParser
         IPropertySymbol property => property.SetMethod is { } setter && IsAccessible(setter),
         _ => false,
     };
+
+    private bool IsReadable(ISymbol member) => member switch
+    {
+        IFieldSymbol field => IsAccessible(field),
+        IPropertySymbol property => property.GetMethod is { } getter && IsAccessible(getter),
+        _ => false,
+    };
+
+    // A get-only property of a collection type that can be cleared and added to: filled in place when reading.
+    private bool CanPopulate(MappedMember member) =>
+        member.Symbol is IPropertySymbol property && IsReadable(property) &&
+        member.Type is INamedTypeSymbol { OriginalDefinition: { } definition } &&
+        definition.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" &&
+        definition.MetadataName is "List`1" or "IList`1" or "ICollection`1" or "HashSet`1" or "ISet`1" or "Dictionary`2" or "IDictionary`2" &&
+        (definition.MetadataName is not ("Dictionary`2" or "IDictionary`2") || ((INamedTypeSymbol)member.Type).TypeArguments[0].SpecialType == SpecialType.System_String);
 
     private bool IsAccessible(ISymbol symbol) => _compilation.IsSymbolAccessibleWithin(symbol, _compilation.Assembly);
 

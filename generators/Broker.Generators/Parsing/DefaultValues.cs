@@ -7,10 +7,14 @@ namespace Broker.Generators.Parsing;
 /// <summary>Writes a parameter's default value as C#, for a constructor argument whose element is missing.</summary>
 internal static class DefaultValues
 {
-    public static string Format(IParameterSymbol parameter)
+    public static string Format(IParameterSymbol parameter) => Format(parameter.ExplicitDefaultValue, parameter.Type);
+
+    /// <summary>The value of <c>[BsonDefaultValue(x)]</c> as C#, or null when it is not a constant C# can write (a type, an array).</summary>
+    public static string? Format(TypedConstant constant, ITypeSymbol type) =>
+        constant.Kind is TypedConstantKind.Primitive or TypedConstantKind.Enum || constant.IsNull ? Format(constant.Value, type) : null;
+
+    private static string Format(object? value, ITypeSymbol type)
     {
-        var value = parameter.ExplicitDefaultValue;
-        var type = parameter.Type;
         if (value is null)
             return type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null";
 

@@ -5,25 +5,55 @@ using Microsoft.CodeAnalysis;
 
 namespace Broker.Generators.Parsing;
 
-/// <summary>A member MongoDB.Bson's default class map serializes, with its element name.</summary>
-internal readonly struct MappedMember
+/// <summary>A member MongoDB.Bson's class map serializes, with its element name and the options its attributes set.</summary>
+internal sealed class MappedMember
 {
-    public MappedMember(ISymbol symbol, string elementName)
+    public MappedMember(ISymbol symbol, string elementName, bool explicitlyMapped)
     {
         Symbol = symbol;
         ElementName = elementName;
+        ExplicitlyMapped = explicitlyMapped;
+        var element = BsonAttributes.Find(symbol, BsonAttributes.Element);
+        Order = element is not null && BsonAttributes.Named(element, "Order")?.Value is int order ? order : int.MaxValue;
+        IgnoreIfNull = BsonAttributes.Has(symbol, BsonAttributes.IgnoreIfNull);
+        var defaultValue = BsonAttributes.Find(symbol, BsonAttributes.DefaultValue);
+        if (defaultValue is not null && defaultValue.ConstructorArguments.Length == 1)
+            DefaultValue = defaultValue.ConstructorArguments[0];
+        // [BsonDefaultValue(x, SerializeDefaultValue = false)] is MongoDB.Bson's older spelling of [BsonIgnoreIfDefault].
+        IgnoreIfDefault = BsonAttributes.Has(symbol, BsonAttributes.IgnoreIfDefault) ||
+            (defaultValue is not null && BsonAttributes.Named(defaultValue, "SerializeDefaultValue")?.Value is false);
+        Required = BsonAttributes.Has(symbol, BsonAttributes.Required);
+        if (BsonAttributes.Find(symbol, BsonAttributes.Representation) is { } representation && BsonAttributes.FirstArgument(representation) is int bsonType)
+            RepresentationBsonType = bsonType;
     }
 
     public ISymbol Symbol { get; }
 
     public string ElementName { get; }
 
+    /// <summary>Mapped by <c>[BsonElement]</c> or <c>[BsonId]</c> rather than by convention; may be get-only or non-public.</summary>
+    public bool ExplicitlyMapped { get; }
+
+    /// <summary><c>[BsonElement(Order = n)]</c>; members without one keep their place after those with one.</summary>
+    public int Order { get; }
+
+    public bool IgnoreIfNull { get; }
+
+    public bool IgnoreIfDefault { get; }
+
+    public TypedConstant? DefaultValue { get; }
+
+    public bool Required { get; }
+
+    /// <summary>The BsonType number of <c>[BsonRepresentation]</c>, or null.</summary>
+    public int? RepresentationBsonType { get; }
+
     public ITypeSymbol Type => Symbol is IPropertySymbol property ? property.Type : ((IFieldSymbol)Symbol).Type;
 }
 
 /// <summary>
-/// Finds the members MongoDB.Bson's default conventions serialize, in its order, so the generated codec writes the same
-/// bytes as <c>value.ToBson()</c>. Class by class from the top base type down, each class contributes:
+/// Finds the members MongoDB.Bson's class map serializes, in its order, so the generated codec writes the same bytes as
+/// <c>value.ToBson()</c>. Class by class from the top base type down, each class contributes:
 /// <list type="number">
 /// <item>its public instance fields that are neither readonly nor const, in declaration order
 /// (<c>ReadWriteMemberFinderConvention</c>);</item>
@@ -33,8 +63,12 @@ internal readonly struct MappedMember
 /// it was not mapped yet, such as a get-only <c>Id</c> (<c>NamedIdMemberConvention</c>);</item>
 /// <item>for an immutable class (no public parameterless constructor and no property with a public setter), the get-only
 /// properties that match a parameter of a non-private constructor whose parameters all match properties
-/// (<c>ImmutableTypeClassMapConvention</c>).</item>
+/// (<c>ImmutableTypeClassMapConvention</c>);</item>
+/// <item>members that carry <c>[BsonElement]</c> or <c>[BsonId]</c> and were not mapped yet, whatever their
+/// accessibility, in declaration order (the attribute conventions).</item>
 /// </list>
+/// <c>[BsonIgnore]</c> removes a member from every step, <c>[BsonNoId]</c> turns the id convention off, and
+/// <c>[BsonId]</c> names the id instead of it. Finally all members are sorted, stably, by <c>[BsonElement(Order = n)]</c>.
 /// The id is not moved to the front: <c>ToBson()</c> keeps declaration order.
 /// </summary>
 internal static class MemberFinder
@@ -65,23 +99,29 @@ internal static class MemberFinder
         var members = new List<MappedMember>();
         foreach (var level in levels)
             members.AddRange(FindDeclared(level));
-        return members;
+        // Stable: members with the same Order keep their place.
+        return members
+            .Select((member, index) => (member, index))
+            .OrderBy(pair => pair.member.Order)
+            .ThenBy(pair => pair.index)
+            .Select(pair => pair.member)
+            .ToList();
     }
 
     /// <summary>
-    /// The first class, member or constructor that carries an attribute from <c>MongoDB.Bson.Serialization.Attributes</c>
-    /// (<c>[BsonElement]</c>, <c>[BsonIgnore]</c>, <c>[BsonId]</c> ...), or null. Each changes the mapping in its own way.
+    /// The first class, member or constructor that carries a MongoDB.Bson attribute the codecs cannot reproduce: where,
+    /// and why; or null.
     /// </summary>
-    public static string? FindMongoAttribute(IReadOnlyList<INamedTypeSymbol> levels)
+    public static (string Where, string Reason)? FindUnsupportedAttribute(IReadOnlyList<INamedTypeSymbol> levels)
     {
         foreach (var level in levels)
         {
-            if (HasMongoAttribute(level))
-                return level.Name;
+            if (BsonAttributes.FindUnsupported(level) is { } onType)
+                return (level.Name, onType);
             foreach (var member in level.GetMembers())
             {
-                if (member is IFieldSymbol or IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } && HasMongoAttribute(member))
-                    return member is IMethodSymbol ? level.Name + "'s constructor" : member.Name;
+                if (member is IFieldSymbol or IPropertySymbol or IMethodSymbol && BsonAttributes.FindUnsupported(member) is { } reason)
+                    return (level.Name + "." + (member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? "ctor" : member.Name), reason);
             }
         }
         return null;
@@ -93,45 +133,67 @@ internal static class MemberFinder
         return ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
     }
 
-    private static bool HasMongoAttribute(ISymbol symbol) =>
-        symbol.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "MongoDB.Bson.Serialization.Attributes");
-
     private static List<MappedMember> FindDeclared(INamedTypeSymbol level)
     {
         var mapped = new List<ISymbol>();
         foreach (var field in level.GetMembers().OfType<IFieldSymbol>())
         {
-            if (!field.IsStatic && !field.IsConst && !field.IsReadOnly && !field.IsImplicitlyDeclared && field.DeclaredAccessibility == Accessibility.Public)
+            if (!field.IsStatic && !field.IsConst && !field.IsReadOnly && !field.IsImplicitlyDeclared && field.DeclaredAccessibility == Accessibility.Public && !IsIgnored(field))
                 mapped.Add(field);
         }
         foreach (var property in level.GetMembers().OfType<IPropertySymbol>())
         {
-            if (IsReflectionPublicInstanceProperty(property) && property.GetMethod is not null && property.SetMethod is not null && !property.IsOverride)
+            if (IsReflectionPublicInstanceProperty(property) && property.GetMethod is not null && property.SetMethod is not null && !property.IsOverride && !IsIgnored(property))
                 mapped.Add(property);
         }
 
-        ISymbol? id = null;
-        foreach (var name in IdNames)
+        ISymbol? id = level.GetMembers().FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol && !m.IsStatic && BsonAttributes.Has(m, BsonAttributes.Id) && !IsIgnored(m));
+        if (id is null && !BsonAttributes.Has(level, BsonAttributes.NoId))
         {
-            id = level.GetMembers(name).FirstOrDefault(IsIdCandidate);
-            if (id is not null)
+            foreach (var name in IdNames)
             {
-                if (!mapped.Contains(id, SymbolEqualityComparer.Default))
-                    mapped.Add(id);
-                break;
+                id = level.GetMembers(name).FirstOrDefault(m => IsIdCandidate(m) && !IsIgnored(m));
+                if (id is not null)
+                {
+                    if (!mapped.Contains(id, SymbolEqualityComparer.Default))
+                        mapped.Add(id);
+                    break;
+                }
             }
         }
 
         foreach (var property in ImmutableTypeProperties(level))
         {
-            if (!mapped.Contains(property, SymbolEqualityComparer.Default))
+            if (!mapped.Contains(property, SymbolEqualityComparer.Default) && !IsIgnored(property))
                 mapped.Add(property);
         }
 
+        var explicitlyMapped = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var member in level.GetMembers())
+        {
+            if (member is not (IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol { IsIndexer: false }) || member.IsStatic || IsIgnored(member))
+                continue;
+            if (!BsonAttributes.Has(member, BsonAttributes.Element) && !BsonAttributes.Has(member, BsonAttributes.Id))
+                continue;
+            explicitlyMapped.Add(member);
+            if (!mapped.Contains(member, SymbolEqualityComparer.Default))
+                mapped.Add(member);
+        }
+
         return mapped
-            .Select(symbol => new MappedMember(symbol, SymbolEqualityComparer.Default.Equals(symbol, id) ? "_id" : symbol.Name))
+            .Select(symbol => new MappedMember(symbol, ElementName(symbol, id), explicitlyMapped.Contains(symbol)))
             .ToList();
     }
+
+    private static string ElementName(ISymbol member, ISymbol? id)
+    {
+        if (SymbolEqualityComparer.Default.Equals(member, id))
+            return "_id";
+        var element = BsonAttributes.Find(member, BsonAttributes.Element);
+        return element is not null && BsonAttributes.FirstArgument(element) is string { Length: > 0 } name ? name : member.Name;
+    }
+
+    private static bool IsIgnored(ISymbol member) => BsonAttributes.Has(member, BsonAttributes.Ignore);
 
     private static bool IsIdCandidate(ISymbol symbol) => symbol switch
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Broker.Generators.Model;
 using Microsoft.CodeAnalysis;
 
@@ -7,18 +8,21 @@ namespace Broker.Generators.Parsing;
 
 /// <summary>
 /// Decides how a C# type travels in BSON, following MongoDB.Bson's default serializers, or why it cannot. This is the
-/// serializability rule the analyzers share: a type is supported when it is
+/// serializability rule the generator and the BRK0013 analyzer share (the analyzer compiles this file by link). A type
+/// is supported when it is
 /// <list type="bullet">
-/// <item>bool, byte, sbyte, short, ushort, int, long, float, double, char, string, Guid or DateTime;</item>
+/// <item>bool, byte, sbyte, short, ushort, int, uint, long, ulong, float, double, decimal (Decimal128), char, string, Guid,
+/// DateTime, DateTimeOffset, DateOnly, TimeOnly, TimeSpan, or MongoDB.Bson's ObjectId or Decimal128;</item>
 /// <item>an enum whose underlying type is not uint or ulong;</item>
-/// <item><c>byte[]</c> (binary), or a one-dimensional array, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or
-/// <c>IReadOnlyList&lt;T&gt;</c> of a supported T;</item>
+/// <item><c>byte[]</c> (binary), or a one-dimensional array, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>,
+/// <c>IReadOnlyList&lt;T&gt;</c>, <c>ICollection&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>,
+/// <c>HashSet&lt;T&gt;</c>, <c>ISet&lt;T&gt;</c> or <c>IReadOnlySet&lt;T&gt;</c> of a supported T;</item>
 /// <item><c>Dictionary&lt;string, T&gt;</c>, <c>IDictionary&lt;string, T&gt;</c> or <c>IReadOnlyDictionary&lt;string, T&gt;</c>
 /// of a supported T;</item>
 /// <item><c>Nullable&lt;T&gt;</c> of a supported T;</item>
-/// <item>a non-generic, non-abstract class, struct or record outside the System and Microsoft namespaces, accessible
-/// from the assembly, whose serialized members (see <see cref="MemberFinder"/>) are all supported and readable, with
-/// distinct element names, and which can be constructed (see <see cref="CodecParser"/>).</item>
+/// <item>a non-generic class, struct or record outside the System and Microsoft namespaces, accessible from the
+/// assembly, whose serialized members are all supported (see <see cref="CodecParser"/>); an abstract class when
+/// <c>[BsonKnownTypes]</c> names concrete types below it.</item>
 /// </list>
 /// </summary>
 internal sealed class ValueClassifier
@@ -33,90 +37,120 @@ internal sealed class ValueClassifier
     }
 
     /// <summary>Classifies <paramref name="type"/>; <paramref name="path"/> names where it was reached, for the reason.</summary>
-    public bool TryClassify(ITypeSymbol type, string path, out ValueModel value, out UnsupportedType? problem)
+    public bool TryClassify(ITypeSymbol type, string path, out ValueModel value, out UnsupportedType? problem) =>
+        TryClassify(type, path, Representation.Default, out value, out problem);
+
+    /// <summary>As above, for a member whose <c>[BsonRepresentation]</c> asks for <paramref name="representation"/>.</summary>
+    public bool TryClassify(ITypeSymbol type, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
     {
         value = null!;
         problem = null;
         var typeName = Names.TypeName(type);
 
-        if (type is IArrayTypeSymbol array)
+        switch (type)
         {
-            if (array.Rank != 1)
-                return Fail(path, type, "multi-dimensional arrays are not supported; use a jagged array or a list", out problem);
-            if (array.ElementType.SpecialType == SpecialType.System_Byte)
-            {
-                value = new ValueModel(ValueKind.Bytes, typeName, CanBeNull: true);
+            case ITypeParameterSymbol:
+                return Fail(path, type, "is an open type parameter; a message's types must all be concrete", out problem);
+            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                return Fail(path, type, "is a pointer, which has no BSON form", out problem);
+            case IDynamicTypeSymbol:
+                return Fail(path, type, "gives no type to read back; use a concrete type", out problem);
+            case IArrayTypeSymbol array:
+                if (array.Rank != 1)
+                    return Fail(path, type, "is a multi-dimensional array; use a jagged array or a list", out problem);
+                if (array.ElementType.SpecialType == SpecialType.System_Byte && representation == Representation.Default)
+                {
+                    value = new ValueModel(ValueKind.Bytes, typeName, CanBeNull: true);
+                    return true;
+                }
+                if (!TryClassify(array.ElementType, path + "[]", representation, out var element, out problem))
+                    return false;
+                value = new ValueModel(ValueKind.Array, typeName, CanBeNull: true, element);
                 return true;
-            }
-            if (!TryClassify(array.ElementType, path + "[]", out var element, out problem))
-                return false;
-            value = new ValueModel(ValueKind.Array, typeName, CanBeNull: true, element);
-            return true;
         }
 
         if (type is not INamedTypeSymbol named || type.TypeKind == TypeKind.Error)
-            return Fail(path, type, type.TypeKind == TypeKind.Error ? "the type could not be resolved" : "only named types and arrays can be serialized", out problem);
-
-        var scalar = ScalarKind(named);
-        if (scalar is { } kind)
-        {
-            value = new ValueModel(kind, typeName, CanBeNull: kind == ValueKind.String);
-            return true;
-        }
-
-        switch (named.SpecialType)
-        {
-            case SpecialType.System_UInt32:
-            case SpecialType.System_UInt64:
-                return Fail(path, type, "uint and ulong have no BSON type of their own (MongoDB.Bson writes them as int32/int64 and fails on larger values); use int or long", out problem);
-            case SpecialType.System_Decimal:
-                return Fail(path, type, "decimal (Decimal128) is not supported yet; use double or long", out problem);
-            case SpecialType.System_Object:
-                return Fail(path, type, "object gives no type to read back; use a concrete type", out problem);
-        }
+            return Fail(path, type, type.TypeKind == TypeKind.Error ? "could not be resolved" : "is not a named type or an array", out problem);
 
         if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
         {
-            if (!TryClassify(named.TypeArguments[0], path, out var inner, out problem))
+            if (!TryClassify(named.TypeArguments[0], path, representation, out var inner, out problem))
                 return false;
             value = new ValueModel(ValueKind.Nullable, typeName, CanBeNull: true, inner);
             return true;
         }
 
+        var scalar = ScalarKind(named);
+        if (scalar is { } kind)
+            return TryScalar(kind, named, typeName, path, representation, out value, out problem);
+
+        if (named.SpecialType == SpecialType.System_Object)
+            return Fail(path, type, "gives no type to read back; use a concrete type", out problem);
+
         if (named.TypeKind == TypeKind.Enum)
-        {
-            var underlying = named.EnumUnderlyingType!;
-            var underlyingKind = ScalarKind(underlying);
-            if (underlyingKind is null or ValueKind.Boolean or ValueKind.Char)
-                return Fail(path, type, "enums based on uint or ulong are not supported (MongoDB.Bson fails on values above int.MaxValue/long.MaxValue); use int or long", out problem);
-            value = new ValueModel(ValueKind.Enum, typeName, CanBeNull: false, new ValueModel(underlyingKind.Value, Names.TypeName(underlying), CanBeNull: false));
-            return true;
-        }
+            return TryEnum(named, typeName, path, representation, out value, out problem);
 
-        var collection = CollectionKind(named);
-        if (collection is not null)
-            return TryClassifyCollection(named, collection.Value, typeName, path, out value, out problem);
+        if (CollectionKind(named) is { } collection)
+            return TryClassifyCollection(named, collection.Kind, collection.Traversal, typeName, path, representation, out value, out problem);
 
+        if (representation != Representation.Default)
+            return Fail(path, type, "is a document, which [BsonRepresentation] cannot change", out problem);
         return TryClassifyDocument(named, typeName, path, out value, out problem);
     }
 
-    private bool TryClassifyCollection(INamedTypeSymbol named, ValueKind kind, string typeName, string path, out ValueModel value, out UnsupportedType? problem)
+    private static bool TryScalar(ValueKind kind, INamedTypeSymbol type, string typeName, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
+    {
+        value = null!;
+        if (!Representations.IsSupported(kind, representation))
+            return Fail(path, type, "cannot take [BsonRepresentation(BsonType." + representation + ")] in the generated codecs", out problem);
+        problem = null;
+        value = new ValueModel(kind, typeName, CanBeNull: kind == ValueKind.String, Representation: Representations.Normalize(kind, representation));
+        return true;
+    }
+
+    private static bool TryEnum(INamedTypeSymbol type, string typeName, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
+    {
+        value = null!;
+        var underlying = type.EnumUnderlyingType!;
+        var underlyingKind = ScalarKind(underlying);
+        if (underlyingKind is null or ValueKind.Boolean or ValueKind.Char or ValueKind.UInt32 or ValueKind.UInt64)
+            return Fail(path, type, "is an enum based on uint or ulong, which MongoDB.Bson fails on above int.MaxValue/long.MaxValue; base it on int or long", out problem);
+        if (!Representations.IsSupported(ValueKind.Enum, representation))
+            return Fail(path, type, "cannot take [BsonRepresentation(BsonType." + representation + ")]; an enum travels as String, Int32 or Int64", out problem);
+
+        var names = EquatableArray<string>.Empty;
+        if (representation == Representation.String)
+        {
+            // A name that shares its value with another is left to Enum.ToString, which picks between them.
+            var fields = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
+            names = fields
+                .Where(f => fields.Count(other => Equals(other.ConstantValue, f.ConstantValue)) == 1)
+                .Select(f => f.Name)
+                .ToEquatableArray();
+        }
+        problem = null;
+        value = new ValueModel(ValueKind.Enum, typeName, CanBeNull: false, new ValueModel(underlyingKind.Value, Names.TypeName(underlying), CanBeNull: false),
+            Representation: representation, EnumNames: names);
+        return true;
+    }
+
+    private bool TryClassifyCollection(INamedTypeSymbol named, ValueKind kind, Traversal traversal, string typeName, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
     {
         value = null!;
         ITypeSymbol elementType;
         if (kind == ValueKind.Dictionary)
         {
             if (named.TypeArguments[0].SpecialType != SpecialType.System_String)
-                return Fail(path, named, "dictionary keys must be strings, because they become element names", out problem);
+                return Fail(path, named, "is a dictionary whose keys are not strings; keys become element names, so they must be strings", out problem);
             elementType = named.TypeArguments[1];
         }
         else
         {
             elementType = named.TypeArguments[0];
         }
-        if (!TryClassify(elementType, path + "[]", out var element, out problem))
+        if (!TryClassify(elementType, path + "[]", representation, out var element, out problem))
             return false;
-        value = new ValueModel(kind, typeName, CanBeNull: true, element);
+        value = new ValueModel(kind, typeName, CanBeNull: true, element, Traversal: traversal);
         return true;
     }
 
@@ -126,30 +160,30 @@ internal sealed class ValueClassifier
         switch (named.TypeKind)
         {
             case TypeKind.Interface:
-                return Fail(path, named, "an interface gives no class to create when reading; use a concrete type", out problem);
+                return Fail(path, named, "is an interface without known implementations: [BsonKnownTypes] cannot be put on an interface, so nothing says which class to create when reading; declare the member as an abstract base class that lists its implementations in [BsonKnownTypes]", out problem);
             case TypeKind.Delegate:
-                return Fail(path, named, "delegates cannot be serialized", out problem);
+                return Fail(path, named, "is a delegate, which is code, not data", out problem);
             case TypeKind.Class:
             case TypeKind.Struct:
                 break;
             default:
-                return Fail(path, named, "only classes, structs and records can be serialized as documents", out problem);
+                return Fail(path, named, "is not a class, struct or record", out problem);
         }
         if (MemberFinder.IsFrameworkType(named))
-            return Fail(path, named, "Broker has no BSON mapping for this framework type", out problem);
+            return Fail(path, named, "is a framework type Broker has no BSON mapping for", out problem);
         if (named.IsRefLikeType)
-            return Fail(path, named, "ref structs cannot be stored", out problem);
+            return Fail(path, named, "is a ref struct, which cannot be stored on the heap or in a collection", out problem);
         if (named.IsStatic)
-            return Fail(path, named, "static classes have no instances", out problem);
-        if (named.IsAbstract)
-            return Fail(path, named, "an abstract class cannot be created when reading; use a concrete type", out problem);
+            return Fail(path, named, "is a static class, which has no instances", out problem);
+        if (named.IsUnboundGenericType || named.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter))
+            return Fail(path, named, "is an open generic type: its type arguments are not known until run time", out problem);
         for (var current = named; current is not null; current = current.ContainingType)
         {
             if (current.IsGenericType)
-                return Fail(path, named, "generic types are not supported yet", out problem);
+                return Fail(path, named, "is a generic type, which the generated codecs do not support yet; declare a non-generic type", out problem);
         }
         if (!_compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly))
-            return Fail(path, named, "the type is not accessible from this assembly's generated code; make it public or internal", out problem);
+            return Fail(path, named, "is not accessible from this assembly's generated code; make it public or internal", out problem);
 
         problem = null;
         _onDocument(named, path);
@@ -170,29 +204,62 @@ internal sealed class ValueClassifier
         SpecialType.System_UInt16 => ValueKind.UInt16,
         SpecialType.System_Int32 => ValueKind.Int32,
         SpecialType.System_Int64 => ValueKind.Int64,
+        SpecialType.System_UInt32 => ValueKind.UInt32,
+        SpecialType.System_UInt64 => ValueKind.UInt64,
         SpecialType.System_Single => ValueKind.Single,
         SpecialType.System_Double => ValueKind.Double,
+        SpecialType.System_Decimal => ValueKind.Decimal,
         SpecialType.System_Char => ValueKind.Char,
         SpecialType.System_String => ValueKind.String,
         SpecialType.System_DateTime => ValueKind.DateTime,
-        _ => IsSystemType(type, "Guid") ? ValueKind.Guid : null,
+        _ => NamedScalarKind(type),
     };
 
-    private static ValueKind? CollectionKind(INamedTypeSymbol type)
+    private static ValueKind? NamedScalarKind(INamedTypeSymbol type)
+    {
+        if (type.ContainingType is not null || type.IsGenericType)
+            return null;
+        var ns = type.ContainingNamespace?.ToDisplayString();
+        if (ns == "System")
+        {
+            return type.MetadataName switch
+            {
+                "Guid" => ValueKind.Guid,
+                "DateTimeOffset" => ValueKind.DateTimeOffset,
+                "DateOnly" => ValueKind.DateOnly,
+                "TimeOnly" => ValueKind.TimeOnly,
+                "TimeSpan" => ValueKind.TimeSpan,
+                _ => null,
+            };
+        }
+        if (ns == "MongoDB.Bson")
+        {
+            return type.MetadataName switch
+            {
+                "ObjectId" => ValueKind.ObjectId,
+                "Decimal128" => ValueKind.Decimal128,
+                _ => null,
+            };
+        }
+        return null;
+    }
+
+    private static (ValueKind Kind, Traversal Traversal)? CollectionKind(INamedTypeSymbol type)
     {
         var definition = type.OriginalDefinition;
         if (definition.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic")
             return null;
         return definition.MetadataName switch
         {
-            "List`1" or "IList`1" or "IReadOnlyList`1" => ValueKind.List,
-            "Dictionary`2" or "IDictionary`2" or "IReadOnlyDictionary`2" => ValueKind.Dictionary,
+            "List`1" or "IList`1" or "IReadOnlyList`1" => (ValueKind.List, Traversal.Indexer),
+            "ICollection`1" or "IReadOnlyCollection`1" or "IEnumerable`1" => (ValueKind.List, Traversal.Interface),
+            "HashSet`1" => (ValueKind.Set, Traversal.Enumerator),
+            "ISet`1" or "IReadOnlySet`1" => (ValueKind.Set, Traversal.Interface),
+            "Dictionary`2" => (ValueKind.Dictionary, Traversal.Enumerator),
+            "IDictionary`2" or "IReadOnlyDictionary`2" => (ValueKind.Dictionary, Traversal.Interface),
             _ => null,
         };
     }
-
-    private static bool IsSystemType(INamedTypeSymbol type, string name) =>
-        type.MetadataName == name && type.ContainingType is null && type.ContainingNamespace is { Name: "System" } ns && ns.ContainingNamespace.IsGlobalNamespace;
 
     private static bool Fail(string path, ITypeSymbol type, string reason, out UnsupportedType? problem)
     {
@@ -201,11 +268,14 @@ internal sealed class ValueClassifier
     }
 }
 
-/// <summary>Why a message type cannot be serialized: where the unsupported type was reached, which type, and why.</summary>
+/// <summary>
+/// Why a message type cannot be serialized: where the unsupported type was reached, which type, and why, worded to
+/// read as "<c>Path</c>: <c>TypeName</c> <c>Reason</c>".
+/// </summary>
 /// <param name="Path">The member path from the message type, such as <c>Order.Lines[].Price</c>.</param>
 /// <param name="TypeName">The unsupported type.</param>
-/// <param name="Reason">Why.</param>
+/// <param name="Reason">Why, as a predicate of the type: "is an interface without ...".</param>
 internal sealed record UnsupportedType(string Path, string TypeName, string Reason)
 {
-    public override string ToString() => Path + " (" + TypeName + "): " + Reason;
+    public override string ToString() => Path + ": " + TypeName + " " + Reason;
 }

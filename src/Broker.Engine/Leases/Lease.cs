@@ -1,14 +1,18 @@
 using Broker.Engine.Dispatch;
+using Broker.Engine.Storage;
 
 namespace Broker.Engine.Leases;
 
-/// <summary>One delivery's hold on a message. Settling needs its token; it ends when settled, lost or expired.</summary>
-internal sealed class Lease(long token, MessageEntry entry, EngineSubscription owner, int tries, long expiresTicks)
+/// <summary>
+/// One delivery's hold on a message. Settling needs its token; it ends when settled, lost or expired. It carries what
+/// the delivery is built from, taken under the channel's lock, so the delivery is written without it.
+/// </summary>
+internal sealed class Lease(long token, long id, EngineSubscription owner, int tries, long expiresTicks, PayloadRef payload, long producedTicks, int priority)
 {
     /// <summary>The fencing token: unique and increasing within the channel.</summary>
     public long Token { get; } = token;
 
-    public MessageEntry Entry { get; } = entry;
+    public long Id { get; } = id;
 
     public EngineSubscription Owner { get; } = owner;
 
@@ -17,6 +21,12 @@ internal sealed class Lease(long token, MessageEntry entry, EngineSubscription o
 
     /// <summary>UTC ticks at which the lease is lost unless renewed.</summary>
     public long ExpiresTicks { get; set; } = expiresTicks;
+
+    public PayloadRef Payload { get; } = payload;
+
+    public long ProducedTicks { get; } = producedTicks;
+
+    public int Priority { get; } = priority;
 }
 
 /// <summary>A lease's place in the expiry heap: the expiry it had when pushed (renewals move it later, never earlier).</summary>

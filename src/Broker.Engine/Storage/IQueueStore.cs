@@ -9,7 +9,10 @@ namespace Broker.Engine.Storage;
 /// The engine calls <see cref="AppendAsync"/> and <see cref="ReadPayload"/> while it holds a channel's lock, so both
 /// must return without waiting on anything but memory (or a local read of a payload); a durable store queues the record
 /// for its next group commit and completes the returned task when the record is on disk. For the same reason
-/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target.
+/// <see cref="RecoverAsync"/> must not hold a lock that those calls take while it feeds the replay target. A store that
+/// compacts (the log) keeps the replay target after recovery and calls back into the engine through it
+/// (<see cref="IStoreReplayTarget.TryCarry"/>, <see cref="IStoreReplayTarget.Relocate"/>): never while holding its own lock,
+/// so the engine's channel lock always comes before the store's.
 /// </remarks>
 public interface IQueueStore : IAsyncDisposable
 {
@@ -62,4 +65,34 @@ public interface IStoreReplayTarget
     /// <param name="messageId">The message that set it.</param>
     /// <param name="expiresAt">When it stops blocking equal messages.</param>
     void DedupKey(string channel, UInt128 key, long messageId, DateTimeOffset expiresAt);
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> with the payload of every unfinished message (live or dead-lettered) the target
+    /// holds. A store may call it once all records are replayed, to learn which of its payloads are still needed.
+    /// </summary>
+    /// <param name="visit">Receives each payload reference.</param>
+    void VisitUnfinished(Action<PayloadRef> visit);
+
+    /// <summary>
+    /// For a store that compacts (and keeps the target after recovery): if message <paramref name="id"/> is unfinished
+    /// and its payload is still at <paramref name="position"/>, hands its current state to <paramref name="writer"/>
+    /// while the channel's lock is held, so the copy lands in the store before any later change to the message.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="position">Where the store believes the payload is.</param>
+    /// <param name="writer">Writes the copy.</param>
+    /// <returns>False when the message is finished or stored elsewhere: nothing was written.</returns>
+    bool TryCarry(string channel, long id, long position, ICarryWriter writer);
+
+    /// <summary>
+    /// Points message <paramref name="id"/> at its copy <paramref name="copy"/> once the copy is stored, if it still
+    /// points at <paramref name="original"/>.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="original">The old place.</param>
+    /// <param name="copy">The copy.</param>
+    /// <returns>False when the message finished meanwhile.</returns>
+    bool Relocate(string channel, long id, PayloadRef original, PayloadRef copy);
 }

@@ -9,7 +9,9 @@ namespace Broker.Engine.Storage;
 public sealed class MemoryQueueStore : IQueueStore
 {
     private readonly Dictionary<string, StoredChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, byte[]> _payloads = [];
     private readonly Lock _gate = new();
+    private long _lastPosition;
 
     /// <summary>How many messages (live and dead-lettered) the store holds, across channels.</summary>
     public int MessageCount
@@ -40,7 +42,7 @@ public sealed class MemoryQueueStore : IQueueStore
                 {
                     // Dedup keys are replayed above, so the record carries none.
                     var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
-                    var payload = new PayloadRef(message.Payload, 0, message.Payload.Length);
+                    var payload = new PayloadRef(message.Position, message.Length);
                     replay.Add(t => t.Enqueued(record, payload));
                     if (message.Tries != 0)
                     {
@@ -67,15 +69,20 @@ public sealed class MemoryQueueStore : IQueueStore
     public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
     {
         var copy = payload.ToArray();
+        long position;
         lock (_gate)
         {
+            position = ++_lastPosition;
+            _payloads.Add(position, copy);
             var channel = GetChannel(record.Channel);
             channel.LastId = Math.Max(channel.LastId, record.Id);
-            channel.Messages[record.Id] = new StoredMessage(copy, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks };
+            if (channel.Messages.Remove(record.Id, out var replaced))
+                _payloads.Remove(replaced.Position);
+            channel.Messages[record.Id] = new StoredMessage(position, copy.Length, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks };
             if (record.DedupKey is { } key)
                 channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
         }
-        return ValueTask.FromResult(new PayloadRef(copy, 0, copy.Length));
+        return ValueTask.FromResult(new PayloadRef(position, copy.Length));
     }
 
     /// <inheritdoc />
@@ -93,25 +100,37 @@ public sealed class MemoryQueueStore : IQueueStore
             }
             if (!channel.Messages.TryGetValue(record.Id, out var message))
                 return ValueTask.CompletedTask;
-            Apply(channel, message, record);
+            if (Apply(message, record))
+            {
+                channel.Messages.Remove(record.Id);
+                _payloads.Remove(message.Position);
+            }
         }
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload) => (byte[])payload.Handle!;
+    public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload)
+    {
+        lock (_gate)
+        {
+            return _payloads.TryGetValue(payload.Position, out var bytes)
+                ? bytes
+                : throw new InvalidOperationException($"The memory store holds no payload at position {payload.Position}.");
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static void Apply(StoredChannel channel, StoredMessage message, in StoreRecord record)
+    /// <summary>Applies a change; true when the message is gone.</summary>
+    private static bool Apply(StoredMessage message, in StoreRecord record)
     {
         switch (record.Kind)
         {
             case StoreRecordKind.Completed:
             case StoreRecordKind.Deleted:
-                channel.Messages.Remove(record.Id);
-                break;
+                return true;
             case StoreRecordKind.RetryScheduled:
                 message.Tries = record.Tries;
                 message.DueTicks = record.At.UtcTicks;
@@ -128,6 +147,7 @@ public sealed class MemoryQueueStore : IQueueStore
             default:
                 throw new InvalidOperationException($"Unknown store record kind {record.Kind}.");
         }
+        return false;
     }
 
     private static DateTimeOffset ToTime(long utcTicks) => new(utcTicks, TimeSpan.Zero);
@@ -149,9 +169,11 @@ public sealed class MemoryQueueStore : IQueueStore
     }
 
     /// <summary>Only what replay needs, so a large in-memory backlog stays as small as it can.</summary>
-    private sealed class StoredMessage(byte[] payload, int priority, long producedAtTicks)
+    private sealed class StoredMessage(long position, int length, int priority, long producedAtTicks)
     {
-        public byte[] Payload { get; } = payload;
+        public long Position { get; } = position;
+
+        public int Length { get; } = length;
 
         public int Priority { get; } = priority;
 

@@ -50,6 +50,10 @@ public enum StoreRecordKind : byte
 /// <param name="At">The due time (retry scheduled, re-driven) or the time of dead-lettering.</param>
 /// <param name="Error">Why the message was dead-lettered.</param>
 /// <param name="DedupKey">The expired key (dedup expired).</param>
+/// <param name="Payload">
+/// Where the message's payload is (completed, deleted), so a log can tell which of its segments no longer holds a live
+/// message; default when not known.
+/// </param>
 public readonly record struct StoreRecord(
     StoreRecordKind Kind,
     string Channel,
@@ -57,13 +61,15 @@ public readonly record struct StoreRecord(
     int Tries = 0,
     DateTimeOffset At = default,
     string? Error = null,
-    UInt128 DedupKey = default)
+    UInt128 DedupKey = default,
+    PayloadRef Payload = default)
 {
     /// <summary>A completed message.</summary>
     /// <param name="channel">The channel name.</param>
     /// <param name="id">The message id.</param>
+    /// <param name="payload">Where its payload is.</param>
     /// <returns>The record.</returns>
-    public static StoreRecord Completed(string channel, long id) => new(StoreRecordKind.Completed, channel, id);
+    public static StoreRecord Completed(string channel, long id, PayloadRef payload = default) => new(StoreRecordKind.Completed, channel, id, Payload: payload);
 
     /// <summary>A message waiting for another delivery.</summary>
     /// <param name="channel">The channel name.</param>
@@ -94,8 +100,9 @@ public readonly record struct StoreRecord(
     /// <summary>A deleted dead letter.</summary>
     /// <param name="channel">The channel name.</param>
     /// <param name="id">The message id.</param>
+    /// <param name="payload">Where its payload is.</param>
     /// <returns>The record.</returns>
-    public static StoreRecord Deleted(string channel, long id) => new(StoreRecordKind.Deleted, channel, id);
+    public static StoreRecord Deleted(string channel, long id, PayloadRef payload = default) => new(StoreRecordKind.Deleted, channel, id, Payload: payload);
 
     /// <summary>An expired dedup key.</summary>
     /// <param name="channel">The channel name.</param>
@@ -104,4 +111,29 @@ public readonly record struct StoreRecord(
     /// <returns>The record.</returns>
     public static StoreRecord DedupExpired(string channel, long id, UInt128 key) =>
         new(StoreRecordKind.DedupExpired, channel, id, DedupKey: key);
+}
+
+/// <summary>A message's current state, as the engine holds it, for a store that rewrites the message elsewhere.</summary>
+/// <param name="Priority">Its priority.</param>
+/// <param name="ProducedAt">When it was accepted.</param>
+/// <param name="DueAt">When it is visible (for a message that is visible or leased now: no later than now).</param>
+/// <param name="Tries">Deliveries counted so far (a delivery in progress is not counted: after a restart it never happened).</param>
+/// <param name="DeadLettered">Whether it is in the dead-letter queue.</param>
+/// <param name="Error">Why it was dead-lettered.</param>
+/// <param name="DeadLetteredAt">When it was dead-lettered.</param>
+public readonly record struct MessageState(
+    int Priority,
+    DateTimeOffset ProducedAt,
+    DateTimeOffset DueAt,
+    int Tries,
+    bool DeadLettered,
+    string? Error,
+    DateTimeOffset DeadLetteredAt);
+
+/// <summary>Receives a message's state from <see cref="IStoreReplayTarget.TryCarry"/>, under the engine's channel lock.</summary>
+public interface ICarryWriter
+{
+    /// <summary>Writes the message again with <paramref name="state"/>. Must not block: queue the record.</summary>
+    /// <param name="state">The message's current state.</param>
+    void Carry(in MessageState state);
 }

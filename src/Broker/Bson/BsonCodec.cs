@@ -8,6 +8,9 @@ namespace Broker.Bson;
 /// </summary>
 public static class BsonCodec
 {
+    // In registration order, for VisitRegistered; the per-type lookup stays a static field of BsonCodecRegistry<T>.
+    private static readonly List<IRegisteredCodec> s_registered = [];
+
     /// <summary>
     /// Registers the codec of <typeparamref name="T"/>. The first registration wins: two assemblies that both generate a
     /// codec for the same type produce the same bytes, so a second one has nothing to add.
@@ -18,7 +21,23 @@ public static class BsonCodec
     public static bool Register<T>(IBsonCodec<T> codec)
     {
         ArgumentNullException.ThrowIfNull(codec);
-        return BsonCodecRegistry<T>.Register(codec);
+        if (!BsonCodecRegistry<T>.Register(codec))
+            return false;
+        lock (s_registered)
+            s_registered.Add(new RegisteredCodec<T>(codec));
+        return true;
+    }
+
+    /// <summary>Calls <paramref name="visitor"/> with every codec registered so far, in registration order.</summary>
+    /// <param name="visitor">The visitor.</param>
+    public static void VisitRegistered(IBsonCodecVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        IRegisteredCodec[] registered;
+        lock (s_registered)
+            registered = [.. s_registered];
+        foreach (var codec in registered)
+            codec.Accept(visitor);
     }
 
     /// <summary>Gets the registered codec of <typeparamref name="T"/>.</summary>
@@ -46,7 +65,9 @@ public static class BsonCodec
     /// <param name="output">Where the bytes go.</param>
     public static void Serialize<T>(T value, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        // Not ArgumentNullException.ThrowIfNull: it takes an object, which would box a struct message.
+        if (value is null)
+            throw new ArgumentNullException(nameof(value));
         var writer = new BsonWriter(output);
         For<T>().Write(ref writer, value);
         writer.Flush();
@@ -72,5 +93,15 @@ public static class BsonCodec
     {
         var reader = new BsonReader(bson);
         return For<T>().Read(ref reader);
+    }
+
+    private interface IRegisteredCodec
+    {
+        void Accept(IBsonCodecVisitor visitor);
+    }
+
+    private sealed class RegisteredCodec<T>(IBsonCodec<T> codec) : IRegisteredCodec
+    {
+        public void Accept(IBsonCodecVisitor visitor) => visitor.Visit(codec);
     }
 }

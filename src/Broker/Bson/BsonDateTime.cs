@@ -24,6 +24,21 @@ internal static class BsonDateTime
         return (utc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMillisecond;
     }
 
+    public static long ToMillisecondsSinceEpoch(DateOnly value) =>
+        (value.DayNumber * TimeSpan.TicksPerDay - UnixEpochTicks) / TimeSpan.TicksPerMillisecond;
+
+    public static bool TryDateOnlyFromMillisecondsSinceEpoch(long milliseconds, out DateOnly value)
+    {
+        value = default;
+        if (milliseconds < MinMilliseconds || milliseconds > MaxMilliseconds)
+            return false;
+        var ticks = UnixEpochTicks + milliseconds * TimeSpan.TicksPerMillisecond;
+        if (ticks % TimeSpan.TicksPerDay != 0)
+            return false;
+        value = DateOnly.FromDayNumber((int)(ticks / TimeSpan.TicksPerDay));
+        return true;
+    }
+
     public static bool TryFromMillisecondsSinceEpoch(long milliseconds, out DateTime value)
     {
         if (milliseconds == MaxMilliseconds)

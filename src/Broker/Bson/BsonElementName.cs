@@ -24,6 +24,7 @@ public readonly ref struct BsonElementName
     private enum Kind : byte
     {
         Utf8,
+        ValidatedUtf8,
         Index,
         Text,
     }
@@ -32,6 +33,14 @@ public readonly ref struct BsonElementName
     /// <param name="utf8">The bytes, usually a <c>u8</c> literal.</param>
     /// <returns>The name.</returns>
     public static BsonElementName FromUtf8(ReadOnlySpan<byte> utf8) => new(utf8, null, 0, Kind.Utf8);
+
+    /// <summary>
+    /// A name given as UTF-8 bytes that the caller has already checked contain no zero byte, so the writer does not scan
+    /// them again. Generated codecs use it for member names, which the generator checks when it compiles them.
+    /// </summary>
+    /// <param name="utf8">The bytes, a <c>u8</c> literal without a zero byte; a zero byte would corrupt the document.</param>
+    /// <returns>The name.</returns>
+    public static BsonElementName FromValidatedUtf8(ReadOnlySpan<byte> utf8) => new(utf8, null, 0, Kind.ValidatedUtf8);
 
     /// <summary>The name of an array element: its index in decimal.</summary>
     /// <param name="index">The index, zero or more.</param>
@@ -65,7 +74,9 @@ public readonly ref struct BsonElementName
     /// <param name="name">The name.</param>
     public static implicit operator BsonElementName(string name) => FromString(name);
 
-    internal bool IsUtf8 => _kind == Kind.Utf8;
+    internal bool IsUtf8 => _kind is Kind.Utf8 or Kind.ValidatedUtf8;
+
+    internal bool IsValidated => _kind == Kind.ValidatedUtf8;
 
     internal bool IsIndex => _kind == Kind.Index;
 
@@ -78,7 +89,7 @@ public readonly ref struct BsonElementName
     /// <inheritdoc />
     public override string ToString() => _kind switch
     {
-        Kind.Utf8 => System.Text.Encoding.UTF8.GetString(_utf8),
+        Kind.Utf8 or Kind.ValidatedUtf8 => System.Text.Encoding.UTF8.GetString(_utf8),
         Kind.Index => _index.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => _text!,
     };

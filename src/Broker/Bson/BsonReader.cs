@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Broker.Bson;
 
@@ -327,6 +329,34 @@ public ref struct BsonReader
         }
     }
 
+    /// <summary>Reads a <see cref="uint"/>: an int32, int64 or double whose value fits.</summary>
+    /// <returns>The value.</returns>
+    public uint ReadUInt32()
+    {
+        var value = ReadInt64();
+        if (value is < 0 or > uint.MaxValue)
+            throw ElementError($"{value} is outside the range of UInt32.");
+        return (uint)value;
+    }
+
+    /// <summary>Reads a <see cref="ulong"/>: an int32, int64 or double that is not negative, or a Decimal128 integer that fits.</summary>
+    /// <returns>The value.</returns>
+    public ulong ReadUInt64()
+    {
+        RequirePending();
+        if (_type == BsonType.Decimal128)
+        {
+            var value = ReadDecimal();
+            if (value < 0 || value > ulong.MaxValue || decimal.Truncate(value) != value)
+                throw ElementError($"{value} is not a UInt64.");
+            return (ulong)value;
+        }
+        var number = ReadInt64();
+        if (number < 0)
+            throw ElementError($"{number} is outside the range of UInt64.");
+        return (ulong)number;
+    }
+
     /// <summary>Reads an int32 that must fit in a <see cref="byte"/>.</summary>
     /// <returns>The value.</returns>
     public byte ReadByte() => (byte)ReadInt32InRange(byte.MinValue, byte.MaxValue, "Byte");
@@ -469,6 +499,256 @@ public ref struct BsonReader
             throw Mismatch("an ObjectId");
         return Take(12);
     }
+
+    /// <summary>Reads a Decimal128 as its IEEE 754-2008 bits (BID encoding).</summary>
+    /// <param name="highBits">The high 64 bits.</param>
+    /// <param name="lowBits">The low 64 bits.</param>
+    public void ReadDecimal128(out ulong highBits, out ulong lowBits)
+    {
+        RequirePending();
+        if (_type != BsonType.Decimal128)
+            throw Mismatch("a Decimal128");
+        var bytes = Take(16);
+        lowBits = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        highBits = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(8));
+    }
+
+    /// <summary>
+    /// Reads a <see cref="decimal"/>: a Decimal128 that converts exactly (MongoDB.Bson's default), or an int32, int64,
+    /// double or string holding one.
+    /// </summary>
+    /// <returns>The value.</returns>
+    public decimal ReadDecimal()
+    {
+        RequirePending();
+        switch (_type)
+        {
+            case BsonType.Decimal128:
+                ReadDecimal128(out var high, out var low);
+                if (!Decimal128Bits.TryToDecimal(high, low, out var value, out var error))
+                    throw ElementError(error!);
+                return value;
+            case BsonType.Int32:
+            case BsonType.Int64:
+                return ReadInt64();
+            case BsonType.Double:
+                var real = ReadDouble();
+                if (!double.IsFinite(real) || Math.Abs(real) >= 7.9228162514264338E28)
+                    throw ElementError($"the Double {real} is outside the range of Decimal.");
+                return (decimal)real;
+            case BsonType.String:
+                var text = ReadUtf8String();
+                if (!decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var parsed))
+                    throw ElementError($"the string '{Encoding.UTF8.GetString(text)}' is not a Decimal.");
+                return parsed;
+            default:
+                throw Mismatch("a Decimal128");
+        }
+    }
+
+    /// <summary>Reads a string as its UTF-8 bytes, a slice of the input, without decoding it (for enum names).</summary>
+    /// <returns>The bytes, without the terminating zero.</returns>
+    public ReadOnlySpan<byte> ReadUtf8String()
+    {
+        RequirePending();
+        if (_type is not (BsonType.String or BsonType.Symbol))
+            throw Mismatch("a String");
+        return TakeStringBytes();
+    }
+
+    /// <summary>Parses a string element with the invariant culture (a number or Guid written as a string).</summary>
+    /// <typeparam name="T">The type to parse.</typeparam>
+    /// <returns>The value.</returns>
+    public T ParseString<T>()
+        where T : ISpanParsable<T>
+    {
+        var utf8 = ReadUtf8String();
+        Span<char> chars = stackalloc char[128];
+        if (utf8.Length > chars.Length || !Utf8.IsValid(utf8))
+            throw ElementError($"the string is not a {typeof(T).Name}.");
+        var count = Encoding.UTF8.GetChars(utf8, chars);
+        if (!T.TryParse(chars.Slice(0, count), CultureInfo.InvariantCulture, out var value))
+            throw ElementError($"'{chars.Slice(0, count).ToString()}' is not a {typeof(T).Name}.");
+        return value;
+    }
+
+    /// <summary>Reads the name of an enum value written as a string (<c>[BsonRepresentation(BsonType.String)]</c>).</summary>
+    /// <typeparam name="TEnum">The enum.</typeparam>
+    /// <param name="utf8">The string, from <see cref="ReadUtf8String"/>.</param>
+    /// <returns>The value, parsed as <see cref="Enum.Parse{TEnum}(string)"/> does (names, lists of flags, numbers).</returns>
+    public readonly TEnum ParseEnum<TEnum>(ReadOnlySpan<byte> utf8)
+        where TEnum : struct, Enum
+    {
+        Span<char> chars = stackalloc char[256];
+        if (utf8.Length > chars.Length || !Utf8.IsValid(utf8))
+            throw ElementError($"'{Encoding.UTF8.GetString(utf8)}' is not a name of {typeof(TEnum).Name}.");
+        var count = Encoding.UTF8.GetChars(utf8, chars);
+        if (!Enum.TryParse<TEnum>(chars.Slice(0, count), ignoreCase: false, out var value))
+            throw ElementError($"'{chars.Slice(0, count).ToString()}' is not a name of {typeof(TEnum).Name}.");
+        return value;
+    }
+
+    /// <summary>
+    /// Reads a <see cref="TimeSpan"/>: a string in the constant ("c") format, MongoDB.Bson's default, or a number of ticks
+    /// (int32, int64 or double).
+    /// </summary>
+    /// <returns>The value.</returns>
+    public TimeSpan ReadTimeSpan()
+    {
+        RequirePending();
+        switch (_type)
+        {
+            case BsonType.String:
+                var utf8 = ReadUtf8String();
+                Span<char> chars = stackalloc char[64];
+                if (utf8.Length > chars.Length || !Utf8.IsValid(utf8))
+                    throw ElementError("the string is not a TimeSpan.");
+                var count = Encoding.UTF8.GetChars(utf8, chars);
+                if (!TimeSpan.TryParse(chars.Slice(0, count), CultureInfo.InvariantCulture, out var parsed))
+                    throw ElementError($"'{chars.Slice(0, count).ToString()}' is not a TimeSpan.");
+                return parsed;
+            case BsonType.Int32:
+            case BsonType.Int64:
+                return TimeSpan.FromTicks(ReadInt64());
+            case BsonType.Double:
+                var ticks = ReadDouble();
+                if (!(ticks >= long.MinValue && ticks < 9.2233720368547758E18))
+                    throw ElementError($"{ticks} ticks is outside the range of TimeSpan.");
+                return TimeSpan.FromTicks((long)ticks);
+            default:
+                throw Mismatch("a TimeSpan string");
+        }
+    }
+
+    /// <summary>
+    /// Reads a <see cref="DateTimeOffset"/>: MongoDB.Bson's default document of <c>DateTime</c>, <c>Ticks</c> and
+    /// <c>Offset</c> (minutes), or its array form <c>[ticks, offset]</c>.
+    /// </summary>
+    /// <returns>The value.</returns>
+    public DateTimeOffset ReadDateTimeOffset()
+    {
+        RequirePending();
+        var at = _elementStart;
+        long? ticks = null;
+        int? offset = null;
+        if (_type == BsonType.Array)
+        {
+            var array = ReadStartArray();
+            var index = 0;
+            while (ReadElement(out _))
+            {
+                if (index == 0)
+                    ticks = ReadInt64();
+                else if (index == 1)
+                    offset = ReadInt32();
+                else
+                    Skip();
+                index++;
+            }
+            ReadEndArray(array);
+        }
+        else
+        {
+            var document = ReadStartDocument();
+            while (ReadElement(out var name))
+            {
+                if (name.SequenceEqual("Ticks"u8))
+                    ticks = ReadInt64();
+                else if (name.SequenceEqual("Offset"u8))
+                    offset = ReadInt32();
+                else
+                    Skip();
+            }
+            ReadEndDocument(document);
+        }
+        if (ticks is not { } clockTicks || offset is not { } minutes)
+            throw new BsonFormatException(at, "a DateTimeOffset needs its Ticks and its Offset.");
+        if (clockTicks is < 0 or > 3_155_378_975_999_999_999 || minutes is < -14 * 60 or > 14 * 60)
+            throw new BsonFormatException(at, $"{clockTicks} ticks at an offset of {minutes} minutes is not a DateTimeOffset.");
+        try
+        {
+            return new DateTimeOffset(clockTicks, TimeSpan.FromMinutes(minutes));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new BsonFormatException(at, $"{clockTicks} ticks at an offset of {minutes} minutes is outside the range of DateTimeOffset.");
+        }
+    }
+
+    /// <summary>Reads a <see cref="DateOnly"/>: a UTC datetime at midnight, as MongoDB.Bson writes it.</summary>
+    /// <returns>The value.</returns>
+    public DateOnly ReadDateOnly()
+    {
+        var milliseconds = ReadUtcDateTime();
+        if (!BsonDateTime.TryDateOnlyFromMillisecondsSinceEpoch(milliseconds, out var value))
+            throw ElementError($"{milliseconds} ms since the Unix epoch is not midnight of a date.");
+        return value;
+    }
+
+    /// <summary>Reads a <see cref="TimeOnly"/>: its ticks as an integer, as MongoDB.Bson writes it.</summary>
+    /// <returns>The value.</returns>
+    public TimeOnly ReadTimeOnly()
+    {
+        var ticks = ReadInt64();
+        if (ticks is < 0 or >= TimeSpan.TicksPerDay)
+            throw ElementError($"{ticks} ticks is not a time of day.");
+        return new TimeOnly(ticks);
+    }
+
+    /// <summary>Reads an ObjectId as its 24 lower-case hexadecimal digits (<c>[BsonRepresentation(BsonType.ObjectId)]</c> on a string).</summary>
+    /// <returns>The digits.</returns>
+    public string ReadObjectIdAsString()
+    {
+        RequirePending();
+        if (_type == BsonType.String)
+            return ReadString();
+        return Convert.ToHexStringLower(ReadObjectId());
+    }
+
+    /// <summary>
+    /// Finds the discriminator (<c>_t</c>) of the document that is the current element's value, or of the root document
+    /// before <see cref="ReadStartDocument"/>, without moving. For a hierarchy written with a root class, <c>_t</c> is an
+    /// array and its last entry names the actual type.
+    /// </summary>
+    /// <returns>The discriminator's UTF-8 bytes, or an empty span when the document has none.</returns>
+    /// <exception cref="BsonFormatException">The document is malformed, or <c>_t</c> is neither a string nor an array of strings.</exception>
+    public readonly ReadOnlySpan<byte> PeekDiscriminator()
+    {
+        var probe = this;
+        probe.ReadStartDocument();
+        while (probe.ReadElement(out var name))
+        {
+            if (!name.SequenceEqual("_t"u8))
+            {
+                probe.Skip();
+                continue;
+            }
+            if (probe._type != BsonType.Array)
+                return probe.ReadUtf8String();
+            probe.ReadStartArray();
+            ReadOnlySpan<byte> last = default;
+            while (probe.ReadElement(out _))
+                last = probe.ReadUtf8String();
+            return last;
+        }
+        return default;
+    }
+
+    /// <summary>The error for a document whose discriminator names no type the codec knows.</summary>
+    /// <param name="discriminator">The discriminator, from <see cref="PeekDiscriminator"/>.</param>
+    /// <param name="typeName">The type being read.</param>
+    /// <returns>The exception, to throw.</returns>
+    public readonly BsonFormatException UnknownDiscriminator(ReadOnlySpan<byte> discriminator, string typeName) =>
+        new(DocumentOffset, $"the discriminator '{Encoding.UTF8.GetString(discriminator)}' names no known type of {typeName}; list it in [BsonKnownTypes].");
+
+    /// <summary>The error for a document without a discriminator where an abstract type is read.</summary>
+    /// <param name="typeName">The abstract type being read.</param>
+    /// <returns>The exception, to throw.</returns>
+    public readonly BsonFormatException MissingDiscriminator(string typeName) =>
+        new(DocumentOffset, $"the document has no '_t' discriminator, which {typeName} needs because it is abstract.");
+
+    // Where the document about to be read starts: the root, or the current element's value.
+    private readonly int DocumentOffset => _depth == 0 ? 0 : _valuePending ? _position : _elementStart;
 
     /// <summary>Creates an error about the current element, for checks the reader cannot make itself (a duplicate key).</summary>
     /// <param name="reason">What is wrong.</param>

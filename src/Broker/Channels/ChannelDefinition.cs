@@ -41,8 +41,8 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
             throw new ArgumentOutOfRangeException(nameof(process), process, "Unknown QueueMessageProcessing value.");
         if (process == QueueMessageProcessing.AtLeastOnce && dedupInterval is not null)
             throw new ArgumentException($"Channel '{name}' is AtLeastOnce, so a deduplication interval has no effect; use ExactlyOnce or remove it.", nameof(dedupInterval));
-        if (dedupInterval is { } window && window <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(dedupInterval), window, $"The deduplication interval of channel '{name}' must be greater than zero.");
+        if (dedupInterval is { } window && (window <= TimeSpan.Zero || window > DedupWindow.Max))
+            throw new ArgumentOutOfRangeException(nameof(dedupInterval), window, $"The deduplication interval of channel '{name}' must be greater than zero and at most {DedupWindow.MaxDays} days.");
         if (maxAttempts < 1)
             throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, $"Channel '{name}' must allow at least one delivery attempt.");
         if (retryDelay is { } delay && delay <= TimeSpan.Zero)

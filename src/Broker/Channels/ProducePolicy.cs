@@ -27,8 +27,8 @@ internal static class ProducePolicy
 
         var window = options?.Dedup
             ?? (channel.Process == QueueMessageProcessing.ExactlyOnce ? channel.DedupInterval : ChannelDefinition.DefaultDedupInterval);
-        if (window <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(options), window, $"ProduceOptions.Dedup must be greater than zero (channel '{channel.Name}').");
+        if (window <= TimeSpan.Zero || window > DedupWindow.Max)
+            throw new ArgumentOutOfRangeException(nameof(options), window, $"ProduceOptions.Dedup must be greater than zero and at most {DedupWindow.MaxDays} days (channel '{channel.Name}').");
 
         return new Deduplication(options?.Hash is { } hash ? HashExplicitKey(hash) : XxHash128.HashToUInt128(payload), window);
     }

@@ -10,11 +10,11 @@ internal sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public EngineHarness(IQueueStore? store = null, TimeProvider? time = null, QueueEngineOptions? options = null)
+    public EngineHarness(IQueueStore? store = null, TimeProvider? time = null, QueueEngineOptions? options = null, bool ownsStore = false)
     {
         Time = time ?? new FakeTimeProvider(Start);
         Store = store ?? new MemoryQueueStore();
-        Engine = new QueueEngine(Store, options, Time);
+        Engine = new QueueEngine(Store, options, Time, ownsStore: ownsStore);
     }
 
     public TimeProvider Time { get; }
@@ -68,6 +68,17 @@ internal sealed class EngineHarness : IAsyncDisposable
     {
         var deliveries = Drain(subscription);
         return Assert.Single(deliveries);
+    }
+
+    /// <summary>Completes deliveries until the channel has no unfinished message (completing frees credit for more).</summary>
+    public async Task CompleteAll(ITransportSubscription subscription, string channel)
+    {
+        for (var pass = 0; Engine.GetStats(channel).Unfinished > 0; pass++)
+        {
+            Assert.True(pass < 10_000, $"Channel '{channel}' does not drain: {Engine.GetStats(channel)}");
+            foreach (var delivery in Drain(subscription))
+                Assert.Equal(SettleOutcome.Completed, await subscription.CompleteAsync(delivery, default));
+        }
     }
 
     public static void AssertNothing(ITransportSubscription subscription) =>

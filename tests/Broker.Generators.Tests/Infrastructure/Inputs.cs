@@ -109,4 +109,66 @@ internal static class Inputs
         [Channel("user/deleted")]
         internal partial interface IDeletionChannel : IQueueChannel<User>;
         """;
+
+    /// <summary>MongoDB.Bson's attributes and a polymorphic hierarchy; compiled with a reference to MongoDB.Bson.</summary>
+    public const string AttributedHierarchy = """
+        using System;
+        using System.Collections.Generic;
+        using Broker;
+        using MongoDB.Bson;
+        using MongoDB.Bson.Serialization.Attributes;
+
+        namespace Shop.Catalog;
+
+        public enum Shade { Red, Green }
+
+        [BsonKnownTypes(typeof(Book), typeof(Toy))]
+        public abstract class Product
+        {
+            [BsonId]
+            public ObjectId Key { get; set; }
+
+            [BsonElement("name")]
+            public string Name { get; set; } = "";
+
+            [BsonIgnore]
+            public string Cached { get; set; } = "";
+        }
+
+        public sealed class Book : Product
+        {
+            [BsonIgnoreIfNull]
+            public string? Isbn { get; set; }
+        }
+
+        [BsonDiscriminator("toy")]
+        public sealed class Toy : Product
+        {
+            [BsonRepresentation(BsonType.String)]
+            public Shade Shade { get; set; }
+
+            [BsonDefaultValue(3)]
+            [BsonIgnoreIfDefault]
+            public int MinimumAge { get; set; } = 3;
+        }
+
+        public sealed class Listing
+        {
+            public Listing(string title) => Title = title;
+
+            public string Title { get; set; }
+
+            public decimal Price { get; set; }
+
+            public DateTimeOffset Since { get; set; }
+
+            [BsonElement]
+            public List<Product> Products { get; } = new();
+
+            public HashSet<string>? Tags { get; set; }
+        }
+
+        [Channel("catalog/listed")]
+        public partial interface IListingChannel : IQueueChannel<Listing>;
+        """;
 }

@@ -31,25 +31,31 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "InvoicePaid"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Company.Billing.Invoices.InvoicePaid value)
         {
             if (value.InvoiceId is { } InvoiceIdValue)
             {
-                writer.WriteString("InvoiceId"u8, InvoiceIdValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("InvoiceId"u8), InvoiceIdValue);
             }
             else
             {
-                writer.WriteNull("InvoiceId"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("InvoiceId"u8));
             }
-            writer.WriteInt64("AmountCents"u8, value.AmountCents);
+            writer.WriteInt64(global::Broker.Bson.BsonElementName.FromValidatedUtf8("AmountCents"u8), value.AmountCents);
             if (value.Note is { } NoteValue)
             {
-                writer.WriteString("Note"u8, NoteValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Note"u8), NoteValue);
             }
             else
             {
-                writer.WriteNull("Note"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Note"u8));
             }
         }
 
@@ -64,24 +70,33 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
             string? NoteValue = (string?)("none");
             while (reader.ReadElement(out var name))
             {
-                if (global::System.MemoryExtensions.SequenceEqual(name, "InvoiceId"u8))
+                switch (name.Length)
                 {
-                    InvoiceIdValue = reader.TryReadNull() ? null! : reader.ReadString();
-                    InvoiceIdSeen = true;
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Note"u8))
+                        {
+                            NoteValue = reader.TryReadNull() ? null! : reader.ReadString();
+                            continue;
+                        }
+                        break;
+                    case 9:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "InvoiceId"u8))
+                        {
+                            InvoiceIdValue = reader.TryReadNull() ? null! : reader.ReadString();
+                            InvoiceIdSeen = true;
+                            continue;
+                        }
+                        break;
+                    case 11:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "AmountCents"u8))
+                        {
+                            AmountCentsValue = reader.ReadInt64();
+                            AmountCentsSeen = true;
+                            continue;
+                        }
+                        break;
                 }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "AmountCents"u8))
-                {
-                    AmountCentsValue = reader.ReadInt64();
-                    AmountCentsSeen = true;
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Note"u8))
-                {
-                    NoteValue = reader.TryReadNull() ? null! : reader.ReadString();
-                }
-                else
-                {
-                    reader.Skip();
-                }
+                reader.Skip();
             }
             reader.ReadEndDocument(scope);
             if (!InvoiceIdSeen)

@@ -31,26 +31,32 @@ namespace Broker.Generated.Bson.Shop.Orders
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "Address"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.Address value)
         {
             if (value.Street is { } StreetValue)
             {
-                writer.WriteString("Street"u8, StreetValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Street"u8), StreetValue);
             }
             else
             {
-                writer.WriteNull("Street"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Street"u8));
             }
             if (value.City is { } CityValue)
             {
-                writer.WriteString("City"u8, CityValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("City"u8), CityValue);
             }
             else
             {
-                writer.WriteNull("City"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("City"u8));
             }
-            writer.WriteInt32("Zip"u8, value.Zip);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Zip"u8), value.Zip);
         }
 
         /// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>
@@ -60,22 +66,31 @@ namespace Broker.Generated.Bson.Shop.Orders
             var result = new global::Shop.Orders.Address();
             while (reader.ReadElement(out var name))
             {
-                if (global::System.MemoryExtensions.SequenceEqual(name, "Street"u8))
+                switch (name.Length)
                 {
-                    result.Street = reader.TryReadNull() ? null! : reader.ReadString();
+                    case 3:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Zip"u8))
+                        {
+                            result.Zip = reader.ReadInt32();
+                            continue;
+                        }
+                        break;
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "City"u8))
+                        {
+                            result.City = reader.TryReadNull() ? null! : reader.ReadString();
+                            continue;
+                        }
+                        break;
+                    case 6:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Street"u8))
+                        {
+                            result.Street = reader.TryReadNull() ? null! : reader.ReadString();
+                            continue;
+                        }
+                        break;
                 }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "City"u8))
-                {
-                    result.City = reader.TryReadNull() ? null! : reader.ReadString();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Zip"u8))
-                {
-                    result.Zip = reader.ReadInt32();
-                }
-                else
-                {
-                    reader.Skip();
-                }
+                reader.Skip();
             }
             reader.ReadEndDocument(scope);
             return result;

@@ -31,17 +31,23 @@ namespace Broker.Generated.Bson.Shop.Orders
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "Money"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.Money value)
         {
-            writer.WriteInt64("Cents"u8, value.Cents);
+            writer.WriteInt64(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Cents"u8), value.Cents);
             if (value.Currency is { } CurrencyValue)
             {
-                writer.WriteString("Currency"u8, CurrencyValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Currency"u8), CurrencyValue);
             }
             else
             {
-                writer.WriteNull("Currency"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Currency"u8));
             }
         }
 
@@ -52,18 +58,24 @@ namespace Broker.Generated.Bson.Shop.Orders
             var result = new global::Shop.Orders.Money();
             while (reader.ReadElement(out var name))
             {
-                if (global::System.MemoryExtensions.SequenceEqual(name, "Cents"u8))
+                switch (name.Length)
                 {
-                    result.Cents = reader.ReadInt64();
+                    case 5:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Cents"u8))
+                        {
+                            result.Cents = reader.ReadInt64();
+                            continue;
+                        }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Currency"u8))
+                        {
+                            result.Currency = reader.TryReadNull() ? null! : reader.ReadString();
+                            continue;
+                        }
+                        break;
                 }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Currency"u8))
-                {
-                    result.Currency = reader.TryReadNull() ? null! : reader.ReadString();
-                }
-                else
-                {
-                    reader.Skip();
-                }
+                reader.Skip();
             }
             reader.ReadEndDocument(scope);
             return result;

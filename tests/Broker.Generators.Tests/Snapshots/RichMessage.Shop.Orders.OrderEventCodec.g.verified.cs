@@ -31,25 +31,31 @@ namespace Broker.Generated.Bson.Shop.Orders
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "OrderEvent"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.OrderEvent value)
         {
-            writer.WriteInt64("Sequence"u8, value.Sequence);
-            writer.WriteDouble("Amount"u8, value.Amount);
-            writer.WriteBoolean("IsExpress"u8, value.IsExpress);
-            writer.WriteDateTime("CreatedAt"u8, value.CreatedAt);
-            writer.WriteGuid("CorrelationId"u8, value.CorrelationId);
+            writer.WriteInt64(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Sequence"u8), value.Sequence);
+            writer.WriteDouble(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Amount"u8), value.Amount);
+            writer.WriteBoolean(global::Broker.Bson.BsonElementName.FromValidatedUtf8("IsExpress"u8), value.IsExpress);
+            writer.WriteDateTime(global::Broker.Bson.BsonElementName.FromValidatedUtf8("CreatedAt"u8), value.CreatedAt);
+            writer.WriteGuid(global::Broker.Bson.BsonElementName.FromValidatedUtf8("CorrelationId"u8), value.CorrelationId);
             if (value.CustomerName is { } CustomerNameValue)
             {
-                writer.WriteString("CustomerName"u8, CustomerNameValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("CustomerName"u8), CustomerNameValue);
             }
             else
             {
-                writer.WriteNull("CustomerName"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("CustomerName"u8));
             }
             if (value.Tags is { } TagsValue)
             {
-                var array0 = writer.WriteStartArray("Tags"u8);
+                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
                 for (var i0 = 0; i0 < TagsValue.Count; i0++)
                 {
                     if (TagsValue[i0] is { } item0)
@@ -65,50 +71,50 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull("Tags"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
             }
             if (value.ShipTo is { } ShipToValue)
             {
-                global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, "ShipTo"u8, ShipToValue);
+                global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("ShipTo"u8), ShipToValue);
             }
             else
             {
-                writer.WriteNull("ShipTo"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("ShipTo"u8));
             }
-            writer.WriteInt32("Priority"u8, (int)value.Priority);
-            writer.WriteInt64("Size"u8, (long)value.Size);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Priority"u8), (int)value.Priority);
+            writer.WriteInt64(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Size"u8), (long)value.Size);
             if (value.RetryCount is { } RetryCountValue)
             {
-                writer.WriteInt32("RetryCount"u8, RetryCountValue);
+                writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("RetryCount"u8), RetryCountValue);
             }
             else
             {
-                writer.WriteNull("RetryCount"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("RetryCount"u8));
             }
-            writer.WriteInt32("Flags"u8, value.Flags);
-            writer.WriteInt32("Small"u8, value.Small);
-            writer.WriteDouble("Ratio"u8, value.Ratio);
-            writer.WriteInt32("Grade"u8, value.Grade);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Flags"u8), value.Flags);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Small"u8), value.Small);
+            writer.WriteDouble(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Ratio"u8), value.Ratio);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grade"u8), value.Grade);
             if (value.Signature is { } SignatureValue)
             {
-                writer.WriteBinary("Signature"u8, SignatureValue);
+                writer.WriteBinary(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Signature"u8), SignatureValue);
             }
             else
             {
-                writer.WriteNull("Signature"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Signature"u8));
             }
-            global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, "Total"u8, value.Total);
+            global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Total"u8), value.Total);
             if (value.Discount is { } DiscountValue)
             {
-                global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, "Discount"u8, DiscountValue);
+                global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Discount"u8), DiscountValue);
             }
             else
             {
-                writer.WriteNull("Discount"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Discount"u8));
             }
             if (value.Stops is { } StopsValue)
             {
-                var array0 = writer.WriteStartArray("Stops"u8);
+                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Stops"u8));
                 for (var i0 = 0; i0 < StopsValue.Count; i0++)
                 {
                     if (StopsValue[i0] is { } item0)
@@ -124,11 +130,11 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull("Stops"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Stops"u8));
             }
             if (value.Counts is { } CountsValue)
             {
-                var document0 = writer.WriteStartDocument("Counts"u8);
+                var document0 = writer.WriteStartDocument(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Counts"u8));
                 foreach (var entry0 in CountsValue)
                 {
                     writer.WriteInt32(entry0.Key, entry0.Value);
@@ -137,11 +143,11 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull("Counts"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Counts"u8));
             }
             if (value.Grid is { } GridValue)
             {
-                var array0 = writer.WriteStartArray("Grid"u8);
+                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grid"u8));
                 for (var i0 = 0; i0 < GridValue.Length; i0++)
                 {
                     if (GridValue[i0] is { } item0)
@@ -162,11 +168,11 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull("Grid"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grid"u8));
             }
             if (value.Notes is { } NotesValue)
             {
-                var array0 = writer.WriteStartArray("Notes"u8);
+                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Notes"u8));
                 for (var i0 = 0; i0 < NotesValue.Count; i0++)
                 {
                     if (NotesValue[i0] is { } item0)
@@ -182,32 +188,54 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull("Notes"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Notes"u8));
             }
             if (value.Buckets is { } BucketsValue)
             {
-                var document0 = writer.WriteStartDocument("Buckets"u8);
-                foreach (var entry0 in BucketsValue)
+                var document0 = writer.WriteStartDocument(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Buckets"u8));
+                if (BucketsValue is global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>?> concrete0)
                 {
-                    if (entry0.Value is { } item0)
+                    foreach (var entry0 in concrete0)
                     {
-                        var array1 = writer.WriteStartArray(entry0.Key);
-                        for (var i1 = 0; i1 < item0.Count; i1++)
+                        if (entry0.Value is { } item0)
                         {
-                            writer.WriteInt32(i1, item0[i1]);
+                            var array1 = writer.WriteStartArray(entry0.Key);
+                            for (var i1 = 0; i1 < item0.Count; i1++)
+                            {
+                                writer.WriteInt32(i1, item0[i1]);
+                            }
+                            writer.WriteEndArray(array1);
                         }
-                        writer.WriteEndArray(array1);
+                        else
+                        {
+                            writer.WriteNull(entry0.Key);
+                        }
                     }
-                    else
+                }
+                else
+                {
+                    foreach (var entry0 in BucketsValue)
                     {
-                        writer.WriteNull(entry0.Key);
+                        if (entry0.Value is { } item0)
+                        {
+                            var array1 = writer.WriteStartArray(entry0.Key);
+                            for (var i1 = 0; i1 < item0.Count; i1++)
+                            {
+                                writer.WriteInt32(i1, item0[i1]);
+                            }
+                            writer.WriteEndArray(array1);
+                        }
+                        else
+                        {
+                            writer.WriteNull(entry0.Key);
+                        }
                     }
                 }
                 writer.WriteEndDocument(document0);
             }
             else
             {
-                writer.WriteNull("Buckets"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Buckets"u8));
             }
         }
 
@@ -218,228 +246,269 @@ namespace Broker.Generated.Bson.Shop.Orders
             var result = new global::Shop.Orders.OrderEvent();
             while (reader.ReadElement(out var name))
             {
-                if (global::System.MemoryExtensions.SequenceEqual(name, "Sequence"u8))
+                switch (name.Length)
                 {
-                    result.Sequence = reader.ReadInt64();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Amount"u8))
-                {
-                    result.Amount = reader.ReadDouble();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "IsExpress"u8))
-                {
-                    result.IsExpress = reader.ReadBoolean();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "CreatedAt"u8))
-                {
-                    result.CreatedAt = reader.ReadDateTime();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "CorrelationId"u8))
-                {
-                    result.CorrelationId = reader.ReadGuid();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "CustomerName"u8))
-                {
-                    result.CustomerName = reader.TryReadNull() ? null! : reader.ReadString();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Tags"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Tags = null!;
-                    }
-                    else
-                    {
-                        var array0 = reader.ReadStartArray();
-                        var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
-                        while (reader.ReadElement(out _))
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Tags"u8))
                         {
-                            items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
-                        }
-                        reader.ReadEndArray(array0);
-                        result.Tags = items0;
-                    }
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "ShipTo"u8))
-                {
-                    result.ShipTo = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader);
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Priority"u8))
-                {
-                    result.Priority = (global::Shop.Orders.Priority)reader.ReadInt32();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Size"u8))
-                {
-                    result.Size = (global::Shop.Orders.Huge)reader.ReadInt64();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "RetryCount"u8))
-                {
-                    result.RetryCount = reader.TryReadNull() ? default(int?) : reader.ReadInt32();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Flags"u8))
-                {
-                    result.Flags = reader.ReadByte();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Small"u8))
-                {
-                    result.Small = reader.ReadInt16();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Ratio"u8))
-                {
-                    result.Ratio = reader.ReadSingle();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Grade"u8))
-                {
-                    result.Grade = reader.ReadChar();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Signature"u8))
-                {
-                    result.Signature = reader.TryReadNull() ? null! : reader.ReadBytes();
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Total"u8))
-                {
-                    result.Total = global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Discount"u8))
-                {
-                    result.Discount = reader.TryReadNull() ? default(global::Shop.Orders.Money?) : global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Stops"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Stops = null!;
-                    }
-                    else
-                    {
-                        var array0 = reader.ReadStartArray();
-                        var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
-                        while (reader.ReadElement(out _))
-                        {
-                            items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
-                        }
-                        reader.ReadEndArray(array0);
-                        result.Stops = items0;
-                    }
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Counts"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Counts = null!;
-                    }
-                    else
-                    {
-                        var document0 = reader.ReadStartDocument();
-                        var items0 = new global::System.Collections.Generic.Dictionary<string, int>(reader.CountElements());
-                        while (reader.ReadElement(out _))
-                        {
-                            var key0 = reader.GetCurrentName();
-                            if (!items0.TryAdd(key0, reader.ReadInt32()))
-                            {
-                                throw reader.ElementError("the key appears more than once.");
-                            }
-                        }
-                        reader.ReadEndDocument(document0);
-                        result.Counts = items0;
-                    }
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Grid"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Grid = null!;
-                    }
-                    else
-                    {
-                        var array0 = reader.ReadStartArray();
-                        var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
-                        var count0 = 0;
-                        while (reader.ReadElement(out _))
-                        {
-                            int[] item0;
                             if (reader.TryReadNull())
                             {
-                                item0 = null!;
+                                result.Tags = null!;
                             }
                             else
                             {
-                                var array1 = reader.ReadStartArray();
-                                var items1 = new int[reader.CountElements()];
-                                var count1 = 0;
+                                var array0 = reader.ReadStartArray();
+                                var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
                                 while (reader.ReadElement(out _))
                                 {
-                                    items1[count1++] = reader.ReadInt32();
+                                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
-                                reader.ReadEndArray(array1);
-                                item0 = items1;
+                                reader.ReadEndArray(array0);
+                                result.Tags = items0;
                             }
-                            items0[count0++] = item0;
+                            continue;
                         }
-                        reader.ReadEndArray(array0);
-                        result.Grid = items0;
-                    }
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Notes"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Notes = null!;
-                    }
-                    else
-                    {
-                        var array0 = reader.ReadStartArray();
-                        var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                        while (reader.ReadElement(out _))
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Size"u8))
                         {
-                            items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                            result.Size = (global::Shop.Orders.Huge)reader.ReadInt64();
+                            continue;
                         }
-                        reader.ReadEndArray(array0);
-                        result.Notes = items0;
-                    }
-                }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Buckets"u8))
-                {
-                    if (reader.TryReadNull())
-                    {
-                        result.Buckets = null!;
-                    }
-                    else
-                    {
-                        var document0 = reader.ReadStartDocument();
-                        var items0 = new global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>?>(reader.CountElements());
-                        while (reader.ReadElement(out _))
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Grid"u8))
                         {
-                            var key0 = reader.GetCurrentName();
-                            global::System.Collections.Generic.List<int>? item0;
                             if (reader.TryReadNull())
                             {
-                                item0 = null!;
+                                result.Grid = null!;
                             }
                             else
                             {
-                                var array1 = reader.ReadStartArray();
-                                var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
+                                var array0 = reader.ReadStartArray();
+                                var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
+                                var count0 = 0;
                                 while (reader.ReadElement(out _))
                                 {
-                                    items1.Add(reader.ReadInt32());
+                                    int[] item0;
+                                    if (reader.TryReadNull())
+                                    {
+                                        item0 = null!;
+                                    }
+                                    else
+                                    {
+                                        var array1 = reader.ReadStartArray();
+                                        var items1 = new int[reader.CountElements()];
+                                        var count1 = 0;
+                                        while (reader.ReadElement(out _))
+                                        {
+                                            items1[count1++] = reader.ReadInt32();
+                                        }
+                                        reader.ReadEndArray(array1);
+                                        item0 = items1;
+                                    }
+                                    items0[count0++] = item0;
                                 }
-                                reader.ReadEndArray(array1);
-                                item0 = items1;
+                                reader.ReadEndArray(array0);
+                                result.Grid = items0;
                             }
-                            if (!items0.TryAdd(key0, item0))
-                            {
-                                throw reader.ElementError("the key appears more than once.");
-                            }
+                            continue;
                         }
-                        reader.ReadEndDocument(document0);
-                        result.Buckets = items0;
-                    }
+                        break;
+                    case 5:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Flags"u8))
+                        {
+                            result.Flags = reader.ReadByte();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Small"u8))
+                        {
+                            result.Small = reader.ReadInt16();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Ratio"u8))
+                        {
+                            result.Ratio = reader.ReadSingle();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Grade"u8))
+                        {
+                            result.Grade = reader.ReadChar();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Total"u8))
+                        {
+                            result.Total = global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Stops"u8))
+                        {
+                            if (reader.TryReadNull())
+                            {
+                                result.Stops = null!;
+                            }
+                            else
+                            {
+                                var array0 = reader.ReadStartArray();
+                                var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
+                                while (reader.ReadElement(out _))
+                                {
+                                    items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
+                                }
+                                reader.ReadEndArray(array0);
+                                result.Stops = items0;
+                            }
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Notes"u8))
+                        {
+                            if (reader.TryReadNull())
+                            {
+                                result.Notes = null!;
+                            }
+                            else
+                            {
+                                var array0 = reader.ReadStartArray();
+                                var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
+                                while (reader.ReadElement(out _))
+                                {
+                                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                                }
+                                reader.ReadEndArray(array0);
+                                result.Notes = items0;
+                            }
+                            continue;
+                        }
+                        break;
+                    case 6:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Amount"u8))
+                        {
+                            result.Amount = reader.ReadDouble();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "ShipTo"u8))
+                        {
+                            result.ShipTo = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader);
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Counts"u8))
+                        {
+                            if (reader.TryReadNull())
+                            {
+                                result.Counts = null!;
+                            }
+                            else
+                            {
+                                var document0 = reader.ReadStartDocument();
+                                var items0 = new global::System.Collections.Generic.Dictionary<string, int>(reader.CountElements());
+                                while (reader.ReadElement(out _))
+                                {
+                                    var key0 = reader.GetCurrentName();
+                                    if (!items0.TryAdd(key0, reader.ReadInt32()))
+                                    {
+                                        throw reader.ElementError("the key appears more than once.");
+                                    }
+                                }
+                                reader.ReadEndDocument(document0);
+                                result.Counts = items0;
+                            }
+                            continue;
+                        }
+                        break;
+                    case 7:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Buckets"u8))
+                        {
+                            if (reader.TryReadNull())
+                            {
+                                result.Buckets = null!;
+                            }
+                            else
+                            {
+                                var document0 = reader.ReadStartDocument();
+                                var items0 = new global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>?>(reader.CountElements());
+                                while (reader.ReadElement(out _))
+                                {
+                                    var key0 = reader.GetCurrentName();
+                                    global::System.Collections.Generic.List<int>? item0;
+                                    if (reader.TryReadNull())
+                                    {
+                                        item0 = null!;
+                                    }
+                                    else
+                                    {
+                                        var array1 = reader.ReadStartArray();
+                                        var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
+                                        while (reader.ReadElement(out _))
+                                        {
+                                            items1.Add(reader.ReadInt32());
+                                        }
+                                        reader.ReadEndArray(array1);
+                                        item0 = items1;
+                                    }
+                                    if (!items0.TryAdd(key0, item0))
+                                    {
+                                        throw reader.ElementError("the key appears more than once.");
+                                    }
+                                }
+                                reader.ReadEndDocument(document0);
+                                result.Buckets = items0;
+                            }
+                            continue;
+                        }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Sequence"u8))
+                        {
+                            result.Sequence = reader.ReadInt64();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Priority"u8))
+                        {
+                            result.Priority = (global::Shop.Orders.Priority)reader.ReadInt32();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Discount"u8))
+                        {
+                            result.Discount = reader.TryReadNull() ? default(global::Shop.Orders.Money?) : global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
+                            continue;
+                        }
+                        break;
+                    case 9:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "IsExpress"u8))
+                        {
+                            result.IsExpress = reader.ReadBoolean();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "CreatedAt"u8))
+                        {
+                            result.CreatedAt = reader.ReadDateTime();
+                            continue;
+                        }
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Signature"u8))
+                        {
+                            result.Signature = reader.TryReadNull() ? null! : reader.ReadBytes();
+                            continue;
+                        }
+                        break;
+                    case 10:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "RetryCount"u8))
+                        {
+                            result.RetryCount = reader.TryReadNull() ? default(int?) : reader.ReadInt32();
+                            continue;
+                        }
+                        break;
+                    case 12:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "CustomerName"u8))
+                        {
+                            result.CustomerName = reader.TryReadNull() ? null! : reader.ReadString();
+                            continue;
+                        }
+                        break;
+                    case 13:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "CorrelationId"u8))
+                        {
+                            result.CorrelationId = reader.ReadGuid();
+                            continue;
+                        }
+                        break;
                 }
-                else
-                {
-                    reader.Skip();
-                }
+                reader.Skip();
             }
             reader.ReadEndDocument(scope);
             return result;

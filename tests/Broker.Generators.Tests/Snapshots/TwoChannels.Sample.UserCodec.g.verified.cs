@@ -31,17 +31,23 @@ namespace Broker.Generated.Bson.Sample
             writer.WriteEndDocument(start);
         }
 
+        /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
+        internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
+        {
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "User"u8);
+        }
+
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
         internal static void WriteMembers(ref global::Broker.Bson.BsonWriter writer, global::Sample.User value)
         {
-            writer.WriteInt32("_id"u8, value.Id);
+            writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_id"u8), value.Id);
             if (value.Username is { } UsernameValue)
             {
-                writer.WriteString("Username"u8, UsernameValue);
+                writer.WriteString(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Username"u8), UsernameValue);
             }
             else
             {
-                writer.WriteNull("Username"u8);
+                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Username"u8));
             }
         }
 
@@ -55,20 +61,26 @@ namespace Broker.Generated.Bson.Sample
             var UsernameSeen = false;
             while (reader.ReadElement(out var name))
             {
-                if (global::System.MemoryExtensions.SequenceEqual(name, "_id"u8))
+                switch (name.Length)
                 {
-                    IdValue = reader.ReadInt32();
-                    IdSeen = true;
+                    case 3:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "_id"u8))
+                        {
+                            IdValue = reader.ReadInt32();
+                            IdSeen = true;
+                            continue;
+                        }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Username"u8))
+                        {
+                            UsernameValue = reader.TryReadNull() ? null! : reader.ReadString();
+                            UsernameSeen = true;
+                            continue;
+                        }
+                        break;
                 }
-                else if (global::System.MemoryExtensions.SequenceEqual(name, "Username"u8))
-                {
-                    UsernameValue = reader.TryReadNull() ? null! : reader.ReadString();
-                    UsernameSeen = true;
-                }
-                else
-                {
-                    reader.Skip();
-                }
+                reader.Skip();
             }
             reader.ReadEndDocument(scope);
             if (!IdSeen)

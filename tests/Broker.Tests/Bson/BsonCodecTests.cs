@@ -39,7 +39,36 @@ public sealed class BsonCodecTests
         Assert.Contains("[Channel]", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void VisitorSeesEveryRegisteredCodecWithItsType()
+    {
+        var codec = new VisitedCodec();
+        BsonCodec.Register(codec);
+        var visitor = new RecordingVisitor();
+
+        BsonCodec.VisitRegistered(visitor);
+
+        Assert.Contains(visitor.Seen, seen => seen.Type == typeof(Visited) && ReferenceEquals(seen.Codec, codec));
+        Assert.Equal(visitor.Seen.Count, visitor.Seen.Select(s => s.Type).Distinct().Count());
+    }
+
     private sealed record Counter(int N);
+
+    private sealed record Visited;
+
+    private sealed class RecordingVisitor : IBsonCodecVisitor
+    {
+        public List<(Type Type, object Codec)> Seen { get; } = [];
+
+        public void Visit<T>(IBsonCodec<T> codec) => Seen.Add((typeof(T), codec));
+    }
+
+    private sealed class VisitedCodec : IBsonCodec<Visited>
+    {
+        public void Write(ref BsonWriter writer, Visited value) => throw new NotSupportedException("Only registration is tested.");
+
+        public Visited Read(ref BsonReader reader) => throw new NotSupportedException("Only registration is tested.");
+    }
 
     private sealed record Label(string Text);
 

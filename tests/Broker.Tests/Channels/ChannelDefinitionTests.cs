@@ -32,6 +32,7 @@ public sealed class ChannelDefinitionTests
         Assert.Contains("contains '.'", Assert.Throws<ArgumentException>(() => new ChannelDefinition("a.b")).Message, StringComparison.Ordinal);
         Assert.Equal("maxAttempts", Assert.Throws<ArgumentOutOfRangeException>(() => new ChannelDefinition("c", maxAttempts: 0)).ParamName);
         Assert.Equal("dedupInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new ChannelDefinition("c", QueueMessageProcessing.ExactlyOnce, TimeSpan.Zero)).ParamName);
+        Assert.Equal("dedupInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new ChannelDefinition("c", QueueMessageProcessing.ExactlyOnce, TimeSpan.FromDays(7.5))).ParamName);
         Assert.Equal("retryDelay", Assert.Throws<ArgumentOutOfRangeException>(() => new ChannelDefinition("c", retryDelay: TimeSpan.FromSeconds(-1))).ParamName);
     }
 

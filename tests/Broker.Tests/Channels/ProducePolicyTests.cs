@@ -79,6 +79,8 @@ public sealed class ProducePolicyTests
         Assert.Contains("Dedup has no effect", Assert.Throws<ArgumentException>(() => ProducePolicy.ResolveDedup(AtLeastOnce, new ProduceOptions { Dedup = TimeSpan.FromSeconds(1) }, Payload)).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => ProducePolicy.ResolveDedup(ExactlyOnce, new ProduceOptions { Hash = "" }, Payload));
         Assert.Throws<ArgumentOutOfRangeException>(() => ProducePolicy.ResolveDedup(ExactlyOnce, new ProduceOptions { Dedup = TimeSpan.Zero }, Payload));
+        Assert.Contains("at most 7 days", Assert.Throws<ArgumentOutOfRangeException>(() => ProducePolicy.ResolveDedup(ExactlyOnce, new ProduceOptions { Dedup = TimeSpan.FromDays(8) }, Payload)).Message, StringComparison.Ordinal);
+        Assert.NotNull(ProducePolicy.ResolveDedup(ExactlyOnce, new ProduceOptions { Dedup = DedupWindow.Max }, Payload));
         Assert.Throws<ArgumentOutOfRangeException>(() => ProducePolicy.ResolveDelay(ExactlyOnce, new ProduceOptions { Delay = TimeSpan.FromSeconds(-1) }));
     }
 }

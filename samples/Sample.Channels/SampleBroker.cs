@@ -1,0 +1,22 @@
+using Broker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sample.Channels;
+
+/// <summary>
+/// Which broker the sample apps share, from the command line: <c>--data &lt;dir&gt;</c> for the embedded broker (the
+/// default, in <c>./broker-data</c>), or <c>--server &lt;host:port&gt;</c> for a running <c>broker-server</c>.
+/// </summary>
+public static class SampleBroker
+{
+    /// <summary>The embedded broker's directory when none is given.</summary>
+    public const string DefaultDataDirectory = "broker-data";
+
+    /// <summary>Chooses the adapter from configuration.</summary>
+    public static BrokerBuilder UseSampleBroker(this BrokerBuilder builder, IConfiguration configuration)
+    {
+        // Small segments: the sample's backlog is tiny, and each segment is preallocated on disk.
+        return builder.UseEmbedded(configuration["data"] ?? DefaultDataDirectory, o => o.SegmentBytes = 4 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,39 @@
+namespace Broker.Engine.Dispatch;
+
+/// <summary>
+/// The visible messages of a channel: higher priority first, then production order (lower id). One <see cref="IdSet"/>
+/// per priority in use, so the usual single-priority channel costs one bit per message. Not thread-safe.
+/// </summary>
+internal sealed class ReadyQueue
+{
+    // Highest priority first; channels use few distinct priorities, so a sorted list beats a tree.
+    private readonly List<(int Priority, IdSet Ids)> _levels = [];
+
+    public int Count { get; private set; }
+
+    public void Add(long id, int priority)
+    {
+        var index = _levels.FindIndex(l => l.Priority <= priority);
+        if (index < 0 || _levels[index].Priority != priority)
+        {
+            if (index < 0) index = _levels.Count;
+            _levels.Insert(index, (priority, new IdSet()));
+        }
+        if (_levels[index].Ids.Add(id))
+            Count++;
+    }
+
+    public bool TryTake(out long id)
+    {
+        foreach (var (_, ids) in _levels)
+        {
+            if (ids.TryTakeMin(out id))
+            {
+                Count--;
+                return true;
+            }
+        }
+        id = 0;
+        return false;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Text;
+
+namespace Broker.Engine.Storage.Log;
+
+public sealed partial class LogQueueStore
+{
+    // Dead-letter reasons are for people; a longer one is cut so a record stays small.
+    private const int MaxErrorChars = 16 * 1024;
+    private const int MessageFixedBody = 4 + 8 + 4 + 8 + 8 + 1;
+
+    // Guarded by _gate.
+    private readonly Dictionary<string, ChannelInfo> _channelsByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, ChannelInfo> _channelsByNumber = [];
+
+    /// <inheritdoc />
+    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    {
+        Task durable;
+        PayloadRef reference;
+        lock (_gate)
+        {
+            var channel = ChannelLocked(record.Channel);
+            channel.LastId = Math.Max(channel.LastId, record.Id);
+            var key = record.DedupKey;
+            var position = WriteMessageLocked(
+                channel, record.Id, record.Priority, record.ProducedAt.UtcTicks, record.DueAt.UtcTicks,
+                key, record.DedupExpiresAt.UtcTicks, carried: null, payload.Span);
+            reference = new PayloadRef(position, payload.Length);
+            var head = _head!;
+            head.AddLive(payload.Length);
+            if (key is not null)
+                head.RecordKey(record.DedupExpiresAt.UtcTicks);
+            durable = _open.Done.Task;
+        }
+        return durable.IsCompletedSuccessfully ? ValueTask.FromResult(reference) : AwaitDurable(durable, reference);
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(StoreRecord record)
+    {
+        lock (_gate)
+        {
+            // Expiry is a matter of time: replay drops expired keys by their recorded expiry, so there is nothing to store.
+            if (record.Kind == StoreRecordKind.DedupExpired)
+                return ValueTask.CompletedTask;
+            var channel = ChannelLocked(record.Channel);
+            switch (record.Kind)
+            {
+                case StoreRecordKind.Completed:
+                case StoreRecordKind.Deleted:
+                    WriteFinishedLocked(channel, record);
+                    Finished(record.Payload);
+                    break;
+                case StoreRecordKind.RetryScheduled:
+                {
+                    var body = new BodyWriter(ReserveRecord(4 + 8 + 4 + 8, out var span, out var batchStart));
+                    body.U32(channel.Number);
+                    body.I64(record.Id);
+                    body.I32(record.Tries);
+                    body.I64(record.At.UtcTicks);
+                    LogRecord.Seal(span, LogRecordType.RetryScheduled, batchStart);
+                    break;
+                }
+                case StoreRecordKind.DeadLettered:
+                {
+                    var error = Truncate(record.Error);
+                    var body = new BodyWriter(ReserveRecord(4 + 8 + 4 + 8 + 4 + LogRecord.Utf8Length(error), out var span, out var batchStart));
+                    body.U32(channel.Number);
+                    body.I64(record.Id);
+                    body.I32(record.Tries);
+                    body.I64(record.At.UtcTicks);
+                    body.NullableString(error);
+                    LogRecord.Seal(span, LogRecordType.DeadLettered, batchStart);
+                    break;
+                }
+                case StoreRecordKind.Redriven:
+                {
+                    var body = new BodyWriter(ReserveRecord(4 + 8 + 8, out var span, out var batchStart));
+                    body.U32(channel.Number);
+                    body.I64(record.Id);
+                    body.I64(record.At.UtcTicks);
+                    LogRecord.Seal(span, LogRecordType.Redriven, batchStart);
+                    break;
+                }
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(record), record.Kind, "Unknown store record kind.");
+            }
+            return new ValueTask(_open.Done.Task);
+        }
+    }
+
+    private static async ValueTask<PayloadRef> AwaitDurable(Task durable, PayloadRef reference)
+    {
+        await durable.ConfigureAwait(false);
+        return reference;
+    }
+
+    private static string? Truncate(string? error) => error is { Length: > MaxErrorChars } ? error[..MaxErrorChars] : error;
+
+    /// <summary>A message's payload is no longer needed where it is: the segment there may become deletable.</summary>
+    private void Finished(PayloadRef payload)
+    {
+        if (payload.Position != 0 && _bySequence.TryGetValue(Segment.SequenceOf(payload.Position), out var segment))
+        {
+            segment.RemoveLive(payload.Length);
+        }
+    }
+
+    private void WriteFinishedLocked(ChannelInfo channel, in StoreRecord record)
+    {
+        var body = new BodyWriter(ReserveRecord(4 + 8 + 8, out var span, out var batchStart));
+        body.U32(channel.Number);
+        body.I64(record.Id);
+        body.I64(record.Payload.Position);
+        LogRecord.Seal(span, record.Kind == StoreRecordKind.Completed ? LogRecordType.Completed : LogRecordType.Deleted, batchStart);
+    }
+
+    /// <summary>Writes a message record; returns its position.</summary>
+    private long WriteMessageLocked(
+        ChannelInfo channel, long id, int priority, long producedTicks, long dueTicks, UInt128? key, long keyExpiresTicks,
+        MessageState? carried, ReadOnlySpan<byte> payload)
+    {
+        var flags = MessageFlags.None;
+        var size = MessageFixedBody + payload.Length;
+        if (key is not null)
+        {
+            flags |= MessageFlags.HasKey;
+            size += 16 + 8;
+        }
+        string? error = null;
+        if (carried is { } state)
+        {
+            flags |= MessageFlags.Carried;
+            if (state.DeadLettered)
+                flags |= MessageFlags.DeadLettered;
+            error = Truncate(state.Error);
+            size += 4 + 8 + 4 + LogRecord.Utf8Length(error);
+        }
+        var body = new BodyWriter(ReserveRecord(size, out var span, out var batchStart, out var position));
+        body.U32(channel.Number);
+        body.I64(id);
+        body.I32(priority);
+        body.I64(producedTicks);
+        body.I64(dueTicks);
+        body.U8((byte)flags);
+        if (key is { } k)
+        {
+            body.U128(k);
+            body.I64(keyExpiresTicks);
+        }
+        if (carried is { } c)
+        {
+            body.I32(c.Tries);
+            body.I64(c.DeadLetteredAt.UtcTicks);
+            body.NullableString(error);
+        }
+        body.Bytes(payload);
+        LogRecord.Seal(span, LogRecordType.Message, batchStart);
+        return position;
+    }
+
+    private void WriteDedupKeyLocked(ChannelInfo channel, long id, UInt128 key, long expiresTicks)
+    {
+        var body = new BodyWriter(ReserveRecord(4 + 8 + 16 + 8, out var span, out var batchStart));
+        body.U32(channel.Number);
+        body.I64(id);
+        body.U128(key);
+        body.I64(expiresTicks);
+        LogRecord.Seal(span, LogRecordType.DedupKey, batchStart);
+        _head!.RecordKey(expiresTicks);
+    }
+
+    private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart) =>
+        ReserveRecord(bodySize, out record, out batchStart, out _);
+
+    private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart, out long position)
+    {
+        record = Reserve(LogRecord.HeaderSize + bodySize, out position, out batchStart);
+        return record[LogRecord.HeaderSize..];
+    }
+
+    /// <summary>The channel's number in this log, defining it (a record) on first use.</summary>
+    private ChannelInfo ChannelLocked(string name)
+    {
+        if (_channelsByName.TryGetValue(name, out var channel))
+            return channel;
+        channel = new ChannelInfo((uint)_channelsByNumber.Count + 1, name);
+        _channelsByName.Add(name, channel);
+        _channelsByNumber.Add(channel.Number, channel);
+        WriteChannelDefinedLocked(channel);
+        return channel;
+    }
+
+    /// <summary>The start of every segment names every channel with its last id, so a segment never needs an older one.</summary>
+    private void WriteChannelHeaderLocked()
+    {
+        foreach (var channel in _channelsByNumber.Values.OrderBy(c => c.Number))
+            WriteChannelDefinedLocked(channel);
+    }
+
+    private void WriteChannelDefinedLocked(ChannelInfo channel)
+    {
+        // Through ReserveInHead when called for a segment header, so a header never rolls into another segment.
+        var size = LogRecord.HeaderSize + 4 + 8 + Encoding.UTF8.GetByteCount(channel.Name);
+        var record = _headNeedsHeader || _head is null || (_head.End > 0 && _head.End + size > _options.SegmentBytes)
+            ? Reserve(size, out _, out var batchStart)
+            : ReserveInHead(size, out _, out batchStart);
+        var body = new BodyWriter(record[LogRecord.HeaderSize..]);
+        body.U32(channel.Number);
+        body.I64(channel.LastId);
+        body.Utf8(channel.Name);
+        LogRecord.Seal(record, LogRecordType.ChannelDefined, batchStart);
+    }
+
+    private sealed class ChannelInfo(uint number, string name)
+    {
+        public uint Number { get; } = number;
+
+        public string Name { get; } = name;
+
+        public long LastId { get; set; }
+    }
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+
+namespace Broker.Engine.Storage.Log;
+
+public sealed partial class LogQueueStore
+{
+    private readonly SemaphoreSlim _wake = new(0);
+
+    // Guarded by _gate.
+    private readonly List<Segment> _segments = [];
+    private readonly List<Segment> _retired = [];
+    private volatile Dictionary<long, Segment> _bySequence = [];
+    private WriteBatch _open;
+    private WriteBatch? _spareBatch;
+    private Segment? _head;
+    private bool _headNeedsHeader;
+    private long _lastSequence;
+    private bool _signalled;
+    private bool _stopping;
+    private Exception? _failure;
+    private bool _recovered;
+
+    // The durations of the latest syncs (Stopwatch ticks), for the throughput harness and diagnostics.
+    private readonly long[] _syncTicks = new long[4096];
+    private long _syncs;
+    private long _batches;
+    private long _batchBytes;
+
+    // Writer thread only.
+    private Thread? _writer;
+    private Segment? _active;
+    private Task<ILogFile>? _spare;
+
+    /// <summary>
+    /// Reserves room for a record of <paramref name="size"/> bytes in the batch being filled, starting a new segment when
+    /// the head is full. Under <see cref="_gate"/>; the span is valid until the next reservation.
+    /// </summary>
+    private Span<byte> Reserve(int size, out long position, out bool batchStart)
+    {
+        if (_failure is { } failure)
+            throw new IOException("The log stopped accepting writes after a write or fsync failed; reopen it (restart the process) to recover from what is on disk.", failure);
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        if (!_recovered)
+            throw new InvalidOperationException("The log must be recovered (RecoverAsync) before it is written.");
+        if (_head is null || (_head.End > 0 && _head.End + size > _options.SegmentBytes))
+            Roll();
+        if (_headNeedsHeader)
+        {
+            _headNeedsHeader = false;
+            WriteChannelHeaderLocked();
+        }
+        return ReserveInHead(size, out position, out batchStart);
+    }
+
+    private Span<byte> ReserveInHead(int size, out long position, out bool batchStart)
+    {
+        var head = _head!;
+        var batch = _open;
+        if (batch.Runs.Count == 0 || batch.Runs[^1].Segment != head)
+            batch.Runs.Add(new WriteBatch.Run(head, head.End, batch.Length));
+        // The first record of each run marks where a write (and, in Fsync mode, its sync) began.
+        batchStart = batch.Runs[^1].Length == 0;
+        position = Segment.PositionOf(head.Sequence, head.End);
+        head.End += size;
+        var span = batch.Grow(size);
+        if (!_signalled)
+        {
+            _signalled = true;
+            _wake.Release();
+        }
+        return span;
+    }
+
+    private void Roll()
+    {
+        var sequence = ++_lastSequence;
+        var segment = new Segment(sequence, Path.Combine(Directory, Segment.FileName(sequence)));
+        _segments.Add(segment);
+        PublishSegments();
+        _head = segment;
+        _headNeedsHeader = true;
+    }
+
+    private void PublishSegments() => _bySequence = _segments.ToDictionary(s => s.Sequence);
+
+    private void StartWriter()
+    {
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Broker log writer" };
+        _writer.Start();
+    }
+
+    private void StopWriter()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            if (!_signalled)
+            {
+                _signalled = true;
+                _wake.Release();
+            }
+        }
+        _writer?.Join();
+    }
+
+    private void WriteLoop()
+    {
+        while (true)
+        {
+            _wake.Wait();
+            WriteBatch batch;
+            bool stopping;
+            lock (_gate)
+            {
+                _signalled = false;
+                stopping = _stopping;
+                batch = _open;
+                if (!batch.IsEmpty)
+                {
+                    _open = _spareBatch ?? new WriteBatch();
+                    _spareBatch = null;
+                }
+            }
+            if (!batch.IsEmpty)
+            {
+                Write(batch);
+                batch.Reset();
+                lock (_gate)
+                    _spareBatch ??= batch;
+            }
+            if (stopping)
+            {
+                SyncActive();
+                return;
+            }
+        }
+    }
+
+    private void Write(WriteBatch batch)
+    {
+        try
+        {
+            if (_failure is not null)
+                throw new IOException("An earlier write failed.", _failure);
+            foreach (var run in batch.Runs)
+            {
+                Activate(run.Segment);
+                run.Segment.File!.Write(batch.Buffer.AsSpan(run.Start, run.Length), run.FileOffset);
+            }
+            if (_options.Durability == DurabilityMode.Fsync)
+            {
+                var started = Stopwatch.GetTimestamp();
+                _active!.File!.Sync();
+                var syncs = Interlocked.Increment(ref _syncs);
+                Volatile.Write(ref _syncTicks[(syncs - 1) & (_syncTicks.Length - 1)], Stopwatch.GetTimestamp() - started);
+            }
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _batchBytes, batch.Length);
+            foreach (var run in batch.Runs)
+                run.Segment.Durable = run.FileOffset + run.Length;
+            ThreadPool.UnsafeQueueUserWorkItem(static done => done.TrySetResult(), batch.Done, preferLocal: false);
+        }
+        catch (Exception ex)
+        {
+            // After a failed write or fsync the kernel may have dropped the unsynced pages (Linux does): the only safe
+            // state is what is on disk, so the log stops here, like PostgreSQL, and a reopen recovers.
+            LogWriteFailed(ex);
+            WriteBatch open;
+            lock (_gate)
+            {
+                _failure ??= ex;
+                open = _open;
+                _open = new WriteBatch();
+            }
+            var failed = (Batch: batch.Done, Open: open.Done, Error: ex);
+            ThreadPool.UnsafeQueueUserWorkItem(static f =>
+            {
+                f.Batch.TrySetException(f.Error);
+                f.Open.TrySetException(new IOException("The log stopped accepting writes after a write or fsync failed.", f.Error));
+            }, failed, preferLocal: false);
+        }
+    }
+
+    /// <summary>Makes <paramref name="segment"/> the file the writer writes to, creating it from the spare when new.</summary>
+    private void Activate(Segment segment)
+    {
+        if (ReferenceEquals(_active, segment))
+            return;
+        // A segment is synced before the next one is written, in both modes: a batch that spans two segments is then
+        // durable in both once the second is synced, and damage in a sealed segment is never a torn write.
+        _active?.File!.Sync();
+        if (segment.File is null)
+        {
+            ILogFile file;
+            if (_options.PreallocateSegments)
+            {
+                var spare = _spare ?? PrepareSpareAsync();
+                file = spare.GetAwaiter().GetResult();
+                _fs.Rename(Path.Combine(Directory, SpareName), segment.Path);
+                _spare = PrepareSpareAsync();
+            }
+            else
+            {
+                file = _fs.Open(segment.Path, create: true);
+            }
+            _fs.SyncDirectory(Directory);
+            segment.File = file;
+        }
+        _active = segment;
+    }
+
+    private void SyncActive()
+    {
+        try
+        {
+            _active?.File?.Sync();
+        }
+        catch (IOException ex)
+        {
+            LogWriteFailed(ex);
+        }
+    }
+
+    /// <summary>Creates the next segment ahead of time, full size and zeroed, in the background.</summary>
+    private Task<ILogFile> PrepareSpareAsync() => Task.Run(() =>
+    {
+        var path = Path.Combine(Directory, SpareName);
+        var file = _fs.Open(path, create: true);
+        try
+        {
+            file.SetLength(0);
+            var zeros = new byte[1024 * 1024];
+            for (long offset = 0; offset < _options.SegmentBytes; offset += zeros.Length)
+                file.Write(zeros.AsSpan(0, (int)Math.Min(zeros.Length, _options.SegmentBytes - offset)), offset);
+            file.Sync();
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    });
+
+    /// <summary>Writes so far (each one batch of records), syncs so far, and bytes written.</summary>
+    internal (long Batches, long Syncs, long Bytes) WriteCounts => (Volatile.Read(ref _batches), Volatile.Read(ref _syncs), Volatile.Read(ref _batchBytes));
+
+    /// <summary>How long the latest syncs took, in microseconds (up to the last 4096).</summary>
+    internal double[] RecentSyncMicroseconds()
+    {
+        var count = (int)Math.Min(Volatile.Read(ref _syncs), _syncTicks.Length);
+        return [.. _syncTicks.Take(count).Select(t => t * 1_000_000.0 / Stopwatch.Frequency)];
+    }
+
+}

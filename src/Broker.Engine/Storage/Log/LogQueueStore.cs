@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Broker.Engine.Storage.Log;
+
+/// <summary>
+/// The durable store of the embedded and server modes: an append-only log of segment files in one directory. Every
+/// record has a length, a type, a CRC-32C and its body; one writer thread writes what all producers and consumers
+/// queued since its last write and syncs once for all of them (group commit), then completes every waiting call. Opening
+/// a directory checks every segment: a torn last record is cut off and logged, damage before the tail stops the open
+/// (or quarantines the segment when asked). Compaction deletes the oldest segment once nothing in it is needed, or
+/// rewrites it when little is. Only positions stay in memory: payloads are read back from disk when dispatched.
+/// </summary>
+/// <remarks>A lock file keeps a second process (or a second store in this one) out of the directory.</remarks>
+public sealed partial class LogQueueStore : IQueueStore, IDisposable
+{
+    internal const string SegmentSuffix = ".seg";
+    internal const string SpareName = "spare.tmp";
+
+    private readonly ILogFileSystem _fs;
+    private readonly LogStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IDisposable _directoryLock;
+    private readonly Lock _gate = new();
+    private int _disposed;
+
+    private LogQueueStore(string directory, ILogFileSystem fs, LogStoreOptions options, TimeProvider time, ILogger logger, IDisposable directoryLock)
+    {
+        Directory = directory;
+        _fs = fs;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _directoryLock = directoryLock;
+        _open = new WriteBatch();
+        _spareBatch = new WriteBatch();
+    }
+
+    /// <summary>The data directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The settings in force.</summary>
+    public DurabilityMode Durability => _options.Durability;
+
+    /// <summary>The segment files in use, oldest first (for tests, tools and the data directory's size).</summary>
+    public IReadOnlyList<string> SegmentFiles
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _segments.Select(s => s.Path)];
+        }
+    }
+
+    /// <summary>
+    /// Opens (creating if needed) the log in <paramref name="directory"/>: takes the directory's lock and checks every
+    /// segment. The records are replayed by <see cref="RecoverAsync"/>, which the engine calls before its first operation.
+    /// </summary>
+    /// <param name="directory">The data directory.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for dedup expiry during compaction; the engine's clock. Null for the system clock.</param>
+    /// <param name="logger">Where recovery, truncation and compaction are reported; null for none.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="IOException">Another process (or store) holds the directory.</exception>
+    /// <exception cref="LogCorruptedException">A segment is damaged before its tail.</exception>
+    public static LogQueueStore Open(string directory, LogStoreOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
+        Open(directory, OsLogFileSystem.Instance, options, timeProvider, logger);
+
+    internal static LogQueueStore Open(string directory, ILogFileSystem fs, LogStoreOptions? options, TimeProvider? timeProvider, ILogger? logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options = (options ?? new LogStoreOptions()).Clone();
+        options.Validate();
+        directory = Path.GetFullPath(directory);
+        fs.CreateDirectory(directory);
+        var directoryLock = fs.Lock(directory);
+        LogQueueStore? store = null;
+        try
+        {
+            store = new LogQueueStore(directory, fs, options, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance, directoryLock);
+            store.CheckSegments();
+            return store;
+        }
+        catch
+        {
+            if (store is not null)
+                store.CloseFiles();
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        Replay(target, cancellationToken);
+        StartBackgroundWork();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes and syncs what is queued, stops the writer and compaction, closes the files and releases the lock.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        StopCompaction();
+        StopWriter();
+        CloseFiles();
+        _directoryLock.Dispose();
+    }
+
+    private void CloseFiles()
+    {
+        lock (_gate)
+        {
+            foreach (var segment in _segments)
+                segment.File?.Dispose();
+            foreach (var segment in _retired)
+                segment.File?.Dispose();
+            _retired.Clear();
+        }
+        // The spare may still be being zeroed: wait for it, so nothing of this store runs on after it is closed.
+        try
+        {
+            _spare?.GetAwaiter().GetResult().Dispose();
+        }
+        catch (IOException)
+        {
+            // A spare that could not be made is of no use now.
+        }
+        _spare = null;
+        _target = null;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Broker.Engine.Storage.Log;
+
+/// <summary>The kinds of record in a segment. Values are stored: never renumber.</summary>
+internal enum LogRecordType : byte
+{
+    /// <summary>A channel's number in this log and its highest message id so far: <c>u32 channel, i64 lastId, utf8 name</c>.</summary>
+    ChannelDefined = 1,
+
+    /// <summary>
+    /// A message: <c>u32 channel, i64 id, i32 priority, i64 producedTicks, i64 dueTicks, u8 flags, [u128 key, i64 keyExpiresTicks],
+    /// [i32 tries, i64 deadLetteredTicks, i32 errorLength, utf8 error], payload</c>. A copy made by compaction is flagged
+    /// <see cref="MessageFlags.Carried"/> and carries the message's state.
+    /// </summary>
+    Message = 2,
+
+    /// <summary><c>u32 channel, i64 id, i64 position</c>.</summary>
+    Completed = 3,
+
+    /// <summary><c>u32 channel, i64 id, i32 tries, i64 dueTicks</c>.</summary>
+    RetryScheduled = 4,
+
+    /// <summary><c>u32 channel, i64 id, i32 tries, i64 atTicks, i32 errorLength, utf8 error</c>.</summary>
+    DeadLettered = 5,
+
+    /// <summary><c>u32 channel, i64 id, i64 atTicks</c>.</summary>
+    Redriven = 6,
+
+    /// <summary><c>u32 channel, i64 id, i64 position</c>.</summary>
+    Deleted = 7,
+
+    /// <summary>A dedup key that outlives its message's record: <c>u32 channel, i64 id, u128 key, i64 expiresTicks</c>.</summary>
+    DedupKey = 8,
+}
+
+/// <summary>Flags of a <see cref="LogRecordType.Message"/> record.</summary>
+[Flags]
+internal enum MessageFlags : byte
+{
+    None = 0,
+    HasKey = 1,
+    Carried = 2,
+    DeadLettered = 4,
+}

@@ -1,0 +1,148 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Broker.Engine.Storage.Log;
+
+/// <summary>The real file system: positional reads and writes, and fdatasync on Linux.</summary>
+internal sealed partial class OsLogFileSystem : ILogFileSystem
+{
+    public static readonly OsLogFileSystem Instance = new();
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+
+    public IReadOnlyList<string> ListFiles(string directory, string suffix) =>
+        [.. Directory.EnumerateFiles(directory, "*" + suffix).Select(Path.GetFileName).OfType<string>()];
+
+    public bool FileExists(string path) => File.Exists(path);
+
+    public ILogFile Open(string path, bool create) => new OsLogFile(path, create);
+
+    public void Delete(string path) => File.Delete(path);
+
+    public void Rename(string from, string to) => File.Move(from, to, overwrite: true);
+
+    public IDisposable Lock(string directory)
+    {
+        var path = Path.Combine(directory, "LOCK");
+        var ownerPath = path + ".owner";
+        FileStream lockFile;
+        try
+        {
+            // FileShare.None is an flock(LOCK_EX) on Unix: released by the kernel when the process dies, so a crash never
+            // leaves a stale lock behind, and a second open (another process, or this one) fails at once.
+            lockFile = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            string owner;
+            try
+            {
+                owner = File.ReadAllText(ownerPath).Trim();
+            }
+            catch (IOException)
+            {
+                owner = "another process";
+            }
+            catch (UnauthorizedAccessException)
+            {
+                owner = "another process";
+            }
+            throw new IOException(
+                $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
+                ex);
+        }
+        try
+        {
+            File.WriteAllText(ownerPath, $"process {Environment.ProcessId} ({Environment.ProcessPath ?? "unknown"}) on {Environment.MachineName}, since {DateTimeOffset.UtcNow:O}");
+        }
+        catch (IOException)
+        {
+            // Only the error message of a second opener uses it.
+        }
+        return lockFile;
+    }
+
+    public void SyncDirectory(string directory)
+    {
+        // A directory cannot be opened as a FileStream; on Linux, open(O_RDONLY) and fsync it. Elsewhere there is no
+        // portable way, and NTFS journals metadata anyway.
+        if (!OperatingSystem.IsLinux())
+            return;
+        var fd = Native.Open(directory, 0);
+        if (fd < 0)
+            throw new IOException($"Cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Native.Fsync(fd) != 0)
+                throw new IOException($"fsync of directory '{directory}' failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            _ = Native.Close(fd);
+        }
+    }
+
+    private sealed class OsLogFile : ILogFile
+    {
+        private readonly FileStream _stream;
+        private readonly SafeFileHandle _handle;
+
+        public OsLogFile(string path, bool create)
+        {
+            // Other readers are fine (tools, tests); the directory lock keeps a second writer out.
+            _stream = new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            _handle = _stream.SafeFileHandle;
+        }
+
+        public long Length => RandomAccess.GetLength(_handle);
+
+        public int Read(Span<byte> buffer, long offset)
+        {
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var read = RandomAccess.Read(_handle, buffer[total..], offset + total);
+                if (read == 0) break;
+                total += read;
+            }
+            return total;
+        }
+
+        public void Write(ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(_handle, data, offset);
+
+        public void Sync()
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                // fdatasync: the data and the size, not the timestamps; on a preallocated segment that is the data only.
+                if (Native.Fdatasync(_handle) != 0)
+                    throw new IOException($"fdatasync of '{_stream.Name}' failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+            else
+            {
+                _stream.Flush(flushToDisk: true);
+            }
+        }
+
+        public void SetLength(long length) => RandomAccess.SetLength(_handle, length);
+
+        public void Dispose() => _stream.Dispose();
+    }
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+        public static partial int Fdatasync(SafeFileHandle fd);
+
+        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static partial int Fsync(int fd);
+
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        public static partial int Close(int fd);
+    }
+}

@@ -1,0 +1,223 @@
+using Broker.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>
+/// BRK0013: a message type the codec cannot handle is reported at the type argument of IQueueChannel&lt;T&gt;, naming the
+/// member path, the type and the reason; the generator's own parser decides, so the two agree.
+/// </summary>
+public sealed class MessageTypeTests
+{
+    // Stand-ins with MongoDB.Bson's names: the rules go by the attributes' full names, and this project does not
+    // reference MongoDB.Bson.
+    private const string MongoAttributes = """
+        namespace MongoDB.Bson.Serialization.Attributes
+        {
+            [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
+            public sealed class BsonKnownTypesAttribute(params System.Type[] knownTypes) : System.Attribute
+            {
+                public System.Type[] KnownTypes { get; } = knownTypes;
+            }
+
+            [System.AttributeUsage(System.AttributeTargets.All)]
+            public sealed class BsonSerializerAttribute(System.Type serializerType) : System.Attribute
+            {
+                public System.Type SerializerType { get; } = serializerType;
+            }
+        }
+
+        """;
+
+    private const string InterfaceReason =
+        "is an interface without known implementations: [BsonKnownTypes] cannot be put on an interface, so nothing says which class to create when reading; " +
+        "declare the member as an abstract base class that lists its implementations in [BsonKnownTypes]";
+
+    [Fact]
+    public Task InterfaceWithoutKnownTypesIsReportedAtTheTypeArgumentWithTheMemberPath() => VerifyAsync("""
+        public interface IProduct { string Name { get; } }
+        public sealed record Line(IProduct Product, int Quantity);
+        public sealed record Order(int Id, System.Collections.Generic.List<Line> Lines);
+
+        [Channel("orders/placed")]
+        public partial interface IOrderChannel : IQueueChannel<{|#0:Order|}>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0)
+            .WithArguments("IOrderChannel", "Order.Lines[].Product", "IProduct", InterfaceReason)
+            .WithMessage("Channel 'IOrderChannel' cannot encode its message type as BSON. Order.Lines[].Product: 'IProduct' " + InterfaceReason + "."));
+
+    [Fact]
+    public Task AbstractClassWithoutKnownTypesIsReported() => VerifyAsync("""
+        public abstract class Shape { public int Sides { get; set; } }
+        public sealed class Drawing { public Shape? Outline { get; set; } }
+
+        [Channel("drawings")]
+        public partial interface IDrawingChannel : IQueueChannel<{|#0:Drawing|}>;
+        """,
+        Expect("IDrawingChannel", "Drawing.Outline", "Shape",
+            "is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
+
+    [Fact]
+    public Task AbstractClassWithKnownTypesIsAccepted() => VerifyAsync(MongoAttributes + """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Square))]
+        public abstract class Shape { public int Sides { get; set; } }
+        public sealed class Square : Shape { }
+        public sealed class Drawing { public Shape? Outline { get; set; } }
+
+        [Channel("drawings")]
+        public partial interface IDrawingChannel : IQueueChannel<Drawing>;
+        """);
+
+    [Fact]
+    public Task DelegateIsReported() => VerifyAsync("""
+        public sealed class Job { public System.Action? Callback { get; set; } }
+
+        [Channel("jobs")]
+        public partial interface IJobChannel : IQueueChannel<{|#0:Job|}>;
+        """,
+        Expect("IJobChannel", "Job.Callback", "System.Action", "is a delegate, which is code, not data"));
+
+    [Fact]
+    public Task PointerIsReported() => VerifyAsync("""
+        public sealed unsafe class Raw { public int* Address { get; set; } }
+
+        [Channel("raw")]
+        public partial interface IRawChannel : IQueueChannel<{|#0:Raw|}>;
+        """,
+        Expect("IRawChannel", "Raw.Address", "int*", "is a pointer, which has no BSON form"));
+
+    [Fact]
+    public Task OpenGenericIsReported() => VerifyAsync("""
+        public sealed class Box<T> { public T? Value { get; set; } }
+
+        [Channel("boxes")]
+        public partial interface IBoxChannel<T> : IQueueChannel<{|#0:Box<T>|}>;
+        """,
+        Expect("IBoxChannel", "Box<T>", "Box<T>", "is an open generic type: its type arguments are not known until run time"));
+
+    [Fact]
+    public Task DictionaryWithNonStringKeysIsReported() => VerifyAsync("""
+        public sealed class Stock { public System.Collections.Generic.Dictionary<int, string> ByShelf { get; set; } = new(); }
+
+        [Channel("stock")]
+        public partial interface IStockChannel : IQueueChannel<{|#0:Stock|}>;
+        """,
+        Expect("IStockChannel", "Stock.ByShelf", "System.Collections.Generic.Dictionary<int, string>",
+            "is a dictionary whose keys are not strings; keys become element names, so they must be strings"));
+
+    [Fact]
+    public Task TypeWithoutUsableConstructorIsReported() => VerifyAsync("""
+        public sealed class Odd
+        {
+            public Odd(int unrelated) { }
+            public int Value { get; set; }
+        }
+
+        [Channel("odd")]
+        public partial interface IOddChannel : IQueueChannel<{|#0:Odd|}>;
+        """,
+        Expect("IOddChannel", "Odd", "Odd",
+            "has no constructor the codec can call: the constructor parameter 'unrelated' matches no serialized member of the same name and type"));
+
+    [Fact]
+    public Task RefStructIsReported() => VerifyAsync("""
+        public ref struct Lens { public int X { get; set; } }
+        public sealed class Camera { public Lens View { get => default; set { } } }
+
+        [Channel("cameras")]
+        public partial interface ICameraChannel : IQueueChannel<{|#0:Camera|}>;
+        """,
+        Expect("ICameraChannel", "Camera.View", "Lens", "is a ref struct, which cannot be stored on the heap or in a collection"));
+
+    [Fact]
+    public Task CycleThroughStructsIsReported() => VerifyAsync("""
+        public struct Outer { public Inner Inner { get => default; set { } } }
+        public struct Inner { public Outer Outer { get => default; set { } } }
+        public sealed class Plan { public Outer Shape { get; set; } }
+
+        [Channel("plans")]
+        public partial interface IPlanChannel : IQueueChannel<{|#0:Plan|}>;
+        """,
+        Expect("IPlanChannel", "Plan.Shape", "Outer",
+            "is a struct that contains itself (Outer.Inner → Inner.Outer → Outer) with no null or collection in between, so every value would be infinitely deep"));
+
+    [Fact]
+    public Task AttributeTheCodecsCannotHonourIsReported() => VerifyAsync(MongoAttributes + """
+        public sealed class Custom
+        {
+            [MongoDB.Bson.Serialization.Attributes.BsonSerializer(typeof(object))]
+            public string Name { get; set; } = "";
+        }
+
+        [Channel("custom")]
+        public partial interface ICustomChannel : IQueueChannel<{|#0:Custom|}>;
+        """,
+        Expect("ICustomChannel", "Custom", "Custom",
+            "has an attribute on Custom.Name that the generated codecs cannot honour: [BsonSerializer] changes the mapping in a way the generated codecs do not reproduce"));
+
+    [Fact]
+    public Task MessageTypeReachedThroughABaseInterfaceIsReportedAtThatBase() => VerifyAsync("""
+        public sealed class Job { public object? Payload { get; set; } }
+        public interface IJobs : IQueueChannel<Job>;
+
+        [Channel("jobs")]
+        public partial interface IJobChannel : {|#0:IJobs|};
+        """,
+        Expect("IJobChannel", "Job.Payload", "object", "gives no type to read back; use a concrete type"));
+
+    [Fact]
+    public Task EveryCoveredShapeIsAccepted() => VerifyAsync("""
+        public enum Priority { Low, High }
+        public readonly record struct Money(decimal Amount, string Currency);
+        public sealed record Line(string Sku, int Quantity, Money Price);
+        public sealed class Order
+        {
+            public System.Guid Id { get; set; }
+            public System.DateTime At { get; set; }
+            public System.DateTimeOffset Placed { get; set; }
+            public System.DateOnly Day { get; set; }
+            public System.TimeOnly Time { get; set; }
+            public System.TimeSpan Timeout { get; set; }
+            public decimal Total { get; set; }
+            public Priority Priority { get; set; }
+            public int? Retries { get; set; }
+            public byte[]? Signature { get; set; }
+            public System.Collections.Generic.IReadOnlyList<Line> Lines { get; set; } = [];
+            public System.Collections.Generic.HashSet<string> Tags { get; set; } = [];
+            public System.Collections.Generic.IReadOnlyDictionary<string, int>? Counts { get; set; }
+            public Order? Previous { get; set; }
+        }
+
+        [Channel("orders")]
+        public partial interface IOrderChannel : IQueueChannel<Order>;
+        """);
+
+    private static DiagnosticResult Expect(string channel, string path, string type, string reason) =>
+        Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0).WithArguments(channel, path, type, reason);
+
+    private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new MessageTypeAnalyzerTest { TestCode = BrokerAnalyzerTest.Preamble + source };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    /// <summary>Runs <see cref="MessageTypeAnalyzer"/> alone over the sources, compiled like <see cref="BrokerAnalyzerTest"/>'s.</summary>
+    private sealed class MessageTypeAnalyzerTest : CSharpAnalyzerTest<MessageTypeAnalyzer, DefaultVerifier>
+    {
+        public MessageTypeAnalyzerTest()
+        {
+            ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+            TestState.AdditionalReferences.AddRange(RuntimeReferences.All);
+            SolutionTransforms.Add((solution, projectId) =>
+            {
+                var project = solution.GetProject(projectId)!;
+                solution = solution.WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
+                return solution.WithProjectCompilationOptions(projectId, ((CSharpCompilationOptions)project.CompilationOptions!).WithAllowUnsafe(true));
+            });
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Broker.Transport;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Broker.Benchmarks.Throughput;
+
+/// <summary>A nats-server 2.9 with JetStream on a free loopback port and a store of its own, stopped by its process id.</summary>
+internal sealed class NatsServer : IDisposable
+{
+    private readonly Process _process;
+
+    private NatsServer(Process process, int port, string store)
+    {
+        _process = process;
+        Url = $"nats://127.0.0.1:{port}";
+        Store = store;
+    }
+
+    public string Url { get; }
+
+    public string Store { get; }
+
+    public static string? FindBinary() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin")
+            .Select(d => Path.Combine(d, "nats-server")).FirstOrDefault(File.Exists);
+
+    public static NatsServer Start(string binary, string root)
+    {
+        var store = Path.Combine(root, "nats");
+        if (Directory.Exists(store)) Directory.Delete(store, recursive: true);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var process = Process.Start(new ProcessStartInfo(binary, $"-a 127.0.0.1 -p {port} -js -sd \"{store}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("nats-server did not start.");
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return new NatsServer(process, port, store);
+            }
+            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}
+
+internal static class NatsRuns
+{
+    /// <summary>Our NATS adapter, resolved exactly as an application gets it from <c>UseNats</c>.</summary>
+    public static async Task<(double Produce, double Consume)> AdapterAsync(string url, ChannelDefinition channel, byte[] payload, int producers, int messages)
+    {
+        var services = new ServiceCollection();
+        new BrokerBuilder(services).UseNats(o => o.Url = url);
+        await using var provider = services.BuildServiceProvider();
+        var transport = provider.GetRequiredService<IQueueTransport>();
+        return await AdapterRuns.MeasureAsync(transport, channel, payload, producers, messages);
+    }
+
+    /// <summary>
+    /// Raw JetStream with NATS.Net, the same shape: a work-queue file stream, N concurrent publishers awaiting each PubAck
+    /// (with a unique Nats-Msg-Id, as our adapter sends), then a pull consumer acknowledging each message.
+    /// </summary>
+    public static async Task<(double Produce, double Consume, double ConsumeDoubleAck)> RawAsync(string url, byte[] payload, int producers, int messages)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = url });
+        var js = new NatsJSContext(connection);
+        await js.CreateStreamAsync(new StreamConfig("RAW", ["raw.>"])
+        {
+            Retention = StreamConfigRetention.Workqueue,
+            Storage = StreamConfigStorage.File,
+            DuplicateWindow = TimeSpan.FromMinutes(2),
+        });
+
+        var produce = await PublishAsync(js, "raw.a", payload, producers, messages);
+        var consume = await ConsumeAsync(js, "a", "raw.a", messages, doubleAck: false);
+        await PublishAsync(js, "raw.b", payload, producers, messages);
+        var consumeDoubleAck = await ConsumeAsync(js, "b", "raw.b", messages, doubleAck: true);
+        return (produce, consume, consumeDoubleAck);
+    }
+
+    private static async Task<double> PublishAsync(NatsJSContext js, string subject, byte[] payload, int producers, int messages)
+    {
+        long next = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= messages)
+            {
+                var ack = await js.PublishAsync(subject, payload, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString("N") });
+                ack.EnsureSuccess();
+            }
+        })));
+        return messages / clock.Elapsed.TotalSeconds;
+    }
+
+    // A single pull loop with many acks in flight: what NATS.Net offers; acks are not awaited one by one unless double.
+    private static async Task<double> ConsumeAsync(NatsJSContext js, string name, string subject, int messages, bool doubleAck)
+    {
+        var consumer = await js.CreateOrUpdateConsumerAsync("RAW", new ConsumerConfig(name)
+        {
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            FilterSubject = subject,
+            MaxAckPending = 20_000,
+        });
+        var clock = Stopwatch.StartNew();
+        var received = 0;
+        var acks = new List<Task>(messages);
+        await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000 }))
+        {
+            acks.Add(message.AckAsync(new AckOpts { DoubleAck = doubleAck }).AsTask());
+            if (++received == messages) break;
+        }
+        await Task.WhenAll(acks);
+        return messages / clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Broker;
+using Broker.Benchmarks.Throughput;
+using Broker.Engine;
+using Broker.Engine.Storage.Log;
+using Broker.Transport;
+
+// The throughput harness. One run measures, on the data directory's disk:
+//   the fsync rate (64-byte appends, growing file; and fdatasync on a preallocated file, as the log does),
+//   embedded produce throughput with 1, 16 and 256 producers awaiting their acks (fsync before ack),
+//   consume + ack throughput (256 handlers completing deliveries of a backlog),
+//   one-at-a-time produce latency p50 / p99,
+//   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
+var root = Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "broker-bench");
+var memoryMessages = long.Parse(Arg("--memory") ?? "0", CultureInfo.InvariantCulture);
+var seconds = double.Parse(Arg("--seconds") ?? "3", CultureInfo.InvariantCulture);
+Directory.CreateDirectory(root);
+var payload = new byte[40];
+Random.Shared.NextBytes(payload);
+var table = new Table();
+Console.WriteLine($"Broker throughput harness: {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs, data in {root}");
+
+var memoryOnly = args.Contains("--memory-only");
+Embedded.Preallocate = !args.Contains("--no-prealloc");
+if (Arg("--recover") is { } recoverDirectory)
+{
+    // The child process of the memory measurement: recover a directory, report memory, exit.
+    var (memory, elapsed, readyCount) = await MemoryRun.RecoverAsync(recoverDirectory, new ChannelDefinition("bench/orders"));
+    Console.WriteLine($"RECOVERED|{Memory.Format(memory)}|{elapsed.TotalSeconds}|{readyCount}");
+    return 0;
+}
+var orders = new ChannelDefinition("bench/orders");
+if (!memoryOnly)
+{
+    // 1. The disk.
+    var fsync = Disk.Measure(root, TimeSpan.FromSeconds(2), preallocated: false);
+    table.Add("fsync, 64 B append, growing file (FileStream.Flush(true))", $"{fsync.PerSecond:N0} /s", $"p50 {Us(fsync.P50)}, p99 {Us(fsync.P99)}");
+    var fdatasync = Disk.Measure(root, TimeSpan.FromSeconds(2), preallocated: true);
+    table.Add("fdatasync, 64 B write, preallocated zeroed file", $"{fdatasync.PerSecond:N0} /s", $"p50 {Us(fdatasync.P50)}, p99 {Us(fdatasync.P99)}");
+
+    // 2. Produce with fsync before ack.
+    foreach (var producers in new[] { 1, 16, 256 })
+    {
+        using var run = Embedded.Open(root, $"produce-{producers}");
+        await run.Engine.RecoverAsync();
+        var (count, elapsed) = await Produce(run.Engine, producers, TimeSpan.FromSeconds(seconds));
+        var writes = run.Store.WriteCounts;
+        table.Add($"produce, {producers} concurrent producer{(producers == 1 ? "" : "s")}, fsync before ack", $"{count / elapsed.TotalSeconds:N0} msg/s", $"{count:N0} messages in {elapsed.TotalSeconds:0.0} s; {writes.Syncs:N0} fdatasyncs, {(double)count / Math.Max(1, writes.Syncs):0.0} messages per sync");
+    }
+
+    // 3. Consume + ack a backlog.
+    {
+        using var run = Embedded.Open(root, "consume");
+        await run.Engine.RecoverAsync();
+        const int Backlog = 600_000;
+        await ProduceCount(run.Engine, 256, Backlog);
+        var subscription = await run.Engine.SubscribeAsync(orders, new SubscriptionSettings(1024, TimeSpan.FromMinutes(5)));
+        var completed = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = Stopwatch.StartNew();
+        var handlers = Enumerable.Range(0, 256).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var delivery in subscription.Deliveries.ReadAllAsync())
+            {
+                await subscription.CompleteAsync(delivery, default);
+                if (Interlocked.Increment(ref completed) == Backlog)
+                    done.TrySetResult();
+            }
+        })).ToArray();
+        await done.Task;
+        var elapsed = clock.Elapsed;
+        await subscription.StopDeliveriesAsync(default);
+        await Task.WhenAll(handlers);
+        table.Add("consume + ack, 256 handlers, fsync before ack", $"{Backlog / elapsed.TotalSeconds:N0} msg/s", $"{Backlog:N0} backlog messages in {elapsed.TotalSeconds:0.0} s");
+    }
+
+    // 4. One produce at a time, interleaved with plain fsyncs in blocks so both see the same disk (a shared VM's disk
+    // swings a lot from minute to minute).
+    {
+        using var run = Embedded.Open(root, "latency");
+        await run.Engine.RecoverAsync();
+        var produceSamples = new List<double>();
+        var fsyncSamples = new List<double>();
+        var fdatasyncSamples = new List<double>();
+        using var fsyncProbe = new SyncProbe(root, preallocated: false);
+        using var fdatasyncProbe = new SyncProbe(root, preallocated: true);
+        for (var block = 0; block < 10; block++)
+        {
+            fsyncSamples.AddRange(fsyncProbe.Sample(200));
+            fdatasyncSamples.AddRange(fdatasyncProbe.Sample(200));
+            for (var i = 0; i < 220; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await run.Engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+                if (i >= 20)
+                    produceSamples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            }
+        }
+        var (p50, p99) = Percentiles(produceSamples);
+    var (s50, s99) = Percentiles([.. run.Store.RecentSyncMicroseconds()]);
+    table.Add("the log's own fdatasync during those produces", $"p50 {Us(s50)}", $"p99 {Us(s99)}");
+        var (f50, f99) = Percentiles(fsyncSamples);
+        var (d50, d99) = Percentiles(fdatasyncSamples);
+        table.Add("fsync, interleaved with the latency runs (growing file)", $"p50 {Us(f50)}", $"p99 {Us(f99)}");
+        table.Add("fdatasync, interleaved with the latency runs (preallocated)", $"p50 {Us(d50)}", $"p99 {Us(d99)}");
+        table.Add("produce one at a time (latency), fsync before ack", $"p50 {Us(p50)}", $"p99 {Us(p99)}; p50 = {p50 / s50:0.00} x the log's fdatasync p50, {p50 / f50:0.00} x probe fsync p50, {p50 / d50:0.00} x probe fdatasync p50");
+    }
+}
+
+// 5. Adapters side by side: the same 40-byte messages, 256 concurrent producers, 256 handlers, through each
+// adapter's IQueueTransport; next to raw JetStream on the same machine. Skipped with --no-adapters.
+if (!memoryOnly && !args.Contains("--no-adapters"))
+{
+    var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "100000", CultureInfo.InvariantCulture);
+    const int Producers = 256;
+    {
+        using var run = Embedded.Open(root, "adapter");
+        using var transport = new EngineTransport(run.Engine);
+        var (produce, consume) = await AdapterRuns.MeasureAsync(transport, orders, payload, Producers, adapterMessages);
+        table.Add("adapters: embedded (UseEmbedded), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s", $"{adapterMessages:N0} messages");
+        table.Add("adapters: embedded (UseEmbedded), consume + ack, 256 handlers", $"{consume:N0} msg/s", "ack = fsync'd completion");
+    }
+    if (NatsServer.FindBinary() is { } natsBinary)
+    {
+        using (var server = NatsServer.Start(natsBinary, root))
+        {
+            var (produce, consume) = await NatsRuns.AdapterAsync(server.Url, orders, payload, Producers, adapterMessages);
+            table.Add("adapters: NATS adapter (UseNats), produce 256 in flight", $"{produce:N0} msg/s", "PubAck awaited; nats-server 2.9 does not fsync before it");
+            table.Add("adapters: NATS adapter (UseNats), consume + ack, 256 handlers", $"{consume:N0} msg/s", "double ack (server-confirmed)");
+        }
+        using (var server = NatsServer.Start(natsBinary, root))
+        {
+            var (produce, consume, consumeDoubleAck) = await NatsRuns.RawAsync(server.Url, payload, Producers, adapterMessages);
+            table.Add("adapters: raw JetStream (NATS.Net), publish 256 in flight, Nats-Msg-Id", $"{produce:N0} msg/s", "same stream settings, no Broker code");
+            table.Add("adapters: raw JetStream (NATS.Net), consume + AckAsync", $"{consume:N0} msg/s", "acks not confirmed by the server");
+            table.Add("adapters: raw JetStream (NATS.Net), consume + double ack", $"{consumeDoubleAck:N0} msg/s", "server-confirmed acks, all in flight at once");
+        }
+    }
+    else
+    {
+        table.Add("adapters: NATS", "skipped", "nats-server not found on PATH or in /usr/sbin");
+    }
+}
+
+// 6. Memory with a large backlog. Each phase runs in its own method, so nothing of the first engine stays reachable
+// from this method's state while the second is measured.
+if (memoryMessages > 0)
+{
+    var directory = Path.Combine(root, "memory");
+    if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    var baseline = Memory.Settle();
+    var (afterProduce, produced) = await MemoryRun.ProduceAsync(root, memoryMessages, payload, orders);
+    table.Add($"memory, {memoryMessages:N0} queued 40 B messages, after producing", Memory.Format(afterProduce), $"baseline {Memory.Format(baseline)}; produced in {produced.TotalSeconds:0} s ({memoryMessages / produced.TotalSeconds:N0} msg/s, 256 producers)");
+    // A restart is a new process: this one still has the first engine's pages in its heap until the GC returns them.
+    var restart = MemoryRun.RecoverInChildProcess(directory);
+    table.Add("memory, same backlog after a restart (a new process recovers it)", restart.Memory, $"{restart.Ready:N0} ready; recovered in {restart.Seconds:0.0} s; log {Embedded.Size(directory) / 1e6:N0} MB");
+    Directory.Delete(directory, recursive: true);
+}
+
+table.Print();
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static (double P50, double P99) Percentiles(List<double> samples)
+{
+    samples.Sort();
+    return (samples[samples.Count / 2], samples[(int)(samples.Count * 0.99)]);
+}
+
+static string Us(double microseconds) => microseconds >= 1000 ? $"{microseconds / 1000:0.00} ms" : $"{microseconds:0} µs";
+
+async Task<(long Count, TimeSpan Elapsed)> Produce(QueueEngine engine, int producers, TimeSpan duration)
+{
+    long count = 0;
+    var clock = Stopwatch.StartNew();
+    var tasks = Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+    {
+        while (clock.Elapsed < duration)
+        {
+            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+            Interlocked.Increment(ref count);
+        }
+    })).ToArray();
+    await Task.WhenAll(tasks);
+    return (count, clock.Elapsed);
+}
+
+async Task ProduceCount(QueueEngine engine, int producers, long total)
+{
+    long next = 0;
+    var tasks = Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
+    {
+        while (Interlocked.Increment(ref next) <= total)
+            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+    })).ToArray();
+    await Task.WhenAll(tasks);
+}
