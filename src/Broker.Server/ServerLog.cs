@@ -8,8 +8,8 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker server listening on {EndPoint} (data {DataDirectory}; {Security})")]
     public static partial void Listening(ILogger logger, string endPoint, string dataDirectory, string security);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channel(s) from {DataDirectory} in {ElapsedMs} ms")]
-    public static partial void Recovered(ILogger logger, int channels, string dataDirectory, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channel(s) from the log in {DataDirectory} ({Durability}) in {ElapsedMs} ms")]
+    public static partial void Recovered(ILogger logger, int channels, string dataDirectory, Broker.Engine.Storage.Log.DurabilityMode durability, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new connections; waiting up to {TimeoutSeconds} s for {Requests} request(s) in flight on {Connections} connection(s)")]
     public static partial void Stopping(ILogger logger, double timeoutSeconds, int requests, int connections);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Broker.Engine.Storage.Log;
 using Microsoft.Extensions.Configuration;
 
 namespace Broker.Server.Configuration;
@@ -9,6 +10,10 @@ internal sealed class BrokerServerOptions
     public const int DefaultMaxMessageBytes = 1024 * 1024;
 
     public required string DataDirectory { get; init; }
+
+    public DurabilityMode Durability { get; init; } = DurabilityMode.Fsync;
+
+    public bool QuarantineCorruptSegments { get; init; }
 
     public ListenEndpoint Listen { get; init; } = ListenEndpoint.Parse("127.0.0.1:8811");
 
@@ -68,6 +73,8 @@ internal sealed class BrokerServerOptions
         return new BrokerServerOptions
         {
             DataDirectory = Path.GetFullPath(data),
+            Durability = Get(ServerSetting.Durability) is { } durability ? ParseDurability(durability) : DurabilityMode.Fsync,
+            QuarantineCorruptSegments = Get(ServerSetting.QuarantineCorruptSegments) is { } quarantine && ParseFlag(quarantine, ServerSetting.QuarantineCorruptSegments),
             Listen = Get(ServerSetting.Listen) is { } listen ? ListenEndpoint.Parse(listen) : ListenEndpoint.Parse("127.0.0.1:8811"),
             Token = Get(ServerSetting.Token),
             User = Get(ServerSetting.User),
@@ -118,6 +125,20 @@ internal sealed class BrokerServerOptions
             return "Durations must be positive.";
         return null;
     }
+
+    private static DurabilityMode ParseDurability(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "FSYNC" => DurabilityMode.Fsync,
+        "BUFFERED" => DurabilityMode.Buffered,
+        _ => throw new FormatException($"--durability must be fsync or buffered, not '{text}'."),
+    };
+
+    private static bool ParseFlag(string text, ServerSetting setting) => text.Trim().ToUpperInvariant() switch
+    {
+        "TRUE" or "1" or "YES" => true,
+        "FALSE" or "0" or "NO" => false,
+        _ => throw new FormatException($"--{setting.Switch} must be true or false, not '{text}'."),
+    };
 
     private static int Count(string? text, ServerSetting setting, int fallback)
     {

@@ -25,7 +25,7 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
         var started = Stopwatch.StartNew();
         _engine = EngineStore.Open(options, loggerFactory, TimeProvider.System);
         await _engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
-        ServerLog.Recovered(_logger, _engine.Channels.Count, options.DataDirectory, started.ElapsedMilliseconds);
+        ServerLog.Recovered(_logger, _engine.Channels.Count, options.DataDirectory, options.Durability, started.ElapsedMilliseconds);
         _server = new BrokerServer(options, _engine, loggerFactory, certificate);
         _server.Start();
     }

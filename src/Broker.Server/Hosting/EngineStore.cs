@@ -1,18 +1,21 @@
 using Broker.Engine;
-using Broker.Engine.Storage;
+using Broker.Engine.Storage.Log;
 using Broker.Server.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Hosting;
 
-/// <summary>Opens the queue engine the server hosts, over its store in the data directory.</summary>
+/// <summary>Opens the queue engine the server hosts, over the durable log in the data directory.</summary>
 internal static class EngineStore
 {
+    /// <exception cref="IOException">Another process holds the data directory.</exception>
+    /// <exception cref="LogCorruptedException">A segment is damaged before its tail.</exception>
     public static QueueEngine Open(BrokerServerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        Directory.CreateDirectory(options.DataDirectory);
         var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes };
-        // TODO(durable log): LogQueueStore.Open(options.DataDirectory, ...) once it is on main; until then nothing survives a restart.
-        return new QueueEngine(new MemoryQueueStore(), engineOptions, time, loggerFactory.CreateLogger("Broker.Engine"));
+        var logOptions = new LogStoreOptions { Durability = options.Durability, QuarantineCorruptSegments = options.QuarantineCorruptSegments };
+        var store = LogQueueStore.Open(options.DataDirectory, logOptions, time, loggerFactory.CreateLogger("Broker.Engine.Log"));
+        // The engine closes the log when it is disposed: the last group commit is written and the directory released.
+        return new QueueEngine(store, engineOptions, time, loggerFactory.CreateLogger("Broker.Engine"), ownsStore: true);
     }
 }

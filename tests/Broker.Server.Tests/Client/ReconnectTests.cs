@@ -113,10 +113,10 @@ public sealed class ReconnectTests
         await using var subscription = await channel.ConsumeAsync(async (message, ct) =>
         {
             lock (handled) handled.Add(message.Tries);
-            // Three leases long: only renewals keep the message here.
-            await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+            // Three leases long: only renewals (every third of a lease) keep the message here.
+            await Task.Delay(TimeSpan.FromSeconds(4.5), ct);
             done.TrySetResult();
-        }, new ConsumeOptions { LeaseDuration = TimeSpan.FromMilliseconds(500) });
+        }, new ConsumeOptions { LeaseDuration = TimeSpan.FromSeconds(1.5) });
         await channel.ProduceAsync(new User(1, "slow"));
         await done.Task.WaitAsync(Waits.Generous);
 

@@ -21,6 +21,8 @@ internal static class ServerOptionsExtensions
         ListenEndpoint? listen = null) => new()
         {
             DataDirectory = o.DataDirectory,
+            Durability = o.Durability,
+            QuarantineCorruptSegments = o.QuarantineCorruptSegments,
             Listen = listen ?? o.Listen,
             Token = token ?? o.Token,
             User = user ?? o.User,

@@ -33,12 +33,13 @@ public sealed class LimitsTests
     public async Task SlowConsumerGetsBackPressureThenIsDisconnectedAndItsLeasesGoBack()
     {
         const int messages = 300;
-        await using var server = await TestServer.StartAsync(o => o.With(
-            maxMessageBytes: 32 * 1024, maxFrameBytes: 40 * 1024, maxOutboundBytes: 64 * 1024, writeTimeout: TimeSpan.FromMilliseconds(500)));
+        var log = new ListLoggerFactory();
+        await using var server = await TestServer.StartAsync(
+            o => o.With(maxMessageBytes: 32 * 1024, maxFrameBytes: 40 * 1024, maxOutboundBytes: 64 * 1024, writeTimeout: TimeSpan.FromMilliseconds(500)),
+            loggers: log);
         await using var producer = server.CreateTransport();
         var payload = new string('x', 20_000);
-        for (var i = 0; i < messages; i++)
-            await producer.ProduceAsync(Payloads.Message(Jobs, payload), CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, messages).Select(_ => producer.ProduceAsync(Payloads.Message(Jobs, payload), CancellationToken.None).AsTask()));
         // A consumer that asks for everything and never reads its socket.
         await using var slow = await RawConnection.OpenAsync(server.Port, receiveBufferSize: 4096);
 
@@ -50,8 +51,8 @@ public sealed class LimitsTests
             w.WriteInt64("l"u8, 600_000);
         }));
 
-        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).Subscriptions == 1, "the slow subscription to open");
-        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).Subscriptions == 0, "the slow consumer to be disconnected");
+        await Waits.UntilAsync(() => log.Contains("slow consumer"), "the server to close the connection as a slow consumer");
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).Subscriptions == 0, "the slow consumer's subscription to close");
         var stats = server.Engine.GetStats(Jobs.Name);
         Assert.Equal(0, stats.Leased);
         Assert.Equal(messages, stats.Unfinished);
