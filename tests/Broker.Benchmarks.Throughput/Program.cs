@@ -122,6 +122,7 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
         table.Add("adapters: embedded (UseEmbedded), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s", $"{adapterMessages:N0} messages");
         table.Add("adapters: embedded (UseEmbedded), consume + ack, 256 handlers", $"{consume:N0} msg/s", "ack = fsync'd completion");
     }
+    double? rawPublish = null, rawConsume = null;
     if (NatsServer.FindBinary() is { } natsBinary)
     {
         using (var server = NatsServer.Start(natsBinary, root))
@@ -133,6 +134,7 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
         using (var server = NatsServer.Start(natsBinary, root))
         {
             var (produce, consume, consumeDoubleAck) = await NatsRuns.RawAsync(server.Url, payload, Producers, adapterMessages);
+            (rawPublish, rawConsume) = (produce, consume);
             table.Add("adapters: raw JetStream (NATS.Net), publish 256 in flight, Nats-Msg-Id", $"{produce:N0} msg/s", "same stream settings, no Broker code");
             table.Add("adapters: raw JetStream (NATS.Net), consume + AckAsync", $"{consume:N0} msg/s", "acks not confirmed by the server");
             table.Add("adapters: raw JetStream (NATS.Net), consume + double ack", $"{consumeDoubleAck:N0} msg/s", "server-confirmed acks, all in flight at once");
@@ -141,6 +143,14 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
     else
     {
         table.Add("adapters: NATS", "skipped", "nats-server not found on PATH or in /usr/sbin");
+    }
+    using (var server = BrokerServerProcess.Start(root))
+    {
+        var (produce, consume) = await server.MeasureAsync(orders, payload, Producers, adapterMessages);
+        table.Add("adapters: server (UseServer, loopback TCP), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s",
+            rawPublish is { } publish ? $"{produce / publish:0.00} x raw JetStream publish" : "broker-server process on the durable log");
+        table.Add("adapters: server (UseServer, loopback TCP), consume + ack, 256 handlers", $"{consume:N0} msg/s",
+            (rawConsume is { } natsConsume ? $"{consume / natsConsume:0.00} x raw JetStream consume + AckAsync; " : "") + "ack = fsync'd completion, confirmed");
     }
 }
 
