@@ -47,17 +47,36 @@ public sealed class ServerExecutableTests
     }
 
     [Fact]
-    public async Task SigtermStopsTheServerCleanly()
+    public async Task SigtermStopsTheServerCleanlyAndReleasesTheDataDirectory()
     {
         using var data = new TempDirectory();
         await using var server = await ServerProcess.StartAsync(data.Path);
+        ProduceResult produced;
         await using (var transport = TestServer.CreateTransport(server.Address))
-            await transport.ProduceAsync(Payloads.Message(Jobs, "before the stop"), CancellationToken.None);
+            produced = await transport.ProduceAsync(Payloads.Message(Jobs, "before the stop"), CancellationToken.None);
 
         var exitCode = await server.TerminateAsync();
+        await server.StartAsync();
+        await using var again = TestServer.CreateTransport(server.Address);
+        await using var subscription = await again.SubscribeAsync(Jobs, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var delivery = await subscription.NextAsync();
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("Broker server stopped", server.Process.Output, StringComparison.Ordinal);
+        Assert.Equal((produced.MessageId, "before the stop"), (delivery.Id, delivery.Text()));
+    }
+
+    [Fact]
+    public async Task SecondServerOnTheSameDataDirectoryRefusesToStart()
+    {
+        using var data = new TempDirectory();
+        await using var first = await ServerProcess.StartAsync(data.Path);
+
+        await using var second = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}"]);
+
+        Assert.Equal(1, await second.WaitForExitAsync());
+        Assert.Contains("failed", second.Output, StringComparison.Ordinal);
+        await using var transport = TestServer.CreateTransport(first.Address);
+        Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "first still serves"), CancellationToken.None)).IsEnqueued);
     }
 
     [Fact]
