@@ -15,6 +15,8 @@ internal sealed class BrokerServerOptions
 
     public bool QuarantineCorruptSegments { get; init; }
 
+    public long SegmentBytes { get; init; } = LogStoreOptions.DefaultSegmentBytes;
+
     public ListenEndpoint Listen { get; init; } = ListenEndpoint.Parse("127.0.0.1:8811");
 
     public string? Token { get; init; }
@@ -74,6 +76,7 @@ internal sealed class BrokerServerOptions
         {
             DataDirectory = Path.GetFullPath(data),
             Durability = Get(ServerSetting.Durability) is { } durability ? ParseDurability(durability) : DurabilityMode.Fsync,
+            SegmentBytes = Bytes(Get(ServerSetting.SegmentBytes), ServerSetting.SegmentBytes, LogStoreOptions.DefaultSegmentBytes),
             QuarantineCorruptSegments = Get(ServerSetting.QuarantineCorruptSegments) is { } quarantine && ParseFlag(quarantine, ServerSetting.QuarantineCorruptSegments),
             Listen = Get(ServerSetting.Listen) is { } listen ? ListenEndpoint.Parse(listen) : ListenEndpoint.Parse("127.0.0.1:8811"),
             Token = Get(ServerSetting.Token),
@@ -113,6 +116,8 @@ internal sealed class BrokerServerOptions
             return "--password and --password-hash need --user.";
         if (TlsKey is not null && TlsCertificate is null)
             return "--tls-key needs --tls-certificate.";
+        if (SegmentBytes is < 64 * 1024 or > int.MaxValue)
+            return "--segment-bytes must be between 64 KiB and 2 GiB.";
         if (MaxMessageBytes < 16)
             return "--max-message-bytes must be at least 16.";
         if (MaxFrameBytes < MaxMessageBytes + 4096)

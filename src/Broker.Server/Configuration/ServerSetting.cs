@@ -10,6 +10,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
 
     public static readonly ServerSetting Data = new("data", "Data", "Data directory of the durable log (created if missing). Required.");
     public static readonly ServerSetting Durability = new("durability", "Durability", "When a write counts as stored: fsync (nothing acknowledged is lost, even on power loss) or buffered (survives a crash of the server, not of the machine).", "fsync");
+    public static readonly ServerSetting SegmentBytes = new("segment-bytes", "SegmentBytes", "Size of a log segment file; a fresh data directory takes two at once (the first and a spare, zero-filled).", "64MiB");
     public static readonly ServerSetting QuarantineCorruptSegments = new("quarantine-corrupt-segments", "QuarantineCorruptSegments", "true: start with a damaged log segment moved aside (its messages are lost, and logged) instead of refusing to start.", "false");
     public static readonly ServerSetting Listen = new("listen", "Listen", "Address and port to listen on: an IP address or localhost. Without credentials only a loopback address is allowed.", "127.0.0.1:8811");
     public static readonly ServerSetting Token = new("token", "Token", "Require clients to authenticate with this token.", Secret: true);
@@ -36,7 +37,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
 
     public static readonly IReadOnlyList<ServerSetting> All =
     [
-        Data, Durability, QuarantineCorruptSegments, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections,
+        Data, Durability, SegmentBytes, QuarantineCorruptSegments, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections,
         MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, WriteTimeout, AuthTimeout, SessionRetention,
         DeepkitLease, ShutdownTimeout, Config,
     ];

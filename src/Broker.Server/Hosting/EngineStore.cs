@@ -13,7 +13,12 @@ internal static class EngineStore
     public static QueueEngine Open(BrokerServerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes };
-        var logOptions = new LogStoreOptions { Durability = options.Durability, QuarantineCorruptSegments = options.QuarantineCorruptSegments };
+        var logOptions = new LogStoreOptions
+        {
+            Durability = options.Durability,
+            SegmentBytes = options.SegmentBytes,
+            QuarantineCorruptSegments = options.QuarantineCorruptSegments,
+        };
         var store = LogQueueStore.Open(options.DataDirectory, logOptions, time, loggerFactory.CreateLogger("Broker.Engine.Log"));
         // The engine closes the log when it is disposed: the last group commit is written and the directory released.
         return new QueueEngine(store, engineOptions, time, loggerFactory.CreateLogger("Broker.Engine"), ownsStore: true);

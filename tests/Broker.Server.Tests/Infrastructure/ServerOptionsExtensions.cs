@@ -23,6 +23,7 @@ internal static class ServerOptionsExtensions
             DataDirectory = o.DataDirectory,
             Durability = o.Durability,
             QuarantineCorruptSegments = o.QuarantineCorruptSegments,
+            SegmentBytes = o.SegmentBytes,
             Listen = listen ?? o.Listen,
             Token = token ?? o.Token,
             User = user ?? o.User,

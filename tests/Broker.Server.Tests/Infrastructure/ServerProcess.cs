@@ -36,7 +36,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("The server is already running.");
         if (_process is not null) await _process.DisposeAsync();
-        _process = ChildProcess.Start("Broker.Server.dll", ["--data", DataDirectory, "--listen", Address, .. _extraArguments]);
+        _process = ChildProcess.Start("Broker.Server.dll", ["--data", DataDirectory, "--listen", Address, "--segment-bytes", "4MiB", .. _extraArguments]);
         await _process.WaitForLineAsync("Broker server listening on");
     }
 

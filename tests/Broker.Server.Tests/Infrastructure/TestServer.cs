@@ -41,7 +41,8 @@ public sealed class TestServer : IAsyncDisposable
         int port = 0)
     {
         var data = new TempDirectory();
-        var options = new BrokerServerOptions { DataDirectory = data.Path, Listen = new ListenEndpoint(System.Net.IPAddress.Loopback, port) };
+        // Small segments: every test starts a server, and a fresh log zero-fills two of them.
+        var options = new BrokerServerOptions { DataDirectory = data.Path, Listen = new ListenEndpoint(System.Net.IPAddress.Loopback, port), SegmentBytes = 1024 * 1024 };
         if (configure is not null) options = configure(options);
         Assert.Null(options.Validate());
         loggers ??= NullLoggerFactory.Instance;
