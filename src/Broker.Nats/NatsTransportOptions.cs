@@ -49,10 +49,10 @@ public sealed class NatsTransportOptions
 
     /// <summary>
     /// How long the deduplication ledger keeps a key: at least the longest deduplication window any produce call
-    /// uses. A produce call asking for a longer window is refused. Default 1 day (the channel's own window is always
+    /// uses. A produce call asking for a longer window is refused. Default 7 days, <see cref="DedupWindow.Max"/> (the channel's own window is always
     /// covered, even when longer).
     /// </summary>
-    public TimeSpan MaxDedupWindow { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan MaxDedupWindow { get; set; } = DedupWindow.Max;
 
     /// <summary>
     /// The lowest and highest priority a message may have. Each priority in use costs a subject and a consumer, so
