@@ -32,14 +32,8 @@ internal sealed class OutboundQueue : IAsyncDisposable
     /// <summary>Bytes queued above which <see cref="WaitForSpaceAsync"/> waits.</summary>
     public long Limit { get; }
 
-    /// <summary>Bytes queued and not yet written.</summary>
-    public long QueuedBytes
-    {
-        get
-        {
-            lock (_gate) return _queuedBytes;
-        }
-    }
+    /// <summary>Bytes queued and not yet written (read without the lock: callers only compare it with the limit).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Completes when the write loop ends: drained after <see cref="CompleteAsync"/>, or failed.</summary>
     public Task Completion => _loop;

@@ -21,13 +21,8 @@ internal sealed class InFlight(int maxRequests, long maxBytes)
         }
     }
 
-    public bool IsFull
-    {
-        get
-        {
-            lock (_gate) return _requests >= maxRequests || _bytes >= maxBytes;
-        }
-    }
+    /// <summary>Read after every frame, so without the lock; a stale answer only delays the check to the next frame.</summary>
+    public bool IsFull => Volatile.Read(ref _requests) >= maxRequests || Interlocked.Read(ref _bytes) >= maxBytes;
 
     public void Begin(long bytes)
     {
