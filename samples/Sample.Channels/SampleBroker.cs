@@ -16,6 +16,8 @@ public static class SampleBroker
     /// <summary>Chooses the adapter from configuration.</summary>
     public static BrokerBuilder UseSampleBroker(this BrokerBuilder builder, IConfiguration configuration)
     {
+        if (configuration["server"] is { } server)
+            return builder.UseServer(server);
         // Small segments: the sample's backlog is tiny, and each segment is preallocated on disk.
         return builder.UseEmbedded(configuration["data"] ?? DefaultDataDirectory, o => o.SegmentBytes = 4 * 1024 * 1024);
     }
