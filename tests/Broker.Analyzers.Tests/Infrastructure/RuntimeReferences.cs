@@ -8,8 +8,8 @@ namespace Broker.Analyzers.Tests.Infrastructure;
 
 /// <summary>
 /// The assemblies test sources compile against, taken from the running runtime instead of downloaded reference packs,
-/// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting and engine
-/// assemblies, the generic host, and everything those reference.
+/// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting, engine and
+/// server-client assemblies, the generic host, and everything those reference.
 /// </summary>
 internal static class RuntimeReferences
 {
@@ -31,6 +31,7 @@ internal static class RuntimeReferences
             typeof(ChannelAttribute).Assembly,
             typeof(BrokerServiceCollectionExtensions).Assembly,
             typeof(Broker.Engine.QueueEngine).Assembly,
+            typeof(ServerBrokerBuilderExtensions).Assembly,
             typeof(Host).Assembly,
         ];
         var needed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
