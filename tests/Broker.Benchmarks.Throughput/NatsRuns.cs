@@ -81,12 +81,12 @@ internal static class NatsRuns
     }
 
     /// <summary>
-    /// Raw JetStream with NATS.Net, the same shape: a work-queue file stream, N concurrent publishers awaiting each PubAck
-    /// (with a unique Nats-Msg-Id, as our adapter sends), then a pull consumer acknowledging each message.
+    /// Opens raw JetStream with NATS.Net, the same shape as our adapter's stream: a work-queue file stream whose rounds
+    /// each publish to a subject of their own.
     /// </summary>
-    public static async Task<(double Produce, double Consume, double ConsumeDoubleAck)> RawAsync(string url, byte[] payload, int producers, int messages)
+    public static async Task<RawJetStream> OpenRawAsync(string url)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = url });
+        var connection = new NatsConnection(new NatsOpts { Url = url });
         var js = new NatsJSContext(connection);
         await js.CreateStreamAsync(new StreamConfig("RAW", ["raw.>"])
         {
@@ -94,12 +94,27 @@ internal static class NatsRuns
             Storage = StreamConfigStorage.File,
             DuplicateWindow = TimeSpan.FromMinutes(2),
         });
+        return new RawJetStream(connection, js);
+    }
 
-        var produce = await PublishAsync(js, "raw.a", payload, producers, messages);
-        var consume = await ConsumeAsync(js, "a", "raw.a", messages, doubleAck: false);
-        await PublishAsync(js, "raw.b", payload, producers, messages);
-        var consumeDoubleAck = await ConsumeAsync(js, "b", "raw.b", messages, doubleAck: true);
-        return (produce, consume, consumeDoubleAck);
+    /// <summary>A raw JetStream connection whose rounds the head-to-head comparison alternates with the server's.</summary>
+    internal sealed class RawJetStream(NatsConnection connection, NatsJSContext js) : IAsyncDisposable
+    {
+        private int _rounds;
+
+        /// <summary>
+        /// N concurrent publishers awaiting each PubAck (with a unique Nats-Msg-Id, as our adapter sends), then a pull
+        /// consumer acknowledging each message, on a subject of the round's own.
+        /// </summary>
+        public async Task<(double Publish, double Consume)> RoundAsync(byte[] payload, int producers, int messages, bool doubleAck)
+        {
+            var round = ++_rounds;
+            var publish = await PublishAsync(js, $"raw.{round}", payload, producers, messages);
+            var consume = await ConsumeAsync(js, $"c{round}", $"raw.{round}", messages, doubleAck);
+            return (publish, consume);
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
     private static async Task<double> PublishAsync(NatsJSContext js, string subject, byte[] payload, int producers, int messages)

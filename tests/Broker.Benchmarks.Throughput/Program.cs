@@ -113,7 +113,7 @@ if (!memoryOnly)
 // adapter's IQueueTransport; next to raw JetStream on the same machine. Skipped with --no-adapters.
 if (!memoryOnly && !args.Contains("--no-adapters"))
 {
-    var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "100000", CultureInfo.InvariantCulture);
+    var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "200000", CultureInfo.InvariantCulture);
     const int Producers = 256;
     {
         using var run = Embedded.Open(root, "adapter");
@@ -122,7 +122,6 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
         table.Add("adapters: embedded (UseEmbedded), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s", $"{adapterMessages:N0} messages");
         table.Add("adapters: embedded (UseEmbedded), consume + ack, 256 handlers", $"{consume:N0} msg/s", "ack = fsync'd completion");
     }
-    double? rawPublish = null, rawConsume = null;
     if (NatsServer.FindBinary() is { } natsBinary)
     {
         using (var server = NatsServer.Start(natsBinary, root))
@@ -131,26 +130,12 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
             table.Add("adapters: NATS adapter (UseNats), produce 256 in flight", $"{produce:N0} msg/s", "PubAck awaited; nats-server 2.9 does not fsync before it");
             table.Add("adapters: NATS adapter (UseNats), consume + ack, 256 handlers", $"{consume:N0} msg/s", "double ack (server-confirmed)");
         }
-        using (var server = NatsServer.Start(natsBinary, root))
-        {
-            var (produce, consume, consumeDoubleAck) = await NatsRuns.RawAsync(server.Url, payload, Producers, adapterMessages);
-            (rawPublish, rawConsume) = (produce, consume);
-            table.Add("adapters: raw JetStream (NATS.Net), publish 256 in flight, Nats-Msg-Id", $"{produce:N0} msg/s", "same stream settings, no Broker code");
-            table.Add("adapters: raw JetStream (NATS.Net), consume + AckAsync", $"{consume:N0} msg/s", "acks not confirmed by the server");
-            table.Add("adapters: raw JetStream (NATS.Net), consume + double ack", $"{consumeDoubleAck:N0} msg/s", "server-confirmed acks, all in flight at once");
-        }
+        var rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
+        await HeadToHead.RunAsync(table, natsBinary, root, orders, payload, Producers, adapterMessages, rounds);
     }
     else
     {
-        table.Add("adapters: NATS", "skipped", "nats-server not found on PATH or in /usr/sbin");
-    }
-    using (var server = BrokerServerProcess.Start(root))
-    {
-        var (produce, consume) = await server.MeasureAsync(orders, payload, Producers, adapterMessages);
-        table.Add("adapters: server (UseServer, loopback TCP), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s",
-            rawPublish is { } publish ? $"{produce / publish:0.00} x raw JetStream publish" : "broker-server process on the durable log");
-        table.Add("adapters: server (UseServer, loopback TCP), consume + ack, 256 handlers", $"{consume:N0} msg/s",
-            (rawConsume is { } natsConsume ? $"{consume / natsConsume:0.00} x raw JetStream consume + AckAsync; " : "") + "ack = fsync'd completion, confirmed");
+        table.Add("adapters: NATS and the server against raw JetStream", "skipped", "nats-server not found on PATH or in /usr/sbin");
     }
 }
 

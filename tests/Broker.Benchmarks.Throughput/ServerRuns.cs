@@ -52,19 +52,25 @@ internal sealed class BrokerServerProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// The same workload as the other adapters, through <c>UseServer</c>'s transport. A first, unrecorded pass on another
-    /// channel warms the new server process up (JIT tiering, the log's first segments), as the in-process engine already
-    /// is by the time the embedded adapter is measured.
-    /// </summary>
-    public async Task<(double Produce, double Consume)> MeasureAsync(ChannelDefinition channel, byte[] payload, int producers, int messages)
+    /// <summary>A <c>UseServer</c> client of this server, resolved exactly as an application gets it.</summary>
+    public ServerClient Connect()
     {
         var services = new ServiceCollection();
         new BrokerBuilder(services).UseServer(Address);
-        await using var provider = services.BuildServiceProvider();
-        var transport = provider.GetRequiredService<IQueueTransport>();
-        await AdapterRuns.MeasureAsync(transport, new ChannelDefinition(channel.Name + "-warm-up"), payload, producers, Math.Max(1, messages / 2));
-        return await AdapterRuns.MeasureAsync(transport, channel, payload, producers, messages);
+        return new ServerClient(services.BuildServiceProvider());
+    }
+
+    /// <summary>A client whose rounds the head-to-head comparison alternates with raw JetStream's.</summary>
+    internal sealed class ServerClient(ServiceProvider provider) : IAsyncDisposable
+    {
+        private readonly IQueueTransport _transport = provider.GetRequiredService<IQueueTransport>();
+        private int _rounds;
+
+        /// <summary>The same workload as the other adapters, on a channel of the round's own.</summary>
+        public Task<(double Produce, double Consume)> RoundAsync(ChannelDefinition channel, byte[] payload, int producers, int messages) =>
+            AdapterRuns.MeasureAsync(_transport, new ChannelDefinition($"{channel.Name}-{++_rounds}"), payload, producers, messages);
+
+        public ValueTask DisposeAsync() => provider.DisposeAsync();
     }
 
     public void Dispose()
