@@ -127,6 +127,12 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 if (idle)
                 {
                     await _wake.WaitAsync().ConfigureAwait(false);
+                    // Let the work items already queued behind the wake-up (the rest of a group commit's replies, the
+                    // deliveries they free) add their frames first: without this hop the loop, on the other core,
+                    // took one or two frames per socket write (1.6 frames per sendto measured on the server under
+                    // load); with it, about ten, and the server ran 1.3 to 1.6 times faster. It costs one thread-pool
+                    // hop of latency when the connection is idle.
+                    await Task.Yield();
                     continue;
                 }
 
