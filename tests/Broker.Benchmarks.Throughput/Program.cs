@@ -12,6 +12,8 @@ using Broker.Transport;
 //   embedded produce throughput with 1, 16 and 256 producers awaiting their acks (fsync before ack),
 //   consume + ack throughput (256 handlers completing deliveries of a backlog),
 //   one-at-a-time produce latency p50 / p99,
+//   every adapter side by side (embedded, NATS, the server) and the server against raw JetStream in alternating rounds
+//   (--adapter-messages N per round, default 200,000; --rounds R, default 3; --no-adapters skips them),
 //   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
 var root = Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "broker-bench");
 var memoryMessages = long.Parse(Arg("--memory") ?? "0", CultureInfo.InvariantCulture);
@@ -110,7 +112,7 @@ if (!memoryOnly)
 }
 
 // 5. Adapters side by side: the same 40-byte messages, 256 concurrent producers, 256 handlers, through each
-// adapter's IQueueTransport; next to raw JetStream on the same machine. Skipped with --no-adapters.
+// adapter's IQueueTransport; then the server against raw JetStream on the same machine, in alternating rounds.
 if (!memoryOnly && !args.Contains("--no-adapters"))
 {
     var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "200000", CultureInfo.InvariantCulture);
