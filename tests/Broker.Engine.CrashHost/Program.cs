@@ -32,7 +32,8 @@ void Print(string line)
         output.Write(line + " ;\n");
 }
 
-var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = 256 * 1024, CompactionInterval = TimeSpan.FromMilliseconds(200) });
+// The smallest segments the log allows, so kills land during segment rollovers and compaction rewrites too.
+var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = 64 * 1024, CompactionInterval = TimeSpan.FromMilliseconds(200) });
 var engine = new QueueEngine(store, ownsStore: true);
 await engine.RecoverAsync();
 Print("READY");
