@@ -246,10 +246,10 @@ internal static class ChannelDeclarationRules
         return problems;
     }
 
-    // Static members and members with a default implementation need nothing from the generator; accessors belong to
-    // their property or event, which is reported once.
+    // Members with a body (default implementations, plain static members) need nothing from the generator; a static
+    // abstract member needs one it cannot write. Accessors belong to their property or event, which is reported once.
     private static bool NeedsImplementation(ISymbol member) =>
-        member is not INamedTypeSymbol && !member.IsImplicitlyDeclared && !member.IsStatic && member.IsAbstract &&
+        member is not INamedTypeSymbol && !member.IsImplicitlyDeclared && member.IsAbstract &&
         member is not IMethodSymbol { AssociatedSymbol: not null };
 
     // Analyzers run over the compilation that already holds the generator's output: its own class is no clash.
@@ -308,7 +308,8 @@ internal static class ChannelDeclarationRules
     {
         for (var type = channel; type is not null; type = type.ContainingType)
         {
-            if (type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            // A file-local type reports Internal, yet only its own file can name it, and the generated code is elsewhere.
+            if (type.IsFileLocal || type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
                 return type;
         }
         return null;
@@ -317,7 +318,7 @@ internal static class ChannelDeclarationRules
     // Names the type that hides the channel, because it is often not the channel itself but a type around it.
     private static string DescribeInaccessible(INamedTypeSymbol channel, INamedTypeSymbol inaccessible)
     {
-        var accessibility = inaccessible.DeclaredAccessibility switch
+        var accessibility = inaccessible.IsFileLocal ? "file-local" : inaccessible.DeclaredAccessibility switch
         {
             Accessibility.Protected => "protected",
             Accessibility.ProtectedAndInternal => "private protected",

@@ -93,6 +93,13 @@ public sealed class ChannelShapeTests
             .WithArguments("IRegistrationChannel", "its containing type 'Outer.Channels' is protected"));
 
     [Fact]
+    public Task FileLocalInterfaceIsReportedAtItsIdentifier() => Verify.AnalyzerAsync("""
+        [Channel("user/registered")]
+        file partial interface {|#0:IRegistrationChannel|} : IQueueChannel<User>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.NotAccessible).WithLocation(0).WithArguments("IRegistrationChannel", "it is file-local"));
+
+    [Fact]
     public Task AbstractMethodIsReportedAtTheMember() => Verify.AnalyzerAsync("""
         [Channel("user/registered")]
         public partial interface IRegistrationChannel : IQueueChannel<User>
@@ -113,6 +120,24 @@ public sealed class ChannelShapeTests
         """,
         Verify.Diagnostic(BrokerDiagnostics.UnimplementableMember).WithLocation(0)
             .WithArguments("IRegistrationChannel", "inherits", "System.IDisposable.Dispose"));
+
+    [Fact]
+    public Task StaticAbstractMembersAreReportedDeclaredOrInherited() => Verify.AnalyzerAsync("""
+        public interface INamed
+        {
+            static abstract string Label { get; }
+        }
+
+        [Channel("user/registered")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>, {|#1:INamed|}
+        {
+            static abstract string {|#0:Describe|}();
+
+            static string Plain() => "a static member with a body needs nothing";
+        }
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnimplementableMember).WithLocation(0).WithArguments("IRegistrationChannel", "declares", "Describe"),
+        Verify.Diagnostic(BrokerDiagnostics.UnimplementableMember).WithLocation(1).WithArguments("IRegistrationChannel", "inherits", "INamed.Label"));
 
     [Fact]
     public Task InheritedMemberWithADefaultImplementationInTheChannelIsValid() => Verify.AnalyzerAsync("""

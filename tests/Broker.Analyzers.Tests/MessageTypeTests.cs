@@ -109,6 +109,25 @@ public sealed class MessageTypeTests
             "is a dictionary whose keys are not strings; keys become element names, so they must be strings"));
 
     [Fact]
+    public Task NullableMessageTypeIsReported() => VerifyAsync("""
+        public sealed record Note(string Text);
+
+        [Channel("notes")]
+        public partial interface INoteChannel : IQueueChannel<{|#0:Note?|}>;
+        """,
+        Expect("INoteChannel", "Note", "Note", "is annotated as nullable, but a message is never null; declare the channel without the '?'"));
+
+    [Fact]
+    public Task FileLocalMessageTypeIsReported() => VerifyAsync("""
+        file sealed record Secret(string Text);
+
+        // C# lets only a file-local interface use a file-local type (BRK0005 reports the interface itself).
+        [Channel("secrets")]
+        file partial interface ISecretChannel : IQueueChannel<{|#0:Secret|}>;
+        """,
+        Expect("ISecretChannel", "Secret", "Secret", "is a file-local type, which the generated codec, in another file, cannot name; make it internal or public"));
+
+    [Fact]
     public Task TypeWithoutUsableConstructorIsReported() => VerifyAsync("""
         public sealed class Odd
         {

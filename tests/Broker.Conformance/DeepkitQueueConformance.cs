@@ -1,7 +1,9 @@
 namespace Broker.Conformance;
 
 /// <summary>
-/// Ports of the six queue tests of Deepkit's <c>packages/broker/tests/broker.spec.ts</c>, same channel name and payload.
+/// Ports of the six queue tests of Deepkit's <c>packages/broker/tests/broker.spec.ts</c>, with its payload and its channel name
+/// (<c>user/registered</c>; the ExactlyOnce ports use <c>user/registered-once</c> and <c>-once-1s</c>, since one channel
+/// has one processing mode here, where Deepkit sets it per produce call).
 /// "Consumed exactly once" is proven without sleeping: subscriptions handle one message at a time in production order,
 /// so a sentinel produced last is handled after any repeat that was (wrongly) enqueued.
 /// </summary>

@@ -42,6 +42,13 @@ internal sealed class CodecParser
         codecs = EquatableArray<CodecModel>.Empty;
         var parser = new CodecParser(compilation, cancellationToken);
         var rootPath = Names.DisplayName(messageType);
+        // IQueueChannel<User?> would make the generated channel disagree with its interface on nullability, and a null
+        // message has no BSON document to travel as.
+        if (messageType.IsReferenceType && messageType.NullableAnnotation == NullableAnnotation.Annotated)
+        {
+            problem = new UnsupportedType(rootPath, rootPath, "is annotated as nullable, but a message is never null; declare the channel without the '?'");
+            return false;
+        }
         if (!parser._classifier.TryClassify(messageType, rootPath, out var root, out problem))
             return false;
         if (root.Kind != ValueKind.Document)

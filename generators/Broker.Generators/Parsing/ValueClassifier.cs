@@ -184,6 +184,12 @@ internal sealed class ValueClassifier
         }
         if (!_compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly))
             return Fail(path, named, "is not accessible from this assembly's generated code; make it public or internal", out problem);
+        for (var current = named; current is not null; current = current.ContainingType)
+        {
+            // Accessible by the rules above, yet only its own file can name it, and the generated codec is elsewhere.
+            if (current.IsFileLocal)
+                return Fail(path, named, "is " + (SymbolEqualityComparer.Default.Equals(current, named) ? "a file-local type" : "nested in the file-local type " + current.Name) + ", which the generated codec, in another file, cannot name; make it internal or public", out problem);
+        }
 
         problem = null;
         _onDocument(named, path);

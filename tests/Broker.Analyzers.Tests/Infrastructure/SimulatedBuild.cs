@@ -40,8 +40,9 @@ internal sealed record BuildResult(Compilation Output, ImmutableArray<Diagnostic
 {
     public IEnumerable<Diagnostic> BrokerDiagnostics => Diagnostics.Where(d => d.Id.StartsWith("BRK", StringComparison.Ordinal));
 
+    // Warnings count: projects build with warnings as errors, and generated code must not break them.
     public IEnumerable<Diagnostic> ErrorsInGeneratedCode =>
-        Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && Generated.Contains(tree));
+        Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && Generated.Contains(tree));
 
     /// <summary>Every [Channel] interface declared in the compilation's own source.</summary>
     public IReadOnlyList<INamedTypeSymbol> Channels => [.. AllTypes(Output.Assembly.GlobalNamespace).Where(IsChannel)];
