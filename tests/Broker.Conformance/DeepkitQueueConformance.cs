@@ -2,8 +2,8 @@ namespace Broker.Conformance;
 
 /// <summary>
 /// Ports of the six queue tests of Deepkit's <c>packages/broker/tests/broker.spec.ts</c>, with its payload and its channel name
-/// (<c>user/registered</c>; the ExactlyOnce ports use <c>user/registered-once</c> and <c>-once-1s</c>, since one channel
-/// has one processing mode here, where Deepkit sets it per produce call).
+/// (<c>user/registered</c>; the ExactlyOnce ports use channels of their own, <c>user/registered-once</c> and
+/// <c>user/registered-once-1s</c>, declared with the processing mode and window each one tests).
 /// "Consumed exactly once" is proven without sleeping: subscriptions handle one message at a time in production order,
 /// so a sentinel produced last is handled after any repeat that was (wrongly) enqueued.
 /// </summary>
