@@ -23,7 +23,23 @@ internal sealed partial class ServerQueueTransport
             long? sentInEpoch = null;
             while (true)
             {
-                var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+                ClientConnection connection;
+                try
+                {
+                    connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (sentInEpoch is not null && ex is BrokerServerException or ServerConnectionException { OutcomeUnknown: false })
+                {
+                    // The message reached the old connection, so the server may have stored it: "could not connect"
+                    // alone would invite a blind retry that stores it twice.
+                    throw new ServerConnectionException(
+                        $"The connection to the broker server at {_address} was lost while a message for channel '{name}' was in flight and could not be restored ({ex.Message}), " +
+                        "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
+                        ex)
+                    {
+                        OutcomeUnknown = true,
+                    };
+                }
                 var limit = connection.Welcome.MaxMessageBytes;
                 if (limit > 0 && message.Payload.Length > limit)
                     throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {limit} bytes.", nameof(message));

@@ -87,6 +87,52 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task ProduceInFlightWhenTheServerNeverComesBackFailsAsOutcomeUnknown()
+    {
+        var server = await TestServer.StartAsync();
+        await using var proxy = new ChaosProxy(server.Port);
+        await using var transport = TestServer.CreateTransport(proxy.Address, o => o.ReconnectWait = TimeSpan.FromSeconds(1));
+        await transport.ProduceAsync(Payloads.Message(Jobs, "warm-up"), CancellationToken.None);
+
+        proxy.DropReplies = true;
+        var produce = transport.ProduceAsync(Payloads.Message(Jobs, "maybe"), CancellationToken.None).AsTask();
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).LastId == 2, "the server to store the message");
+        await server.DisposeAsync();
+        proxy.CutAll();
+
+        var unknown = await Assert.ThrowsAsync<ServerConnectionException>(() => produce.WaitAsync(Waits.Generous));
+        Assert.True(unknown.OutcomeUnknown);
+        Assert.Contains("in flight", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExactlyOnceProduceInFlightAcrossARestartOnTheSameDataIsAnsweredWithTheStoredMessage()
+    {
+        using var data = new TempDirectory();
+        var server = await TestServer.StartAsync(o => o.With(dataDirectory: data.Path));
+        var port = server.Port;
+        await using var proxy = new ChaosProxy(port);
+        await using var transport = TestServer.CreateTransport(proxy.Address);
+        await transport.ProduceAsync(Payloads.Message(Jobs, "warm-up"), CancellationToken.None);
+        var key = new Deduplication(UInt128.MaxValue - 11, TimeSpan.FromMinutes(5));
+
+        proxy.DropReplies = true;
+        var produce = transport.ProduceAsync(Payloads.Message(Jobs, "keyed", key), CancellationToken.None).AsTask();
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).LastId == 2, "the server to store the message");
+        await server.DisposeAsync();
+        await using var restarted = await TestServer.StartAsync(o => o.With(dataDirectory: data.Path), port: port);
+        proxy.DropReplies = false;
+        proxy.CutAll();
+
+        // The retry meets the recovered dedup key: the producer learns the id its message was stored under, and the
+        // log holds it once.
+        var result = await produce.WaitAsync(Waits.Generous);
+        Assert.Equal(2, result.MessageId);
+        Assert.Equal(2, restarted.Engine.GetStats(Jobs.Name).LastId);
+        Assert.Equal(2, restarted.Engine.GetStats(Jobs.Name).Ready);
+    }
+
+    [Fact]
     public async Task OperationsFailWithAClearErrorWhenNoServerAnswers()
     {
         var address = $"127.0.0.1:{FreePorts.Next()}";

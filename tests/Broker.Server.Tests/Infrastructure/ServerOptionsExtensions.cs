@@ -18,9 +18,10 @@ internal static class ServerOptionsExtensions
         long? maxInFlightBytes = null,
         TimeSpan? writeTimeout = null,
         TimeSpan? authTimeout = null,
-        ListenEndpoint? listen = null) => new()
+        ListenEndpoint? listen = null,
+        string? dataDirectory = null) => new()
         {
-            DataDirectory = o.DataDirectory,
+            DataDirectory = dataDirectory ?? o.DataDirectory,
             Durability = o.Durability,
             QuarantineCorruptSegments = o.QuarantineCorruptSegments,
             SegmentBytes = o.SegmentBytes,
