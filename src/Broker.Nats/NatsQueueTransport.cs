@@ -63,8 +63,12 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
                 var js = new NatsJSContext(connection);
                 // JetStreamAvailable is the server's; the account must have JetStream enabled too.
                 await js.GetAccountInfoAsync(cancellationToken).ConfigureAwait(false);
+                // 2.10+ can sync every write, but its default is still every two minutes, and a client cannot read the
+                // server's sync_interval: say what to check instead of staying silent.
                 if (!server.CanSyncAlways)
                     LogNoSyncAlways(_logger, info.Version, _options.Url);
+                else
+                    LogSyncIntervalUnknown(_logger, info.Version, _options.Url);
                 var context = new NatsContext(connection, js, _options, TimeProvider, _logger, server);
                 _producer = new NatsProducer(context.Publisher, connection, _options, TimeProvider);
                 _deadLetters = new DeadLetterStore(context);
@@ -175,6 +179,10 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "nats-server {Version} at {Url} fsyncs JetStream files only every two minutes: a process crash loses nothing, but a machine crash or power loss can lose acknowledged messages. nats-server 2.10+ with 'sync_interval: always' closes that gap.")]
     private static partial void LogNoSyncAlways(ILogger logger, string version, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "nats-server {Version} at {Url} fsyncs JetStream files every two minutes unless its configuration sets 'sync_interval: always' in the jetstream block, which a client cannot see: check it, or a machine crash or power loss can lose acknowledged messages.")]
+    private static partial void LogSyncIntervalUnknown(ILogger logger, string version, string url);
 
     /// <summary>Forgets a subscription when it is disposed, so disposing the transport does not dispose it twice.</summary>
     private sealed class TrackedSubscription(NatsSubscription inner, Action forget) : ITransportSubscription

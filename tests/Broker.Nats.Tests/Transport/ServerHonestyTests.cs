@@ -1,3 +1,4 @@
+using Broker.Conformance;
 using Broker.Nats.Tests.Infrastructure;
 using Broker.Transport;
 using NATS.Client.Core;
@@ -17,6 +18,18 @@ public sealed class ServerHonestyTests(NatsFixture fixture) : IClassFixture<Nats
         Assert.NotNull(transport.Server);
         Assert.True(transport.Server.Version >= new Version(2, 9, 0));
         Assert.True(transport.Server.JetStream);
+    }
+
+    [NatsFact]
+    public async Task ConnectingWarnsThatAcknowledgedMessagesAreNotSyncedAtOnce()
+    {
+        var logs = new ListLoggerFactory();
+        await using var transport = new NatsQueueTransport(fixture.Options(), logs);
+        await transport.ConnectAsync(CancellationToken.None);
+
+        // Debian's 2.9 fsyncs every two minutes whatever it is told; 2.10+ only when configured, which a client cannot see.
+        var expected = transport.Server!.CanSyncAlways ? "unless its configuration sets 'sync_interval: always'" : "fsyncs JetStream files only every two minutes";
+        Assert.True(logs.Contains(expected), string.Join(Environment.NewLine, logs.Messages));
     }
 
     [NatsFact]

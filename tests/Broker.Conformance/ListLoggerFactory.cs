@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Broker.Server.Tests.Infrastructure;
+namespace Broker.Conformance;
 
-/// <summary>Keeps every log message, so a test can wait for the server to report something.</summary>
+/// <summary>Keeps every log message, so a test can wait for a broker or an adapter to report something.</summary>
 public sealed class ListLoggerFactory : ILoggerFactory
 {
     private readonly ConcurrentQueue<string> _messages = new();
