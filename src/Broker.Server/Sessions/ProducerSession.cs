@@ -24,8 +24,11 @@ internal enum ClaimKind
 /// </summary>
 internal sealed class ProducerSession(UInt128 id)
 {
-    /// <summary>A session never remembers more outcomes than this, even if its client's watermark stops moving.</summary>
-    public const int MaxOutcomes = 100_000;
+    /// <summary>
+    /// A session never remembers more outcomes than this, even if its client's watermark stops moving: about 1.5 MiB at
+    /// most per session, far above the few hundred produces a client keeps in flight.
+    /// </summary>
+    public const int MaxOutcomes = 16_384;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ProduceOutcome> _outcomes = [];
