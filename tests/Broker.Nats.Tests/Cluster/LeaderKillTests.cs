@@ -9,7 +9,8 @@ namespace Broker.Nats.Tests.Cluster;
 
 /// <summary>
 /// A three-node cluster with replicas 3: SIGKILL the stream leader while producers and consumers run. Every produce
-/// and completion is recorded and checked Jepsen-style: <b>lost</b> (acknowledged, never completed) must be empty,
+/// and completion is recorded and checked Jepsen-style: <b>lost</b> (acknowledged, never completed) must be empty, the
+/// stream must end empty (every stored message completed),
 /// <b>unexpected</b> (completed, never produced) must be empty; <b>duplicated</b> completions are allowed (a worker's ack
 /// can be lost with the leader) and reported; <b>recovered</b> counts produce calls that failed yet whose message was
 /// completed.
@@ -76,6 +77,10 @@ public sealed class LeaderKillTests(NatsClusterFixture cluster, ITestOutputHelpe
         await Task.WhenAll(producers).WaitAsync(TimeSpan.FromSeconds(120));
         await Waits.UntilAsync(() => Task.FromResult(acknowledged.Keys.All(completions.ContainsKey)),
             $"every acknowledged message to be completed ({acknowledged.Count} acknowledged)", TimeSpan.FromSeconds(90));
+        // Every message stored is completed too, including those of produces that failed yet were stored: the
+        // work-queue stream removes a message when its ack is confirmed, so it ends empty.
+        await Waits.UntilAsync(async () => await StreamMessagesAsync(prefix + "_Q_orders~placed") == 0,
+            "the stream to hold no message (every stored message completed)", TimeSpan.FromSeconds(90));
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -118,6 +123,13 @@ public sealed class LeaderKillTests(NatsClusterFixture cluster, ITestOutputHelpe
             {
             }
         }
+    }
+
+    private async Task<long> StreamMessagesAsync(string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = cluster.Urls });
+        var js = new NatsJSContext(connection);
+        return (await js.GetStreamAsync(stream)).Info.State.Messages;
     }
 
     private async Task<string> StreamLeaderAsync(string stream)
