@@ -70,6 +70,8 @@ internal static class ValueWriters
                 writer.WriteLine("writer.WriteUInt64(" + arguments + ");");
                 break;
             case ValueKind.Single:
+                writer.WriteLine("writer.WriteSingle(" + arguments + ");");
+                break;
             case ValueKind.Double:
                 writer.WriteLine("writer.WriteDouble(" + arguments + ");");
                 break;

@@ -273,11 +273,17 @@ public ref struct BsonReader
         }
     }
 
-    /// <summary>Reads a double as a <see cref="float"/> (how MongoDB.Bson stores float); values beyond float's range are rejected.</summary>
+    /// <summary>
+    /// Reads a double as a <see cref="float"/> (how MongoDB.Bson stores float): <see cref="double.MaxValue"/> and
+    /// <see cref="double.MinValue"/> stand for float's own extremes, as MongoDB.Bson writes them; other values beyond
+    /// float's range are rejected.
+    /// </summary>
     /// <returns>The value, rounded to the nearest float.</returns>
     public float ReadSingle()
     {
         var value = ReadDouble();
+        if (value == double.MaxValue) return float.MaxValue;
+        if (value == double.MinValue) return float.MinValue;
         if (double.IsFinite(value) && Math.Abs(value) > float.MaxValue)
             throw ElementError($"{value} is outside the range of Single.");
         return (float)value;

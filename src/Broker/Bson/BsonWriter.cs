@@ -119,6 +119,21 @@ public ref struct BsonWriter
     /// <param name="start">The token from <see cref="WriteStartArray"/>.</param>
     public void WriteEndArray(int start) => WriteEndDocument(start);
 
+    /// <summary>
+    /// Writes a <see cref="float"/> as a double element, the way MongoDB.Bson does: <see cref="float.MaxValue"/> and
+    /// <see cref="float.MinValue"/> become <see cref="double.MaxValue"/> and <see cref="double.MinValue"/>.
+    /// </summary>
+    /// <param name="name">The element name.</param>
+    /// <param name="value">The value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteSingle(BsonElementName name, float value) =>
+        WriteDouble(name, value switch
+        {
+            float.MaxValue => double.MaxValue,
+            float.MinValue => double.MinValue,
+            _ => value,
+        });
+
     /// <summary>Writes a double element (also how <see cref="float"/> travels).</summary>
     /// <param name="name">The element name.</param>
     /// <param name="value">The value.</param>

@@ -281,9 +281,48 @@ public sealed record Order(ObjectId Id, IReadOnlyList<Line> Lines, DateTimeOffse
     public required Shade Shade { get; init; }
 }
 
+public sealed class Scalars
+{
+    public Guid Id { get; set; }
+
+    public Guid? MaybeId { get; set; }
+
+    public byte[]? Blob { get; set; }
+
+    public float Ratio { get; set; }
+
+    public char Letter { get; set; }
+
+    public byte Small { get; set; }
+
+    public sbyte Signed { get; set; }
+
+    public short Short { get; set; }
+
+    public ushort UnsignedShort { get; set; }
+
+    public bool? MaybeFlag { get; set; }
+
+    public Money[]? Amounts { get; set; }
+
+    public Node? Tree { get; set; }
+}
+
+/// <summary>A recursive class: a tree of any depth.</summary>
+public sealed class Node
+{
+    public int Value { get; set; }
+
+    public Node? Next { get; set; }
+
+    public List<Node>? Children { get; set; }
+}
+
 /// <summary>Reaches every zoo shape from one channel.</summary>
 public sealed class Animal
 {
+    public Scalars? Scalars { get; set; }
+
     public Times? Times { get; set; }
 
     public Collections? Collections { get; set; }

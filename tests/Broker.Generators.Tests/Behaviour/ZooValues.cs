@@ -16,6 +16,7 @@ internal sealed class ZooValues(int seed)
 
     public Animal Animal() => new()
     {
+        Scalars = Maybe(Scalars),
         Times = Maybe(Times),
         Collections = Maybe(Collections),
         Attributed = Maybe(Attributed),
@@ -23,6 +24,29 @@ internal sealed class ZooValues(int seed)
         GetOnly = Maybe(GetOnly),
         Polymorphic = Maybe(Polymorphic),
         Order = Maybe(Order),
+    };
+
+    public Scalars Scalars() => new()
+    {
+        Id = Pick(System.Guid.Empty, Guid()),
+        MaybeId = Bool() ? null : Guid(),
+        Blob = Maybe(() => Bytes(_random.Next(40))),
+        Ratio = Pick(0f, -0f, float.NaN, float.NegativeInfinity, float.MaxValue, float.Epsilon, (float)Double()),
+        Letter = Pick('\0', 'a', 'é', '日', char.MaxValue, (char)_random.Next(0xD800)),
+        Small = (byte)_random.Next(256),
+        Signed = (sbyte)_random.Next(-128, 128),
+        Short = Pick(short.MinValue, short.MaxValue, (short)_random.Next(short.MinValue, short.MaxValue)),
+        UnsignedShort = Pick(ushort.MinValue, ushort.MaxValue, (ushort)_random.Next(ushort.MaxValue)),
+        MaybeFlag = Pick<bool?>(null, true, false),
+        Amounts = Maybe(() => List(() => new Money(Decimal(), Text())).ToArray()),
+        Tree = Maybe(() => Node(3)),
+    };
+
+    public Node Node(int depth) => new()
+    {
+        Value = Int(),
+        Next = depth > 0 && Bool() ? Node(depth - 1) : null,
+        Children = depth > 0 ? Maybe(() => List(() => Node(depth - 1))) : null,
     };
 
     public Times Times() => new()

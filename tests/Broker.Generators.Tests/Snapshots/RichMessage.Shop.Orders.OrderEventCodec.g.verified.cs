@@ -93,7 +93,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Flags"u8), value.Flags);
             writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Small"u8), value.Small);
-            writer.WriteDouble(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Ratio"u8), value.Ratio);
+            writer.WriteSingle(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Ratio"u8), value.Ratio);
             writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grade"u8), value.Grade);
             if (value.Signature is { } SignatureValue)
             {

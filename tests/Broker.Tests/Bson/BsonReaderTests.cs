@@ -190,6 +190,17 @@ public sealed class BsonReaderTests
     }
 
     [Fact]
+    public void SingleReadsDoubleExtremesAsFloatExtremesAsMongoDbWritesThemAndRefusesOtherOverflows()
+    {
+        // MongoDB.Bson writes float.MaxValue as double.MaxValue (and MinValue likewise): BsonWriterTests pins that.
+        Assert.Equal(float.MaxValue, ReadSingle(new BsonDouble(double.MaxValue), static (ref BsonReader r) => r.ReadSingle()));
+        Assert.Equal(float.MinValue, ReadSingle(new BsonDouble(double.MinValue), static (ref BsonReader r) => r.ReadSingle()));
+        Assert.Equal(1.5f, ReadSingle(new BsonDouble(1.5), static (ref BsonReader r) => r.ReadSingle()));
+        Assert.Equal(float.PositiveInfinity, ReadSingle(new BsonDouble(double.PositiveInfinity), static (ref BsonReader r) => r.ReadSingle()));
+        Assert.Throws<BsonFormatException>(() => ReadSingle(new BsonDouble(1e300), static (ref BsonReader r) => r.ReadSingle()));
+    }
+
+    [Fact]
     public void DoubleAcceptsIntegersThatConvertExactly()
     {
         Assert.Equal(3.0, ReadSingle(new BsonInt32(3), static (ref BsonReader r) => r.ReadDouble()));

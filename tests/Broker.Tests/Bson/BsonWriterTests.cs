@@ -12,6 +12,31 @@ public sealed class BsonWriterTests
     private static readonly Guid SampleGuid = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
     private static readonly byte[] SampleObjectId = Convert.FromHexString("5f1d7f3a9c1e4b2a3c4d5e6f");
 
+    [Theory]
+    [InlineData(float.MaxValue)]
+    [InlineData(float.MinValue)]
+    [InlineData(1.25f)]
+    [InlineData(float.NegativeInfinity)]
+    public void SingleMatchesMongoDbBytesIncludingItsExtremes(float value)
+    {
+        var expected = new SingleHolder { F = value }.ToBson();
+
+        var actual = Write((ref BsonWriter w) =>
+        {
+            var root = w.WriteStartDocument();
+            w.WriteSingle("F"u8, value);
+            w.WriteEndDocument(root);
+        });
+
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(actual));
+    }
+
+    /// <summary>A float as MongoDB.Bson's class map serializes it.</summary>
+    public sealed class SingleHolder
+    {
+        public float F { get; set; }
+    }
+
     [Fact]
     public void EveryElementTypeMatchesMongoDbBytes()
     {
