@@ -47,6 +47,26 @@ public sealed class ServerExecutableTests
     }
 
     [Fact]
+    public async Task SettingsComeFromAJsonFileAndTheCommandLineWinsOverIt()
+    {
+        using var data = new TempDirectory();
+        var filePort = FreePorts.Next();
+        var port = FreePorts.Next();
+        var config = Path.Combine(data.Path, "broker.json");
+        await File.WriteAllTextAsync(config, $$"""
+            { "Data": "{{Path.Combine(data.Path, "log").Replace("\\", "\\\\", StringComparison.Ordinal)}}", "Listen": "127.0.0.1:{{filePort}}", "Token": "from-the-file" }
+            """);
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--config", config, "--listen", $"127.0.0.1:{port}"]);
+        await server.WaitForLineAsync("Broker server listening on");
+        await using var transport = TestServer.CreateTransport($"127.0.0.1:{port}", o => o.Token = "from-the-file");
+
+        Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "configured"), CancellationToken.None)).IsEnqueued);
+        Assert.True(Directory.Exists(Path.Combine(data.Path, "log")), "The data directory named in the file was not used.");
+        Assert.Contains($"127.0.0.1:{port}", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"127.0.0.1:{filePort}", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigtermStopsTheServerCleanlyAndReleasesTheDataDirectory()
     {
         using var data = new TempDirectory();
