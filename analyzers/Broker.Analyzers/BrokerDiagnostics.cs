@@ -35,6 +35,7 @@ internal static class BrokerDiagnostics
     public const string InvalidProcessId = "BRK0015";
     public const string ContainerNotPartialId = "BRK0016";
     public const string ImplementationNameTakenId = "BRK0017";
+    public const string UnknownSubtypeId = "BRK0018";
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         NotPartialId,
@@ -189,6 +190,16 @@ internal static class BrokerDiagnostics
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(ImplementationNameTakenId));
+
+    public static readonly DiagnosticDescriptor UnknownSubtype = new(
+        UnknownSubtypeId,
+        title: "Derived type is missing from [BsonKnownTypes]",
+        messageFormat: "'{0}' derives from '{1}', which channel '{2}' carries, but is not among the known types of '{1}': writing a '{0}' there fails at run time, and a reader could not create it; add [BsonKnownTypes(typeof({0}))] to '{1}'",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(UnknownSubtypeId),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

@@ -215,6 +215,8 @@ namespace Broker.Generators.Tests.Behaviour
         public string Name { get; }
     }
 
+    // Dog is listed so that a Dog in Everything.Animal can be written too (BRK0018 asks for it).
+    [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
     public class Animal
     {
         public int Id { get; set; }

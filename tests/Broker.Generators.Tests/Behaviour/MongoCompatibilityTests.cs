@@ -53,6 +53,16 @@ public sealed class MongoCompatibilityTests
     public void BaseClassMembersComeFirstAndOverridesAreWrittenOnce() => AssertSameBytes(new Dog { Id = 1, Name = "Rex", GoodBoy = true, Legs = 3 });
 
     [Fact]
+    public void AKnownDerivedClassInABaseClassMemberTravelsWithItsDiscriminator()
+    {
+        var everything = Samples.Everything();
+        everything.Animal = new Dog { Id = 5, Name = "Rex", GoodBoy = true, Legs = 3 };
+
+        AssertSameBytes(everything);
+        Assert.IsType<Dog>(BsonCodec.Deserialize<Everything>(BsonCodec.ToBson(everything)).Animal);
+    }
+
+    [Fact]
     public void FieldsComeBeforeProperties() => AssertSameBytes(new WithFields { P1 = 1, F1 = 2, F2 = null, P2 = 3 });
 
     [Fact]

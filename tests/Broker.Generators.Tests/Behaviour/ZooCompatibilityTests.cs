@@ -175,5 +175,8 @@ public sealed class ZooCompatibilityTests
         Assert.True(ours.AsSpan().SequenceEqual(again), $"value #{index} of {typeof(T).Name} changed on the way through MongoDB.Bson:\n{MongoBson.Hex(ours)}\n{MongoBson.Hex(again)}");
     }
 
+    // Left out of Car's [BsonKnownTypes] on purpose: BRK0018 warns about it at compile time, the codec refuses it here.
+#pragma warning disable BRK0018
     private sealed class UnlistedCar : Car;
+#pragma warning restore BRK0018
 }

@@ -1,0 +1,70 @@
+using Broker.Analyzers.Tests.Infrastructure;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>
+/// BRK0018: a class of the compilation that derives from a class a channel's message can hold, but that the codec does
+/// not know through <c>[BsonKnownTypes]</c>, is reported at its name, since writing it would fail at run time.
+/// </summary>
+public sealed class UnknownSubtypeTests
+{
+    // A stand-in with MongoDB.Bson's full name: the rules go by it, and this project does not reference MongoDB.Bson.
+    private const string KnownTypesAttribute = """
+        namespace MongoDB.Bson.Serialization.Attributes
+        {
+            [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
+            public sealed class BsonKnownTypesAttribute(params System.Type[] knownTypes) : System.Attribute
+            {
+                public System.Type[] KnownTypes { get; } = knownTypes;
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task DerivedClassMissingFromKnownTypesIsReportedAtItsName() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class {|#0:Dog|} : Pet { public bool Barks { get; set; } }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnknownSubtype).WithLocation(0).WithMessage(
+            "'Dog' derives from 'Pet', which channel 'IAdoptionChannel' carries, but is not among the known types of 'Pet': writing a 'Dog' there fails at run time, and a reader could not create it; add [BsonKnownTypes(typeof(Dog))] to 'Pet'"));
+
+    [Fact]
+    public Task DerivedClassesKnownDirectlyOrThroughAnotherKnownTypeAreFine() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
+        public class Pet { public string Name { get; set; } = ""; }
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Puppy))]
+        public class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class Puppy : Dog { public int Weeks { get; set; } }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """);
+
+    [Fact]
+    public Task OnlyTheNearestCarriedClassCountsAndDeeperUnknownClassesAreReported() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
+        public class Pet { public string Name { get; set; } = ""; }
+        public class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class {|#0:Puppy|} : Dog { public int Weeks { get; set; } }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnknownSubtype).WithLocation(0).WithArguments("Puppy", "Dog", "IAdoptionChannel"));
+
+    [Fact]
+    public Task DerivedClassOfATypeNoMessageCarriesIsFine() => Verify.AnalyzerAsync("""
+        public class Shape { public int Sides { get; set; } }
+        public sealed class Square : Shape { }
+
+        [Channel("users")]
+        public partial interface IUserChannel : IQueueChannel<User>;
+        """);
+}
