@@ -1,4 +1,5 @@
 using Broker.Client.Connection;
+using Broker.Client.Protocol;
 using Broker.Transport;
 
 namespace Broker.Client;
@@ -64,6 +65,18 @@ internal sealed partial class ServerQueueTransport
                     // stored with that outcome instead of storing it again.
                     if (lost.WasSent)
                         sentInEpoch ??= connection.Epoch;
+                }
+                catch (BrokerServerException unknown) when (unknown.Code == ErrorCodes.OutcomeUnknown)
+                {
+                    // The retry came after the server's session had forgotten this sequence: the same answer as a
+                    // restart, so callers handle both through one exception.
+                    throw new ServerConnectionException(
+                        $"The broker server at {_address} no longer remembers the outcome of a message for channel '{name}' that was in flight across a reconnect, " +
+                        "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
+                        unknown)
+                    {
+                        OutcomeUnknown = true,
+                    };
                 }
             }
         }

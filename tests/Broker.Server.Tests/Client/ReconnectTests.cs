@@ -133,6 +133,32 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task ProducesOlderThanWhatTheSessionRemembersFailAsOutcomeUnknownAndTheRestAreNotStoredTwice()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var proxy = new ChaosProxy(server.Port);
+        await using var transport = TestServer.CreateTransport(proxy.Address);
+        await transport.ProduceAsync(Payloads.Message(Jobs, "warm-up"), CancellationToken.None);
+        const int InFlight = Broker.Server.Sessions.ProducerSession.MaxOutcomes + 16;
+
+        // Every reply is lost, so the client's watermark stays at the first of them and the session must drop the oldest.
+        proxy.DropReplies = true;
+        var produces = Enumerable.Range(0, InFlight)
+            .Select(i => transport.ProduceAsync(Payloads.Message(Jobs, "m" + i), CancellationToken.None).AsTask())
+            .ToArray();
+        await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).LastId == InFlight + 1, "the server to store every message");
+        proxy.DropReplies = false;
+        proxy.CutAll();
+        await Task.WhenAll(produces).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Waits.Generous);
+
+        var unknown = produces.Where(p => p.IsFaulted).Select(p => p.Exception!.InnerException).ToList();
+        Assert.Equal(16, unknown.Count);
+        Assert.All(unknown, e => Assert.True(e is ServerConnectionException { OutcomeUnknown: true }, e?.ToString()));
+        Assert.All(produces.Where(p => !p.IsFaulted), p => Assert.True(p.Result.IsEnqueued));
+        Assert.Equal(InFlight + 1, server.Engine.GetStats(Jobs.Name).LastId);
+    }
+
+    [Fact]
     public async Task OperationsFailWithAClearErrorWhenNoServerAnswers()
     {
         var address = $"127.0.0.1:{FreePorts.Next()}";
