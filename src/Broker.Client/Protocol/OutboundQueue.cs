@@ -180,6 +180,9 @@ internal sealed class OutboundQueue : IAsyncDisposable
     /// <summary>Holds the queue's lock while frames are encoded into <see cref="Buffer"/>; queues them when disposed.</summary>
     internal ref struct WriteScope
     {
+        [ThreadStatic]
+        private static FrameBuffer? t_discarded;
+
         private readonly OutboundQueue _queue;
         private readonly int _start;
         private Lock.Scope _lock;
@@ -188,9 +191,11 @@ internal sealed class OutboundQueue : IAsyncDisposable
         {
             _queue = queue;
             _lock = queue._gate.EnterScope();
-            _start = queue._pending.WrittenCount;
-            // Frames for a closed connection are encoded into the buffer and dropped on dispose: callers need no check.
-            Buffer = queue._pending;
+            // Frames for a closed connection are encoded and dropped on dispose: callers need no check. Once the queue is
+            // disposed its buffers are gone, so such frames go to a scratch buffer of this thread's instead (a reply
+            // that completes after its connection was closed, say).
+            Buffer = queue._disposed ? (t_discarded ??= new FrameBuffer()) : queue._pending;
+            _start = Buffer.WrittenCount;
         }
 
         /// <summary>Where to encode frames.</summary>

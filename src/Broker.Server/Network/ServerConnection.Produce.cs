@@ -116,17 +116,24 @@ internal sealed partial class ServerConnection
     {
         try
         {
-            var result = await pending.ConfigureAwait(false);
-            Stored(id, result, outcome, reply);
-        }
-        catch (Exception ex)
-        {
-            if (outcome is not null)
+            ProduceResult result;
+            try
             {
-                outcome.Fail(ex);
-                _session!.Forget(sequence!.Value, outcome);
+                result = await pending.ConfigureAwait(false);
             }
-            ReplyFailure(id, MessageType.Produce, ex);
+            catch (Exception ex)
+            {
+                // Only a store that failed is forgotten, so that a retry stores the message anew.
+                if (outcome is not null)
+                {
+                    outcome.Fail(ex);
+                    _session!.Forget(sequence!.Value, outcome);
+                }
+                ReplyFailure(id, MessageType.Produce, ex);
+                return;
+            }
+            // Stored: the session keeps the outcome for a retry even if this connection is gone by now.
+            Stored(id, result, outcome, reply);
         }
         finally
         {

@@ -34,11 +34,13 @@ internal sealed class ProduceOutcome
         }
     }
 
+    // The first outcome is final: a message once stored stays stored, whatever fails after.
     public void Complete(ProduceResult result)
     {
         TaskCompletionSource<ProduceResult>? waiters;
         lock (this)
         {
+            if (_done) return;
             _result = result;
             _done = true;
             waiters = _waiters;
@@ -51,6 +53,7 @@ internal sealed class ProduceOutcome
         TaskCompletionSource<ProduceResult>? waiters;
         lock (this)
         {
+            if (_done) return;
             _error = error;
             _done = true;
             waiters = _waiters;

@@ -142,6 +142,8 @@ public sealed class ReconnectTests
         const int InFlight = Broker.Server.Sessions.ProducerSession.MaxOutcomes + 16;
 
         // Every reply is lost, so the client's watermark stays at the first of them and the session must drop the oldest.
+        // The cut comes while many stores are still completing: their replies then meet a closed connection, and the
+        // session must keep their outcomes all the same (it once forgot them, and the retries were stored twice).
         proxy.DropReplies = true;
         var produces = Enumerable.Range(0, InFlight)
             .Select(i => transport.ProduceAsync(Payloads.Message(Jobs, "m" + i), CancellationToken.None).AsTask())
