@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Broker.Server.Tests.Infrastructure;
+
+namespace Broker.Server.Tests.Crash;
+
+/// <summary>
+/// The README's deployment, with the real sample executables: one broker-server, two Sample.Worker processes and one
+/// Sample.App. The worker that starts the first welcome mail is killed with SIGKILL in the middle of it; the other
+/// worker sends every mail, the killed one's as a second delivery.
+/// </summary>
+public sealed partial class SampleDeploymentTests
+{
+    private const int Users = 4;
+
+    [Fact]
+    public async Task KillingAWorkerMidMessageHandsItsMessagesToTheOtherWorker()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        // Each mail takes two seconds, so the kill lands while the first worker is inside the handler.
+        string[] workerArguments = ["--server", server.Address, "--mail-time", "2s"];
+        await using var workerA = ChildProcess.Start(SampleAssembly("Sample.Worker"), workerArguments);
+        await using var workerB = ChildProcess.Start(SampleAssembly("Sample.Worker"), workerArguments);
+        await workerA.WaitForLineAsync("consumes channel 'user/registered'");
+        await workerB.WaitForLineAsync("consumes channel 'user/registered'");
+
+        await using (var app = ChildProcess.Start(SampleAssembly("Sample.App"), ["--server", server.Address, "--count", Users.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            Assert.Equal(0, await app.WaitForExitAsync());
+            Assert.Equal(Users, Regex.Count(app.Output, "Registered user[0-9]+: message [0-9]+ stored"));
+        }
+
+        const string Sending = "Sending the welcome mail";
+        await Waits.UntilAsync(() => workerA.Output.Contains(Sending, StringComparison.Ordinal) || workerB.Output.Contains(Sending, StringComparison.Ordinal),
+            "a worker to start a welcome mail");
+        var (killed, survivor) = workerA.Output.Contains(Sending, StringComparison.Ordinal) ? (workerA, workerB) : (workerB, workerA);
+        await killed.KillAsync();
+        var finished = Sent().Matches(killed.Output).Select(m => m.Groups["user"].Value).ToHashSet();
+        var unfinished = SendingTo().Matches(killed.Output).Select(m => m.Groups["user"].Value).Where(u => !finished.Contains(u)).ToList();
+        Assert.NotEmpty(unfinished);
+
+        // Every user is welcomed once in all: by the survivor, the killed worker's unfinished ones as a second delivery.
+        await Waits.UntilAsync(() => Sent().Count(survivor.Output) + finished.Count == Users, $"the other worker to send every mail the killed one did not ({string.Join(", ", unfinished)})");
+        var redelivered = Sent().Matches(survivor.Output).Where(m => unfinished.Contains(m.Groups["user"].Value)).ToList();
+        Assert.Equal(unfinished.Order(), redelivered.Select(m => m.Groups["user"].Value).Order());
+        Assert.All(redelivered, m => Assert.Equal("2", m.Groups["delivery"].Value));
+    }
+
+    // The sample executables, built with the solution next to this test's own output (bin/<configuration>/net10.0).
+    private static string SampleAssembly(string project)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (!File.Exists(Path.Combine(root.FullName, "Broker.sln")))
+            root = root.Parent ?? throw new InvalidOperationException($"No Broker.sln above {AppContext.BaseDirectory}.");
+        var path = Path.Combine(root.FullName, "samples", project, "bin", configuration, output.Name, project + ".dll");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution first.");
+        return path;
+    }
+
+    [GeneratedRegex(@"Welcome mail sent to (?<user>user[0-9]+) \(user [0-9]+; message [0-9]+, delivery (?<delivery>[0-9]+)\)")]
+    private static partial Regex Sent();
+
+    [GeneratedRegex(@"Sending the welcome mail to (?<user>user[0-9]+) ")]
+    private static partial Regex SendingTo();
+}
