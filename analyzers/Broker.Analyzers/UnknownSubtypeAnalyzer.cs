@@ -64,17 +64,24 @@ public sealed class UnknownSubtypeAnalyzer : DiagnosticAnalyzer
         foreach (var derived in derivedClasses)
         {
             var name = Names.TypeName(derived);
-            for (var ancestor = derived.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+            // A class any carried ancestor lists is written by that ancestor's codec, even when a nearer ancestor is
+            // itself only a listed known type (Pet lists Dog and Puppy; Puppy derives from Dog). Otherwise it is
+            // reported against the nearest carried ancestor, whose [BsonKnownTypes] is where it belongs.
+            INamedTypeSymbol? nearest = null;
+            string? channel = null;
+            var known = false;
+            for (var ancestor = derived.BaseType; ancestor is not null && !known; ancestor = ancestor.BaseType)
             {
                 if (!carried.TryGetValue(Names.TypeName(ancestor), out var holder)) continue;
-                // Reported against the nearest class a message carries; a type known to it is fine.
-                if (!holder.Known.Contains(name))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        BrokerDiagnostics.UnknownSubtype, derived.Locations.FirstOrDefault() ?? Location.None,
-                        derived.Name, ancestor.Name, holder.Channel));
-                }
-                break;
+                known = holder.Known.Contains(name);
+                if (nearest is null)
+                    (nearest, channel) = (ancestor, holder.Channel);
+            }
+            if (nearest is not null && !known)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    BrokerDiagnostics.UnknownSubtype, derived.Locations.FirstOrDefault() ?? Location.None,
+                    derived.Name, nearest.Name, channel));
             }
         }
     }

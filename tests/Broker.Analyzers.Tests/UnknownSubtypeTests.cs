@@ -60,6 +60,18 @@ public sealed class UnknownSubtypeTests
         Verify.Diagnostic(BrokerDiagnostics.UnknownSubtype).WithLocation(0).WithArguments("Puppy", "Dog", "IAdoptionChannel"));
 
     [Fact]
+    public Task ADeeperClassListedByAFartherCarriedAncestorIsFine() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog), typeof(Puppy))]
+        public class Pet { public string Name { get; set; } = ""; }
+        public class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class Puppy : Dog { public int Weeks { get; set; } }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """);
+
+    [Fact]
     public Task DerivedClassOfATypeNoMessageCarriesIsFine() => Verify.AnalyzerAsync("""
         public class Shape { public int Sides { get; set; } }
         public sealed class Square : Shape { }
