@@ -68,15 +68,21 @@ internal sealed partial class ServerQueueTransport
                 }
                 catch (BrokerServerException unknown) when (unknown.Code == ErrorCodes.OutcomeUnknown)
                 {
-                    // The retry came after the server's session had forgotten this sequence: the same answer as a
-                    // restart, so callers handle both through one exception.
-                    throw new ServerConnectionException(
-                        $"The broker server at {_address} no longer remembers the outcome of a message for channel '{name}' that was in flight across a reconnect, " +
-                        "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
-                        unknown)
+                    // The server's session no longer remembers this sequence (more produces in flight than it keeps).
+                    // An AtLeastOnce message an earlier attempt may have stored gets the same answer as after a restart;
+                    // one no earlier attempt reached, or one its dedup key protects, is simply sent again as a new produce.
+                    if (sentInEpoch is not null && message.Dedup is null)
                     {
-                        OutcomeUnknown = true,
-                    };
+                        throw new ServerConnectionException(
+                            $"The broker server at {_address} no longer remembers the outcome of a message for channel '{name}' that was in flight across a reconnect, " +
+                            "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
+                            unknown)
+                        {
+                            OutcomeUnknown = true,
+                        };
+                    }
+                    _produces.End(produce);
+                    produce = _produces.Begin();
                 }
             }
         }

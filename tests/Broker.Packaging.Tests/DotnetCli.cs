@@ -30,6 +30,10 @@ internal static class DotnetCli
         // child's MSBuild at the test's SDK resolution instead of its own.
         foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(variable);
+        // An installed tool's launcher looks for .NET in the default places unless DOTNET_ROOT says otherwise: point it
+        // at the one running these tests, wherever it was installed.
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && !start.Environment.ContainsKey("DOTNET_ROOT"))
+            start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(host);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";

@@ -8,6 +8,7 @@ namespace Broker.Packaging.Tests;
 /// project outside the repository builds against the packed package, uses the generated code, and gets a BRK error
 /// for a bad declaration.
 /// </summary>
+[Collection(PackingCollection.Name)]
 public sealed class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
 {
     private DotnetCli.Result Succeeded(DotnetCli.Result? step, string name)

@@ -1,6 +1,7 @@
 namespace Broker.Packaging.Tests;
 
 /// <summary>The server packs as the dotnet tool broker-server, installs like any tool, and runs from its tool path.</summary>
+[Collection(PackingCollection.Name)]
 public sealed class ServerToolTests(ServerToolFixture fixture) : IClassFixture<ServerToolFixture>
 {
     private void Installed()

@@ -215,6 +215,9 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 if (!IsOpen)
                 {
                     Buffer.Truncate(_start);
+                    // The scratch buffer of a disposed queue gives back whatever it grew to.
+                    if (_start == 0 && ReferenceEquals(Buffer, t_discarded))
+                        Buffer.Reset();
                 }
                 else
                 {

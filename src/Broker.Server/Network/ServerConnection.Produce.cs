@@ -133,7 +133,16 @@ internal sealed partial class ServerConnection
                 return;
             }
             // Stored: the session keeps the outcome for a retry even if this connection is gone by now.
-            Stored(id, result, outcome, reply);
+            try
+            {
+                Stored(id, result, outcome, reply);
+            }
+            catch (Exception ex)
+            {
+                // The reply cannot be written: closing the connection makes the client retry, and the retry is answered
+                // from the session, instead of leaving its produce waiting for a reply that never comes.
+                Abort("a produce reply could not be written: " + ex.Message);
+            }
         }
         finally
         {

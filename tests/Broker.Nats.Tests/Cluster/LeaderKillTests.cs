@@ -125,11 +125,19 @@ public sealed class LeaderKillTests(NatsClusterFixture cluster, ITestOutputHelpe
         }
     }
 
+    // -1 while the cluster cannot answer (an election still settling), so the caller polls again.
     private async Task<long> StreamMessagesAsync(string stream)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = cluster.Urls });
-        var js = new NatsJSContext(connection);
-        return (await js.GetStreamAsync(stream)).Info.State.Messages;
+        try
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = cluster.Urls });
+            var js = new NatsJSContext(connection);
+            return (await js.GetStreamAsync(stream)).Info.State.Messages;
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        {
+            return -1;
+        }
     }
 
     private async Task<string> StreamLeaderAsync(string stream)
