@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace Broker.Server.Configuration;
 
 /// <summary>Everything the server is configured with. See <see cref="ServerSetting"/> for names, defaults and meaning.</summary>
-internal sealed class BrokerServerOptions
+internal sealed record BrokerServerOptions
 {
     public const int DefaultMaxMessageBytes = 1024 * 1024;
 

@@ -109,7 +109,7 @@ public sealed class ReconnectTests
     public async Task ExactlyOnceProduceInFlightAcrossARestartOnTheSameDataIsAnsweredWithTheStoredMessage()
     {
         using var data = new TempDirectory();
-        var server = await TestServer.StartAsync(o => o.With(dataDirectory: data.Path));
+        var server = await TestServer.StartAsync(o => o with { DataDirectory = data.Path });
         var port = server.Port;
         await using var proxy = new ChaosProxy(port);
         await using var transport = TestServer.CreateTransport(proxy.Address);
@@ -120,7 +120,7 @@ public sealed class ReconnectTests
         var produce = transport.ProduceAsync(Payloads.Message(Jobs, "keyed", key), CancellationToken.None).AsTask();
         await Waits.UntilAsync(() => server.Engine.GetStats(Jobs.Name).LastId == 2, "the server to store the message");
         await server.DisposeAsync();
-        await using var restarted = await TestServer.StartAsync(o => o.With(dataDirectory: data.Path), port: port);
+        await using var restarted = await TestServer.StartAsync(o => o with { DataDirectory = data.Path }, port: port);
         proxy.DropReplies = false;
         proxy.CutAll();
 

@@ -148,7 +148,7 @@ public sealed class DeepkitWireTests
     [Fact]
     public async Task DeepkitAuthenticateIsAnsweredOrRefusedWithAnErrorItCanRead()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "good"));
+        await using var server = await TestServer.StartAsync(o => o with { Token = "good" });
         var frames = Transcript.Load("k-authenticate");
         await using var good = await RawConnection.OpenAsync(server.Port);
         await using var bad = await RawConnection.OpenAsync(server.Port);

@@ -21,7 +21,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task RandomAndTruncatedFramesNeverDisturbOtherClients()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(maxMessageBytes: 64 * 1024, authTimeout: TimeSpan.FromSeconds(2)));
+        await using var server = await TestServer.StartAsync(o => o with { MaxMessageBytes = 64 * 1024, AuthTimeout = TimeSpan.FromSeconds(2) });
         await using var producer = server.CreateTransport();
         await using var consumer = server.CreateTransport();
         await using var subscription = await consumer.SubscribeAsync(Healthy, new SubscriptionSettings(16, TimeSpan.FromSeconds(30)), CancellationToken.None);

@@ -84,7 +84,7 @@ public sealed class MalformedFrameTests
     [Fact]
     public async Task MessageOverTheLimitIsRefusedAndTheConnectionStaysUsable()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(maxMessageBytes: 1024));
+        await using var server = await TestServer.StartAsync(o => o with { MaxMessageBytes = 1024 });
         await using var client = await RawConnection.OpenAsync(server.Port);
 
         await client.SendAsync(FrameBuilder.Produce(1, Jobs.Name, Payloads.Document(new string('x', 2000))));
@@ -100,7 +100,7 @@ public sealed class MalformedFrameTests
     [Fact]
     public async Task ClientAdapterRefusesAMessageOverTheServersLimitBeforeSendingIt()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(maxMessageBytes: 1024));
+        await using var server = await TestServer.StartAsync(o => o with { MaxMessageBytes = 1024 });
         await using var transport = server.CreateTransport();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>

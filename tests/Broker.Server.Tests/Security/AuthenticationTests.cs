@@ -29,7 +29,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task RequestBeforeAuthenticationIsRefusedAndNothingIsStored()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret"));
+        await using var server = await TestServer.StartAsync(o => o with { Token = "s3cret" });
         await using var client = await RawConnection.OpenAsync(server.Port);
 
         await client.SendAsync(FrameBuilder.DeepkitPublish(1, Jobs.Name, Payloads.Document("sneaky")));
@@ -43,7 +43,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task ClientThatDoesNotAuthenticateInTimeIsDisconnected()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret", authTimeout: TimeSpan.FromMilliseconds(300)));
+        await using var server = await TestServer.StartAsync(o => o with { Token = "s3cret", AuthTimeout = TimeSpan.FromMilliseconds(300) });
         await using var client = await RawConnection.OpenAsync(server.Port);
         var connected = Stopwatch.StartNew();
 
@@ -57,7 +57,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task ClientWithTheTokenIsServed()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret"));
+        await using var server = await TestServer.StartAsync(o => o with { Token = "s3cret" });
         await using var transport = server.CreateTransport(o => o.Token = "s3cret");
 
         Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "allowed"), CancellationToken.None)).IsEnqueued);
@@ -66,7 +66,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task UserWithAPasswordHashIsServedAlsoAsADeepkitToken()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(user: "app", passwordHash: PasswordHash.Create("correct horse")));
+        await using var server = await TestServer.StartAsync(o => o with { User = "app", PasswordHash = PasswordHash.Create("correct horse") });
         await using var transport = server.CreateTransport(o =>
         {
             o.User = "app";
@@ -85,7 +85,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task WrongCredentialsFailFastWithTheServersReason()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret"));
+        await using var server = await TestServer.StartAsync(o => o with { Token = "s3cret" });
         await using var transport = server.CreateTransport(o => o.Token = "guess");
         var started = Stopwatch.StartNew();
 

@@ -16,7 +16,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task ConnectionsPastTheLimitAreRefused()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(maxConnections: 2));
+        await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 2 });
         await using var first = await RawConnection.OpenAsync(server.Port);
         await using var second = await RawConnection.OpenAsync(server.Port);
         await Waits.UntilAsync(() => server.Server.ConnectionCount == 2, "two connections to be served");
@@ -36,7 +36,7 @@ public sealed class LimitsTests
         const int messages = 300;
         var log = new ListLoggerFactory();
         await using var server = await TestServer.StartAsync(
-            o => o.With(maxMessageBytes: 32 * 1024, maxFrameBytes: 40 * 1024, maxOutboundBytes: 64 * 1024, writeTimeout: TimeSpan.FromMilliseconds(500)),
+            o => o with { MaxMessageBytes = 32 * 1024, MaxFrameBytes = 40 * 1024, MaxOutboundBytes = 64 * 1024, WriteTimeout = TimeSpan.FromMilliseconds(500) },
             loggers: log);
         await using var producer = server.CreateTransport();
         var payload = new string('x', 20_000);
@@ -65,7 +65,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task TlsServerServesATlsClient()
     {
-        await using var server = await TestServer.StartAsync(o => o.With(token: "s3cret"), certificate: TestCertificates.Localhost);
+        await using var server = await TestServer.StartAsync(o => o with { Token = "s3cret" }, certificate: TestCertificates.Localhost);
         await using var transport = server.CreateTransport(o =>
         {
             o.Token = "s3cret";
