@@ -10,13 +10,15 @@ namespace Broker.Analyzers;
 /// <summary>
 /// Reports BRK0013 when a channel's message type, or a type it reaches, cannot be encoded as BSON: which member, which
 /// type and why. It runs the generator's own parser (compiled here by link), so it explains exactly the channels the
-/// generator skips. The diagnostic underlines the message type in <c>IQueueChannel&lt;T&gt;</c>.
+/// generator skips. The diagnostic underlines the message type in <c>IQueueChannel&lt;T&gt;</c>. The codecs of the
+/// message types that parse are kept for BRK0018 (<see cref="UnknownSubtypes"/>), reported when the compilation ends.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(BrokerDiagnostics.UnsupportedMessageType);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(BrokerDiagnostics.UnsupportedMessageType, BrokerDiagnostics.UnknownSubtype);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -27,18 +29,29 @@ public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
         {
             var channelAttributeType = ChannelSymbols.GetChannelAttributeType(start.Compilation);
             if (channelAttributeType is null) return;
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, channelAttributeType), SymbolKind.NamedType);
+            // Each channel's message type is parsed once: what fails is BRK0013 now, what parses feeds BRK0018 at the end.
+            var subtypes = new UnknownSubtypes();
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, channelAttributeType, subtypes), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(subtypes.Report);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol channelAttributeType)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol channelAttributeType, UnknownSubtypes subtypes)
     {
         var attribute = ChannelSymbols.GetChannelAttribute(context.Symbol, channelAttributeType);
-        if (attribute is null) return;
+        if (attribute is null)
+        {
+            subtypes.AddCandidate((INamedTypeSymbol)context.Symbol);
+            return;
+        }
         var channel = (INamedTypeSymbol)context.Symbol;
         // No single IQueueChannel<T>, or a T the compiler cannot resolve, is reported elsewhere (BRK0002, BRK0003, CS0246).
         if (ChannelDeclarationRules.GetMessageType(channel) is not { TypeKind: not TypeKind.Error } messageType) return;
-        if (CodecParser.TryParse(messageType, context.Compilation, context.CancellationToken, out _, out var problem)) return;
+        if (CodecParser.TryParse(messageType, context.Compilation, context.CancellationToken, out var codecs, out var problem))
+        {
+            subtypes.AddCarried(channel.Name, codecs);
+            return;
+        }
 
         context.ReportDiagnostic(Diagnostic.Create(
             BrokerDiagnostics.UnsupportedMessageType,
