@@ -16,6 +16,28 @@ internal static class Wire
         return reader.ReadStartDocument();
     }
 
+    /// <summary>
+    /// Moves to the next element with a one-character name, the only names Broker's bodies use: longer names (fields a
+    /// newer peer added) are skipped, and so are null values when <paramref name="nullMeansAbsent"/> is set.
+    /// </summary>
+    /// <returns>False at the end of the document.</returns>
+    public static bool NextField(ref BsonReader reader, out byte name, bool nullMeansAbsent)
+    {
+        while (reader.ReadElement(out var field))
+        {
+            if (field.Length != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (nullMeansAbsent && reader.TryReadNull()) continue;
+            name = field[0];
+            return true;
+        }
+        name = 0;
+        return false;
+    }
+
     public static ProtocolException Missing(MessageType type, string field) =>
         new(ErrorCodes.Malformed, $"A {type} body needs the field '{field}'.");
 

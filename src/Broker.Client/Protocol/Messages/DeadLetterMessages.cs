@@ -158,15 +158,9 @@ internal static class DeadLettersReply
         int tries = 0, priority = 0;
         string? error = null;
         byte[] payload = [];
-        while (reader.ReadElement(out var field))
+        while (Wire.NextField(ref reader, out var field, nullMeansAbsent: true))
         {
-            if (field.Length != 1)
-            {
-                reader.Skip();
-                continue;
-            }
-            if (reader.TryReadNull()) continue;
-            switch (field[0])
+            switch (field)
             {
                 case (byte)'i': id = reader.ReadInt64(); break;
                 case (byte)'t': tries = reader.ReadInt32(); break;

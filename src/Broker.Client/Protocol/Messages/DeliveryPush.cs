@@ -50,14 +50,9 @@ internal readonly ref struct DeliveryPush
         long producedAt = 0;
         ReadOnlySpan<byte> payload = default;
         var hasPayload = false;
-        while (reader.ReadElement(out var field))
+        while (Wire.NextField(ref reader, out var field, nullMeansAbsent: false))
         {
-            if (field.Length != 1)
-            {
-                reader.Skip();
-                continue;
-            }
-            switch (field[0])
+            switch (field)
             {
                 case (byte)'s': subscription = reader.ReadInt32(); break;
                 case (byte)'i': id = reader.ReadInt64(); break;

@@ -38,15 +38,9 @@ internal readonly ref struct ProduceRequest
         long watermark = 0, window = 0, delay = 0;
         UInt128? key = null;
         var priority = 0;
-        while (reader.ReadElement(out var field))
+        while (Wire.NextField(ref reader, out var field, nullMeansAbsent: true))
         {
-            if (field.Length != 1)
-            {
-                reader.Skip();
-                continue;
-            }
-            if (reader.TryReadNull()) continue;
-            switch (field[0])
+            switch (field)
             {
                 case (byte)'c': channel = reader.ReadString(); break;
                 case (byte)'v': payload = Wire.ReadPayload(ref reader); hasPayload = true; break;

@@ -37,15 +37,9 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
         int? operation = null;
         long delay = 0;
         string? reason = null;
-        while (reader.ReadElement(out var field))
+        while (Wire.NextField(ref reader, out var field, nullMeansAbsent: true))
         {
-            if (field.Length != 1)
-            {
-                reader.Skip();
-                continue;
-            }
-            if (reader.TryReadNull()) continue;
-            switch (field[0])
+            switch (field)
             {
                 case (byte)'s': subscription = reader.ReadInt32(); break;
                 case (byte)'i': id = reader.ReadInt64(); break;

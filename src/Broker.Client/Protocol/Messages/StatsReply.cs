@@ -36,14 +36,9 @@ internal readonly record struct StatsReply(string Channel, int Ready, int Delaye
         var channel = string.Empty;
         int ready = 0, delayed = 0, leased = 0, dead = 0, keys = 0, subscriptions = 0;
         long lastId = 0;
-        while (reader.ReadElement(out var field))
+        while (Wire.NextField(ref reader, out var field, nullMeansAbsent: false))
         {
-            if (field.Length != 1)
-            {
-                reader.Skip();
-                continue;
-            }
-            switch (field[0])
+            switch (field)
             {
                 case (byte)'c': channel = reader.ReadString(); break;
                 case (byte)'r': ready = reader.ReadInt32(); break;
