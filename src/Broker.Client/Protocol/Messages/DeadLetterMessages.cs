@@ -29,15 +29,12 @@ internal readonly record struct ListDeadLettersRequest(string Channel, long Afte
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.ListDeadLetters);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.ListDeadLetters);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
         writer.WriteInt64("a"u8, AfterId);
         writer.WriteInt32("n"u8, Limit);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -63,14 +60,11 @@ internal readonly record struct ChannelRequest(string Channel, long MessageId)
 
     public void Write(FrameBuffer buffer, uint id, MessageType type)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
         if (type != MessageType.Stats) writer.WriteInt64("i"u8, MessageId);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -97,9 +91,8 @@ internal static class DeadLettersReply
             budget -= cost;
         }
 
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.DeadLetters);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.DeadLetters);
+        ref var writer = ref frame.Writer;
         var array = writer.WriteStartArray("d"u8);
         for (var i = 0; i < count; i++)
         {
@@ -117,9 +110,7 @@ internal static class DeadLettersReply
         }
         writer.WriteEndArray(array);
         writer.WriteBoolean("m"u8, count < entries.Count);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
         return count;
     }
 

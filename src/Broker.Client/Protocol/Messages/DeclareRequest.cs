@@ -64,16 +64,13 @@ internal readonly record struct DeclareRequest(string Channel, int Process, long
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Declare);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Declare);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
         writer.WriteInt32("p"u8, Process);
         writer.WriteInt64("w"u8, DedupWindowMs);
         writer.WriteInt32("a"u8, MaxAttempts);
         writer.WriteInt64("r"u8, RetryDelayMs);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }

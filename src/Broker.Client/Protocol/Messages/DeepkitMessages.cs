@@ -100,17 +100,14 @@ internal static class QueueResponseHandleMessage
 {
     public static void Write(FrameBuffer buffer, string channel, long id, ReadOnlySpan<byte> payload)
     {
-        var start = FrameWriter.Begin(buffer, 0, RouteType.Server, MessageType.QueueResponseHandleMessage);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, 0, RouteType.Server, MessageType.QueueResponseHandleMessage);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, channel);
         // Deepkit writes ids as int32; its client also reads int64, which ids past 2^31 need.
         if (id is >= int.MinValue and <= int.MaxValue) writer.WriteInt32("id"u8, (int)id);
         else writer.WriteInt64("id"u8, id);
         writer.WriteBinary("v"u8, payload);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 

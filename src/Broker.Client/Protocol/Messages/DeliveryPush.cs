@@ -25,9 +25,8 @@ internal readonly ref struct DeliveryPush
 
     public static void Write(FrameBuffer buffer, int subscription, Delivery delivery)
     {
-        var start = FrameWriter.Begin(buffer, 0, RouteType.Server, MessageType.Delivery);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, 0, RouteType.Server, MessageType.Delivery);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, subscription);
         writer.WriteInt64("i"u8, delivery.Id);
         writer.WriteInt32("t"u8, delivery.Tries);
@@ -35,9 +34,7 @@ internal readonly ref struct DeliveryPush
         writer.WriteInt32("p"u8, delivery.Priority);
         writer.WriteInt64("k"u8, delivery.LeaseToken);
         writer.WriteBinary("v"u8, delivery.Payload.Span);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 
     public static DeliveryPush Read(ReadOnlySpan<byte> body)

@@ -72,9 +72,8 @@ internal readonly ref struct ProduceRequest
 
     public static void Write(FrameBuffer buffer, uint id, in OutgoingMessage message, long sequence, long watermark)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Produce);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Produce);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, message.Channel.Name);
         writer.WriteBinary("v"u8, message.Payload.Span);
         writer.WriteInt64("q"u8, sequence);
@@ -86,9 +85,7 @@ internal readonly ref struct ProduceRequest
         }
         if (message.Delay > TimeSpan.Zero) writer.WriteInt64("t"u8, Wire.ToMilliseconds(message.Delay));
         if (message.Priority != 0) writer.WriteInt32("p"u8, message.Priority);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -97,14 +94,11 @@ internal static class ProducedReply
 {
     public static void Write(FrameBuffer buffer, uint id, ProduceResult result)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Produced);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Produced);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, result.Status == ProduceStatus.Enqueued ? 0 : 1);
         writer.WriteInt64("i"u8, result.MessageId);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 
     public static ProduceResult Read(ReadOnlySpan<byte> body)

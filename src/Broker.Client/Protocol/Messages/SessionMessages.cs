@@ -29,15 +29,12 @@ internal readonly record struct AuthenticateRequest(string? Token, string? User,
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Authenticate);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Authenticate);
+        ref var writer = ref frame.Writer;
         if (Token is not null) writer.WriteString("token"u8, Token);
         if (User is not null) writer.WriteString("user"u8, User);
         if (Password is not null) writer.WriteString("password"u8, Password);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -46,13 +43,10 @@ internal static class AuthenticateResponse
 {
     public static void Write(FrameBuffer buffer, uint id, string username)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.AuthenticateResponse);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.AuthenticateResponse);
+        ref var writer = ref frame.Writer;
         writer.WriteString("username"u8, username);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -81,15 +75,12 @@ internal readonly record struct HelloRequest(int Version, UInt128 Session, strin
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Hello);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Hello);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("v"u8, Version);
         Wire.WriteKey(ref writer, "s"u8, Session);
         if (Name is not null) writer.WriteString("n"u8, Name);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -118,17 +109,14 @@ internal readonly record struct WelcomeReply(int Version, bool Resumed, int MaxM
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Welcome);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Welcome);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("v"u8, Version);
         writer.WriteBoolean("r"u8, Resumed);
         writer.WriteInt32("m"u8, MaxMessageBytes);
         writer.WriteInt32("f"u8, MaxFrameBytes);
         writer.WriteString("n"u8, Server);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 

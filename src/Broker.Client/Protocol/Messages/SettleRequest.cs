@@ -65,9 +65,8 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
 
     public void Write(FrameBuffer buffer, uint id, MessageType type)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, Subscription);
         writer.WriteInt64("i"u8, MessageId);
         writer.WriteInt64("k"u8, LeaseToken);
@@ -77,9 +76,7 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
             if (Operation == SettleOperation.Retry) writer.WriteInt64("d"u8, DelayMs);
             if (Reason is not null) writer.WriteString("e"u8, Reason);
         }
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -88,13 +85,10 @@ internal static class SettledReply
 {
     public static void Write(FrameBuffer buffer, uint id, SettleOutcome outcome)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Settled);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Settled);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("o"u8, ToWire(outcome));
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 
     public static SettleOutcome Read(ReadOnlySpan<byte> body)
@@ -137,13 +131,10 @@ internal static class ResultReply
 {
     public static void Write(FrameBuffer buffer, uint id, bool result)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Result);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Result);
+        ref var writer = ref frame.Writer;
         writer.WriteBoolean("r"u8, result);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 
     public static bool Read(ReadOnlySpan<byte> body)

@@ -13,9 +13,8 @@ internal readonly record struct StatsReply(string Channel, int Ready, int Delaye
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.StatsReply);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.StatsReply);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
         writer.WriteInt32("r"u8, Ready);
         writer.WriteInt32("d"u8, Delayed);
@@ -24,9 +23,7 @@ internal readonly record struct StatsReply(string Channel, int Ready, int Delaye
         writer.WriteInt32("k"u8, DedupKeys);
         writer.WriteInt32("s"u8, Subscriptions);
         writer.WriteInt64("i"u8, LastId);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 
     public static StatsReply Read(ReadOnlySpan<byte> body)

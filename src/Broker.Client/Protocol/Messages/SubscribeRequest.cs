@@ -33,16 +33,13 @@ internal readonly record struct SubscribeRequest(string Channel, int Subscriptio
 
     public void Write(FrameBuffer buffer, uint id)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, MessageType.Subscribe);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Subscribe);
+        ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
         writer.WriteInt32("s"u8, Subscription);
         writer.WriteInt32("m"u8, MaxParallel);
         writer.WriteInt64("l"u8, LeaseMs);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
 
@@ -65,12 +62,9 @@ internal readonly record struct SubscriptionRequest(int Subscription)
 
     public void Write(FrameBuffer buffer, uint id, MessageType type)
     {
-        var start = FrameWriter.Begin(buffer, id, RouteType.Client, type);
-        var writer = new BsonWriter(buffer);
-        var document = writer.WriteStartDocument();
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, Subscription);
-        writer.WriteEndDocument(document);
-        writer.Flush();
-        FrameWriter.End(buffer, start);
+        frame.End();
     }
 }
