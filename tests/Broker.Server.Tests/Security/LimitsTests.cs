@@ -1,6 +1,5 @@
 using Broker.Bson;
 using Broker.Client.Protocol;
-using ListLoggerFactory = Broker.Conformance.ListLoggerFactory;
 using Broker.Server.Configuration;
 using Broker.Server.Security;
 using Broker.Server.Tests.Infrastructure;

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Broker.Server.Tests.Infrastructure;
+namespace Broker.Conformance;
 
+/// <summary>Free loopback ports for the servers the NATS and broker-server tests start.</summary>
 public static class FreePorts
 {
     /// <summary>A loopback port nobody listens on right now (the OS picks it).</summary>

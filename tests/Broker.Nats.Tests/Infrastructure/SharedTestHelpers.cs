@@ -1,0 +1,2 @@
+// The port helper lives once, in the shared test library.
+global using FreePorts = Broker.Conformance.FreePorts;
