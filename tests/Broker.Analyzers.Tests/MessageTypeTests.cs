@@ -12,26 +12,6 @@ namespace Broker.Analyzers.Tests;
 /// </summary>
 public sealed class MessageTypeTests
 {
-    // Stand-ins with MongoDB.Bson's names: the rules go by the attributes' full names, and this project does not
-    // reference MongoDB.Bson.
-    private const string MongoAttributes = """
-        namespace MongoDB.Bson.Serialization.Attributes
-        {
-            [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
-            public sealed class BsonKnownTypesAttribute(params System.Type[] knownTypes) : System.Attribute
-            {
-                public System.Type[] KnownTypes { get; } = knownTypes;
-            }
-
-            [System.AttributeUsage(System.AttributeTargets.All)]
-            public sealed class BsonSerializerAttribute(System.Type serializerType) : System.Attribute
-            {
-                public System.Type SerializerType { get; } = serializerType;
-            }
-        }
-
-        """;
-
     private const string InterfaceReason =
         "is an interface without known implementations: [BsonKnownTypes] cannot be put on an interface, so nothing says which class to create when reading; " +
         "declare the member as an abstract base class that lists its implementations in [BsonKnownTypes]";
@@ -61,7 +41,7 @@ public sealed class MessageTypeTests
             "is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
 
     [Fact]
-    public Task AbstractClassWithKnownTypesIsAccepted() => VerifyAsync(MongoAttributes + """
+    public Task AbstractClassWithKnownTypesIsAccepted() => VerifyAsync(MongoStandIns.Attributes + """
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Square))]
         public abstract class Shape { public int Sides { get; set; } }
         public sealed class Square : Shape { }
@@ -164,7 +144,7 @@ public sealed class MessageTypeTests
             "is a struct that contains itself (Outer.Inner → Inner.Outer → Outer) with no null or collection in between, so every value would be infinitely deep"));
 
     [Fact]
-    public Task AttributeTheCodecsCannotHonourIsReported() => VerifyAsync(MongoAttributes + """
+    public Task AttributeTheCodecsCannotHonourIsReported() => VerifyAsync(MongoStandIns.Attributes + """
         public sealed class Custom
         {
             [MongoDB.Bson.Serialization.Attributes.BsonSerializer(typeof(object))]

@@ -8,21 +8,8 @@ namespace Broker.Analyzers.Tests;
 /// </summary>
 public sealed class UnknownSubtypeTests
 {
-    // A stand-in with MongoDB.Bson's full name: the rules go by it, and this project does not reference MongoDB.Bson.
-    private const string KnownTypesAttribute = """
-        namespace MongoDB.Bson.Serialization.Attributes
-        {
-            [System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true)]
-            public sealed class BsonKnownTypesAttribute(params System.Type[] knownTypes) : System.Attribute
-            {
-                public System.Type[] KnownTypes { get; } = knownTypes;
-            }
-        }
-
-        """;
-
     [Fact]
-    public Task DerivedClassMissingFromKnownTypesIsReportedAtItsName() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+    public Task DerivedClassMissingFromKnownTypesIsReportedAtItsName() => Verify.AnalyzerAsync(MongoStandIns.Attributes + """
         public class Pet { public string Name { get; set; } = ""; }
         public sealed class {|#0:Dog|} : Pet { public bool Barks { get; set; } }
         public sealed class Adoption { public Pet? Pet { get; set; } }
@@ -34,7 +21,7 @@ public sealed class UnknownSubtypeTests
             "'Dog' derives from 'Pet', which channel 'IAdoptionChannel' carries, but is not among the known types of 'Pet': writing a 'Dog' there fails at run time, and a reader could not create it; add [BsonKnownTypes(typeof(Dog))] to 'Pet'"));
 
     [Fact]
-    public Task DerivedClassesKnownDirectlyOrThroughAnotherKnownTypeAreFine() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+    public Task DerivedClassesKnownDirectlyOrThroughAnotherKnownTypeAreFine() => Verify.AnalyzerAsync(MongoStandIns.Attributes + """
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
         public class Pet { public string Name { get; set; } = ""; }
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Puppy))]
@@ -47,7 +34,7 @@ public sealed class UnknownSubtypeTests
         """);
 
     [Fact]
-    public Task OnlyTheNearestCarriedClassCountsAndDeeperUnknownClassesAreReported() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+    public Task OnlyTheNearestCarriedClassCountsAndDeeperUnknownClassesAreReported() => Verify.AnalyzerAsync(MongoStandIns.Attributes + """
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
         public class Pet { public string Name { get; set; } = ""; }
         public class Dog : Pet { public bool Barks { get; set; } }
@@ -60,7 +47,7 @@ public sealed class UnknownSubtypeTests
         Verify.Diagnostic(BrokerDiagnostics.UnknownSubtype).WithLocation(0).WithArguments("Puppy", "Dog", "IAdoptionChannel"));
 
     [Fact]
-    public Task ADeeperClassListedByAFartherCarriedAncestorIsFine() => Verify.AnalyzerAsync(KnownTypesAttribute + """
+    public Task ADeeperClassListedByAFartherCarriedAncestorIsFine() => Verify.AnalyzerAsync(MongoStandIns.Attributes + """
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog), typeof(Puppy))]
         public class Pet { public string Name { get; set; } = ""; }
         public class Dog : Pet { public bool Barks { get; set; } }
