@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Broker.Transport;
 using NATS.Client.Core;
@@ -33,31 +31,9 @@ internal sealed class NatsServer : IDisposable
     {
         var store = Path.Combine(root, "nats");
         if (Directory.Exists(store)) Directory.Delete(store, recursive: true);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var process = Process.Start(new ProcessStartInfo(binary, $"-a 127.0.0.1 -p {port} -js -sd \"{store}\"")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("nats-server did not start.");
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return new NatsServer(process, port, store);
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(20))
-            {
-                Thread.Sleep(50);
-            }
-        }
+        var port = ServerProcesses.FreePort();
+        var process = ServerProcesses.StartListening(new ProcessStartInfo(binary, $"-a 127.0.0.1 -p {port} -js -sd \"{store}\""), port, "nats-server");
+        return new NatsServer(process, port, store);
     }
 
     public void Dispose()

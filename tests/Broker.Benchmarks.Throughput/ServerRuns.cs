@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Broker.Transport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,30 +24,11 @@ internal sealed class BrokerServerProcess : IDisposable
     {
         var data = Path.Combine(root, "server");
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var port = ServerProcesses.FreePort();
+        var info = new ProcessStartInfo("dotnet");
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Broker.Server.dll"), "--data", data, "--listen", $"127.0.0.1:{port}" })
             info.ArgumentList.Add(argument);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("broker-server did not start.");
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return new BrokerServerProcess(process, port);
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
-            {
-                Thread.Sleep(50);
-            }
-        }
+        return new BrokerServerProcess(ServerProcesses.StartListening(info, port, "broker-server"), port);
     }
 
     /// <summary>A <c>UseServer</c> client of this server, resolved exactly as an application gets it.</summary>

@@ -221,3 +221,41 @@ internal static class Memory
     public static string Format((long WorkingSet, long Private, long Heap) m) =>
         $"RSS {m.WorkingSet / 1048576.0:N0} MiB (private {m.Private / 1048576.0:N0} MiB, managed heap {m.Heap / 1048576.0:N0} MiB)";
 }
+
+/// <summary>A server process of the harness (nats-server, broker-server) on a free loopback port.</summary>
+internal static class ServerProcesses
+{
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>Starts it with its output drained, and waits until its port accepts connections.</summary>
+    public static Process StartListening(ProcessStartInfo info, int port, string name)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start.");
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                client.Connect(System.Net.IPAddress.Loopback, port);
+                return process;
+            }
+            catch (System.Net.Sockets.SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+}
+
