@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Broker.Packaging.Tests;
 
 /// <summary>
@@ -8,12 +6,9 @@ namespace Broker.Packaging.Tests;
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+    public string Version { get; } = Packing.NewVersion("packtest");
 
-    // A version no cache can already hold, so the application restores exactly the package packed here.
-    public string Version { get; } = "0.1.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "broker-packaging-" + Guid.NewGuid().ToString("N")[..12]);
+    public string Root { get; } = Packing.NewRoot("broker-packaging-");
 
     public string Feed => Path.Combine(Root, "feed");
 
@@ -40,49 +35,32 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var repository = RepositoryRoot();
+        var repository = Packing.RepositoryRoot();
         if (Root.StartsWith(repository, StringComparison.Ordinal))
             throw new InvalidOperationException($"The temporary directory {Root} is inside the repository; the fresh project would inherit its build files.");
         Directory.CreateDirectory(App);
 
-        Pack = await DotnetCli.RunAsync(repository, StepTimeout,
-            "pack", Path.Combine(repository, "src", "Broker", "Broker.csproj"), "-c", "Release", "-o", Feed,
-            $"-p:PackageVersion={Version}", "--disable-build-servers", "-nodeReuse:false");
+        Pack = await Packing.PackAsync(repository, "Broker", Feed, Version);
         if (Pack.ExitCode != 0) return;
 
-        var userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
-                           Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        await File.WriteAllTextAsync(Path.Combine(App, "nuget.config"), FreshProject.NuGetConfig(Feed, Path.Combine(Root, "packages"), userPackages));
+        await File.WriteAllTextAsync(Path.Combine(App, "nuget.config"), FreshProject.NuGetConfig(Feed, Path.Combine(Root, "packages"), Packing.UserPackages));
         await File.WriteAllTextAsync(Path.Combine(App, "App.csproj"), FreshProject.Project(Version));
         await File.WriteAllTextAsync(Path.Combine(App, "Channels.cs"), FreshProject.Channels);
         await File.WriteAllTextAsync(Path.Combine(App, "Program.cs"), FreshProject.Program);
 
-        Build = await DotnetCli.RunAsync(App, StepTimeout, "build", "--disable-build-servers", "-nodeReuse:false");
+        Build = await DotnetCli.RunAsync(App, Packing.StepTimeout, "build", "--disable-build-servers", "-nodeReuse:false");
         if (Build.ExitCode != 0) return;
-        Run = await DotnetCli.RunAsync(App, StepTimeout, Path.Combine(App, "bin", "Debug", "net10.0", "App.dll"));
+        Run = await DotnetCli.RunAsync(App, Packing.StepTimeout, Path.Combine(App, "bin", "Debug", "net10.0", "App.dll"));
 
         await File.WriteAllTextAsync(Path.Combine(App, "RefundChannel.cs"), FreshProject.BadChannel);
-        BuildWithBadDeclaration = await DotnetCli.RunAsync(App, StepTimeout, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+        BuildWithBadDeclaration = await DotnetCli.RunAsync(App, Packing.StepTimeout, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
 
-        PackHosting = await DotnetCli.RunAsync(repository, StepTimeout,
-            "pack", Path.Combine(repository, "src", "Broker.Hosting", "Broker.Hosting.csproj"), "-c", "Release", "-o", Path.GetDirectoryName(HostingPackagePath)!,
-            $"-p:PackageVersion={Version}", "--disable-build-servers", "-nodeReuse:false");
+        PackHosting = await Packing.PackAsync(repository, "Broker.Hosting", Path.GetDirectoryName(HostingPackagePath)!, Version);
     }
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(Root))
-            Directory.Delete(Root, recursive: true);
+        Packing.Delete(Root);
         return Task.CompletedTask;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Broker.sln")))
-                return directory.FullName + Path.DirectorySeparatorChar;
-        }
-        throw new InvalidOperationException($"No Broker.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Broker.Packaging.Tests;
 
 /// <summary>
@@ -8,11 +6,9 @@ namespace Broker.Packaging.Tests;
 /// </summary>
 public sealed class ServerToolFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+    public string Version { get; } = Packing.NewVersion("tooltest");
 
-    public string Version { get; } = "0.1.0-tooltest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "broker-tool-" + Guid.NewGuid().ToString("N")[..12]);
+    public string Root { get; } = Packing.NewRoot("broker-tool-");
 
     public string Feed => Path.Combine(Root, "feed");
 
@@ -30,17 +26,13 @@ public sealed class ServerToolFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var repository = PackageFixture.RepositoryRoot();
+        var repository = Packing.RepositoryRoot();
         Directory.CreateDirectory(Root);
-        Pack = await DotnetCli.RunAsync(repository, StepTimeout,
-            "pack", Path.Combine(repository, "src", "Broker.Server", "Broker.Server.csproj"), "-c", "Release", "-o", Feed,
-            $"-p:PackageVersion={Version}", "--disable-build-servers", "-nodeReuse:false");
+        Pack = await Packing.PackAsync(repository, "Broker.Server", Feed, Version);
         if (Pack.ExitCode != 0) return;
 
-        var userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
-                           Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        await File.WriteAllTextAsync(Path.Combine(Root, "nuget.config"), FreshProject.NuGetConfig(Feed, Path.Combine(Root, "packages"), userPackages));
-        Install = await DotnetCli.RunAsync(Root, StepTimeout, "tool", "install", "Broker.Server", "--tool-path", Tools, "--version", Version);
+        await File.WriteAllTextAsync(Path.Combine(Root, "nuget.config"), FreshProject.NuGetConfig(Feed, Path.Combine(Root, "packages"), Packing.UserPackages));
+        Install = await DotnetCli.RunAsync(Root, Packing.StepTimeout, "tool", "install", "Broker.Server", "--tool-path", Tools, "--version", Version);
     }
 
     /// <summary>Runs the installed broker-server command.</summary>
@@ -49,8 +41,7 @@ public sealed class ServerToolFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(Root))
-            Directory.Delete(Root, recursive: true);
+        Packing.Delete(Root);
         return Task.CompletedTask;
     }
 }
