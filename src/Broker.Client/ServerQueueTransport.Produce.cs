@@ -33,25 +33,14 @@ internal sealed partial class ServerQueueTransport
                 {
                     // The message reached the old connection, so the server may have stored it: "could not connect"
                     // alone would invite a blind retry that stores it twice.
-                    throw new ServerConnectionException(
-                        $"The connection to the broker server at {_address} was lost while a message for channel '{name}' was in flight and could not be restored ({ex.Message}), " +
-                        "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
-                        ex)
-                    {
-                        OutcomeUnknown = true,
-                    };
+                    throw OutcomeUnknown($"The connection to the broker server at {_address} was lost while a message for channel '{name}' was in flight and could not be restored ({ex.Message})", ex);
                 }
                 var limit = connection.Welcome.MaxMessageBytes;
                 if (limit > 0 && message.Payload.Length > limit)
                     throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {limit} bytes.", nameof(message));
                 if (sentInEpoch is { } epoch && epoch != connection.Epoch && message.Dedup is null)
                 {
-                    throw new ServerConnectionException(
-                        $"The broker server at {_address} restarted while a message for channel '{name}' was in flight, so whether it was stored is unknown " +
-                        "(if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.")
-                    {
-                        OutcomeUnknown = true,
-                    };
+                    throw OutcomeUnknown($"The broker server at {_address} restarted while a message for channel '{name}' was in flight", null);
                 }
                 connection.EnsureDeclared(message.Channel);
                 try
@@ -73,13 +62,7 @@ internal sealed partial class ServerQueueTransport
                     // one no earlier attempt reached, or one its dedup key protects, is simply sent again as a new produce.
                     if (sentInEpoch is not null && message.Dedup is null)
                     {
-                        throw new ServerConnectionException(
-                            $"The broker server at {_address} no longer remembers the outcome of a message for channel '{name}' that was in flight across a reconnect, " +
-                            "so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; use ExactlyOnce with a Hash to make such retries safe.",
-                            unknown)
-                        {
-                            OutcomeUnknown = true,
-                        };
+                        throw OutcomeUnknown($"The broker server at {_address} no longer remembers the outcome of a message for channel '{name}' that was in flight across a reconnect", unknown);
                     }
                     _produces.End(produce);
                     produce = _produces.Begin();
@@ -91,4 +74,12 @@ internal sealed partial class ServerQueueTransport
             _produces.End(produce);
         }
     }
+
+    // Every way an AtLeastOnce produce can end without knowing whether it was stored says the same about what to do.
+    private static ServerConnectionException OutcomeUnknown(string what, Exception? cause) =>
+        new(what + ", so whether it was stored is unknown (if it was, it will be delivered). Produce it again if it must not be lost; " +
+            "use ExactlyOnce with a Hash to make such retries safe.", cause)
+        {
+            OutcomeUnknown = true,
+        };
 }
