@@ -11,4 +11,10 @@ public sealed class BrokerServerException : Exception
 
     /// <summary>The server's error code, such as <c>MessageTooLarge</c> or <c>AuthenticationFailed</c>.</summary>
     public string Code { get; }
+
+    /// <summary>
+    /// True when the request may have taken effect although it failed (<c>StoreOutcomeUnknown</c>: the server's log failed
+    /// while storing it). A produce that failed with this may still be delivered; every other code means it was not stored.
+    /// </summary>
+    public bool OutcomeUnknown => Code == Protocol.ErrorCodes.StoreOutcomeUnknown;
 }

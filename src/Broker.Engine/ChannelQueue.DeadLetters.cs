@@ -65,6 +65,7 @@ internal sealed partial class ChannelQueue
                 return false;
             _deadLetterIds.Remove(id);
             write = Write(StoreRecord.Deleted(Name, id, Forget(id)));
+            ForgetIfIdleLocked();
         }
         await write.ConfigureAwait(false);
         return true;

@@ -140,10 +140,12 @@ internal sealed partial class ChannelQueue
     /// <summary>Arms the channel's one timer for the earliest due message or lease deadline, if that is sooner than armed.</summary>
     private void ArmTimer(long now)
     {
-        if (_disposed) return;
+        if (_disposed || _forgotten) return;
         var earliest = long.MaxValue;
         if (_delayed.TryPeek(out var entry)) earliest = entry.DueTicks;
         if (_deadlines.TryPeek(out var deadline) && deadline.ExpiresTicks < earliest) earliest = deadline.ExpiresTicks;
+        // Expired dedup keys are purged by the timer too, so an idle ExactlyOnce channel gives its keys back and is forgotten.
+        if (_dedup.TryPeekExpiry(out var keyExpiry) && keyExpiry < earliest) earliest = keyExpiry;
         if (earliest >= _timerTicks) return;
 
         _timerTicks = earliest;
@@ -161,13 +163,16 @@ internal sealed partial class ChannelQueue
             var batch = DispatchBatch.Rent();
             lock (_gate)
             {
-                if (_disposed)
+                if (_disposed || _forgotten)
                 {
                     batch.Return();
                     return;
                 }
                 _timerTicks = long.MaxValue;
-                DispatchLocked(NowTicks(), batch);
+                var now = NowTicks();
+                PurgeDedup(now);
+                DispatchLocked(now, batch);
+                ForgetIfIdleLocked();
             }
             Deliver(batch);
         }

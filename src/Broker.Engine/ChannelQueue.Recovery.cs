@@ -129,6 +129,7 @@ internal sealed partial class ChannelQueue
             }
             PurgeDedup(now);
             ArmTimer(now);
+            ForgetIfIdleLocked();
         }
     }
 

@@ -162,6 +162,7 @@ internal sealed partial class ChannelQueue
                 LoseLocked(lease, now, "its subscription closed");
             if (!_disposed)
                 DispatchLocked(now, batch);
+            ForgetIfIdleLocked();
         }
         Deliver(batch);
     }

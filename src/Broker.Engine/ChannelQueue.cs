@@ -37,17 +37,29 @@ internal sealed partial class ChannelQueue
     private readonly DedupTable _dedup = new();
     private readonly List<EngineSubscription> _subscriptions = [];
     private readonly Queue<EngineSubscription> _withCredit = new();
+    private readonly IChannelOwner _owner;
     private ChannelDefinition _definition;
     private long _lastId;
     private long _lastToken;
+    // Produces that have an id but no slot yet (their store write is under way): the channel is not idle meanwhile.
+    private int _producing;
+    private bool _forgotten;
     private bool _disposed;
 
-    public ChannelQueue(ChannelDefinition definition, IQueueStore store, TimeProvider time, ILogger logger)
+    /// <param name="definition">The channel's policy.</param>
+    /// <param name="store">Where its messages are kept.</param>
+    /// <param name="time">The engine's clock.</param>
+    /// <param name="logger">The engine's logger.</param>
+    /// <param name="owner">Told when the channel holds nothing any more, so it can drop it.</param>
+    /// <param name="firstId">Ids start above this: above every id a forgotten channel of the same engine handed out.</param>
+    public ChannelQueue(ChannelDefinition definition, IQueueStore store, TimeProvider time, ILogger logger, IChannelOwner owner, long firstId)
     {
         _definition = definition;
         _store = store;
         _time = time;
         _logger = logger;
+        _owner = owner;
+        _lastId = firstId;
         Name = definition.Name;
         // Tokens start at the clock's ticks so a token handed out before a restart is never handed out again after it.
         _lastToken = time.GetUtcNow().UtcTicks;
@@ -57,7 +69,8 @@ internal sealed partial class ChannelQueue
 
     public TimeProvider Time => _time;
 
-    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    /// <summary>Stores a message; null when this channel was forgotten meanwhile (the caller asks the engine for it again).</summary>
+    public async ValueTask<ProduceResult?> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         long id;
         long now;
@@ -68,6 +81,8 @@ internal sealed partial class ChannelQueue
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_forgotten)
+                    return null;
                 _definition = message.Channel;
                 now = NowTicks();
                 if (message.Dedup is { } dedup)
@@ -87,12 +102,14 @@ internal sealed partial class ChannelQueue
                             Pending = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously),
                         };
                         _dedup.Set(mine);
+                        _producing++;
                         break;
                     }
                 }
                 else
                 {
                     id = ++_lastId;
+                    _producing++;
                     break;
                 }
             }
@@ -110,13 +127,15 @@ internal sealed partial class ChannelQueue
         }
         catch (Exception ex)
         {
-            EngineLog.StoreWriteFailed(_logger, ex, Name, id);
-            if (mine is not null)
+            EngineLog.StoreWriteFailed(_logger, Name, id, ex.Message);
+            lock (_gate)
             {
-                lock (_gate)
+                _producing--;
+                if (mine is not null)
                     _dedup.Remove(mine);
-                mine.Pending!.TrySetResult(false);
+                ForgetIfIdleLocked();
             }
+            mine?.Pending!.TrySetResult(false);
             throw;
         }
 
@@ -124,6 +143,7 @@ internal sealed partial class ChannelQueue
         var batch = DispatchBatch.Rent();
         lock (_gate)
         {
+            _producing--;
             if (mine is not null)
                 _dedup.Commit(mine, id);
             ref var slot = ref _messages.Add(id);
@@ -139,13 +159,19 @@ internal sealed partial class ChannelQueue
         return new ProduceResult(ProduceStatus.Enqueued, id);
     }
 
-    public EngineSubscription Subscribe(ChannelDefinition definition, SubscriptionSettings settings)
+    /// <summary>Opens a subscription; null when this channel was forgotten meanwhile (the caller asks the engine for it again).</summary>
+    public EngineSubscription? Subscribe(ChannelDefinition definition, SubscriptionSettings settings)
     {
         var subscription = new EngineSubscription(this, settings);
         var batch = DispatchBatch.Rent();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_forgotten)
+            {
+                batch.Return();
+                return null;
+            }
             _definition = definition;
             _subscriptions.Add(subscription);
             subscription.InCreditQueue = true;
@@ -166,6 +192,7 @@ internal sealed partial class ChannelQueue
             if (!_disposed)
                 DispatchLocked(now, batch);
             PurgeDedup(now);
+            ForgetIfIdleLocked();
             stats = new ChannelStats(Name, _ready.Count, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId);
         }
         Deliver(batch);
@@ -187,6 +214,22 @@ internal sealed partial class ChannelQueue
     }
 
     private long NowTicks() => _time.GetUtcNow().UtcTicks;
+
+    /// <summary>
+    /// Hands the channel back to its owner once it holds nothing: no message (live, delayed or dead), no dedup key, no
+    /// subscription, no produce under way. It then costs nothing until it is used again; its ids are never handed out
+    /// again because the owner starts a new channel above them.
+    /// </summary>
+    private void ForgetIfIdleLocked()
+    {
+        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
+            return;
+        _forgotten = true;
+        _timer?.Dispose();
+        _timer = null;
+        _timerTicks = long.MaxValue;
+        _owner.Forget(this, _lastId);
+    }
 
     private int PriorityOf(long id) => _priorities.TryGetValue(id, out var priority) ? priority : 0;
 
@@ -261,7 +304,7 @@ internal sealed partial class ChannelQueue
         }
         catch (Exception ex)
         {
-            EngineLog.StoreAppendFailed(_logger, ex, Name);
+            EngineLog.StoreAppendFailed(_logger, Name, ex.Message);
         }
     }
 }

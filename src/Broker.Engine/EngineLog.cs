@@ -11,17 +11,21 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of channel '{Channel}' was dead-lettered after {Tries} deliveries: {Error}")]
     public static partial void DeadLettered(ILogger logger, string channel, long messageId, int tries, string? error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing message {MessageId} of channel '{Channel}' failed; the producer is told")]
-    public static partial void StoreWriteFailed(ILogger logger, Exception exception, string channel, long messageId);
+    // Debug: the producer gets the exception, and the store logs its own failure once; a full disk fails every produce.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Storing message {MessageId} of channel '{Channel}' failed; the producer is told: {Reason}")]
+    public static partial void StoreWriteFailed(ILogger logger, string channel, long messageId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A store write for channel '{Channel}' failed; memory and store disagree until the next restart replays the store")]
-    public static partial void StoreAppendFailed(ILogger logger, Exception exception, string channel);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A store write for channel '{Channel}' failed; memory and store disagree until the next restart replays the store: {Reason}")]
+    public static partial void StoreAppendFailed(ILogger logger, string channel, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The payload of message {MessageId} of channel '{Channel}' could not be read from the store; the delivery counts as a failed attempt")]
     public static partial void PayloadReadFailed(ILogger logger, Exception exception, string channel, long messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The timer of channel '{Channel}' failed; due messages and expired leases are handled on the channel's next call")]
     public static partial void TimerFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused to create channel '{Channel}': the engine holds {MaxChannels} channels, its limit")]
+    public static partial void ChannelLimitReached(ILogger logger, string channel, int maxChannels);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channels from the store in {ElapsedMs} ms")]
     public static partial void Recovered(ILogger logger, int channels, long elapsedMs);

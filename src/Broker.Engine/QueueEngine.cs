@@ -19,9 +19,11 @@ namespace Broker.Engine;
 /// <see cref="System.TimeProvider"/> given here. The <see cref="ChannelDefinition"/> passed with each produce and
 /// subscribe is the channel's policy; the last one wins.
 /// </remarks>
-public sealed class QueueEngine : IAsyncDisposable, IDisposable
+public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
 {
     private readonly ConcurrentDictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
+    // Creating and forgetting channels is rare; one lock keeps the count exact against MaxChannels.
+    private readonly Lock _channelsGate = new();
     private readonly IQueueStore _store;
     private readonly bool _ownsStore;
     private readonly ILogger _logger;
@@ -29,6 +31,8 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
     private Task? _recovery;
     private volatile bool _recovered;
     private volatile bool _disposed;
+    // Every id any forgotten channel handed out is at most this: a channel created later starts above it.
+    private long _idFloor;
 
     /// <summary>Creates an engine over a store. It recovers the store's state on first use (or on <see cref="RecoverAsync"/>).</summary>
     /// <param name="store">Where messages are kept.</param>
@@ -44,6 +48,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         _store = store;
         _ownsStore = ownsStore;
         MaxMessageBytes = options.MaxMessageBytes;
+        MaxChannels = options.MaxChannels;
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
@@ -54,8 +59,22 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
     /// <summary>The largest payload accepted, in bytes.</summary>
     public int MaxMessageBytes { get; }
 
-    /// <summary>The channels the engine knows: used or recovered.</summary>
+    /// <summary>The most channels the engine holds at once; see <see cref="QueueEngineOptions.MaxChannels"/>.</summary>
+    public int MaxChannels { get; }
+
+    /// <summary>
+    /// The channels the engine holds now: those with a message, a dead letter, an unexpired dedup key or a subscription.
+    /// A channel that holds none of these is forgotten (it costs nothing) until it is used again.
+    /// </summary>
     public IReadOnlyCollection<string> Channels => [.. _channels.Keys];
+
+    /// <summary>How many channels the engine holds now (see <see cref="Channels"/>).</summary>
+    public int ChannelCount => _channels.Count;
+
+    /// <summary>Whether the engine holds <paramref name="channel"/> now (see <see cref="Channels"/>).</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <returns>True while the channel holds a message, a dead letter, a dedup key or a subscription.</returns>
+    public bool Holds(string channel) => _channels.ContainsKey(channel);
 
     /// <summary>
     /// Replays the store into the engine. Every other operation waits for it, starting it if needed, so calling it is
@@ -75,13 +94,19 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
     /// <returns>Enqueued with the new id, or Duplicate with the original's id.</returns>
     /// <exception cref="ArgumentException">The payload is empty or larger than <see cref="MaxMessageBytes"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The delay is negative or the dedup window is not positive.</exception>
+    /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
     public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         Validate(message);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return await GetOrCreate(message.Channel).ProduceAsync(message, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            // Null when the channel was forgotten between the lookup and the produce: its successor takes the message.
+            if (await GetOrCreate(message.Channel).ProduceAsync(message, cancellationToken).ConfigureAwait(false) is { } result)
+                return result;
+        }
     }
 
     /// <summary>Opens a subscription; backlog is dispatched to it before this returns.</summary>
@@ -89,6 +114,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
     /// <param name="settings">Credit (at least 1) and lease duration (positive).</param>
     /// <param name="cancellationToken">Cancels waiting for recovery.</param>
     /// <returns>The subscription.</returns>
+    /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
     public async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
@@ -97,7 +123,11 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return GetOrCreate(channel).Subscribe(channel, settings);
+        while (true)
+        {
+            if (GetOrCreate(channel).Subscribe(channel, settings) is { } subscription)
+                return subscription;
+        }
     }
 
     /// <summary>Lists a channel's dead letters in id order.</summary>
@@ -206,12 +236,46 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
             throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' must be greater than zero.");
     }
 
-    private ChannelQueue GetOrCreate(ChannelDefinition definition) =>
-        _channels.TryGetValue(definition.Name, out var queue)
-            ? queue
-            : _channels.GetOrAdd(definition.Name, static (_, state) => state.Engine.CreateQueue(state.Definition), (Engine: this, Definition: definition));
+    private ChannelQueue GetOrCreate(ChannelDefinition definition, bool replaying = false)
+    {
+        if (_channels.TryGetValue(definition.Name, out var queue))
+            return queue;
+        lock (_channelsGate)
+        {
+            if (_channels.TryGetValue(definition.Name, out queue))
+                return queue;
+            // Recovery takes every channel the store holds, even past a limit lowered since they were created.
+            if (!replaying && _channels.Count >= MaxChannels)
+            {
+                EngineLog.ChannelLimitReached(_logger, definition.Name, MaxChannels);
+                throw new ChannelLimitException(definition.Name, MaxChannels);
+            }
+            queue = new ChannelQueue(definition, _store, TimeProvider, _logger, this, Volatile.Read(ref _idFloor));
+            _channels[definition.Name] = queue;
+            return queue;
+        }
+    }
 
-    private ChannelQueue CreateQueue(ChannelDefinition definition) => new(definition, _store, TimeProvider, _logger);
+    /// <inheritdoc />
+    void IChannelOwner.Forget(ChannelQueue queue, long lastId)
+    {
+        RaiseIdFloor(lastId);
+        lock (_channelsGate)
+            _channels.TryRemove(new KeyValuePair<string, ChannelQueue>(queue.Name, queue));
+        _store.ForgetChannel(queue.Name, lastId);
+    }
+
+    private void RaiseIdFloor(long id)
+    {
+        var floor = Volatile.Read(ref _idFloor);
+        while (id > floor)
+        {
+            var seen = Interlocked.CompareExchange(ref _idFloor, id, floor);
+            if (seen == floor)
+                return;
+            floor = seen;
+        }
+    }
 
     private async ValueTask<ChannelQueue?> FindAsync(string channel, CancellationToken cancellationToken)
     {
@@ -262,6 +326,8 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
 
         public void LastId(string channel, long lastId) => Get(channel).ReplayLastId(lastId);
 
+        public void IdFloor(long floor) => engine.RaiseIdFloor(floor);
+
         public void Enqueued(in EnqueuedRecord record, PayloadRef payload) => Get(record.Channel).ReplayEnqueued(record, payload);
 
         public void Changed(in StoreRecord record) => Get(record.Channel).ReplayChanged(record);
@@ -284,7 +350,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable
         private ChannelQueue Get(string channel)
         {
             if (!_byName.TryGetValue(channel, out var queue))
-                _byName.Add(channel, queue = engine.GetOrCreate(new ChannelDefinition(channel)));
+                _byName.Add(channel, queue = engine.GetOrCreate(new ChannelDefinition(channel), replaying: true));
             return queue;
         }
     }

@@ -44,6 +44,15 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Connection}: a {Type} request failed on the server")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string connection, string type);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection}: a {Type} request was refused: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, string connection, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Connection}: a {Type} request failed in the log: {Reason}")]
+    public static partial void RequestStoreFailed(ILogger logger, string connection, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more request failures ({Kind}) were not logged in the last {IntervalSeconds} s")]
+    public static partial void FailuresSuppressed(ILogger logger, int count, string kind, double intervalSeconds);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed: {Reason}")]
     public static partial void Failed(ILogger logger, string reason, Exception exception);
 

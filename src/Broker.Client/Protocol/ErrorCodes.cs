@@ -39,6 +39,18 @@ internal static class ErrorCodes
     /// <summary>The produce sequence is older than what the server remembers for the session: its outcome is unknown.</summary>
     public const string OutcomeUnknown = "OutcomeUnknown";
 
+    /// <summary>
+    /// The server's disk is full: the request was not stored (a produce refused this way is never delivered); the
+    /// connection stays open and the server accepts writes again once space is free.
+    /// </summary>
+    public const string StorageFull = "StorageFull";
+
+    /// <summary>
+    /// The server's log failed while storing the request (an fsync or I/O error), so whether it was stored is unknown; if
+    /// it was, it will be delivered. The connection stays open.
+    /// </summary>
+    public const string StoreOutcomeUnknown = "StoreOutcomeUnknown";
+
     /// <summary>The server is stopping; the connection is closed.</summary>
     public const string ShuttingDown = "ShuttingDown";
 

@@ -33,6 +33,14 @@ internal sealed class DedupTable
             _keys.Remove(entry.Key);
     }
 
+    /// <summary>The earliest expiry in the expiry order (possibly of an entry replaced since), for the channel's timer.</summary>
+    public bool TryPeekExpiry(out long expiresTicks)
+    {
+        var found = _byExpiry.TryPeek(out var top);
+        expiresTicks = found ? top.ExpiresTicks : 0;
+        return found;
+    }
+
     /// <summary>Removes keys expired at <paramref name="nowTicks"/>, reporting each to <paramref name="expired"/>.</summary>
     public void Purge<TState>(long nowTicks, TState state, Action<TState, DedupEntry> expired)
     {

@@ -37,6 +37,18 @@ public interface IQueueStore : IAsyncDisposable
     /// <param name="payload">The reference.</param>
     /// <returns>The BSON bytes; the caller does not modify them.</returns>
     ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload);
+
+    /// <summary>
+    /// The engine dropped a channel that holds nothing (no unfinished message, no dead letter, no unexpired dedup key).
+    /// The store may forget it too, as long as every later recovery replays an <see cref="IStoreReplayTarget.IdFloor"/>
+    /// of at least <paramref name="lastId"/>, so ids are never handed out twice. Called under the engine's channel lock:
+    /// must not block. The default keeps the channel, which is always safe.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="lastId">The highest id the channel handed out.</param>
+    void ForgetChannel(string channel, long lastId)
+    {
+    }
 }
 
 /// <summary>Receives a store's records during <see cref="IQueueStore.RecoverAsync"/>.</summary>
@@ -46,6 +58,13 @@ public interface IStoreReplayTarget
     /// <param name="channel">The channel name.</param>
     /// <param name="lastId">The id.</param>
     void LastId(string channel, long lastId);
+
+    /// <summary>
+    /// Every id that channels the store forgot handed out is at most <paramref name="floor"/>: a channel the target does
+    /// not know starts its ids above it.
+    /// </summary>
+    /// <param name="floor">The highest id of a forgotten channel.</param>
+    void IdFloor(long floor);
 
     /// <summary>A message that was stored.</summary>
     /// <param name="record">The message.</param>

@@ -12,6 +12,7 @@ public sealed class MemoryQueueStore : IQueueStore
     private readonly Dictionary<long, byte[]> _payloads = [];
     private readonly Lock _gate = new();
     private long _lastPosition;
+    private long _idFloor;
 
     /// <summary>How many messages (live and dead-lettered) the store holds, across channels.</summary>
     public int MessageCount
@@ -32,6 +33,8 @@ public sealed class MemoryQueueStore : IQueueStore
         var replay = new List<Action<IStoreReplayTarget>>();
         lock (_gate)
         {
+            var floor = _idFloor;
+            replay.Add(t => t.IdFloor(floor));
             foreach (var (name, channel) in _channels)
             {
                 var lastId = channel.LastId;
@@ -117,6 +120,21 @@ public sealed class MemoryQueueStore : IQueueStore
             return _payloads.TryGetValue(payload.Position, out var bytes)
                 ? bytes
                 : throw new InvalidOperationException($"The memory store holds no payload at position {payload.Position}.");
+        }
+    }
+
+    /// <inheritdoc />
+    public void ForgetChannel(string channel, long lastId)
+    {
+        lock (_gate)
+        {
+            _idFloor = Math.Max(_idFloor, lastId);
+            // The engine forgets only a channel with no message and no key; anything still here would be a payload leak.
+            if (_channels.Remove(channel, out var stored))
+            {
+                foreach (var message in stored.Messages.Values)
+                    _payloads.Remove(message.Position);
+            }
         }
     }
 

@@ -39,6 +39,21 @@ internal sealed record BrokerServerOptions
 
     public int MaxConnections { get; init; } = 1024;
 
+    /// <summary>The channel limit given; null for the default, which <see cref="EffectiveMaxChannels"/> works out.</summary>
+    public int? MaxChannels { get; init; }
+
+    /// <summary>
+    /// The channels the server holds at once: <see cref="MaxChannels"/>, or by default 10,000, fewer with small segments so
+    /// the channel header that starts every segment (about <see cref="HeaderBytesPerChannel"/> bytes a channel at most)
+    /// takes no more than a quarter of a segment.
+    /// </summary>
+    public int EffectiveMaxChannels => MaxChannels ?? (int)Math.Clamp(SegmentBytes / (4 * HeaderBytesPerChannel), 1, DefaultMaxChannels);
+
+    public const int DefaultMaxChannels = 10_000;
+
+    /// <summary>The largest ChannelDefined record: its frame, number, last id and a 128-character name.</summary>
+    public const int HeaderBytesPerChannel = 9 + 4 + 8 + 128;
+
     public long MaxOutboundBytes { get; init; } = 8 * 1024 * 1024;
 
     public long MaxInFlightBytes { get; init; } = 16 * 1024 * 1024;
@@ -89,6 +104,7 @@ internal sealed record BrokerServerOptions
             MaxMessageBytes = maxMessage,
             MaxFrameBytes = Bytes(Get(ServerSetting.MaxFrameBytes), ServerSetting.MaxFrameBytes, maxMessage + 64 * 1024),
             MaxConnections = Count(Get(ServerSetting.MaxConnections), ServerSetting.MaxConnections, 1024),
+            MaxChannels = Get(ServerSetting.MaxChannels) is { } maxChannels ? Count(maxChannels, ServerSetting.MaxChannels, 0) : null,
             MaxOutboundBytes = Bytes(Get(ServerSetting.MaxOutboundBytes), ServerSetting.MaxOutboundBytes, 8 * 1024 * 1024),
             MaxInFlightBytes = Bytes(Get(ServerSetting.MaxInFlightBytes), ServerSetting.MaxInFlightBytes, 16 * 1024 * 1024),
             MaxInFlightRequests = Count(Get(ServerSetting.MaxInFlightRequests), ServerSetting.MaxInFlightRequests, 4096),
@@ -124,6 +140,10 @@ internal sealed record BrokerServerOptions
             return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({MaxMessageBytes + 4096}), so a message of the largest size fits in a frame.";
         if (MaxConnections < 1 || MaxInFlightRequests < 1 || MaxSubscriptions < 1 || MaxParallel < 1)
             return "Connection, request, subscription and parallelism limits must be at least 1.";
+        if (MaxChannels is < 1)
+            return "--max-channels must be at least 1.";
+        if (MaxChannels is { } channels && (long)channels * 4 * HeaderBytesPerChannel > SegmentBytes)
+            return $"--max-channels {channels} needs --segment-bytes of at least {(long)channels * 4 * HeaderBytesPerChannel} bytes: every segment starts with a record per channel (up to {HeaderBytesPerChannel} bytes each), which must fit in a quarter of a segment. Lower --max-channels or raise --segment-bytes.";
         if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
             return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)

@@ -23,6 +23,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting MaxMessageBytes = new("max-message-bytes", "MaxMessageBytes", "Largest message payload accepted.", "1MiB");
     public static readonly ServerSetting MaxFrameBytes = new("max-frame-bytes", "MaxFrameBytes", "Largest frame accepted (checked before reading it); at least the message limit plus 4 KiB.", "message limit + 64KiB");
     public static readonly ServerSetting MaxConnections = new("max-connections", "MaxConnections", "Connections served at once; more are refused.", "1024");
+    public static readonly ServerSetting MaxChannels = new("max-channels", "MaxChannels", "Channels held at once (a channel counts while it holds a message, a dead letter, a dedup key or a subscription); a produce or subscribe to one more is refused.", "10000, fewer with segments under 6 MiB");
     public static readonly ServerSetting MaxOutboundBytes = new("max-outbound-bytes", "MaxOutboundBytes", "Per connection: replies and deliveries queued for the socket before deliveries wait.", "8MiB");
     public static readonly ServerSetting MaxInFlightBytes = new("max-in-flight-bytes", "MaxInFlightBytes", "Per connection: payload bytes of requests being stored before the server stops reading from it.", "16MiB");
     public static readonly ServerSetting MaxInFlightRequests = new("max-in-flight-requests", "MaxInFlightRequests", "Per connection: requests being processed before the server stops reading from it.", "4096");
@@ -37,7 +38,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
 
     public static readonly IReadOnlyList<ServerSetting> All =
     [
-        Data, Durability, SegmentBytes, QuarantineCorruptSegments, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections,
+        Data, Durability, SegmentBytes, QuarantineCorruptSegments, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
         MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, WriteTimeout, AuthTimeout, SessionRetention,
         DeepkitLease, ShutdownTimeout, Config,
     ];

@@ -12,7 +12,7 @@ internal static class EngineStore
     /// <exception cref="LogCorruptedException">A segment is damaged before its tail.</exception>
     public static QueueEngine Open(BrokerServerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes };
+        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes, MaxChannels = options.EffectiveMaxChannels };
         var logOptions = new LogStoreOptions
         {
             Durability = options.Durability,

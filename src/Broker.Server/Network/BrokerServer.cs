@@ -36,6 +36,8 @@ internal sealed class BrokerServer : IAsyncDisposable
         Credentials = Credentials.From(options);
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
+        Policies = new ChannelPolicies(options.EffectiveMaxChannels, engine.Holds);
+        Failures = new RequestFailureLog(Logger, TimeProvider.System);
     }
 
     /// <summary>The server's name and version, as Welcome reports it.</summary>
@@ -52,7 +54,9 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     public X509Certificate2? Certificate { get; }
 
-    public ChannelPolicies Policies { get; } = new();
+    public ChannelPolicies Policies { get; }
+
+    public RequestFailureLog Failures { get; }
 
     public ProducerSessions Sessions { get; }
 

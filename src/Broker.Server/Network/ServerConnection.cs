@@ -309,7 +309,10 @@ internal sealed partial class ServerConnection
         FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.Ack);
     }
 
-    /// <summary>Answers a failed request; server-side failures are logged.</summary>
+    /// <summary>
+    /// Answers a failed request. The code tells the client whether it took effect: only StoreOutcomeUnknown leaves that
+    /// open; every other failure means nothing was stored. Server-side failures are logged, at a bounded rate.
+    /// </summary>
     private void ReplyFailure(uint id, MessageType type, Exception exception)
     {
         var (code, message) = exception switch
@@ -317,10 +320,13 @@ internal sealed partial class ServerConnection
             ProtocolException protocol => (protocol.Code, protocol.Message),
             ArgumentException argument => (ErrorCodes.InvalidRequest, argument.Message),
             ObjectDisposedException => (ErrorCodes.ShuttingDown, "The server is shutting down."),
+            Engine.ChannelLimitException limit => (ErrorCodes.LimitReached, limit.Message),
+            Engine.Storage.StoreFullException full => (ErrorCodes.StorageFull, $"The server's disk is full; the {type} request was not stored. Retry once space is free: {full.Message}"),
+            Engine.Storage.StoreOutcomeUnknownException unknown => (ErrorCodes.StoreOutcomeUnknown, $"The server's log failed while storing the {type} request, so whether it was stored is unknown (if it was, it will be delivered): {unknown.Message}"),
             _ => (ErrorCodes.ServerError, $"The server could not complete the {type} request: {exception.Message}"),
         };
-        if (code == ErrorCodes.ServerError)
-            ServerLog.RequestFailed(Logger, exception, Name, type.ToString());
+        if (exception is not ProtocolException && code is ErrorCodes.ServerError or ErrorCodes.LimitReached or ErrorCodes.StorageFull or ErrorCodes.StoreOutcomeUnknown)
+            _server.Failures.Failed(Name, type.ToString(), exception);
         ReplyError(id, code, message);
     }
 

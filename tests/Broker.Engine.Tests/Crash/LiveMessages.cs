@@ -22,6 +22,10 @@ internal sealed class LiveMessages : IStoreReplayTarget
     {
     }
 
+    public void IdFloor(long floor)
+    {
+    }
+
     public void Enqueued(in EnqueuedRecord record, PayloadRef payload)
     {
         if (!Unfinished.TryGetValue(record.Channel, out var ids))

@@ -42,6 +42,8 @@ internal sealed class GatedStore : IQueueStore
 
     public ValueTask AppendAsync(StoreRecord record) => _inner.AppendAsync(record);
 
+    public void ForgetChannel(string channel, long lastId) => _inner.ForgetChannel(channel, lastId);
+
     public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload) => _inner.ReadPayload(payload);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();

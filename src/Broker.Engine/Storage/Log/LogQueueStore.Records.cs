@@ -8,9 +8,11 @@ public sealed partial class LogQueueStore
     private const int MaxErrorChars = 16 * 1024;
     private const int MessageFixedBody = 4 + 8 + 4 + 8 + 8 + 1;
 
-    // Guarded by _gate.
+    // Guarded by _gate. Only channels the engine holds: a forgotten one is dropped and covered by _idFloor.
     private readonly Dictionary<string, ChannelInfo> _channelsByName = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, ChannelInfo> _channelsByNumber = [];
+    private uint _lastChannelNumber;
+    private long _idFloor;
 
     /// <inheritdoc />
     public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
@@ -179,21 +181,45 @@ public sealed partial class LogQueueStore
         return record[LogRecord.HeaderSize..];
     }
 
-    /// <summary>The channel's number in this log, defining it (a record) on first use.</summary>
+    /// <inheritdoc />
+    public void ForgetChannel(string channel, long lastId)
+    {
+        lock (_gate)
+        {
+            _idFloor = Math.Max(_idFloor, lastId);
+            if (_channelsByName.Remove(channel, out var info))
+                _channelsByNumber.Remove(info.Number);
+        }
+    }
+
+    /// <summary>
+    /// The channel's number in this log, defining it (a record) on first use. A channel used again after it was
+    /// forgotten gets a new number: records of the old one may still be in older segments, and replay maps both
+    /// numbers to the same name.
+    /// </summary>
     private ChannelInfo ChannelLocked(string name)
     {
         if (_channelsByName.TryGetValue(name, out var channel))
             return channel;
-        channel = new ChannelInfo((uint)_channelsByNumber.Count + 1, name);
+        channel = new ChannelInfo(++_lastChannelNumber, name);
         _channelsByName.Add(name, channel);
         _channelsByNumber.Add(channel.Number, channel);
         WriteChannelDefinedLocked(channel);
         return channel;
     }
 
-    /// <summary>The start of every segment names every channel with its last id, so a segment never needs an older one.</summary>
+    /// <summary>
+    /// The start of every segment names every channel the engine holds with its last id, and the id floor of the
+    /// channels it forgot, so a segment never needs an older one for names or for the highest id handed out.
+    /// </summary>
     private void WriteChannelHeaderLocked()
     {
+        if (_idFloor > 0)
+        {
+            var record = ReserveInHead(LogRecord.HeaderSize + 8, out _, out var batchStart);
+            new BodyWriter(record[LogRecord.HeaderSize..]).I64(_idFloor);
+            LogRecord.Seal(record, LogRecordType.IdFloor, batchStart);
+        }
         foreach (var channel in _channelsByNumber.Values.OrderBy(c => c.Number))
             WriteChannelDefinedLocked(channel);
     }

@@ -123,10 +123,19 @@ public sealed partial class LogQueueStore
             {
                 known = new ChannelInfo(number, name);
                 _channelsByNumber.Add(number, known);
-                _channelsByName.Add(name, known);
+                // A channel forgotten and used again has a newer number; the name goes to the newest.
+                _channelsByName[name] = known;
+                _lastChannelNumber = Math.Max(_lastChannelNumber, number);
             }
             known.LastId = Math.Max(known.LastId, lastId);
             target.LastId(name, lastId);
+            return false;
+        }
+        if (type == LogRecordType.IdFloor)
+        {
+            var floor = body.I64();
+            _idFloor = Math.Max(_idFloor, floor);
+            target.IdFloor(floor);
             return false;
         }
 

@@ -30,6 +30,12 @@ internal enum LogRecordType : byte
 
     /// <summary>A dedup key that outlives its message's record: <c>u32 channel, i64 id, u128 key, i64 expiresTicks</c>.</summary>
     DedupKey = 8,
+
+    /// <summary>
+    /// <c>i64 floor</c>: every id handed out by a channel the log forgot (it held nothing) is at most this, so a channel
+    /// not named by a ChannelDefined record starts above it. Written at the start of a segment.
+    /// </summary>
+    IdFloor = 9,
 }
 
 /// <summary>Flags of a <see cref="LogRecordType.Message"/> record.</summary>
