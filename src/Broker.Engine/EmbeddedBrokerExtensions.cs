@@ -25,7 +25,7 @@ public static class EmbeddedBrokerExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var options = new EmbeddedBrokerOptions();
         configure?.Invoke(options);
-        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes };
+        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes, MaxChannels = options.MaxChannels };
         engineOptions.Validate();
         var logOptions = options.ToLogOptions();
         logOptions.Validate();

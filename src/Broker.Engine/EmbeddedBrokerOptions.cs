@@ -20,19 +20,23 @@ public sealed class EmbeddedBrokerOptions
     public double CompactionThreshold { get; set; } = 0.5;
 
     /// <summary>
-    /// Open a directory with a damaged segment by moving that segment aside (its messages are lost, and logged) instead
-    /// of refusing to start. Default false: a damaged directory stops the start with an error naming segment and offset.
+    /// Open a directory that lost acknowledged data (a segment file missing, cut short or damaged) instead of refusing to
+    /// start: the loss is logged at error level, damaged files are moved aside and ids never repeat. Default false: such a
+    /// directory stops the start with a <see cref="Broker.Engine.Storage.Log.LogDataLossException"/> naming the files and the ids they held.
     /// </summary>
-    public bool QuarantineCorruptSegments { get; set; }
+    public bool AcceptDataLoss { get; set; }
 
     /// <summary>The largest payload accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = QueueEngineOptions.DefaultMaxMessageBytes;
+
+    /// <summary>The most channels held at once; see <see cref="QueueEngineOptions.MaxChannels"/>. Default 100,000.</summary>
+    public int MaxChannels { get; set; } = QueueEngineOptions.DefaultMaxChannels;
 
     internal LogStoreOptions ToLogOptions() => new()
     {
         Durability = Durability,
         SegmentBytes = SegmentBytes,
         CompactionThreshold = CompactionThreshold,
-        QuarantineCorruptSegments = QuarantineCorruptSegments,
+        AcceptDataLoss = AcceptDataLoss,
     };
 }

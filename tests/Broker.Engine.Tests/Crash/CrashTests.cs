@@ -26,7 +26,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         {
             using (var host = CrashHostProcess.Start(directory.Path, run, "run"))
             {
-                await host.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+                if (await Task.WhenAny(host.Ready, Task.Delay(TimeSpan.FromSeconds(30))) != host.Ready)
+                    Assert.Fail($"Run {run} did not start within 30 s: {host.Errors}");
                 // A random moment: after a random number of events, within a bounded time.
                 var events = random.Next(20, 600);
                 var deadline = DateTime.UtcNow.AddSeconds(5);

@@ -27,7 +27,8 @@ internal static class LogFiles
     public static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*.seg"))
+        // The segments and the manifest that lists them; not the lock.
+        foreach (var file in Directory.GetFiles(from).Where(f => f.EndsWith(".seg", StringComparison.Ordinal) || Path.GetFileName(f) == "MANIFEST"))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
     }
 }

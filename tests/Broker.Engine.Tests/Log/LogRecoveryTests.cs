@@ -11,12 +11,15 @@ public sealed class LogRecoveryTests
     private const int MessageType = 2;
     private static readonly LogStoreOptions Small = new() { SegmentBytes = 64 * 1024 };
 
-    [Fact]
-    public async Task TornLastRecordIsCutAtEveryByteOffsetAndEverythingBeforeItSurvives()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TornLastRecordIsCutAtEveryByteOffsetAndEverythingBeforeItSurvives(bool preallocated)
     {
         using var original = new TempDirectory();
         var time = new FakeTimeProvider(Start);
-        await using (var h = new EngineHarness(LogQueueStore.Open(original.Path, Small, time), time, ownsStore: true))
+        var options = new LogStoreOptions { SegmentBytes = 64 * 1024, PreallocateSegments = preallocated };
+        await using (var h = new EngineHarness(LogQueueStore.Open(original.Path, options, time), time, ownsStore: true))
         {
             for (var i = 1; i <= 5; i++)
                 await h.Produce(Channel(), "message " + i);
@@ -28,26 +31,27 @@ public sealed class LogRecoveryTests
 
         for (var cut = last.Offset; cut < last.Offset + last.Length; cut++)
         {
-            foreach (var zeroFill in new[] { false, true })
+            using var copy = new TempDirectory();
+            LogFiles.CopyDirectory(original.Path, copy.Path);
+            var path = Path.Combine(copy.Path, segment);
+            if (preallocated)
             {
-                using var copy = new TempDirectory();
-                LogFiles.CopyDirectory(original.Path, copy.Path);
-                var path = Path.Combine(copy.Path, segment);
-                if (zeroFill)
-                {
-                    // A preallocated segment: the torn write left zeros where the rest of the record should be.
-                    var damaged = (byte[])bytes.Clone();
-                    Array.Clear(damaged, cut, last.Offset + last.Length - cut);
-                    File.WriteAllBytes(path, damaged);
-                }
-                else
-                {
-                    using var file = new FileStream(path, FileMode.Open);
-                    file.SetLength(cut);
-                }
+                // A preallocated segment keeps its size: the torn write left zeros where the rest of the record should be.
+                var damaged = (byte[])bytes.Clone();
+                Array.Clear(damaged, cut, last.Offset + last.Length - cut);
+                File.WriteAllBytes(path, damaged);
+            }
+            else
+            {
+                // A segment that grows as written ends where the torn write stopped.
+                using var file = new FileStream(path, FileMode.Open);
+                file.SetLength(cut);
+            }
 
+            {
+                var zeroFill = preallocated;
                 var logger = new ListLogger();
-                await using var h = new EngineHarness(LogQueueStore.Open(copy.Path, Small, time, logger), time, ownsStore: true);
+                await using var h = new EngineHarness(LogQueueStore.Open(copy.Path, options, time, logger), time, ownsStore: true);
                 var worker = await h.Subscribe(Channel(), maxParallel: 10);
 
                 Assert.Equal(["message 1", "message 2", "message 3", "message 4"], Drain(worker).Select(Text));
@@ -72,12 +76,13 @@ public sealed class LogRecoveryTests
         bytes[victim.Offset + victim.Length - 3] ^= 0x10;
         File.WriteAllBytes(segment, bytes);
 
-        var error = Assert.Throws<LogCorruptedException>(() => LogQueueStore.Open(directory.Path, Small, time));
+        var error = Assert.Throws<LogDataLossException>(() => LogQueueStore.Open(directory.Path, Small, time));
 
-        Assert.Equal((segment, (long)victim.Offset), (error.SegmentPath, error.Offset));
-        Assert.Contains(segment, error.Message, StringComparison.Ordinal);
+        var loss = Assert.Single(error.Losses);
+        Assert.Equal((LogLossKind.Damaged, segment), (loss.Kind, loss.Path));
+        Assert.Contains(Path.GetFileName(segment), error.Message, StringComparison.Ordinal);
         Assert.Contains($"offset {victim.Offset}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("QuarantineCorruptSegments", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AcceptDataLoss", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,7 +130,7 @@ public sealed class LogRecoveryTests
         File.WriteAllBytes(segments[0], first);
         var logger = new ListLogger();
 
-        var options = new LogStoreOptions { SegmentBytes = 64 * 1024, QuarantineCorruptSegments = true };
+        var options = new LogStoreOptions { SegmentBytes = 64 * 1024, AcceptDataLoss = true };
         await using var after = new EngineHarness(LogQueueStore.Open(directory.Path, options, time, logger), time, ownsStore: true);
         var worker = await after.Subscribe(Channel(), maxParallel: 100);
 

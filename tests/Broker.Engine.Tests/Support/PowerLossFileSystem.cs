@@ -20,6 +20,25 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
     /// <summary>Syncs made so far.</summary>
     public int Syncs;
 
+    /// <summary>
+    /// The disk's size: a write or a file extension that would take the files past it writes what fits and fails with
+    /// ENOSPC, as a full disk does; overwriting bytes a file already has always fits. Unlimited by default.
+    /// </summary>
+    public long Capacity { get; set; } = long.MaxValue;
+
+    // Bytes the files take, kept without the file system's lock (a write holds its file's lock).
+    private long _used;
+
+    /// <summary>Bytes the files take now.</summary>
+    public long UsedBytes => Interlocked.Read(ref _used);
+
+    public long FreeBytes(string directory) => Room;
+
+    /// <summary>How many more bytes the disk has room for.</summary>
+    private long Room => Capacity == long.MaxValue ? long.MaxValue : Math.Max(0, Capacity - UsedBytes);
+
+    private static IOException NoSpace() => new("No space left on device", 28);
+
     /// <summary>From now on every sync waits until <see cref="ReleaseSyncs"/>; <see cref="SyncWaiting"/> completes when one does.</summary>
     public void HoldSyncs()
     {
@@ -45,6 +64,8 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
                 after._directories.Add(directory);
             foreach (var (path, file) in _files)
                 after._files.Add(path, file.AfterPowerLoss(random));
+            after._used = after._files.Values.Sum(f => f.Length);
+            after.Capacity = Capacity;
             return after;
         }
     }
@@ -93,7 +114,9 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
         lock (_gate)
         {
             ThrowIfDead();
-            _files.Remove(path);
+            // A deleted file's space comes back (the log deletes only files it closed or will not write again).
+            if (_files.Remove(path, out var file))
+                Interlocked.Add(ref _used, -file.Length);
         }
     }
 
@@ -103,7 +126,11 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
         {
             ThrowIfDead();
             _files.Remove(from, out var file);
-            _files[to] = file ?? throw new FileNotFoundException("No such file.", from);
+            if (file is null)
+                throw new FileNotFoundException("No such file.", from);
+            if (_files.Remove(to, out var replaced))
+                Interlocked.Add(ref _used, -replaced.Length);
+            _files[to] = file;
         }
     }
 
@@ -253,7 +280,19 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
             lock (file)
             {
                 fs.ThrowIfDead();
+                var before = file.Length;
+                var room = fs.Room;
+                if (offset + data.Length - before > room)
+                {
+                    // What fits is written, as a real write that runs out of space leaves it.
+                    var fits = (int)Math.Max(0, before + room - offset);
+                    if (fits > 0)
+                        file.Write(data[..fits], offset);
+                    Interlocked.Add(ref fs._used, file.Length - before);
+                    throw NoSpace();
+                }
                 file.Write(data, offset);
+                Interlocked.Add(ref fs._used, file.Length - before);
             }
         }
 
@@ -277,7 +316,11 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
             lock (file)
             {
                 fs.ThrowIfDead();
+                var before = file.Length;
+                if (length - before > fs.Room)
+                    throw NoSpace();
                 file.SetLength(length);
+                Interlocked.Add(ref fs._used, length - before);
             }
         }
 

@@ -23,6 +23,9 @@ internal interface ILogFileSystem
     /// <summary>Renames a file, replacing <paramref name="to"/>.</summary>
     void Rename(string from, string to);
 
+    /// <summary>Bytes free for this process on the disk that holds <paramref name="directory"/>.</summary>
+    long FreeBytes(string directory);
+
     /// <summary>Makes creations, renames and deletions in <paramref name="directory"/> durable.</summary>
     void SyncDirectory(string directory);
 

@@ -4,7 +4,7 @@ namespace Broker.Engine.Storage.Log;
 /// A log segment is damaged before its tail, so opening it would silently lose acknowledged records. Names the segment
 /// file and the offset of the first bad record.
 /// </summary>
-public sealed class LogCorruptedException : IOException
+public class LogCorruptedException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public LogCorruptedException()
@@ -36,7 +36,7 @@ public sealed class LogCorruptedException : IOException
     /// <param name="why">What is wrong there.</param>
     public LogCorruptedException(string segmentPath, long offset, string why)
         : base($"Log segment '{segmentPath}' is corrupt at offset {offset} ({why}), and intact records follow it, so this is not a torn write at the tail. " +
-               "Refusing to open: restore the directory from a backup, or set QuarantineCorruptSegments to move this segment aside and open without its messages.")
+               "Refusing to open: restore the directory from a backup, or set AcceptDataLoss to open without what is lost.")
     {
         SegmentPath = segmentPath;
         Offset = offset;

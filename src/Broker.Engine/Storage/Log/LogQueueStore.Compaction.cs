@@ -39,6 +39,7 @@ public sealed partial class LogQueueStore
             {
                 Segment oldest;
                 bool rewrite;
+                var retire = false;
                 lock (_gate)
                 {
                     if (!_recovered || _stopping || _failure is not null || _segments.Count < 2)
@@ -47,13 +48,29 @@ public sealed partial class LogQueueStore
                     // Never the head, and never a segment this pass wrote: what it copied is not to be copied again.
                     if (oldest.Sequence >= headAtStart || ReferenceEquals(oldest, _head))
                         break;
+                    // The next segment's start (which names every channel's last id) must be on disk before the oldest,
+                    // which may be the last to name them, goes.
+                    if (_segments[1].Durable == 0)
+                        break;
                     var now = _time.GetUtcNow().UtcTicks;
                     if (oldest.Live == 0 && oldest.MaxKeyExpiry <= now)
                     {
                         RetireLocked(oldest);
-                        deleted++;
-                        continue;
+                        retire = true;
                     }
+                }
+                if (retire)
+                {
+                    Delete(oldest);
+                    deleted++;
+                    continue;
+                }
+                lock (_gate)
+                {
+                    // Copying takes room in the head: not while the disk is full.
+                    if (_noRoom is not null)
+                        break;
+                    var now = _time.GetUtcNow().UtcTicks;
                     var threshold = _options.CompactionThreshold;
                     var totalNeeded = _segments.Sum(s => s.NeededBytes(now));
                     var totalBytes = _segments.Sum(s => s.End);
@@ -148,8 +165,9 @@ public sealed partial class LogQueueStore
                 return false;
             LogRewritten(oldest.Path, carried.Count);
             RetireLocked(oldest);
-            return true;
         }
+        Delete(oldest);
+        return true;
     }
 
     private Task CarryKey(string channel, long id, UInt128 key, long expiresTicks)
@@ -161,12 +179,25 @@ public sealed partial class LogQueueStore
         }
     }
 
-    /// <summary>Deletes the oldest segment. Its file stays open until the next pass, for reads already on their way.</summary>
+    /// <summary>Takes the oldest segment out of use. Its file stays open until the next pass, for reads already on their way.</summary>
     private void RetireLocked(Segment segment)
     {
         _segments.Remove(segment);
         PublishSegments();
         _retired.Add(segment);
+    }
+
+    /// <summary>
+    /// Deletes a retired segment's file, after the manifest says the log starts past it: a file missing below that is
+    /// expected, one present is a leftover the next open deletes, so a crash in between loses nothing and raises no
+    /// false alarm.
+    /// </summary>
+    private void Delete(Segment segment)
+    {
+        long first;
+        lock (_gate)
+            first = _segments.Count > 0 ? _segments[0].Sequence : segment.Sequence + 1;
+        UpdateManifest(first, last: null);
         _fs.Delete(segment.Path);
         LogSegmentDeleted(segment.Path);
     }
@@ -183,11 +214,8 @@ public sealed partial class LogQueueStore
             segment.File?.Dispose();
     }
 
-    private void StartBackgroundWork()
+    private void StartCompaction()
     {
-        StartWriter();
-        if (_options.PreallocateSegments)
-            _spare = PrepareSpareAsync();
         _compactionStop = new CancellationTokenSource();
         var token = _compactionStop.Token;
         _compactionLoop = Task.Run(async () =>
@@ -197,7 +225,8 @@ public sealed partial class LogQueueStore
                 try
                 {
                     await Task.Delay(_options.CompactionInterval, _time, token).ConfigureAwait(false);
-                    await CompactAsync(token).ConfigureAwait(false);
+                    if (await CompactAsync(token).ConfigureAwait(false) > 0 || IsFull)
+                        RetryRoom();
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {

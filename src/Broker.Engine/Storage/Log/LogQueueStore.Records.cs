@@ -19,22 +19,25 @@ public sealed partial class LogQueueStore
     {
         Task durable;
         PayloadRef reference;
+        Segment head;
         lock (_gate)
         {
+            EnsureRoomForMessage(MessageFixedBody + payload.Length + (record.DedupKey is null ? 0 : 24));
             var channel = ChannelLocked(record.Channel);
-            channel.LastId = Math.Max(channel.LastId, record.Id);
             var key = record.DedupKey;
             var position = WriteMessageLocked(
                 channel, record.Id, record.Priority, record.ProducedAt.UtcTicks, record.DueAt.UtcTicks,
                 key, record.DedupExpiresAt.UtcTicks, carried: null, payload.Span);
+            // After the record: a segment that this message starts names, in its header, only the ids before it.
+            channel.LastId = Math.Max(channel.LastId, record.Id);
             reference = new PayloadRef(position, payload.Length);
-            var head = _head!;
+            head = _head!;
             head.AddLive(payload.Length);
             if (key is not null)
                 head.RecordKey(record.DedupExpiresAt.UtcTicks);
             durable = _open.Done.Task;
         }
-        return durable.IsCompletedSuccessfully ? ValueTask.FromResult(reference) : AwaitDurable(durable, reference);
+        return durable.IsCompletedSuccessfully ? ValueTask.FromResult(reference) : AwaitDurable(durable, reference, head);
     }
 
     /// <inheritdoc />
@@ -91,9 +94,19 @@ public sealed partial class LogQueueStore
         }
     }
 
-    private static async ValueTask<PayloadRef> AwaitDurable(Task durable, PayloadRef reference)
+    private async ValueTask<PayloadRef> AwaitDurable(Task durable, PayloadRef reference, Segment segment)
     {
-        await durable.ConfigureAwait(false);
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not stored: the segment does not hold it, and compaction must be able to delete the segment.
+            lock (_gate)
+                segment.RemoveLive(reference.Length);
+            throw;
+        }
         return reference;
     }
 
@@ -221,16 +234,18 @@ public sealed partial class LogQueueStore
             LogRecord.Seal(record, LogRecordType.IdFloor, batchStart);
         }
         foreach (var channel in _channelsByNumber.Values.OrderBy(c => c.Number))
-            WriteChannelDefinedLocked(channel);
+            WriteChannelDefinedLocked(channel, inHeader: true);
     }
 
-    private void WriteChannelDefinedLocked(ChannelInfo channel)
+    /// <summary>
+    /// Names a channel with its last id. In a segment's header it goes into the head as it is (a header never rolls);
+    /// a new channel may roll the log, and the new segment's header then names it as well (a second definition changes
+    /// nothing).
+    /// </summary>
+    private void WriteChannelDefinedLocked(ChannelInfo channel, bool inHeader = false)
     {
-        // Through ReserveInHead when called for a segment header, so a header never rolls into another segment.
         var size = LogRecord.HeaderSize + 4 + 8 + Encoding.UTF8.GetByteCount(channel.Name);
-        var record = _headNeedsHeader || _head is null || (_head.End > 0 && _head.End + size > _options.SegmentBytes)
-            ? Reserve(size, out _, out var batchStart)
-            : ReserveInHead(size, out _, out batchStart);
+        var record = inHeader ? ReserveInHead(size, out _, out var batchStart) : Reserve(size, out _, out batchStart);
         var body = new BodyWriter(record[LogRecord.HeaderSize..]);
         body.U32(channel.Number);
         body.I64(channel.LastId);

@@ -5,75 +5,6 @@ public sealed partial class LogQueueStore
     // Set by RecoverAsync and kept: compaction asks it for the state of the messages it copies.
     private IStoreReplayTarget? _target;
 
-    /// <summary>
-    /// Opens every segment and finds where its data ends. A damaged record with no intact write after it is a torn tail
-    /// (a crash mid-write, never acknowledged under Fsync): cut off and logged. Damage with a later write after it, or in
-    /// any segment but the last, was acknowledged data: the open fails naming the segment and offset, or the segment is
-    /// moved aside when <see cref="LogStoreOptions.QuarantineCorruptSegments"/> is set.
-    /// </summary>
-    private void CheckSegments()
-    {
-        var spare = Path.Combine(Directory, SpareName);
-        if (_fs.FileExists(spare))
-            _fs.Delete(spare);
-        var names = _fs.ListFiles(Directory, SegmentSuffix)
-            .Select(name => (Name: name, Sequence: long.TryParse(Path.GetFileNameWithoutExtension(name), out var n) ? n : -1))
-            .Where(s => s.Sequence > 0)
-            .OrderBy(s => s.Sequence)
-            .ToList();
-        foreach (var name in _fs.ListFiles(Directory, ".corrupt"))
-        {
-            if (long.TryParse(Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(name)), out var quarantined))
-                _lastSequence = Math.Max(_lastSequence, quarantined);
-        }
-
-        for (var i = 0; i < names.Count; i++)
-        {
-            var (name, sequence) = names[i];
-            _lastSequence = Math.Max(_lastSequence, sequence);
-            var segment = new Segment(sequence, Path.Combine(Directory, name));
-            var file = _fs.Open(segment.Path, create: false);
-            var isLast = i == names.Count - 1;
-            var reader = new SegmentReader(file, file.Length);
-            while (reader.Next(out _))
-            {
-            }
-            if (reader.Problem is { } problem)
-            {
-                var at = reader.Offset;
-                var later = reader.FindBatchStartAfter(at);
-                if (isLast && later < 0)
-                {
-                    // A torn tail: the write that was under way when the process or machine stopped.
-                    LogTornTail(segment.Path, at, file.Length - at, problem);
-                    file.SetLength(at);
-                    file.Sync();
-                }
-                else if (_options.QuarantineCorruptSegments)
-                {
-                    file.Dispose();
-                    var moved = segment.Path + ".corrupt";
-                    _fs.Rename(segment.Path, moved);
-                    _fs.SyncDirectory(Directory);
-                    LogQuarantined(segment.Path, at, problem, moved);
-                    continue;
-                }
-                else
-                {
-                    file.Dispose();
-                    throw new LogCorruptedException(segment.Path, at, problem);
-                }
-            }
-            segment.File = file;
-            segment.End = reader.Offset;
-            segment.Durable = reader.Offset;
-            _segments.Add(segment);
-        }
-        PublishSegments();
-        _head = _segments.Count > 0 ? _segments[^1] : null;
-        _headNeedsHeader = _head is { End: 0 };
-    }
-
     /// <summary>Feeds every record to the engine, oldest segment first, then learns which segments hold live messages.</summary>
     private void Replay(IStoreReplayTarget target, CancellationToken cancellationToken)
     {
@@ -92,6 +23,16 @@ public sealed partial class LogQueueStore
                 var at = reader.Offset - record.Length;
                 if (ReplayRecord(target, segment, at, record))
                     messages++;
+            }
+        }
+        SkipIds(target);
+        lock (_gate)
+        {
+            // A channel forgotten and used again was named under two numbers; only the newest goes into new headers.
+            foreach (var (number, channel) in _channelsByNumber.ToList())
+            {
+                if (!ReferenceEquals(_channelsByName.GetValueOrDefault(channel.Name), channel))
+                    _channelsByNumber.Remove(number);
             }
         }
         // The engine knows which messages are unfinished (a message copied by compaction counts where its copy is).
@@ -138,6 +79,8 @@ public sealed partial class LogQueueStore
             target.IdFloor(floor);
             return false;
         }
+        if (type is LogRecordType.SegmentStart or LogRecordType.SegmentEnd)
+            return false;
 
         var channelNumber = body.U32();
         if (!_channelsByNumber.TryGetValue(channelNumber, out var channel))
@@ -199,6 +142,27 @@ public sealed partial class LogQueueStore
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// After an accepted loss that may have held ids above every id the log still knows, moves every channel's last id
+    /// and the id floor past anything the lost part can have handed out.
+    /// </summary>
+    private void SkipIds(IStoreReplayTarget target)
+    {
+        if (_idSkip == 0)
+            return;
+        LogIdsSkipped(_idSkip);
+        var highest = _idFloor;
+        foreach (var channel in _channelsByNumber.Values)
+        {
+            channel.LastId += _idSkip;
+            highest = Math.Max(highest, channel.LastId);
+            target.LastId(channel.Name, channel.LastId);
+        }
+        // A channel created in the lost part is named nowhere: it starts above every id.
+        _idFloor = highest + _idSkip;
+        target.IdFloor(_idFloor);
     }
 
     private static DateTimeOffset Time(long utcTicks) => new(Math.Clamp(utcTicks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);

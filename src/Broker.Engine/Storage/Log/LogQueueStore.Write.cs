@@ -13,7 +13,6 @@ public sealed partial class LogQueueStore
     private WriteBatch _open;
     private WriteBatch? _spareBatch;
     private Segment? _head;
-    private bool _headNeedsHeader;
     private long _lastSequence;
     private bool _signalled;
     private bool _stopping;
@@ -26,10 +25,12 @@ public sealed partial class LogQueueStore
     private long _batches;
     private long _batchBytes;
 
+    // The next segment's file, zero-filled ahead of time; faulted when the disk had no room for it. Guarded by _gate.
+    private Task<ILogFile>? _spare;
+
     // Writer thread only.
     private Thread? _writer;
     private Segment? _active;
-    private Task<ILogFile>? _spare;
 
     /// <summary>
     /// Reserves room for a record of <paramref name="size"/> bytes in the batch being filled, starting a new segment when
@@ -42,12 +43,16 @@ public sealed partial class LogQueueStore
         ObjectDisposedException.ThrowIf(_stopping, this);
         if (!_recovered)
             throw new InvalidOperationException("The log must be recovered (RecoverAsync) before it is written.");
-        if (_head is null || (_head.End > 0 && _head.End + size > _options.SegmentBytes))
-            Roll();
-        if (_headNeedsHeader)
+        // Room is kept for the record that ends a full segment; a record larger than a segment gets one to itself.
+        if (_head is null || (_head.End > _head.HeaderEnd && _head.End + size + SegmentEndBytes > _options.SegmentBytes))
         {
-            _headNeedsHeader = false;
-            WriteChannelHeaderLocked();
+            EnsureRoomForSegment();
+            Roll();
+        }
+        else if (_head.End == 0)
+        {
+            // A head whose start records went with a failed write gets them again first.
+            WriteSegmentHeaderLocked(_options.PreallocateSegments ? _options.SegmentBytes : 0);
         }
         return ReserveInHead(size, out position, out batchStart);
     }
@@ -71,14 +76,37 @@ public sealed partial class LogQueueStore
         return span;
     }
 
+    /// <summary>
+    /// Ends the head with a record naming the next segment, and starts that segment with its start record, the id floor
+    /// and every channel the log holds. The writer creates its file when it first writes there.
+    /// </summary>
     private void Roll()
     {
         var sequence = ++_lastSequence;
+        if (_head is not null)
+        {
+            var end = ReserveInHead(LogRecord.HeaderSize + 8, out _, out var endsBatch);
+            new BodyWriter(end[LogRecord.HeaderSize..]).I64(sequence);
+            LogRecord.Seal(end, LogRecordType.SegmentEnd, endsBatch);
+        }
         var segment = new Segment(sequence, Path.Combine(Directory, Segment.FileName(sequence)));
         _segments.Add(segment);
         PublishSegments();
         _head = segment;
-        _headNeedsHeader = true;
+        WriteSegmentHeaderLocked(_options.PreallocateSegments ? _options.SegmentBytes : 0);
+    }
+
+    /// <summary>Writes the records every segment starts with into the head (which has none yet).</summary>
+    private void WriteSegmentHeaderLocked(long preallocatedLength)
+    {
+        var head = _head!;
+        var start = ReserveInHead(LogRecord.HeaderSize + 16, out _, out var batchStart);
+        var body = new BodyWriter(start[LogRecord.HeaderSize..]);
+        body.I64(head.Sequence);
+        body.I64(preallocatedLength);
+        LogRecord.Seal(start, LogRecordType.SegmentStart, batchStart);
+        WriteChannelHeaderLocked();
+        head.HeaderEnd = head.End;
     }
 
     private void PublishSegments() => _bySequence = _segments.ToDictionary(s => s.Sequence);
@@ -162,22 +190,7 @@ public sealed partial class LogQueueStore
         }
         catch (Exception ex)
         {
-            // After a failed write or fsync the kernel may have dropped the unsynced pages (Linux does): the only safe
-            // state is what is on disk, so the log stops here, like PostgreSQL, and a reopen recovers.
-            LogWriteFailed(ex);
-            WriteBatch open;
-            lock (_gate)
-            {
-                _failure ??= ex;
-                open = _open;
-                _open = new WriteBatch();
-            }
-            var failed = (Batch: batch.Done, Open: open.Done, Error: ex);
-            ThreadPool.UnsafeQueueUserWorkItem(static f =>
-            {
-                f.Batch.TrySetException(f.Error);
-                f.Open.TrySetException(new IOException("The log stopped accepting writes after a write or fsync failed.", f.Error));
-            }, failed, preferLocal: false);
+            Failed(batch, ex);
         }
     }
 
@@ -194,16 +207,43 @@ public sealed partial class LogQueueStore
             ILogFile file;
             if (_options.PreallocateSegments)
             {
-                var spare = _spare ?? PrepareSpareAsync();
+                Task<ILogFile> spare;
+                lock (_gate)
+                    spare = _spare ??= PrepareSpareAsync();
                 file = spare.GetAwaiter().GetResult();
-                _fs.Rename(Path.Combine(Directory, SpareName), segment.Path);
-                _spare = PrepareSpareAsync();
+                try
+                {
+                    _fs.Rename(Path.Combine(Directory, SpareName), segment.Path);
+                }
+                catch
+                {
+                    file.Dispose();
+                    lock (_gate)
+                        _spare = null;
+                    throw;
+                }
+                lock (_gate)
+                    _spare = PrepareSpareAsync();
             }
             else
             {
                 file = _fs.Open(segment.Path, create: true);
             }
-            _fs.SyncDirectory(Directory);
+            try
+            {
+                _fs.SyncDirectory(Directory);
+                // Recorded before anything is written there: from now on a missing file is noticed at the next open.
+                long first;
+                lock (_gate)
+                    first = _segments.Count > 0 ? _segments[0].Sequence : segment.Sequence;
+                UpdateManifest(first, segment.Sequence);
+            }
+            catch
+            {
+                file.Dispose();
+                _fs.Delete(segment.Path);
+                throw;
+            }
             segment.File = file;
         }
         _active = segment;
@@ -222,12 +262,19 @@ public sealed partial class LogQueueStore
     }
 
     /// <summary>Creates the next segment ahead of time, full size and zeroed, in the background.</summary>
-    private Task<ILogFile> PrepareSpareAsync() => Task.Run(() =>
+    private Task<ILogFile> PrepareSpareAsync() => Task.Run(PrepareSpare);
+
+    /// <summary>
+    /// Creates the next segment file, full size and zeroed. On failure (a full disk) the partial file is deleted, so it
+    /// holds no space, and the failure is what <see cref="EnsureRoomForSegment"/> reports until a retry succeeds.
+    /// </summary>
+    private ILogFile PrepareSpare()
     {
         var path = Path.Combine(Directory, SpareName);
-        var file = _fs.Open(path, create: true);
+        ILogFile? file = null;
         try
         {
+            file = _fs.Open(path, create: true);
             file.SetLength(0);
             var zeros = new byte[1024 * 1024];
             for (long offset = 0; offset < _options.SegmentBytes; offset += zeros.Length)
@@ -235,12 +282,21 @@ public sealed partial class LogQueueStore
             file.Sync();
             return file;
         }
-        catch
+        catch (Exception ex)
         {
-            file.Dispose();
+            file?.Dispose();
+            try
+            {
+                _fs.Delete(path);
+            }
+            catch (IOException)
+            {
+                // Deleted at the next open at the latest.
+            }
+            SpaceLost(ex);
             throw;
         }
-    });
+    }
 
     /// <summary>Writes so far (each one batch of records), syncs so far, and bytes written.</summary>
     internal (long Batches, long Syncs, long Bytes) WriteCounts => (Volatile.Read(ref _batches), Volatile.Read(ref _syncs), Volatile.Read(ref _batchBytes));

@@ -97,8 +97,67 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         Replay(target, cancellationToken);
-        StartBackgroundWork();
+        StartWriter();
+        PrepareHead();
+        StartCompaction();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Makes the log writable the moment recovery ends: a head segment whose start records are on disk, and the next
+    /// segment prepared. A disk without room for them fails the open here, naming SegmentBytes, instead of the first
+    /// produce. After an accepted loss the log starts a new segment, so the ids it skipped are on disk at once.
+    /// </summary>
+    private void PrepareHead()
+    {
+        bool newSegment;
+        lock (_gate)
+            newSegment = _head is null || _idSkip > 0;
+        CheckRoomAtOpen(newSegment);
+        if (_options.PreallocateSegments)
+            AwaitRoom(PrepareSpareAsync());
+        Task? written = null;
+        lock (_gate)
+        {
+            if (newSegment)
+            {
+                Roll();
+                written = _open.Done.Task;
+            }
+            else if (_head!.End == 0)
+            {
+                // The newest file is empty (a crash right after it was created): it gets its start records now.
+                WriteSegmentHeaderLocked(_options.PreallocateSegments ? _head.File!.Length : 0);
+                written = _open.Done.Task;
+            }
+        }
+        if (written is null)
+            return;
+        written.GetAwaiter().GetResult();
+        if (_options.PreallocateSegments)
+        {
+            Task<ILogFile>? next;
+            lock (_gate)
+                next = _spare;
+            if (next is not null)
+                AwaitRoom(next);
+        }
+    }
+
+    /// <summary>Waits for a spare segment at open; a disk without room for it fails the open with a message naming SegmentBytes.</summary>
+    private void AwaitRoom(Task<ILogFile> spare)
+    {
+        lock (_gate)
+            _spare ??= spare;
+        try
+        {
+            spare.GetAwaiter().GetResult();
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            throw new StoreFullException(
+                $"The disk of '{Directory}' has no room for a segment of {_options.SegmentBytes} bytes (SegmentBytes): {ex.Message}. Free space, or use smaller segments.", ex);
+        }
     }
 
     /// <inheritdoc />

@@ -40,7 +40,7 @@ internal static class LogRecord
 
     public static bool IsBatchStart(ReadOnlySpan<byte> header) => (header[4] & BatchStartFlag) != 0;
 
-    public static bool IsKnown(LogRecordType type) => type is >= LogRecordType.ChannelDefined and <= LogRecordType.IdFloor;
+    public static bool IsKnown(LogRecordType type) => type is >= LogRecordType.ChannelDefined and <= LogRecordType.SegmentEnd;
 
     public static int Utf8Length(string? text) => text is null ? 0 : Encoding.UTF8.GetByteCount(text);
 }

@@ -36,6 +36,18 @@ internal enum LogRecordType : byte
     /// not named by a ChannelDefined record starts above it. Written at the start of a segment.
     /// </summary>
     IdFloor = 9,
+
+    /// <summary>
+    /// The first record of every segment: <c>i64 sequence, i64 preallocatedLength</c> (0 when the file grows as written),
+    /// so recovery can tell a file renamed from another segment, or one shorter than it was created.
+    /// </summary>
+    SegmentStart = 10,
+
+    /// <summary>
+    /// The last record of a full segment, written when the log moves on to <c>i64 nextSequence</c>: a segment other than
+    /// the newest that ends without it was cut short.
+    /// </summary>
+    SegmentEnd = 11,
 }
 
 /// <summary>Flags of a <see cref="LogRecordType.Message"/> record.</summary>

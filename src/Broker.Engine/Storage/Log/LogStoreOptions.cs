@@ -26,10 +26,13 @@ public sealed class LogStoreOptions
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// When a segment is damaged before the tail, move it aside (renamed <c>*.corrupt</c>) and open without its records,
-    /// instead of refusing to open. Its messages are lost; the log says so. Default false.
+    /// Open even though acknowledged data is lost: a segment file missing, shorter than it was, or damaged before its
+    /// tail (a damaged file is moved aside, renamed <c>*.corrupt</c>). Without it such a directory refuses to open with a
+    /// <see cref="LogDataLossException"/> naming the files and the ids they held. With it the loss is logged at error
+    /// level, remembered (the next open does not ask again), and ids skip past anything the lost part can have handed
+    /// out, so none is handed out twice. Default false.
     /// </summary>
-    public bool QuarantineCorruptSegments { get; set; }
+    public bool AcceptDataLoss { get; set; }
 
     /// <summary>
     /// Create each segment at its full size, filled with zeros, before it is needed, so an fdatasync flushes data only

@@ -64,6 +64,8 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         return lockFile;
     }
 
+    public long FreeBytes(string directory) => new DriveInfo(directory).AvailableFreeSpace;
+
     public void SyncDirectory(string directory)
     {
         // A directory cannot be opened as a FileStream; on Linux, open(O_RDONLY) and fsync it. Elsewhere there is no

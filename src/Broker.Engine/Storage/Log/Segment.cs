@@ -24,6 +24,9 @@ internal sealed class Segment(long sequence, string path)
     /// <summary>Bytes reserved so far: the next record's offset while this is the head.</summary>
     public long End { get; set; }
 
+    /// <summary>Where the records after the segment's start (its start record, id floor and channel names) begin.</summary>
+    public long HeaderEnd { get; set; }
+
     /// <summary>Unfinished messages whose payload is here.</summary>
     public int Live { get; private set; }
 
