@@ -70,6 +70,14 @@ internal sealed record BrokerServerOptions
     {
         string? Get(ServerSetting setting) => configuration[setting.Key] is { Length: > 0 } value ? value : null;
 
+        // An empty token must not quietly mean "no authentication": a credential given at all must have a value.
+        string? Credential(ServerSetting setting) => configuration[setting.Key] switch
+        {
+            null => null,
+            var value when string.IsNullOrWhiteSpace(value) => throw new FormatException(EmptyCredential(setting)),
+            var value => value,
+        };
+
         var data = Get(ServerSetting.Data) ?? throw new FormatException("--data is required: the directory where the server keeps its durable log.");
         var maxMessage = Bytes(Get(ServerSetting.MaxMessageBytes), ServerSetting.MaxMessageBytes, DefaultMaxMessageBytes);
         return new BrokerServerOptions
@@ -79,10 +87,10 @@ internal sealed record BrokerServerOptions
             SegmentBytes = Bytes(Get(ServerSetting.SegmentBytes), ServerSetting.SegmentBytes, LogStoreOptions.DefaultSegmentBytes),
             QuarantineCorruptSegments = Get(ServerSetting.QuarantineCorruptSegments) is { } quarantine && ParseFlag(quarantine, ServerSetting.QuarantineCorruptSegments),
             Listen = Get(ServerSetting.Listen) is { } listen ? ListenEndpoint.Parse(listen) : ListenEndpoint.Parse("127.0.0.1:8811"),
-            Token = Get(ServerSetting.Token),
-            User = Get(ServerSetting.User),
-            Password = Get(ServerSetting.Password),
-            PasswordHash = Get(ServerSetting.PasswordHash),
+            Token = Credential(ServerSetting.Token),
+            User = Credential(ServerSetting.User),
+            Password = Credential(ServerSetting.Password),
+            PasswordHash = Credential(ServerSetting.PasswordHash),
             TlsCertificate = Get(ServerSetting.TlsCertificate),
             TlsKey = Get(ServerSetting.TlsKey),
             TlsPassword = Get(ServerSetting.TlsPassword),
@@ -106,6 +114,11 @@ internal sealed record BrokerServerOptions
     /// <returns>Why the server must not start, or null.</returns>
     public string? Validate()
     {
+        foreach (var (setting, value) in new[] { (ServerSetting.Token, Token), (ServerSetting.User, User), (ServerSetting.Password, Password), (ServerSetting.PasswordHash, PasswordHash) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+                return EmptyCredential(setting);
+        }
         if (!Listen.IsLoopback && !RequiresAuthentication)
             return $"Refusing to listen on {Listen}: without credentials the server listens on a loopback address only (127.0.0.1 or [::1]). Set --token, or --user with --password, to accept other machines.";
         if (Token is not null && User is not null)
@@ -130,6 +143,9 @@ internal sealed record BrokerServerOptions
             return "Durations must be positive.";
         return null;
     }
+
+    private static string EmptyCredential(ServerSetting setting) =>
+        $"--{setting.Switch} is empty (or only whitespace): give it a value. An empty credential never turns authentication off.";
 
     private static DurabilityMode ParseDurability(string text) => text.Trim().ToUpperInvariant() switch
     {
