@@ -34,6 +34,7 @@ internal sealed partial class ServerConnection
     private readonly long _authDeadline;
     private Stream? _stream;
     private FrameReader? _reader;
+    private FrameIdWatcher? _frameIds;
     private OutboundQueue? _outbound;
     private ProducerSession? _session;
     private volatile bool _authenticated;
@@ -80,14 +81,17 @@ internal sealed partial class ServerConnection
         try
         {
             _stream = await HandshakeAsync().ConfigureAwait(false);
-            _reader = new FrameReader(_stream, Options.MaxFrameBytes);
+            _frameIds = new FrameIdWatcher(_stream);
+            _reader = new FrameReader(_frameIds, Options.MaxFrameBytes);
             _outbound = new OutboundQueue(_stream, Options.MaxOutboundBytes);
             while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
             {
-                while (_reader.TryTake(out var offset, out var length))
+                while (TryTakeFrame(out var offset, out var length))
                 {
                     Dispatch(_reader.Buffer.AsSpan(offset, length));
                     if (_closeReason is not null) return;
+                    // An error raised outside a frame's handling is not about that frame.
+                    _frameId = 0;
                     if (_inFlight.IsFull || Outbound.QueuedBytes >= Outbound.Limit)
                         await WaitForRoomAsync().ConfigureAwait(false);
                 }
@@ -180,6 +184,21 @@ internal sealed partial class ServerConnection
         timeout.CancelAfter(Options.AuthTimeout);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token).ConfigureAwait(false);
         return ssl;
+    }
+
+    private bool TryTakeFrame(out int offset, out int length)
+    {
+        try
+        {
+            return _reader!.TryTake(out offset, out length);
+        }
+        catch (ProtocolException ex)
+        {
+            // Refused before it was handed out (its size is over the limit): the Error carries the frame's own id when
+            // its header arrived, else 0; never the id of the request before it.
+            _frameId = ex.Code == ErrorCodes.FrameTooLarge ? _frameIds!.CurrentId : 0;
+            throw;
+        }
     }
 
     private async Task WaitForRoomAsync()
@@ -392,5 +411,86 @@ internal sealed partial class ServerConnection
         _chunks.Dispose();
         ServerLog.ConnectionClosed(Logger, Name, _closeReason ?? "closed");
         _server.Remove(this);
+    }
+
+    /// <summary>
+    /// Follows the frame boundaries in the bytes the <see cref="FrameReader"/> reads, so the id of the frame being
+    /// received is known even when the reader refuses that frame for its size before handing it out. Reads only; the
+    /// inner stream belongs to the connection.
+    /// </summary>
+    private sealed class FrameIdWatcher(Stream inner) : Stream
+    {
+        private readonly byte[] _header = new byte[FrameHeader.Length];
+        private int _headerBytes;
+        private long _bodyLeft;
+
+        /// <summary>The id of the latest frame whose whole header arrived; 0 while a frame's header is incomplete.</summary>
+        public uint CurrentId { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Observe(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            Observe(buffer.AsSpan(offset, read));
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private void Observe(ReadOnlySpan<byte> data)
+        {
+            while (!data.IsEmpty)
+            {
+                if (_bodyLeft > 0)
+                {
+                    var skip = (int)Math.Min(_bodyLeft, data.Length);
+                    _bodyLeft -= skip;
+                    data = data[skip..];
+                    continue;
+                }
+                if (_headerBytes == 0)
+                    CurrentId = 0;
+                var take = Math.Min(FrameHeader.Length - _headerBytes, data.Length);
+                data[..take].CopyTo(_header.AsSpan(_headerBytes));
+                _headerBytes += take;
+                data = data[take..];
+                if (_headerBytes < FrameHeader.Length)
+                    continue;
+                _headerBytes = 0;
+                CurrentId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(5));
+                _bodyLeft = Math.Max(0, FrameHeader.ReadSize(_header) - (long)FrameHeader.Length);
+            }
+        }
     }
 }
