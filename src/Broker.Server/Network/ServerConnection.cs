@@ -5,6 +5,7 @@ using Broker.Bson;
 using Broker.Client.Protocol;
 using Broker.Client.Protocol.Messages;
 using Broker.Server.Configuration;
+using Broker.Server.Security;
 using Broker.Server.Sessions;
 using Broker.Server.Subscriptions;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,21 @@ namespace Broker.Server.Network;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync owns the connection's lifetime and disposes everything in FinishAsync, however the connection ends.")]
 internal sealed partial class ServerConnection
 {
+    /// <summary><see cref="RoomState"/>: served (or closing for another reason).</summary>
+    internal const int Serving = 0;
+
+    /// <summary><see cref="RoomState"/>: closed to make room; its slot already went to a new connection.</summary>
+    internal const int ClosedForRoom = 1;
+
+    /// <summary><see cref="RoomState"/>: removed from the server.</summary>
+    internal const int Removed = 2;
+
+    /// <summary>Whether the server closed this connection to make room; changed by the server with Interlocked only.</summary>
+    internal int RoomState;
+
+    /// <summary>This connection's place in the server's list of pending connections; guarded by that list's lock.</summary>
+    internal LinkedListNode<ServerConnection>? PendingNode;
+
     private readonly BrokerServer _server;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stopReading = new();
@@ -31,6 +47,7 @@ internal sealed partial class ServerConnection
     private readonly List<DeepkitSubscription> _deepkitDraining = [];
     private readonly InFlight _inFlight;
     private readonly ChunkAssembler _chunks;
+    private readonly long _acceptedAt;
     private readonly long _authDeadline;
     private Stream? _stream;
     private FrameReader? _reader;
@@ -38,6 +55,8 @@ internal sealed partial class ServerConnection
     private OutboundQueue? _outbound;
     private ProducerSession? _session;
     private volatile bool _authenticated;
+    // Pending until admitted: authenticated, or (without credentials) a first valid frame handled.
+    private volatile bool _admitted;
     private volatile bool _shuttingDown;
     private volatile string? _closeReason;
     private uint _frameId;
@@ -49,19 +68,30 @@ internal sealed partial class ServerConnection
         _socket = socket;
         Id = id;
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        Source = ClientAddress.SourceOf(socket.RemoteEndPoint);
+        SourceName = ClientAddress.Describe(Source);
         Name = $"#{id} {Remote}";
         var options = server.Options;
         _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
         _chunks = new ChunkAssembler(options.MaxFrameBytes);
         _authenticated = !server.Credentials.Required;
-        _authDeadline = server.Credentials.Required || server.Certificate is not null
-            ? Environment.TickCount64 + (long)options.AuthTimeout.TotalMilliseconds
-            : 0;
+        // Every connection, with credentials or without, TLS or not, has until the deadline to be admitted.
+        _acceptedAt = Environment.TickCount64;
+        _authDeadline = _acceptedAt + (long)options.AuthTimeout.TotalMilliseconds;
     }
 
     public long Id { get; }
 
     public string Remote { get; }
+
+    /// <summary>The source address the connection is throttled and summarised under (IPv4 address, IPv6 /64).</summary>
+    public System.Net.IPAddress Source { get; }
+
+    /// <summary>How logs name <see cref="Source"/>.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Not yet admitted (authenticated, or without credentials a first valid frame) and not closing.</summary>
+    public bool IsPending => !_admitted && _closeReason is null;
 
     /// <summary>How logs name the connection: its number, peer, and client name once it said Hello.</summary>
     public string Name { get; private set; }
@@ -81,15 +111,20 @@ internal sealed partial class ServerConnection
         try
         {
             _stream = await HandshakeAsync().ConfigureAwait(false);
+            _outbound = new OutboundQueue(_stream, Options.MaxOutboundBytes);
+            // A zero-byte read waits for the first bytes without a buffer: a pending connection that sends nothing
+            // holds no 64 KiB read buffer, so a thousand idle sockets cost little memory.
+            await _stream.ReadAsync(Memory<byte>.Empty, _stopReading.Token).ConfigureAwait(false);
             _frameIds = new FrameIdWatcher(_stream);
             _reader = new FrameReader(_frameIds, Options.MaxFrameBytes);
-            _outbound = new OutboundQueue(_stream, Options.MaxOutboundBytes);
             while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
             {
                 while (TryTakeFrame(out var offset, out var length))
                 {
                     Dispatch(_reader.Buffer.AsSpan(offset, length));
                     if (_closeReason is not null) return;
+                    if (!_admitted && !_server.Credentials.Required)
+                        Admit();
                     // An error raised outside a frame's handling is not about that frame.
                     _frameId = 0;
                     if (_inFlight.IsFull || Outbound.QueuedBytes >= Outbound.Limit)
@@ -153,17 +188,32 @@ internal sealed partial class ServerConnection
         }
     }
 
+    /// <summary>Closes a pending connection at once so a new one can have its slot.</summary>
+    /// <returns>How long it had been pending, in milliseconds.</returns>
+    public long CloseForRoom()
+    {
+        var pendingFor = Environment.TickCount64 - _acceptedAt;
+        ServerLog.PendingClosedForRoom(Logger, Name, pendingFor, Options.MaxConnections);
+        // No Error frame: the slot is needed now, not after a write.
+        Abort("its slot went to a new connection: it had not authenticated or sent a request");
+        return pendingFor;
+    }
+
     /// <summary>Called by the server's watchdog a few times a second.</summary>
     public void Check(long nowMs)
     {
-        if (_authDeadline != 0 && (!_authenticated || _outbound is null) && nowMs > _authDeadline && _closeReason is null)
+        if (!_admitted && nowMs > _authDeadline && _closeReason is null)
         {
             var seconds = Options.AuthTimeout.TotalSeconds;
-            ServerLog.AuthenticationFailed(Logger, Name, ErrorCodes.Unauthenticated, $"no authentication within {seconds:0.#} s");
-            if (_outbound is not null)
-                CloseWithError(0, ErrorCodes.Unauthenticated, $"Authenticate within {seconds:0.#} s of connecting.");
+            var text = seconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            if (_server.Credentials.Required)
+                _server.LogAuthenticationFailed(this, ErrorCodes.Unauthenticated, _outbound is null ? $"no TLS handshake within {text} s" : $"no authentication within {text} s");
             else
-                Abort($"no TLS handshake within {seconds:0.#} s");
+                _server.LogSentNothing(this, seconds);
+            if (_outbound is not null)
+                CloseWithError(0, ErrorCodes.Unauthenticated, _server.Credentials.Required ? $"Authenticate within {text} s of connecting." : $"Send a request within {text} s of connecting.", logged: true);
+            else
+                Abort($"no TLS handshake within {text} s");
             StopReading();
             return;
         }
@@ -286,8 +336,15 @@ internal sealed partial class ServerConnection
         if (_server.Credentials.Verify(request) is not { } user)
             throw new ProtocolException(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
         _authenticated = true;
+        Admit();
         using (var scope = Outbound.Enter())
             AuthenticateResponse.Write(scope.Buffer, id, user);
+    }
+
+    private void Admit()
+    {
+        _admitted = true;
+        _server.Admitted(this);
     }
 
     private void Chunk(uint id, ReadOnlySpan<byte> body)
@@ -344,13 +401,13 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>Sends an Error frame and closes the connection once it is written.</summary>
-    private void CloseWithError(uint id, string code, string message)
+    private void CloseWithError(uint id, string code, string message, bool logged = false)
     {
         if (_closeReason is not null) return;
         _closeReason = $"{code}: {message}";
-        if (code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
-            ServerLog.AuthenticationFailed(Logger, Name, code, message);
-        else
+        if (!logged && code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
+            _server.LogAuthenticationFailed(this, code, message);
+        else if (!logged)
             ServerLog.ProtocolError(Logger, Name, code, message);
         if (_outbound is not null)
             ReplyError(id, code, message);
