@@ -62,6 +62,18 @@ internal sealed record BrokerServerOptions
     /// <summary>How long a new Deepkit subscription waits before its first push (its client drops a push read together with the subscribe Ack).</summary>
     public TimeSpan DeepkitFirstPushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Failed authentications a source address may make at once before it is throttled.</summary>
+    public int AuthFailureBurst { get; init; } = 10;
+
+    /// <summary>How often a throttled source address earns one more attempt.</summary>
+    public TimeSpan AuthFailureRefill { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Password-hash (PBKDF2) verifications running at once.</summary>
+    public int PasswordHashConcurrency { get; init; } = Security.PasswordHashLimiter.DefaultConcurrency;
+
+    /// <summary>Password-hash verifications waiting for a slot; more are refused at once as "busy".</summary>
+    public int PasswordHashQueue { get; init; } = 64;
+
     public bool RequiresAuthentication => Token is not null || User is not null;
 
     /// <summary>Reads the settings from configuration keys (command line, environment and file already merged).</summary>
@@ -139,6 +151,8 @@ internal sealed record BrokerServerOptions
             return "Connection, request, subscription and parallelism limits must be at least 1.";
         if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
             return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
+        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue < 0)
+            return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";
         return null;

@@ -55,6 +55,8 @@ internal sealed class BrokerServer : IAsyncDisposable
         Engine = engine;
         Logger = loggerFactory.CreateLogger("Broker.Server");
         Credentials = Credentials.From(options);
+        Throttle = new AuthenticationThrottle(options.AuthFailureBurst, options.AuthFailureRefill);
+        PasswordHashes = new PasswordHashLimiter(options.PasswordHashConcurrency, options.PasswordHashQueue);
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
     }
@@ -70,6 +72,12 @@ internal sealed class BrokerServer : IAsyncDisposable
     public ILogger Logger { get; }
 
     public Credentials Credentials { get; }
+
+    /// <summary>Authentication attempts per source address: failures use them up, a throttled source is refused at once.</summary>
+    public AuthenticationThrottle Throttle { get; }
+
+    /// <summary>Where password-hash verifications run, a few at a time.</summary>
+    public PasswordHashLimiter PasswordHashes { get; }
 
     public X509Certificate2? Certificate { get; }
 

@@ -60,6 +60,8 @@ internal sealed partial class ServerConnection
     private volatile bool _shuttingDown;
     private volatile string? _closeReason;
     private uint _frameId;
+    // A password-hash verification of this connection's Authenticate, which the read loop awaits before the next frame.
+    private Task? _verifying;
     private int _finished;
 
     public ServerConnection(BrokerServer server, Socket socket, long id)
@@ -122,6 +124,11 @@ internal sealed partial class ServerConnection
                 while (TryTakeFrame(out var offset, out var length))
                 {
                     Dispatch(_reader.Buffer.AsSpan(offset, length));
+                    if (_verifying is { } verifying)
+                    {
+                        _verifying = null;
+                        await verifying.ConfigureAwait(false);
+                    }
                     if (_closeReason is not null) return;
                     if (!_admitted && !_server.Credentials.Required)
                         Admit();
@@ -333,13 +340,50 @@ internal sealed partial class ServerConnection
             AuthenticateResponse.Write(scope.Buffer, id, _server.Credentials.User ?? "anonymous");
             return;
         }
-        if (_server.Credentials.Verify(request) is not { } user)
-            throw new ProtocolException(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
+        // A source that used up its attempts is refused before any verification work.
+        if (!_server.Throttle.TryAcquire(Source, out var retryAfter))
+            throw new ProtocolException(ErrorCodes.AuthenticationFailed, $"Too many failed authentications from {SourceName}: throttled; retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s.");
+        var check = _server.Credentials.Check(request);
+        if (check.Accepted)
+            Authenticated(id, check.User!);
+        else if (check.NeedsHashWork)
+            _verifying = VerifyHashAsync(id, check.Password!, check.UserMatches);
+        else
+            throw InvalidCredentials();
+    }
+
+    /// <summary>PBKDF2 through the server's limiter: never on this read loop, never more than a few at once.</summary>
+    private async Task VerifyHashAsync(uint id, string password, bool userMatches)
+    {
+        var credentials = _server.Credentials;
+        var verified = await _server.PasswordHashes.RunAsync(() => credentials.VerifyHash(password, userMatches), _stopReading.Token).ConfigureAwait(false);
+        if (_closeReason is not null)
+            return; // closed meanwhile (--auth-timeout, shutdown): the verdict has no one to go to
+        if (verified is null)
+        {
+            // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
+            // client then retries with backoff instead of reporting wrong credentials.
+            _server.Throttle.Refund(Source);
+            const string busy = "The server is busy verifying passwords; retry in a moment.";
+            _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
+            CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
+            return;
+        }
+        if (!verified.Value)
+            throw InvalidCredentials();
+        Authenticated(id, credentials.User!);
+    }
+
+    private void Authenticated(uint id, string user)
+    {
         _authenticated = true;
         Admit();
-        using (var scope = Outbound.Enter())
-            AuthenticateResponse.Write(scope.Buffer, id, user);
+        _server.Throttle.Refund(Source);
+        using var scope = Outbound.Enter();
+        AuthenticateResponse.Write(scope.Buffer, id, user);
     }
+
+    private static ProtocolException InvalidCredentials() => new(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
 
     private void Admit()
     {
