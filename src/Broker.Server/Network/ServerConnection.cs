@@ -542,6 +542,8 @@ internal sealed partial class ServerConnection
             set => throw new NotSupportedException();
         }
 
+        // Pooled: this runs for every socket read of every connection, and should not allocate for it.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
