@@ -39,10 +39,10 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly LogRateLimiter _sentNothingLines = new(5, LogWindow);
     private readonly LogRateLimiter _refusedLines = new(5, LogWindow);
     private readonly LogRateLimiter _madeRoomLines = new(1, LogWindow, maxKeys: 1);
-    // Connections closed to make room whose slot went to a new connection while they finish closing.
-    private int _closingForRoom;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Connections closed to make room whose slot went to a new connection while they finish closing.
+    private int _closingForRoom;
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private ITimer? _watchdog;
@@ -209,9 +209,15 @@ internal sealed class BrokerServer : IAsyncDisposable
                 oldest.PendingNode = null;
             }
             // One already closing (timed out, failed) frees its slot soon by itself; it cannot make room now.
-            if (!oldest.IsPending || Interlocked.CompareExchange(ref oldest.RoomState, ServerConnection.ClosedForRoom, ServerConnection.Serving) != ServerConnection.Serving)
+            if (!oldest.IsPending)
                 continue;
+            // Counted before it is marked, so its removal (which may follow at once) never counts down first.
             Interlocked.Increment(ref _closingForRoom);
+            if (Interlocked.CompareExchange(ref oldest.RoomState, ServerConnection.ClosedForRoom, ServerConnection.Serving) != ServerConnection.Serving)
+            {
+                Interlocked.Decrement(ref _closingForRoom);
+                continue;
+            }
             var pendingFor = oldest.CloseForRoom();
             if (_madeRoomLines.TryAcquire("room"))
                 ServerLog.MadeRoom(Logger, Options.MaxConnections, oldest.Name, pendingFor);
