@@ -32,4 +32,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Recovering the queue engine from its store failed; every call will fail")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Recovering the queue engine from its store failed; every call will fail: {Reason}")]
+    public static partial void RecoveryRefused(ILogger logger, string reason);
 }

@@ -307,6 +307,12 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
             if (replay.Touched.Count > 0)
                 EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
         }
+        catch (IOException ex)
+        {
+            // The store explains itself (a disk without room, lost data): its message says what to do.
+            EngineLog.RecoveryRefused(_logger, ex.Message);
+            throw;
+        }
         catch (Exception ex)
         {
             EngineLog.RecoveryFailed(_logger, ex);

@@ -11,7 +11,8 @@ namespace Broker.Server;
 /// <summary>
 /// <c>broker-server --data ./data [--listen 127.0.0.1:8811] [...]</c>. Settings come from a JSON file
 /// (<c>--config</c>), then <c>BROKER_*</c> environment variables, then the command line, each overriding the one
-/// before. Exit codes: 0 stopped cleanly, 1 failed while running, 2 invalid settings.
+/// before. Exit codes: 0 stopped cleanly, 1 failed while running, 2 invalid settings, 3 the data directory cannot be
+/// used as it is (acknowledged data is missing or damaged, or its disk has no room for the log's segments).
 /// </summary>
 internal static class Program
 {
@@ -73,12 +74,31 @@ internal static class Program
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
+        catch (Exception ex) when (Unwrap(ex) is Engine.Storage.Log.LogDataLossException loss)
+        {
+            // What is lost and what to do, in the server's own words: no stack trace.
+            var explanation = loss.Explain($"start with --{ServerSetting.AcceptDataLoss.Switch} true");
+            ServerLog.DataDirectoryRefused(logger, explanation);
+            return 3;
+        }
+        catch (Exception ex) when (Unwrap(ex) is Engine.Storage.Log.LogCorruptedException or Engine.Storage.StoreFullException)
+        {
+            var reason = Unwrap(ex).Message
+                .Replace("SegmentBytes", "--" + ServerSetting.SegmentBytes.Switch, StringComparison.Ordinal)
+                .Replace("AcceptDataLoss", $"--{ServerSetting.AcceptDataLoss.Switch} true", StringComparison.Ordinal);
+            ServerLog.DataDirectoryRefused(logger, reason);
+            return 3;
+        }
         catch (Exception ex)
         {
             ServerLog.Failed(logger, ex.Message, ex);
             return 1;
         }
     }
+
+    /// <summary>The failure itself, out of the aggregate a host wraps start-up failures in.</summary>
+    private static Exception Unwrap(Exception exception) =>
+        exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
 
     /// <summary>A JSON file, then the environment, then the command line: each one overrides the one before.</summary>
     private static IConfiguration BuildConfiguration(CommandLine commandLine)

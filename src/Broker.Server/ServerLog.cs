@@ -32,6 +32,27 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Connections} connections are open, the limit")]
     public static partial void TooManyConnections(ILogger logger, string remote, int connections);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} connection(s) from {Source} in the last {Seconds} s, {Suppressed} of them not logged one by one: every one of the {Connections} open connections is authenticated (--max-connections)")]
+    public static partial void TooManyConnectionsSummary(ILogger logger, int count, string source, double seconds, int suppressed, int connections);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Connection} closed after {Milliseconds} ms without authenticating or sending a request: its slot went to a new connection (--max-connections {Max})")]
+    public static partial void PendingClosedForRoom(ILogger logger, string connection, long milliseconds, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "At --max-connections ({Max}): closed connection {Connection}, which had not authenticated or sent a request after {Milliseconds} ms, to make room for a new one; more are summarised")]
+    public static partial void MadeRoom(ILogger logger, int max, string connection, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed {Count} connection(s) that had not authenticated or sent a request to make room for new ones in the last {Seconds} s (--max-connections {Max})")]
+    public static partial void MadeRoomSummary(ILogger logger, int count, double seconds, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} failed authentication(s) from {Source} in the last {Seconds} s, {Suppressed} of them not logged one by one")]
+    public static partial void AuthenticationFailedSummary(ILogger logger, int count, string source, double seconds, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} sent no request within {Seconds} s of connecting (--auth-timeout): closed")]
+    public static partial void SentNothing(ILogger logger, string connection, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} connection(s) from {Source} sent no request within --auth-timeout in the last {Seconds} s and were closed, {Suppressed} of them not logged one by one")]
+    public static partial void SentNothingSummary(ILogger logger, int count, string source, double seconds, int suppressed);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} closed with a protocol error ({Code}): {Message}")]
     public static partial void ProtocolError(ILogger logger, string connection, string code, string message);
 
@@ -50,8 +71,11 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Connection}: a {Type} request failed in the log: {Reason}")]
     public static partial void RequestStoreFailed(ILogger logger, string connection, string type, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more request failures ({Kind}) were not logged in the last {IntervalSeconds} s")]
-    public static partial void FailuresSuppressed(ILogger logger, int count, string kind, double intervalSeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Suppressed} of {Count} failed requests ({Kind}) in the last {IntervalSeconds} s were not logged one by one")]
+    public static partial void FailuresSuppressed(ILogger logger, int suppressed, int count, string kind, double intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server cannot start on its data directory: {Reason}")]
+    public static partial void DataDirectoryRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed: {Reason}")]
     public static partial void Failed(ILogger logger, string reason, Exception exception);

@@ -13,7 +13,7 @@ internal sealed record BrokerServerOptions
 
     public DurabilityMode Durability { get; init; } = DurabilityMode.Fsync;
 
-    public bool QuarantineCorruptSegments { get; init; }
+    public bool AcceptDataLoss { get; init; }
 
     public long SegmentBytes { get; init; } = LogStoreOptions.DefaultSegmentBytes;
 
@@ -77,6 +77,18 @@ internal sealed record BrokerServerOptions
     /// <summary>How long a new Deepkit subscription waits before its first push (its client drops a push read together with the subscribe Ack).</summary>
     public TimeSpan DeepkitFirstPushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Failed authentications a source address may make at once before it is throttled.</summary>
+    public int AuthFailureBurst { get; init; } = 10;
+
+    /// <summary>How often a throttled source address earns one more attempt.</summary>
+    public TimeSpan AuthFailureRefill { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Password-hash (PBKDF2) verifications running at once.</summary>
+    public int PasswordHashConcurrency { get; init; } = Security.PasswordHashLimiter.DefaultConcurrency;
+
+    /// <summary>Password-hash verifications waiting for a slot; more are refused at once as "busy".</summary>
+    public int PasswordHashQueue { get; init; } = 64;
+
     public bool RequiresAuthentication => Token is not null || User is not null;
 
     /// <summary>Reads the settings from configuration keys (command line, environment and file already merged).</summary>
@@ -85,6 +97,14 @@ internal sealed record BrokerServerOptions
     {
         string? Get(ServerSetting setting) => configuration[setting.Key] is { Length: > 0 } value ? value : null;
 
+        // An empty token must not quietly mean "no authentication": a credential given at all must have a value.
+        string? Credential(ServerSetting setting) => configuration[setting.Key] switch
+        {
+            null => null,
+            var value when string.IsNullOrWhiteSpace(value) => throw new FormatException(EmptyCredential(setting)),
+            var value => value,
+        };
+
         var data = Get(ServerSetting.Data) ?? throw new FormatException("--data is required: the directory where the server keeps its durable log.");
         var maxMessage = Bytes(Get(ServerSetting.MaxMessageBytes), ServerSetting.MaxMessageBytes, DefaultMaxMessageBytes);
         return new BrokerServerOptions
@@ -92,12 +112,12 @@ internal sealed record BrokerServerOptions
             DataDirectory = Path.GetFullPath(data),
             Durability = Get(ServerSetting.Durability) is { } durability ? ParseDurability(durability) : DurabilityMode.Fsync,
             SegmentBytes = Bytes(Get(ServerSetting.SegmentBytes), ServerSetting.SegmentBytes, LogStoreOptions.DefaultSegmentBytes),
-            QuarantineCorruptSegments = Get(ServerSetting.QuarantineCorruptSegments) is { } quarantine && ParseFlag(quarantine, ServerSetting.QuarantineCorruptSegments),
+            AcceptDataLoss = Get(ServerSetting.AcceptDataLoss) is { } accept && ParseFlag(accept, ServerSetting.AcceptDataLoss),
             Listen = Get(ServerSetting.Listen) is { } listen ? ListenEndpoint.Parse(listen) : ListenEndpoint.Parse("127.0.0.1:8811"),
-            Token = Get(ServerSetting.Token),
-            User = Get(ServerSetting.User),
-            Password = Get(ServerSetting.Password),
-            PasswordHash = Get(ServerSetting.PasswordHash),
+            Token = Credential(ServerSetting.Token),
+            User = Credential(ServerSetting.User),
+            Password = Credential(ServerSetting.Password),
+            PasswordHash = Credential(ServerSetting.PasswordHash),
             TlsCertificate = Get(ServerSetting.TlsCertificate),
             TlsKey = Get(ServerSetting.TlsKey),
             TlsPassword = Get(ServerSetting.TlsPassword),
@@ -122,6 +142,11 @@ internal sealed record BrokerServerOptions
     /// <returns>Why the server must not start, or null.</returns>
     public string? Validate()
     {
+        foreach (var (setting, value) in new[] { (ServerSetting.Token, Token), (ServerSetting.User, User), (ServerSetting.Password, Password), (ServerSetting.PasswordHash, PasswordHash) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+                return EmptyCredential(setting);
+        }
         if (!Listen.IsLoopback && !RequiresAuthentication)
             return $"Refusing to listen on {Listen}: without credentials the server listens on a loopback address only (127.0.0.1 or [::1]). Set --token, or --user with --password, to accept other machines.";
         if (Token is not null && User is not null)
@@ -146,10 +171,15 @@ internal sealed record BrokerServerOptions
             return $"--max-channels {channels} needs --segment-bytes of at least {(long)channels * 4 * HeaderBytesPerChannel} bytes: every segment starts with a record per channel (up to {HeaderBytesPerChannel} bytes each), which must fit in a quarter of a segment. Lower --max-channels or raise --segment-bytes.";
         if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
             return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
+        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue < 0)
+            return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";
         return null;
     }
+
+    private static string EmptyCredential(ServerSetting setting) =>
+        $"--{setting.Switch} is empty (or only whitespace): give it a value. An empty credential never turns authentication off.";
 
     private static DurabilityMode ParseDurability(string text) => text.Trim().ToUpperInvariant() switch
     {

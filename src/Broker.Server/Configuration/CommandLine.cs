@@ -70,9 +70,11 @@ internal sealed class CommandLine
         text.AppendLine("  broker-server hash-password     reads a password on stdin, prints a value for --password-hash");
         text.AppendLine();
         text.AppendLine("Settings (command line --name, environment BROKER_NAME, JSON key from --config):");
+        // The column fits the longest switch, so a new long one can never run into its description.
+        var width = ServerSetting.All.Max(s => s.Switch.Length) + 2;
         foreach (var setting in ServerSetting.All)
         {
-            text.Append("  --").Append(setting.Switch.PadRight(24)).Append(setting.Help);
+            text.Append("  --").Append(setting.Switch.PadRight(width)).Append(setting.Help);
             if (setting.Default is not null) text.Append(" Default ").Append(setting.Default).Append('.');
             text.AppendLine();
         }

@@ -11,7 +11,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting Data = new("data", "Data", "Data directory of the durable log (created if missing). Required.");
     public static readonly ServerSetting Durability = new("durability", "Durability", "When a write counts as stored: fsync (nothing acknowledged is lost, even on power loss) or buffered (survives a crash of the server, not of the machine).", "fsync");
     public static readonly ServerSetting SegmentBytes = new("segment-bytes", "SegmentBytes", "Size of a log segment file; a fresh data directory takes two at once (the first and a spare, zero-filled).", "64MiB");
-    public static readonly ServerSetting QuarantineCorruptSegments = new("quarantine-corrupt-segments", "QuarantineCorruptSegments", "true: start with a damaged log segment moved aside (its messages are lost, and logged) instead of refusing to start.", "false");
+    public static readonly ServerSetting AcceptDataLoss = new("accept-data-loss", "AcceptDataLoss", "true: start although a log segment is missing, cut short or damaged (the loss is logged at error level, damaged files are moved aside, ids are never reused) instead of refusing to start.", "false");
     public static readonly ServerSetting Listen = new("listen", "Listen", "Address and port to listen on: an IP address or localhost. Without credentials only a loopback address is allowed.", "127.0.0.1:8811");
     public static readonly ServerSetting Token = new("token", "Token", "Require clients to authenticate with this token.", Secret: true);
     public static readonly ServerSetting User = new("user", "User", "Require clients to authenticate as this user (with --password or --password-hash).");
@@ -22,7 +22,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting TlsPassword = new("tls-password", "TlsPassword", "The password of the .pfx file or of an encrypted PEM key.", Secret: true);
     public static readonly ServerSetting MaxMessageBytes = new("max-message-bytes", "MaxMessageBytes", "Largest message payload accepted.", "1MiB");
     public static readonly ServerSetting MaxFrameBytes = new("max-frame-bytes", "MaxFrameBytes", "Largest frame accepted (checked before reading it); at least the message limit plus 4 KiB.", "message limit + 64KiB");
-    public static readonly ServerSetting MaxConnections = new("max-connections", "MaxConnections", "Connections served at once; more are refused.", "1024");
+    public static readonly ServerSetting MaxConnections = new("max-connections", "MaxConnections", "Connections served at once. At the limit the oldest connection not yet authenticated is closed to make room; only when all are authenticated is a new one refused.", "1024");
     public static readonly ServerSetting MaxChannels = new("max-channels", "MaxChannels", "Channels held at once (a channel counts while it holds a message, a dead letter, a dedup key or a subscription); a produce or subscribe to one more is refused.", "10000, fewer with segments under 6 MiB");
     public static readonly ServerSetting MaxOutboundBytes = new("max-outbound-bytes", "MaxOutboundBytes", "Per connection: replies and deliveries queued for the socket before deliveries wait.", "8MiB");
     public static readonly ServerSetting MaxInFlightBytes = new("max-in-flight-bytes", "MaxInFlightBytes", "Per connection: payload bytes of requests being stored before the server stops reading from it.", "16MiB");
@@ -30,7 +30,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting MaxSubscriptions = new("max-subscriptions", "MaxSubscriptions", "Per connection: subscriptions open at once.", "256");
     public static readonly ServerSetting MaxParallel = new("max-parallel", "MaxParallel", "Largest credit (maxParallel) one subscription may ask for.", "10000");
     public static readonly ServerSetting WriteTimeout = new("write-timeout", "WriteTimeout", "A connection whose socket accepts nothing for this long is closed as a slow consumer.", "10s");
-    public static readonly ServerSetting AuthTimeout = new("auth-timeout", "AuthTimeout", "With credentials: time a new connection has to authenticate (and finish TLS).", "5s");
+    public static readonly ServerSetting AuthTimeout = new("auth-timeout", "AuthTimeout", "Time a new connection has to authenticate (without credentials: to send its first request), TLS handshake included; then it is closed.", "5s");
     public static readonly ServerSetting SessionRetention = new("session-retention", "SessionRetention", "How long a disconnected producer's session (the outcomes of its recent produces) is kept for its reconnect.", "2m");
     public static readonly ServerSetting DeepkitLease = new("deepkit-lease", "DeepkitLease", "Lease of deliveries to Deepkit clients, which cannot renew one.", "5m");
     public static readonly ServerSetting ShutdownTimeout = new("shutdown-timeout", "ShutdownTimeout", "On SIGTERM or Ctrl+C: how long requests in flight may take to finish.", "15s");
@@ -38,7 +38,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
 
     public static readonly IReadOnlyList<ServerSetting> All =
     [
-        Data, Durability, SegmentBytes, QuarantineCorruptSegments, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
+        Data, Durability, SegmentBytes, AcceptDataLoss, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
         MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, WriteTimeout, AuthTimeout, SessionRetention,
         DeepkitLease, ShutdownTimeout, Config,
     ];

@@ -17,7 +17,7 @@ internal static class EngineStore
         {
             Durability = options.Durability,
             SegmentBytes = options.SegmentBytes,
-            QuarantineCorruptSegments = options.QuarantineCorruptSegments,
+            AcceptDataLoss = options.AcceptDataLoss,
         };
         var store = LogQueueStore.Open(options.DataDirectory, logOptions, time, loggerFactory.CreateLogger("Broker.Engine.Log"));
         // The engine closes the log when it is disposed: the last group commit is written and the directory released.

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Broker.Client.Protocol;
 using Broker.Engine;
 using Broker.Server.Configuration;
+using Broker.Server.Diagnostics;
 using Broker.Server.Security;
 using Broker.Server.Sessions;
 using Microsoft.Extensions.Logging;
@@ -17,11 +18,31 @@ namespace Broker.Server.Network;
 /// over the shared <see cref="QueueEngine"/>, watches them (authentication deadline, stalled writes) and stops
 /// gracefully: no new connections, no new requests, requests in flight finished, goodbye, close.
 /// </summary>
+/// <remarks>
+/// A connection is <em>pending</em> from its accept until it is admitted (it authenticated, or, on a server without
+/// credentials, sent its first valid frame). Pending connections are closed after <c>--auth-timeout</c>, and at
+/// <c>--max-connections</c> the oldest pending one is closed to make room for a new connection; only when every
+/// connection is admitted is a new one refused. So sockets that connect and say nothing can never lock a working
+/// client out.
+/// </remarks>
 internal sealed class BrokerServer : IAsyncDisposable
 {
+    // Floods of one kind of line (an attacker's guesses, thousands of idle sockets) are written a few per window, then
+    // summarised per source address, so they cannot drown the log (or the disk under it).
+    private static readonly TimeSpan LogWindow = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<long, (ServerConnection Connection, Task Running)> _connections = new();
+    // Pending connections in accept order: the first is the oldest, the one closed to make room.
+    private readonly LinkedList<ServerConnection> _pending = new();
+    private readonly Lock _pendingGate = new();
+    private readonly LogRateLimiter _authenticationFailedLines = new(5, LogWindow);
+    private readonly LogRateLimiter _sentNothingLines = new(5, LogWindow);
+    private readonly LogRateLimiter _refusedLines = new(5, LogWindow);
+    private readonly LogRateLimiter _madeRoomLines = new(1, LogWindow, maxKeys: 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Connections closed to make room whose slot went to a new connection while they finish closing.
+    private int _closingForRoom;
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private ITimer? _watchdog;
@@ -34,10 +55,12 @@ internal sealed class BrokerServer : IAsyncDisposable
         Engine = engine;
         Logger = loggerFactory.CreateLogger("Broker.Server");
         Credentials = Credentials.From(options);
+        Throttle = new AuthenticationThrottle(options.AuthFailureBurst, options.AuthFailureRefill);
+        PasswordHashes = new PasswordHashLimiter(options.PasswordHashConcurrency, options.PasswordHashQueue);
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
         Policies = new ChannelPolicies(options.EffectiveMaxChannels, engine.Holds);
-        Failures = new RequestFailureLog(Logger, TimeProvider.System);
+        Failures = new RequestFailureLog(Logger);
     }
 
     /// <summary>The server's name and version, as Welcome reports it.</summary>
@@ -52,6 +75,12 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     public Credentials Credentials { get; }
 
+    /// <summary>Authentication attempts per source address: failures use them up, a throttled source is refused at once.</summary>
+    public AuthenticationThrottle Throttle { get; }
+
+    /// <summary>Where password-hash verifications run, a few at a time.</summary>
+    public PasswordHashLimiter PasswordHashes { get; }
+
     public X509Certificate2? Certificate { get; }
 
     public ChannelPolicies Policies { get; }
@@ -64,6 +93,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
 
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Connections that hold a slot: those closed to make room gave theirs away already.</summary>
+    private int OccupiedSlots => _connections.Count - Volatile.Read(ref _closingForRoom);
 
     /// <summary>Completes when a graceful stop has waited long enough for requests in flight.</summary>
     internal Task ShutdownDeadline => _shutdownDeadline.Task;
@@ -131,7 +163,71 @@ internal sealed class BrokerServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    internal void Remove(ServerConnection connection) => _connections.TryRemove(connection.Id, out _);
+    internal void Remove(ServerConnection connection)
+    {
+        LeavePending(connection);
+        _connections.TryRemove(connection.Id, out _);
+        if (Interlocked.Exchange(ref connection.RoomState, ServerConnection.Removed) == ServerConnection.ClosedForRoom)
+            Interlocked.Decrement(ref _closingForRoom);
+    }
+
+    /// <summary>The connection authenticated (or, without credentials, sent a valid frame): no longer pending.</summary>
+    internal void Admitted(ServerConnection connection) => LeavePending(connection);
+
+    internal void LogAuthenticationFailed(ServerConnection connection, string code, string message)
+    {
+        if (_authenticationFailedLines.TryAcquire(connection.SourceName))
+            ServerLog.AuthenticationFailed(Logger, connection.Name, code, message);
+    }
+
+    internal void LogSentNothing(ServerConnection connection, double seconds)
+    {
+        if (_sentNothingLines.TryAcquire(connection.SourceName))
+            ServerLog.SentNothing(Logger, connection.Name, seconds);
+    }
+
+    private void LeavePending(ServerConnection connection)
+    {
+        lock (_pendingGate)
+        {
+            if (connection.PendingNode is { } node)
+            {
+                _pending.Remove(node);
+                connection.PendingNode = null;
+            }
+        }
+    }
+
+    /// <summary>Closes the oldest pending connection, if there is one, so a new connection can have its slot.</summary>
+    private bool MakeRoom()
+    {
+        while (true)
+        {
+            ServerConnection oldest;
+            lock (_pendingGate)
+            {
+                if (_pending.First is not { } node)
+                    return false;
+                _pending.Remove(node);
+                oldest = node.Value;
+                oldest.PendingNode = null;
+            }
+            // One already closing (timed out, failed) frees its slot soon by itself; it cannot make room now.
+            if (!oldest.IsPending)
+                continue;
+            // Counted before it is marked, so its removal (which may follow at once) never counts down first.
+            Interlocked.Increment(ref _closingForRoom);
+            if (Interlocked.CompareExchange(ref oldest.RoomState, ServerConnection.ClosedForRoom, ServerConnection.Serving) != ServerConnection.Serving)
+            {
+                Interlocked.Decrement(ref _closingForRoom);
+                continue;
+            }
+            var pendingFor = oldest.CloseForRoom();
+            if (_madeRoomLines.TryAcquire("room"))
+                ServerLog.MadeRoom(Logger, Options.MaxConnections, oldest.Name, pendingFor);
+            return true;
+        }
+    }
 
     private async Task AcceptLoopAsync()
     {
@@ -166,17 +262,19 @@ internal sealed class BrokerServer : IAsyncDisposable
     private void Accept(Socket socket)
     {
         Client.Connection.SocketTuning.Apply(socket);
-        if (_connections.Count >= Options.MaxConnections)
+        if (OccupiedSlots >= Options.MaxConnections && !MakeRoom())
         {
-            var remote = socket.RemoteEndPoint?.ToString() ?? "?";
-            ServerLog.TooManyConnections(Logger, remote, _connections.Count);
+            if (_refusedLines.TryAcquire(ClientAddress.Describe(ClientAddress.SourceOf(socket.RemoteEndPoint))))
+                ServerLog.TooManyConnections(Logger, socket.RemoteEndPoint?.ToString() ?? "?", _connections.Count);
             _ = RefuseAsync(socket);
             return;
         }
         var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnection));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Registered before it runs, so a stop never misses it.
+        // Registered before it runs, so a stop never misses it, and pending before it can be admitted.
         _connections[connection.Id] = (connection, started.Task);
+        lock (_pendingGate)
+            connection.PendingNode = _pending.AddLast(connection);
         _ = Task.Run(async () =>
         {
             try
@@ -219,5 +317,20 @@ internal sealed class BrokerServer : IAsyncDisposable
         foreach (var (connection, _) in _connections.Values)
             connection.Check(now);
         Sessions.Sweep(now, Options.SessionRetention);
+        WriteSummaries();
+    }
+
+    private void WriteSummaries()
+    {
+        Failures.WriteSummaries();
+        static string Source(string key) => key == LogRateLimiter.OtherKeys ? "other addresses" : key;
+        foreach (var summary in _authenticationFailedLines.TakeSummaries())
+            ServerLog.AuthenticationFailedSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
+        foreach (var summary in _sentNothingLines.TakeSummaries())
+            ServerLog.SentNothingSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
+        foreach (var summary in _refusedLines.TakeSummaries())
+            ServerLog.TooManyConnectionsSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed, _connections.Count);
+        foreach (var summary in _madeRoomLines.TakeSummaries())
+            ServerLog.MadeRoomSummary(Logger, summary.Events, summary.Period.TotalSeconds, Options.MaxConnections);
     }
 }

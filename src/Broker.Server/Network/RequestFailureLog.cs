@@ -1,43 +1,39 @@
 using Broker.Engine;
 using Broker.Engine.Storage;
+using Broker.Server.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Server.Network;
 
 /// <summary>
 /// Logs requests the server could not complete without letting a flood of them flood the log: a disk that is full
-/// fails every produce, and a client past the channel limit can retry a thousand times a second. Each kind of failure
-/// gets a few lines per interval (the first with its stack trace for unexpected failures), then one line that says how
-/// many more there were.
+/// fails every produce, and a client past the channel limit can retry a thousand times a second. A few lines per
+/// window (kept per kind of failure), then, from the server's watchdog, one summary per kind saying how many more there
+/// were. Expected refusals (disk full, channel limit) are one line without a stack trace; unexpected failures keep it.
 /// </summary>
-internal sealed class RequestFailureLog(ILogger logger, TimeProvider time)
+internal sealed class RequestFailureLog(ILogger logger)
 {
-    private const int LinesPerInterval = 5;
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private readonly LogRateLimiter _lines = new(5, TimeSpan.FromSeconds(10), maxKeys: 8);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
-
-    /// <summary>Logs one failed request.</summary>
+    /// <summary>Logs one failed request, unless too many were logged in this window.</summary>
     public void Failed(string connection, string request, Exception exception)
     {
         var kind = exception switch
         {
             StoreFullException => "disk full",
-            StoreOutcomeUnknownException => "store failed",
+            StoreOutcomeUnknownException => "store failed, outcome unknown",
             ChannelLimitException => "channel limit",
+            IOException => "store stopped",
             _ => exception.GetType().Name,
         };
-        if (!Admit(kind, out var suppressed))
+        if (!_lines.TryAcquire(kind))
             return;
-        if (suppressed > 0)
-            ServerLog.FailuresSuppressed(logger, suppressed, kind, Interval.TotalSeconds);
         switch (exception)
         {
             case StoreFullException or ChannelLimitException:
                 ServerLog.RequestRefused(logger, connection, request, exception.Message);
                 break;
-            case StoreOutcomeUnknownException or IOException:
+            case IOException:
                 ServerLog.RequestStoreFailed(logger, connection, request, exception.Message);
                 break;
             default:
@@ -46,32 +42,10 @@ internal sealed class RequestFailureLog(ILogger logger, TimeProvider time)
         }
     }
 
-    private bool Admit(string kind, out int suppressed)
+    /// <summary>Writes what was held back in windows that ended (the watchdog calls it).</summary>
+    public void WriteSummaries()
     {
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            if (!_windows.TryGetValue(kind, out var window) || now - window.Start >= Interval)
-            {
-                suppressed = window?.Suppressed ?? 0;
-                _windows[kind] = new Window { Start = now, Lines = 1 };
-                return true;
-            }
-            suppressed = 0;
-            if (window.Lines < LinesPerInterval)
-            {
-                window.Lines++;
-                return true;
-            }
-            window.Suppressed++;
-            return false;
-        }
-    }
-
-    private sealed class Window
-    {
-        public DateTimeOffset Start;
-        public int Lines;
-        public int Suppressed;
+        foreach (var summary in _lines.TakeSummaries())
+            ServerLog.FailuresSuppressed(logger, summary.Suppressed, summary.Events, summary.Key, summary.Period.TotalSeconds);
     }
 }

@@ -5,6 +5,7 @@ using Broker.Bson;
 using Broker.Client.Protocol;
 using Broker.Client.Protocol.Messages;
 using Broker.Server.Configuration;
+using Broker.Server.Security;
 using Broker.Server.Sessions;
 using Broker.Server.Subscriptions;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,21 @@ namespace Broker.Server.Network;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync owns the connection's lifetime and disposes everything in FinishAsync, however the connection ends.")]
 internal sealed partial class ServerConnection
 {
+    /// <summary><see cref="RoomState"/>: served (or closing for another reason).</summary>
+    internal const int Serving = 0;
+
+    /// <summary><see cref="RoomState"/>: closed to make room; its slot already went to a new connection.</summary>
+    internal const int ClosedForRoom = 1;
+
+    /// <summary><see cref="RoomState"/>: removed from the server.</summary>
+    internal const int Removed = 2;
+
+    /// <summary>Whether the server closed this connection to make room; changed by the server with Interlocked only.</summary>
+    internal int RoomState;
+
+    /// <summary>This connection's place in the server's list of pending connections; guarded by that list's lock.</summary>
+    internal LinkedListNode<ServerConnection>? PendingNode;
+
     private readonly BrokerServer _server;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stopReading = new();
@@ -31,15 +47,21 @@ internal sealed partial class ServerConnection
     private readonly List<DeepkitSubscription> _deepkitDraining = [];
     private readonly InFlight _inFlight;
     private readonly ChunkAssembler _chunks;
+    private readonly long _acceptedAt;
     private readonly long _authDeadline;
     private Stream? _stream;
     private FrameReader? _reader;
+    private FrameIdWatcher? _frameIds;
     private OutboundQueue? _outbound;
     private ProducerSession? _session;
     private volatile bool _authenticated;
+    // Pending until admitted: authenticated, or (without credentials) a first valid frame handled.
+    private volatile bool _admitted;
     private volatile bool _shuttingDown;
     private volatile string? _closeReason;
     private uint _frameId;
+    // A password-hash verification of this connection's Authenticate, which the read loop awaits before the next frame.
+    private Task? _verifying;
     private int _finished;
 
     public ServerConnection(BrokerServer server, Socket socket, long id)
@@ -48,19 +70,30 @@ internal sealed partial class ServerConnection
         _socket = socket;
         Id = id;
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        Source = ClientAddress.SourceOf(socket.RemoteEndPoint);
+        SourceName = ClientAddress.Describe(Source);
         Name = $"#{id} {Remote}";
         var options = server.Options;
         _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
         _chunks = new ChunkAssembler(options.MaxFrameBytes);
         _authenticated = !server.Credentials.Required;
-        _authDeadline = server.Credentials.Required || server.Certificate is not null
-            ? Environment.TickCount64 + (long)options.AuthTimeout.TotalMilliseconds
-            : 0;
+        // Every connection, with credentials or without, TLS or not, has until the deadline to be admitted.
+        _acceptedAt = Environment.TickCount64;
+        _authDeadline = _acceptedAt + (long)options.AuthTimeout.TotalMilliseconds;
     }
 
     public long Id { get; }
 
     public string Remote { get; }
+
+    /// <summary>The source address the connection is throttled and summarised under (IPv4 address, IPv6 /64).</summary>
+    public System.Net.IPAddress Source { get; }
+
+    /// <summary>How logs name <see cref="Source"/>.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Not yet admitted (authenticated, or without credentials a first valid frame) and not closing.</summary>
+    public bool IsPending => !_admitted && _closeReason is null;
 
     /// <summary>How logs name the connection: its number, peer, and client name once it said Hello.</summary>
     public string Name { get; private set; }
@@ -80,14 +113,27 @@ internal sealed partial class ServerConnection
         try
         {
             _stream = await HandshakeAsync().ConfigureAwait(false);
-            _reader = new FrameReader(_stream, Options.MaxFrameBytes);
             _outbound = new OutboundQueue(_stream, Options.MaxOutboundBytes);
+            // A zero-byte read waits for the first bytes without a buffer: a pending connection that sends nothing
+            // holds no 64 KiB read buffer, so a thousand idle sockets cost little memory.
+            await _stream.ReadAsync(Memory<byte>.Empty, _stopReading.Token).ConfigureAwait(false);
+            _frameIds = new FrameIdWatcher(_stream);
+            _reader = new FrameReader(_frameIds, Options.MaxFrameBytes);
             while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
             {
-                while (_reader.TryTake(out var offset, out var length))
+                while (TryTakeFrame(out var offset, out var length))
                 {
                     Dispatch(_reader.Buffer.AsSpan(offset, length));
+                    if (_verifying is { } verifying)
+                    {
+                        _verifying = null;
+                        await verifying.ConfigureAwait(false);
+                    }
                     if (_closeReason is not null) return;
+                    if (!_admitted && !_server.Credentials.Required)
+                        Admit();
+                    // An error raised outside a frame's handling is not about that frame.
+                    _frameId = 0;
                     if (_inFlight.IsFull || Outbound.QueuedBytes >= Outbound.Limit)
                         await WaitForRoomAsync().ConfigureAwait(false);
                 }
@@ -149,17 +195,32 @@ internal sealed partial class ServerConnection
         }
     }
 
+    /// <summary>Closes a pending connection at once so a new one can have its slot.</summary>
+    /// <returns>How long it had been pending, in milliseconds.</returns>
+    public long CloseForRoom()
+    {
+        var pendingFor = Environment.TickCount64 - _acceptedAt;
+        ServerLog.PendingClosedForRoom(Logger, Name, pendingFor, Options.MaxConnections);
+        // No Error frame: the slot is needed now, not after a write.
+        Abort("its slot went to a new connection: it had not authenticated or sent a request");
+        return pendingFor;
+    }
+
     /// <summary>Called by the server's watchdog a few times a second.</summary>
     public void Check(long nowMs)
     {
-        if (_authDeadline != 0 && (!_authenticated || _outbound is null) && nowMs > _authDeadline && _closeReason is null)
+        if (!_admitted && nowMs > _authDeadline && _closeReason is null)
         {
             var seconds = Options.AuthTimeout.TotalSeconds;
-            ServerLog.AuthenticationFailed(Logger, Name, ErrorCodes.Unauthenticated, $"no authentication within {seconds:0.#} s");
-            if (_outbound is not null)
-                CloseWithError(0, ErrorCodes.Unauthenticated, $"Authenticate within {seconds:0.#} s of connecting.");
+            var text = seconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            if (_server.Credentials.Required)
+                _server.LogAuthenticationFailed(this, ErrorCodes.Unauthenticated, _outbound is null ? $"no TLS handshake within {text} s" : $"no authentication within {text} s");
             else
-                Abort($"no TLS handshake within {seconds:0.#} s");
+                _server.LogSentNothing(this, seconds);
+            if (_outbound is not null)
+                CloseWithError(0, ErrorCodes.Unauthenticated, _server.Credentials.Required ? $"Authenticate within {text} s of connecting." : $"Send a request within {text} s of connecting.", logged: true);
+            else
+                Abort($"no TLS handshake within {text} s");
             StopReading();
             return;
         }
@@ -180,6 +241,21 @@ internal sealed partial class ServerConnection
         timeout.CancelAfter(Options.AuthTimeout);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token).ConfigureAwait(false);
         return ssl;
+    }
+
+    private bool TryTakeFrame(out int offset, out int length)
+    {
+        try
+        {
+            return _reader!.TryTake(out offset, out length);
+        }
+        catch (ProtocolException ex)
+        {
+            // Refused before it was handed out (its size is over the limit): the Error carries the frame's own id when
+            // its header arrived, else 0; never the id of the request before it.
+            _frameId = ex.Code == ErrorCodes.FrameTooLarge ? _frameIds!.CurrentId : 0;
+            throw;
+        }
     }
 
     private async Task WaitForRoomAsync()
@@ -264,11 +340,55 @@ internal sealed partial class ServerConnection
             AuthenticateResponse.Write(scope.Buffer, id, _server.Credentials.User ?? "anonymous");
             return;
         }
-        if (_server.Credentials.Verify(request) is not { } user)
-            throw new ProtocolException(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
+        // A source that used up its attempts is refused before any verification work.
+        if (!_server.Throttle.TryAcquire(Source, out var retryAfter))
+            throw new ProtocolException(ErrorCodes.AuthenticationFailed, $"Too many failed authentications from {SourceName}: throttled; retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)):0} s.");
+        var check = _server.Credentials.Check(request);
+        if (check.Accepted)
+            Authenticated(id, check.User!);
+        else if (check.NeedsHashWork)
+            _verifying = VerifyHashAsync(id, check.Password!, check.UserMatches);
+        else
+            throw InvalidCredentials();
+    }
+
+    /// <summary>PBKDF2 through the server's limiter: never on this read loop, never more than a few at once.</summary>
+    private async Task VerifyHashAsync(uint id, string password, bool userMatches)
+    {
+        var credentials = _server.Credentials;
+        var verified = await _server.PasswordHashes.RunAsync(() => credentials.VerifyHash(password, userMatches), _stopReading.Token).ConfigureAwait(false);
+        if (_closeReason is not null)
+            return; // closed meanwhile (--auth-timeout, shutdown): the verdict has no one to go to
+        if (verified is null)
+        {
+            // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
+            // client then retries with backoff instead of reporting wrong credentials.
+            _server.Throttle.Refund(Source);
+            const string busy = "The server is busy verifying passwords; retry in a moment.";
+            _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
+            CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
+            return;
+        }
+        if (!verified.Value)
+            throw InvalidCredentials();
+        Authenticated(id, credentials.User!);
+    }
+
+    private void Authenticated(uint id, string user)
+    {
         _authenticated = true;
-        using (var scope = Outbound.Enter())
-            AuthenticateResponse.Write(scope.Buffer, id, user);
+        Admit();
+        _server.Throttle.Refund(Source);
+        using var scope = Outbound.Enter();
+        AuthenticateResponse.Write(scope.Buffer, id, user);
+    }
+
+    private static ProtocolException InvalidCredentials() => new(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
+
+    private void Admit()
+    {
+        _admitted = true;
+        _server.Admitted(this);
     }
 
     private void Chunk(uint id, ReadOnlySpan<byte> body)
@@ -331,13 +451,13 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>Sends an Error frame and closes the connection once it is written.</summary>
-    private void CloseWithError(uint id, string code, string message)
+    private void CloseWithError(uint id, string code, string message, bool logged = false)
     {
         if (_closeReason is not null) return;
         _closeReason = $"{code}: {message}";
-        if (code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
-            ServerLog.AuthenticationFailed(Logger, Name, code, message);
-        else
+        if (!logged && code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
+            _server.LogAuthenticationFailed(this, code, message);
+        else if (!logged)
             ServerLog.ProtocolError(Logger, Name, code, message);
         if (_outbound is not null)
             ReplyError(id, code, message);
@@ -398,5 +518,88 @@ internal sealed partial class ServerConnection
         _chunks.Dispose();
         ServerLog.ConnectionClosed(Logger, Name, _closeReason ?? "closed");
         _server.Remove(this);
+    }
+
+    /// <summary>
+    /// Follows the frame boundaries in the bytes the <see cref="FrameReader"/> reads, so the id of the frame being
+    /// received is known even when the reader refuses that frame for its size before handing it out. Reads only; the
+    /// inner stream belongs to the connection.
+    /// </summary>
+    private sealed class FrameIdWatcher(Stream inner) : Stream
+    {
+        private readonly byte[] _header = new byte[FrameHeader.Length];
+        private int _headerBytes;
+        private long _bodyLeft;
+
+        /// <summary>The id of the latest frame whose whole header arrived; 0 while a frame's header is incomplete.</summary>
+        public uint CurrentId { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        // Pooled: this runs for every socket read of every connection, and should not allocate for it.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Observe(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            Observe(buffer.AsSpan(offset, read));
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private void Observe(ReadOnlySpan<byte> data)
+        {
+            while (!data.IsEmpty)
+            {
+                if (_bodyLeft > 0)
+                {
+                    var skip = (int)Math.Min(_bodyLeft, data.Length);
+                    _bodyLeft -= skip;
+                    data = data[skip..];
+                    continue;
+                }
+                if (_headerBytes == 0)
+                    CurrentId = 0;
+                var take = Math.Min(FrameHeader.Length - _headerBytes, data.Length);
+                data[..take].CopyTo(_header.AsSpan(_headerBytes));
+                _headerBytes += take;
+                data = data[take..];
+                if (_headerBytes < FrameHeader.Length)
+                    continue;
+                _headerBytes = 0;
+                CurrentId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(5));
+                _bodyLeft = Math.Max(0, FrameHeader.ReadSize(_header) - (long)FrameHeader.Length);
+            }
+        }
     }
 }

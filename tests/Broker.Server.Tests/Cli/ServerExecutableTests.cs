@@ -28,6 +28,30 @@ public sealed class ServerExecutableTests
         Assert.Contains("Unknown setting --listne", server.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--token", "")]
+    [InlineData("--token", " ")]
+    [InlineData("--user", "")]
+    public async Task EmptyCredentialIsRefusedAtStartNamingTheSetting(string name, string value)
+    {
+        using var data = new TempDirectory();
+        string[] extra = name == "--user" ? ["--password", "p"] : [];
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}", name, value, .. extra]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains(name + " is empty", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpListsEverySwitchApartFromItsDescription()
+    {
+        await using var help = ChildProcess.Start("Broker.Server.dll", ["--help"]);
+
+        Assert.Equal(0, await help.WaitForExitAsync());
+        Assert.Contains("--accept-data-loss  ", help.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SettingsComeFromEnvironmentVariables()
     {

@@ -29,6 +29,42 @@ public sealed class MalformedFrameTests
         Assert.True(await client.WaitForCloseAsync());
     }
 
+    [Fact]
+    public async Task FrameTooLargeCarriesTheOversizedFramesOwnIdNotThePreviousRequests()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawConnection.OpenAsync(server.Port);
+        await client.SendAsync(FrameBuilder.Produce(5, Jobs.Name, Payloads.Document("before")));
+        var produced = await client.ReceiveAsync();
+        Assert.Equal((MessageType.Produced, 5u), (produced.Type, produced.Id));
+        var header = FrameBuilder.Frame(9, MessageType.Produce);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 200 * 1024 * 1024);
+
+        await client.SendAsync(header);
+
+        var error = await client.ReceiveAsync();
+        Assert.Equal((MessageType.Error, 9u, ErrorCodes.FrameTooLarge), (error.Type, error.Id, error.ErrorCode));
+        Assert.True(await client.WaitForCloseAsync());
+    }
+
+    [Fact]
+    public async Task FrameTooLargeWhoseHeaderDidNotArriveCarriesIdZero()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawConnection.OpenAsync(server.Port);
+        await client.SendAsync(FrameBuilder.Produce(5, Jobs.Name, Payloads.Document("before")));
+        Assert.Equal(MessageType.Produced, (await client.ReceiveAsync()).Type);
+        var size = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(size, 200 * 1024 * 1024);
+
+        // Only the size prefix: the server refuses before the rest of the header (with its id) arrives.
+        await client.SendAsync(size);
+
+        var error = await client.ReceiveAsync();
+        Assert.Equal((MessageType.Error, 0u, ErrorCodes.FrameTooLarge), (error.Type, error.Id, error.ErrorCode));
+        Assert.True(await client.WaitForCloseAsync());
+    }
+
     [Theory]
     [InlineData("size below the header", 5, FrameHeader.Version, 0)]
     [InlineData("version 2", FrameHeader.Length, 2, 0)]

@@ -13,11 +13,16 @@ public sealed class LimitsTests
     private static readonly ChannelDefinition Jobs = new("jobs/render");
 
     [Fact]
-    public async Task ConnectionsPastTheLimitAreRefused()
+    public async Task ConnectionsPastTheLimitAreRefusedWhenEveryConnectionIsAdmitted()
     {
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 2 });
         await using var first = await RawConnection.OpenAsync(server.Port);
         await using var second = await RawConnection.OpenAsync(server.Port);
+        // Both are admitted (they sent a request); a connection still pending would be closed to make room instead.
+        await first.SendAsync(IdleConnectionTests.Hello(1));
+        await second.SendAsync(IdleConnectionTests.Hello(1));
+        Assert.Equal(MessageType.Welcome, (await first.ReceiveAsync()).Type);
+        Assert.Equal(MessageType.Welcome, (await second.ReceiveAsync()).Type);
         await Waits.UntilAsync(() => server.Server.ConnectionCount == 2, "two connections to be served");
 
         await using var third = await RawConnection.OpenAsync(server.Port);
@@ -25,7 +30,7 @@ public sealed class LimitsTests
         var error = await third.ReceiveAsync();
         Assert.Equal((MessageType.Error, ErrorCodes.TooManyConnections), (error.Type, error.ErrorCode));
         Assert.True(await third.WaitForCloseAsync());
-        await first.SendAsync(FrameBuilder.Produce(1, Jobs.Name, Payloads.Document("still served")));
+        await first.SendAsync(FrameBuilder.Produce(2, Jobs.Name, Payloads.Document("still served")));
         Assert.Equal(MessageType.Produced, (await first.ReceiveAsync()).Type);
     }
 

@@ -81,4 +81,61 @@ public sealed class SettingsTests
 
         Assert.Contains(explanation, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HelpSeparatesEverySwitchFromItsDescriptionInOneColumn()
+    {
+        var lines = CommandLine.Usage().Split('\n');
+        var columns = new HashSet<int>();
+
+        foreach (var setting in ServerSetting.All)
+        {
+            var line = lines.Single(l => l.Contains(setting.Help, StringComparison.Ordinal));
+            var column = line.IndexOf(setting.Help, StringComparison.Ordinal);
+            var prefix = "  --" + setting.Switch;
+            Assert.StartsWith(prefix, line, StringComparison.Ordinal);
+            Assert.True(column >= prefix.Length + 2 && string.IsNullOrWhiteSpace(line[prefix.Length..column]), $"'{line}' does not separate the switch from its description.");
+            columns.Add(column);
+        }
+
+        Assert.Single(columns);
+    }
+
+    [Theory]
+    [InlineData("Token", "--token", "")]
+    [InlineData("Token", "--token", " ")]
+    [InlineData("User", "--user", "")]
+    [InlineData("User", "--user", "\t ")]
+    [InlineData("Password", "--password", "")]
+    [InlineData("Password", "--password", "  ")]
+    [InlineData("PasswordHash", "--password-hash", "")]
+    public void EmptyOrBlankCredentialsAreRefusedNamingTheSetting(string key, string name, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Data"] = "/var/lib/broker",
+            [key] = value,
+        }).Build();
+
+        var error = Assert.Throws<FormatException>(() => BrokerServerOptions.Load(configuration));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("token")]
+    [InlineData("user")]
+    [InlineData("password")]
+    public void BlankCredentialsGivenInCodeAreRefusedByValidate(string which)
+    {
+        var options = which switch
+        {
+            "token" => new BrokerServerOptions { DataDirectory = "/x", Token = " " },
+            "user" => new BrokerServerOptions { DataDirectory = "/x", User = "", Password = "p" },
+            _ => new BrokerServerOptions { DataDirectory = "/x", User = "u", Password = " " },
+        };
+
+        Assert.Contains("--" + which, options.Validate(), StringComparison.Ordinal);
+    }
 }
