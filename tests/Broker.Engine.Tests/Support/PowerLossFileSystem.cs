@@ -29,6 +29,31 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
     // Bytes the files take, kept without the file system's lock (a write holds its file's lock).
     private long _used;
 
+    /// <summary>While set, every sync fails with EIO (a disk that reports a write error), and the file keeps what was written.</summary>
+    public volatile bool FailSyncs;
+
+    private volatile string? _heldFile;
+    private TaskCompletionSource? _heldWrites;
+
+    /// <summary>
+    /// Files named <paramref name="fileName"/> opened from now on wait in their writes until <see cref="ReleaseWrites"/>
+    /// (a file opened before keeps writing, even renamed); <see cref="WriteHeld"/> completes when one waits.
+    /// </summary>
+    public void HoldWritesTo(string fileName)
+    {
+        _heldWrites = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        WriteHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _heldFile = fileName;
+    }
+
+    public TaskCompletionSource WriteHeld { get; private set; } = new();
+
+    public void ReleaseWrites()
+    {
+        _heldFile = null;
+        _heldWrites?.TrySetResult();
+    }
+
     /// <summary>Bytes the files take now.</summary>
     public long UsedBytes => Interlocked.Read(ref _used);
 
@@ -105,7 +130,7 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
                     throw new FileNotFoundException("No such file.", path);
                 _files.Add(path, file = new MemoryFile());
             }
-            return new Handle(this, file);
+            return new Handle(this, file, _heldFile is { } name && path.EndsWith(name, StringComparison.Ordinal));
         }
     }
 
@@ -268,7 +293,7 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
         }
     }
 
-    private sealed class Handle(PowerLossFileSystem fs, MemoryFile file) : ILogFile
+    private sealed class Handle(PowerLossFileSystem fs, MemoryFile file, bool held) : ILogFile
     {
         public long Length => file.Length;
 
@@ -277,6 +302,11 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
         // Checked under the file's lock, so a write or sync either lands before the power loss's snapshot or fails.
         public void Write(ReadOnlySpan<byte> data, long offset)
         {
+            if (held && fs._heldFile is not null)
+            {
+                fs.WriteHeld.TrySetResult();
+                fs._heldWrites!.Task.Wait();
+            }
             lock (file)
             {
                 fs.ThrowIfDead();
@@ -306,6 +336,8 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
             lock (file)
             {
                 fs.ThrowIfDead();
+                if (fs.FailSyncs)
+                    throw new IOException("Input/output error", 5);
                 file.Sync();
             }
             Interlocked.Increment(ref fs.Syncs);

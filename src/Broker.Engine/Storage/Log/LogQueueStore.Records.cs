@@ -22,7 +22,6 @@ public sealed partial class LogQueueStore
         Segment head;
         lock (_gate)
         {
-            EnsureRoomForMessage(MessageFixedBody + payload.Length + (record.DedupKey is null ? 0 : 24));
             var channel = ChannelLocked(record.Channel);
             var key = record.DedupKey;
             var position = WriteMessageLocked(
@@ -151,7 +150,8 @@ public sealed partial class LogQueueStore
             error = Truncate(state.Error);
             size += 4 + 8 + 4 + LogRecord.Utf8Length(error);
         }
-        var body = new BodyWriter(ReserveRecord(size, out var span, out var batchStart, out var position));
+        // A message keeps out of the room kept for completions: see ReservedBytes.
+        var body = new BodyWriter(ReserveRecord(size, out var span, out var batchStart, out var position, keepRoom: true));
         body.U32(channel.Number);
         body.I64(id);
         body.I32(priority);
@@ -188,9 +188,9 @@ public sealed partial class LogQueueStore
     private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart) =>
         ReserveRecord(bodySize, out record, out batchStart, out _);
 
-    private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart, out long position)
+    private Span<byte> ReserveRecord(int bodySize, out Span<byte> record, out bool batchStart, out long position, bool keepRoom = false)
     {
-        record = Reserve(LogRecord.HeaderSize + bodySize, out position, out batchStart);
+        record = Reserve(LogRecord.HeaderSize + bodySize, out position, out batchStart, keepRoom);
         return record[LogRecord.HeaderSize..];
     }
 
@@ -245,7 +245,7 @@ public sealed partial class LogQueueStore
     private void WriteChannelDefinedLocked(ChannelInfo channel, bool inHeader = false)
     {
         var size = LogRecord.HeaderSize + 4 + 8 + Encoding.UTF8.GetByteCount(channel.Name);
-        var record = inHeader ? ReserveInHead(size, out _, out var batchStart) : Reserve(size, out _, out batchStart);
+        var record = inHeader ? ReserveInHead(size, out _, out var batchStart) : Reserve(size, out _, out batchStart, keepRoom: true);
         var body = new BodyWriter(record[LogRecord.HeaderSize..]);
         body.U32(channel.Number);
         body.I64(channel.LastId);

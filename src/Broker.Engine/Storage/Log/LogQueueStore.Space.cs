@@ -26,8 +26,9 @@ public sealed partial class LogQueueStore
     }
 
     /// <summary>
-    /// The room a segment keeps for completions, retries and dead letters once the disk is full: a produce that would
-    /// leave less than this in the head is refused while there is no room for another segment.
+    /// The room every segment keeps for completions, retries and dead letters: new messages start the next segment
+    /// before they would use it, so when the disk has no room for that segment, settling still fits (as far as this
+    /// room goes) and consumers can drain the queue.
     /// </summary>
     private long ReservedBytes => Math.Min(_options.SegmentBytes / 8, 1024 * 1024);
 
@@ -40,15 +41,6 @@ public sealed partial class LogQueueStore
                 return true;
         }
         return false;
-    }
-
-    /// <summary>Under _gate, before a new message is reserved: refuses it when it would eat into the kept room.</summary>
-    private void EnsureRoomForMessage(int size)
-    {
-        if (_noRoom is null || _head is null)
-            return;
-        if (_head.End + size + SegmentEndBytes + ReservedBytes > _options.SegmentBytes)
-            throw Full(_noRoom);
     }
 
     /// <summary>Under _gate, before a new segment is started: refuses it while the disk has no room for one.</summary>

@@ -36,7 +36,14 @@ public sealed partial class LogQueueStore
     /// Reserves room for a record of <paramref name="size"/> bytes in the batch being filled, starting a new segment when
     /// the head is full. Under <see cref="_gate"/>; the span is valid until the next reservation.
     /// </summary>
-    private Span<byte> Reserve(int size, out long position, out bool batchStart)
+    /// <param name="size">The record's size, header included.</param>
+    /// <param name="position">Where the record goes (segment and offset).</param>
+    /// <param name="batchStart">Whether the record begins a write.</param>
+    /// <param name="keepRoom">
+    /// A new message (or a copy compaction makes): the head counts as full <see cref="ReservedBytes"/> earlier, so every
+    /// segment keeps room for completions, retries and dead letters even when the disk has none for the next segment.
+    /// </param>
+    private Span<byte> Reserve(int size, out long position, out bool batchStart, bool keepRoom = false)
     {
         if (_failure is { } failure)
             throw new IOException("The log stopped accepting writes after a write or fsync failed; reopen it (restart the process) to recover from what is on disk.", failure);
@@ -44,7 +51,7 @@ public sealed partial class LogQueueStore
         if (!_recovered)
             throw new InvalidOperationException("The log must be recovered (RecoverAsync) before it is written.");
         // Room is kept for the record that ends a full segment; a record larger than a segment gets one to itself.
-        if (_head is null || (_head.End > _head.HeaderEnd && _head.End + size + SegmentEndBytes > _options.SegmentBytes))
+        if (_head is null || (_head.End > _head.HeaderEnd && _head.End + size + SegmentEndBytes + (keepRoom ? ReservedBytes : 0) > _options.SegmentBytes))
         {
             EnsureRoomForSegment();
             Roll();

@@ -105,17 +105,26 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
 
     /// <summary>
     /// Makes the log writable the moment recovery ends: a head segment whose start records are on disk, and the next
-    /// segment prepared. A disk without room for them fails the open here, naming SegmentBytes, instead of the first
-    /// produce. After an accepted loss the log starts a new segment, so the ids it skipped are on disk at once.
+    /// segment prepared. A log that needs a new segment (a new directory, or after an accepted loss, so the ids it
+    /// skipped are on disk at once) fails the open here, naming SegmentBytes, when the disk has no room for it and the
+    /// next one, instead of failing the first produce. A log that has its head opens on a full disk too, refusing new
+    /// messages until there is room, so its consumers can still drain it.
     /// </summary>
     private void PrepareHead()
     {
         bool newSegment;
         lock (_gate)
             newSegment = _head is null || _idSkip > 0;
-        CheckRoomAtOpen(newSegment);
+        if (newSegment)
+            CheckRoomAtOpen(needsSegment: true);
         if (_options.PreallocateSegments)
-            AwaitRoom(PrepareSpareAsync());
+        {
+            var spare = PrepareSpareAsync();
+            if (newSegment)
+                AwaitRoom(spare);
+            else
+                AwaitRoomOrOpenFull(spare);
+        }
         Task? written = null;
         lock (_gate)
         {
@@ -141,6 +150,21 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
                 next = _spare;
             if (next is not null)
                 AwaitRoom(next);
+        }
+    }
+
+    /// <summary>Waits for the next segment at open; without room for it the log opens refusing new messages (it says so).</summary>
+    private void AwaitRoomOrOpenFull(Task<ILogFile> spare)
+    {
+        lock (_gate)
+            _spare ??= spare;
+        try
+        {
+            spare.GetAwaiter().GetResult();
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            // SpaceLost logged it; compaction tries again on every pass.
         }
     }
 
