@@ -9,14 +9,9 @@ internal sealed partial class ServerQueueTransport
     /// <inheritdoc />
     public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
+        // The payload limit is checked again against the server's, once connected.
+        MessageLimits.Validate(message, int.MaxValue);
         var name = message.Channel.Name;
-        if (message.Payload.IsEmpty)
-            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
-        if (message.Delay < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' must not be negative.");
-        if (message.Dedup is { } dedup && dedup.Window <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' must be greater than zero.");
 
         var produce = _produces.Begin();
         try

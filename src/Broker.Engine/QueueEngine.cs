@@ -225,15 +225,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     {
         ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var name = message.Channel.Name;
-        if (message.Payload.IsEmpty)
-            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
-        if (message.Payload.Length > MaxMessageBytes)
-            throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {MaxMessageBytes} bytes.", nameof(message));
-        if (message.Delay < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' must not be negative.");
-        if (message.Dedup is { } dedup && dedup.Window <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' must be greater than zero.");
+        MessageLimits.Validate(message, MaxMessageBytes);
     }
 
     private ChannelQueue GetOrCreate(ChannelDefinition definition, bool replaying = false)

@@ -23,9 +23,7 @@ internal static class DeepkitDedup
     {
         if (request.Process != (int)QueueMessageProcessing.ExactlyOnce)
             return null;
-        var window = request.DedupIntervalMs >= 1
-            ? TimeSpan.FromMilliseconds(Math.Min(request.DedupIntervalMs, TimeSpan.MaxValue.TotalMilliseconds / 2))
-            : ChannelDefinition.DefaultDedupInterval;
+        var window = request.DedupIntervalMs >= 1 ? DeepkitNumbers.Duration(request.DedupIntervalMs) : ChannelDefinition.DefaultDedupInterval;
         var hash = request.Hash;
         UInt128 key;
         if (!hash.IsPresent || (!hash.IsString && hash.Number == XxHash32Of(request.Payload)))

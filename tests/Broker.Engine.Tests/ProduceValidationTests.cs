@@ -56,6 +56,35 @@ public sealed class ProduceValidationTests
             await h.Engine.ProduceAsync(new OutgoingMessage(Channel(), Bytes("x"), null, TimeSpan.FromSeconds(-1), 0)));
     }
 
+    [Theory]
+    [InlineData(3651 * 24.0, false)]
+    [InlineData(3650 * 24.0, true)]
+    public async Task ADelayPastTenYearsIsRejectedNamingTheLimit(double hours, bool accepted)
+    {
+        await using var h = new EngineHarness();
+        var message = new OutgoingMessage(Channel(), Bytes("x"), null, TimeSpan.FromHours(hours), 0);
+
+        if (accepted)
+        {
+            Assert.True((await h.Engine.ProduceAsync(message)).IsEnqueued);
+            return;
+        }
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await h.Engine.ProduceAsync(message));
+        Assert.Contains("3650 days", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Engine.GetStats("orders").LastId);
+    }
+
+    [Fact]
+    public async Task ADedupWindowPastAWeekIsRejectedAsTheTypedApiRejectsIt()
+    {
+        await using var h = new EngineHarness();
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await h.ProduceOnce(Channel(), "x", 1, TimeSpan.FromDays(8)));
+
+        Assert.Contains("at most 7 days", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ProducerPayloadBufferMayBeReusedAfterProduce()
     {

@@ -16,9 +16,8 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
 
     public async ValueTask<ProduceResult> ProduceAsync(ChannelStreams streams, OutgoingMessage message, int serverMaxPayload, CancellationToken cancellationToken)
     {
+        MessageLimits.Validate(message, int.MaxValue);
         var channel = message.Channel.Name;
-        if (message.Payload.Length == 0)
-            throw new ArgumentException($"Channel '{channel}' cannot carry an empty message.", nameof(message));
         var limit = Math.Min(options.MaxMessageBytes, serverMaxPayload - HeaderReserve);
         if (message.Payload.Length > limit)
             throw new ArgumentException(

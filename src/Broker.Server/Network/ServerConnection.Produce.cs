@@ -61,8 +61,10 @@ internal sealed partial class ServerConnection
         var request = QueuePublishRequest.Read(body);
         CheckSize(request.Channel, request.Payload.Length);
         var channel = _server.Policies.Get(request.Channel);
-        var delay = request.DelayMs > 0 ? TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(request.DelayMs, int.MaxValue * 1000d))) : TimeSpan.Zero;
-        var priority = (int)Math.Clamp(Math.Truncate(request.Priority), int.MinValue, int.MaxValue);
+        // Deepkit's numbers become the native message as they are, and the engine checks it as it checks every produce
+        // (MessageLimits): a delay of 1e300 ms is refused there, not clamped into one that waits for decades.
+        var delay = DeepkitNumbers.Delay(request.DelayMs);
+        var priority = DeepkitNumbers.Priority(request.Channel, request.Priority);
         Store(id, new OutgoingMessage(channel, default, DeepkitDedup.Resolve(request), delay, priority), request.Payload, null, null, MessageType.Ack);
     }
 

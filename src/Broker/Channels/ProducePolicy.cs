@@ -34,12 +34,12 @@ internal static class ProducePolicy
     }
 
     /// <summary>Checks delay and priority.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The delay is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The delay is negative or longer than <see cref="MessageLimits.MaxDelay"/>.</exception>
     public static TimeSpan ResolveDelay(ChannelDefinition channel, ProduceOptions? options)
     {
         var delay = options?.Delay ?? TimeSpan.Zero;
-        if (delay < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(options), delay, $"ProduceOptions.Delay must not be negative (channel '{channel.Name}').");
+        if (delay < TimeSpan.Zero || delay > MessageLimits.MaxDelay)
+            throw new ArgumentOutOfRangeException(nameof(options), delay, $"ProduceOptions.Delay must be between zero and {MessageLimits.MaxDelayDays} days (channel '{channel.Name}').");
         return delay;
     }
 

@@ -45,6 +45,18 @@ public static class FrameBuilder
             w.WriteBinary("v"u8, payload);
         });
 
+    /// <summary>A Deepkit QueuePublish with numbers as a JavaScript client may send them (doubles).</summary>
+    public static byte[] DeepkitPublish(uint id, string channel, byte[] payload, double delayMs, double priority, double dedupIntervalMs = 0, int process = 1) =>
+        Frame(id, MessageType.QueuePublish, (ref BsonWriter w) =>
+        {
+            w.WriteInt32("process"u8, process);
+            w.WriteDouble("deduplicationInterval"u8, dedupIntervalMs);
+            w.WriteDouble("delay"u8, delayMs);
+            w.WriteDouble("priority"u8, priority);
+            w.WriteString("c"u8, channel);
+            w.WriteBinary("v"u8, payload);
+        });
+
     /// <summary>Broker's Produce without a session.</summary>
     public static byte[] Produce(uint id, string channel, byte[] payload) =>
         Frame(id, MessageType.Produce, (ref BsonWriter w) =>

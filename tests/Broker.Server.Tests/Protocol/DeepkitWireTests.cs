@@ -17,6 +17,31 @@ public sealed class DeepkitWireTests
     private const string Channel = "user/registered";
     private static readonly ChannelDefinition Registered = new(Channel);
 
+    [Theory]
+    [InlineData(1e300, 0, 0, "delay")]
+    [InlineData(double.PositiveInfinity, 0, 0, "delay")]
+    [InlineData(3651.0 * 24 * 3600 * 1000, 0, 0, "3650 days")]
+    [InlineData(0, double.NaN, 0, "priority")]
+    [InlineData(0, 1e12, 0, "priority")]
+    [InlineData(0, 0, 8.0 * 24 * 3600 * 1000, "7 days")]
+    public async Task DeepkitPublishOutOfTheNativeLimitsIsRefusedAndNothingIsStored(double delayMs, double priority, double dedupMs, string named)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawConnection.OpenAsync(server.Port);
+
+        // ExactlyOnce when a dedup interval is given, so the window is checked.
+        await client.SendAsync(FrameBuilder.DeepkitPublish(7, Channel, Payloads.Document("far away"), delayMs, priority, dedupMs, process: dedupMs > 0 ? 0 : 1));
+
+        var reply = await client.ReceiveAsync();
+        Assert.Equal((MessageType.Error, 7u, ErrorCodes.InvalidRequest), (reply.Type, reply.Id, reply.ErrorCode));
+        Assert.Contains(named, reply.Text("message"), StringComparison.Ordinal);
+        Assert.Equal(0, server.Engine.GetStats(Channel).LastId);
+        // The connection stays open for the next request.
+        await client.SendAsync(FrameBuilder.DeepkitPublish(8, Channel, Payloads.Document("soon"), 1000, 2));
+        Assert.Equal(MessageType.Ack, (await client.ReceiveAsync()).Type);
+        Assert.Equal(1, server.Engine.GetStats(Channel).Delayed);
+    }
+
     [Fact]
     public async Task DeepkitPublishIsAnsweredWithTheBareAckAndStoredAsSent()
     {

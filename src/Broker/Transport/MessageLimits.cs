@@ -1,0 +1,39 @@
+namespace Broker.Transport;
+
+/// <summary>
+/// What every adapter checks a message against before it stores it, in one place, so a message refused on one path is
+/// refused on every other (Broker's producers, the server's native protocol, Deepkit's QueuePublish, NATS).
+/// </summary>
+public static class MessageLimits
+{
+    /// <summary><see cref="MaxDelay"/> in days.</summary>
+    public const int MaxDelayDays = 3650;
+
+    /// <summary>
+    /// The longest a message may be delayed: ten years. A longer delay is a unit mistake (seconds taken for
+    /// milliseconds), and a message delayed past it would wait for ever.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(MaxDelayDays);
+
+    /// <summary>Checks a message, naming its channel and what is wrong.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="maxMessageBytes">The largest payload the adapter accepts.</param>
+    /// <exception cref="ArgumentException">The payload is empty or too large.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The delay or the deduplication window is out of range.</exception>
+    public static void Validate(in OutgoingMessage message, int maxMessageBytes)
+    {
+        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
+        var name = message.Channel.Name;
+        if (message.Payload.IsEmpty)
+            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
+        if (message.Payload.Length > maxMessageBytes)
+            throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {maxMessageBytes} bytes.", nameof(message));
+        if (message.Delay < TimeSpan.Zero || message.Delay > MaxDelay)
+            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' is {Describe(message.Delay)}; it must be between 0 and {MaxDelayDays} days.");
+        if (message.Dedup is { } dedup && (dedup.Window <= TimeSpan.Zero || dedup.Window > DedupWindow.Max))
+            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' is {Describe(dedup.Window)}; it must be greater than zero and at most {DedupWindow.MaxDays} days.");
+    }
+
+    private static string Describe(TimeSpan value) =>
+        value >= TimeSpan.FromDays(1) ? $"{value.TotalDays:0.###} days" : $"{value.TotalMilliseconds:0.###} ms";
+}
