@@ -12,6 +12,8 @@ internal sealed partial class ChannelQueue
         ValueTask write = default;
         var outcome = SettleOutcome.LeaseLost;
         var batch = DispatchBatch.Rent();
+        MessageSlot completed = default;
+        var priority = 0;
         lock (_gate)
         {
             var now = NowTicks();
@@ -22,14 +24,47 @@ internal sealed partial class ChannelQueue
             else
             {
                 EndLease(lease);
+                completed = _messages.Find(lease.Id);
+                priority = PriorityOf(lease.Id);
                 write = Write(StoreRecord.Completed(Name, lease.Id, Forget(lease.Id)));
                 outcome = SettleOutcome.Completed;
                 DispatchLocked(now, batch);
             }
         }
         Deliver(batch);
-        await write.ConfigureAwait(false);
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not stored, so not completed: the message is delivered again (its store still holds it as unfinished).
+            Restore(delivery.Id, completed, priority);
+            throw;
+        }
         return outcome;
+    }
+
+    /// <summary>Puts back a message whose completion could not be stored, deliverable at once; the delivery still counts.</summary>
+    private void Restore(long id, MessageSlot saved, int priority)
+    {
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            if (_disposed || _forgotten)
+            {
+                batch.Return();
+                return;
+            }
+            ref var slot = ref _messages.Add(id);
+            slot = saved;
+            if (priority != 0)
+                _priorities[id] = priority;
+            var now = NowTicks();
+            Place(id, ref slot, now, now);
+            DispatchLocked(now, batch);
+        }
+        Deliver(batch);
     }
 
     public async ValueTask<SettleOutcome> FailAsync(EngineSubscription subscription, Delivery delivery, FailureKind kind, string reason)

@@ -216,6 +216,75 @@ public sealed class LogDiskFullTests
     }
 
     [Fact]
+    public async Task ACompletionThatCannotBeStoredIsNoCompletionTheMessageIsDeliveredAgain()
+    {
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        var orders = Channel();
+        await using var h = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true);
+        await h.Produce(orders, "job");
+        var worker = await h.Subscribe(orders);
+        var first = Single(worker);
+
+        fs.FailSyncs = true;
+        await Assert.ThrowsAsync<StoreOutcomeUnknownException>(() => worker.CompleteAsync(first, default).AsTask());
+
+        // Back in the queue at once, as the store still holds it unfinished: the same worker gets it again.
+        var again = Single(worker);
+        Assert.Equal((first.Id, 2), (again.Id, again.Tries));
+        Assert.Equal(1, h.Engine.GetStats("orders").Leased);
+    }
+
+    [Fact]
+    public async Task ACompletionRefusedWithItsWriteKeepsTheSegmentThatHoldsTheMessage()
+    {
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        var orders = Channel();
+        var store = LogQueueStore.Open("/data", fs, Small, time, null);
+        var engine = new QueueEngine(store, timeProvider: time, ownsStore: true);
+        await engine.RecoverAsync();
+        // The first segment ends up holding one unfinished message; everything else there is completed.
+        var kept = (await engine.ProduceAsync(Message(orders, "kept"))).MessageId;
+        var worker = await engine.SubscribeAsync(orders, new SubscriptionSettings(1_000, TimeSpan.FromHours(1)));
+        var held = Drain(worker).Single();
+        for (var i = 0; store.SegmentFiles.Count < 2; i++)
+            await engine.ProduceAsync(Message(orders, "filler" + i));
+        foreach (var filler in Drain(worker))
+            Assert.Equal(SettleOutcome.Completed, await worker.CompleteAsync(filler, default));
+
+        // The writer waits for a spare that the disk will have no room for; the completion queues behind that write. The
+        // next segment's spare is ready already, so the one held is the one after it.
+        var blocked = store.SegmentFiles.Count + 2;
+        fs.HoldWritesTo(LogQueueStore.SpareName);
+        var stuck = Task.Run(async () =>
+        {
+            for (var i = 0; store.SegmentFiles.Count < blocked; i++)
+                await engine.ProduceAsync(Message(orders, "more" + i));
+        });
+        await fs.WriteHeld.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var wait = 0; store.SegmentFiles.Count < blocked; wait++)
+        {
+            Assert.True(wait < 3_000, "The log never needed the segment whose spare is held.");
+            await Task.Delay(10);
+        }
+        var completion = worker.CompleteAsync(held, default).AsTask();
+        fs.Capacity = fs.UsedBytes;
+        fs.ReleaseWrites();
+        await Assert.ThrowsAsync<StoreFullException>(() => completion);
+        await Assert.ThrowsAsync<StoreFullException>(() => stuck);
+
+        // Not completed: delivered again, and compaction keeps the segment that still holds it.
+        Assert.Contains(kept, Drain(worker).Select(d => d.Id));
+        await store.CompactAsync();
+        Assert.Contains(store.SegmentFiles, f => f.EndsWith("000000000001.seg", StringComparison.Ordinal));
+        await worker.DisposeAsync();
+        await engine.DisposeAsync();
+        await using var reopened = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true);
+        Assert.Contains(kept, Drain(await reopened.Subscribe(orders, maxParallel: 10_000)).Select(d => d.Id));
+    }
+
+    [Fact]
     public async Task ADiskTooSmallForTwoSegmentsFailsTheOpenNamingSegmentBytes()
     {
         var fs = new PowerLossFileSystem { Capacity = Segment + Segment / 2 };

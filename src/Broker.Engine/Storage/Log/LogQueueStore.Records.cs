@@ -53,7 +53,9 @@ public sealed partial class LogQueueStore
                 case StoreRecordKind.Completed:
                 case StoreRecordKind.Deleted:
                     WriteFinishedLocked(channel, record);
-                    Finished(record.Payload);
+                    // Counted when durable: a completion that fails leaves the message where it is, still needed.
+                    if (record.Payload.Position != 0)
+                        _open.Finished.Add(record.Payload);
                     break;
                 case StoreRecordKind.RetryScheduled:
                 {

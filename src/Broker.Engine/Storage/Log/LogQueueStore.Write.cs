@@ -193,6 +193,14 @@ public sealed partial class LogQueueStore
             Interlocked.Add(ref _batchBytes, batch.Length);
             foreach (var run in batch.Runs)
                 run.Segment.Durable = run.FileOffset + run.Length;
+            if (batch.Finished.Count > 0)
+            {
+                lock (_gate)
+                {
+                    foreach (var payload in batch.Finished)
+                        Finished(payload);
+                }
+            }
             ThreadPool.UnsafeQueueUserWorkItem(static done => done.TrySetResult(), batch.Done, preferLocal: false);
         }
         catch (Exception ex)

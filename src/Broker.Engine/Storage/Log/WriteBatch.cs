@@ -12,6 +12,9 @@ internal sealed class WriteBatch
 
     public readonly List<Run> Runs = [];
 
+    /// <summary>Payloads whose messages this batch finishes: no longer needed where they are once it is durable.</summary>
+    public readonly List<PayloadRef> Finished = [];
+
     public TaskCompletionSource Done = NewDone();
 
     public bool IsEmpty => Length == 0;
@@ -32,6 +35,7 @@ internal sealed class WriteBatch
     {
         Length = 0;
         Runs.Clear();
+        Finished.Clear();
         if (Buffer.Length > 4 * 1024 * 1024)
             Buffer = new byte[64 * 1024];
         Done = NewDone();
