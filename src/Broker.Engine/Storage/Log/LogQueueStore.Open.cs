@@ -174,9 +174,15 @@ public sealed partial class LogQueueStore
             lastType = type;
         }
         scan.DataEnd = reader.Offset;
+        // A preallocated file keeps its size whatever happens to the process or the machine: shorter, it was cut.
+        var cut = scan.NewFormat && scan.DeclaredLength > 0 && length < scan.DeclaredLength;
+        if (cut && scan.Loss is null)
+            scan.Loss = (LogLossKind.Truncated, $"the file is {length} bytes, but it was created with {scan.DeclaredLength}");
         if (reader.Problem is { } problem)
         {
             var at = reader.Offset;
+            if (cut)
+                return scan;
             if (newest && reader.FindBatchStartAfter(at) < 0)
             {
                 // A torn tail: the write that was under way when the process or machine stopped. A preallocated file keeps
@@ -196,9 +202,12 @@ public sealed partial class LogQueueStore
             return scan;
         if (records == 0)
         {
-            // The newest file may be empty: a crash right after it was created. Any other must hold at least its start.
+            // The newest file may hold nothing yet: a crash right after it was created. Any other must hold at least its
+            // start, and a preallocated one is never empty: it was created at full size.
             if (!newest)
                 scan.Loss = (LogLossKind.Truncated, "it holds no records");
+            else if (length == 0 && _options.PreallocateSegments)
+                scan.Loss = (LogLossKind.Truncated, "the file is empty, but segments are created at their full size");
         }
         else if (!scan.NewFormat && !legacy)
         {
@@ -207,10 +216,6 @@ public sealed partial class LogQueueStore
         else if (scan.NewFormat && !newest && lastType != LogRecordType.SegmentEnd)
         {
             scan.Loss = (LogLossKind.Truncated, $"its records stop at offset {scan.DataEnd} without the record that ends a full segment");
-        }
-        else if (scan.NewFormat && newest && scan.DeclaredLength > 0 && length < scan.DeclaredLength)
-        {
-            scan.Loss = (LogLossKind.Truncated, $"the file is {length} bytes, but it was created with {scan.DeclaredLength}");
         }
         return scan;
     }
@@ -283,7 +288,9 @@ public sealed partial class LogQueueStore
             }
             else if (loss.Kind == LogLossKind.Truncated && scan.DeclaredLength > scan.File.Length)
             {
-                // Back to its size, so the newest segment takes writes again where its data ends.
+                // Back to its size, without the piece of a record the cut left, so the segment takes writes again
+                // where its intact data ends.
+                ZeroFrom(scan.File, scan.DataEnd, scan.File.Length);
                 scan.File.SetLength(scan.DeclaredLength);
                 scan.File.Sync();
             }
