@@ -101,6 +101,17 @@ public sealed class ServerDiskFullTests(ITestOutputHelper output)
         Assert.True(lines < 200, $"The server logged {lines} lines for {refused.Count} refused produces:\n{log}");
     }
 
+    [TmpfsFact]
+    public async Task ADiskTooSmallForTheFirstSegmentsStopsTheStartNamingSegmentBytes()
+    {
+        using var disk = Tmpfs.Mount(3L * 1024 * 1024);
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", Path.Combine(disk.Path, "data"), "--listen", $"127.0.0.1:{FreePorts.Next()}", "--segment-bytes", "2MiB"]);
+
+        Assert.Equal(3, await server.WaitForExitAsync());
+        Assert.Contains("--segment-bytes", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
     /// <returns>True when the message was stored.</returns>
     private static async Task<bool> ProduceAsync(
         ServerQueueTransport client, ChannelDefinition channel, string text, ConcurrentDictionary<string, string> acknowledged, ConcurrentDictionary<string, bool> refused, ConcurrentDictionary<string, bool> unknown)
