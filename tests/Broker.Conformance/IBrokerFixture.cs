@@ -21,4 +21,10 @@ public interface IBrokerFixture
     /// <param name="duration">How much time.</param>
     /// <returns>Completes when the time has passed.</returns>
     ValueTask AdvanceTimeAsync(IQueueTransport transport, TimeSpan duration);
+
+    /// <summary>
+    /// The lease the lease tests use: short on a fake clock; on real time long enough that a renewal's round trip and a
+    /// busy machine's scheduling fit many times into its slack, so the tests check the rules, not the machine's speed.
+    /// </summary>
+    TimeSpan ShortLease => TimeSpan.FromSeconds(1);
 }

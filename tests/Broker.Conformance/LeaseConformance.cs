@@ -8,7 +8,7 @@ namespace Broker.Conformance;
 /// </summary>
 public abstract class LeaseConformance(IBrokerFixture fixture)
 {
-    private static readonly TimeSpan ShortLease = TimeSpan.FromSeconds(1);
+    private TimeSpan ShortLease => fixture.ShortLease;
 
     [Fact]
     public async Task ACrashedWorkerLosesItsLeasesAtOnce()
