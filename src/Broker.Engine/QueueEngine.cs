@@ -147,8 +147,19 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     public async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(string channel, long afterId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var page = await ListDeadLettersAsync(channel, afterId, limit, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        return page.Entries;
+    }
+
+    /// <summary>
+    /// Lists a channel's dead letters in id order, holding no more than <paramref name="maxPayloadBytes"/> of payloads
+    /// (at least one entry): a server answering with one frame never copies more than that frame can carry.
+    /// </summary>
+    internal async ValueTask<DeadLetterPage> ListDeadLettersAsync(string channel, long afterId, int limit, long maxPayloadBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
-        return queue is null ? [] : queue.ListDeadLetters(afterId, limit);
+        return queue is null ? new DeadLetterPage([], More: false) : queue.ListDeadLetters(afterId, limit, maxPayloadBytes);
     }
 
     /// <summary>Gets one dead letter.</summary>
