@@ -17,6 +17,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
     private TaskCompletionSource? _space;
     private Exception? _fault;
     private long _queuedBytes;
+    private long _peakQueuedBytes;
     private long _writeStartedAt;
     private bool _loopIdle;
     private bool _completing;
@@ -34,6 +35,9 @@ internal sealed class OutboundQueue : IAsyncDisposable
 
     /// <summary>Bytes queued and not yet written (read without the lock: callers only compare it with the limit).</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>The most bytes ever queued at once (for tests and diagnostics: how far past the limit the queue went).</summary>
+    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
 
     /// <summary>Completes when the write loop ends: drained after <see cref="CompleteAsync"/>, or failed.</summary>
     public Task Completion => _loop;
@@ -222,6 +226,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 else
                 {
                     _queue._queuedBytes += added;
+                    _queue._peakQueuedBytes = Math.Max(_queue._peakQueuedBytes, _queue._queuedBytes);
                     _queue.WakeLocked();
                 }
             }

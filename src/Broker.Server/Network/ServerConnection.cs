@@ -100,6 +100,12 @@ internal sealed partial class ServerConnection
 
     public int RequestsInFlight => _inFlight.Requests;
 
+    /// <summary>Bytes of replies and deliveries queued for the socket and not yet written.</summary>
+    public long OutboundBytes => _outbound?.QueuedBytes ?? 0;
+
+    /// <summary>The most bytes the outbound queue ever held at once.</summary>
+    public long OutboundPeakBytes => _outbound?.PeakQueuedBytes ?? 0;
+
     private BrokerServerOptions Options => _server.Options;
 
     private ILogger Logger => _server.Logger;
