@@ -205,6 +205,11 @@ internal sealed class OutboundQueue : IAsyncDisposable
                     idle = _pending.WrittenCount == 0;
                     if (idle)
                     {
+                        // Large arrays go back to the pool only now: while frames keep coming, the two buffers keep
+                        // theirs rather than growing again from small ones (every growth returns an array to the
+                        // shared pool, whose per-thread caches would then hold several of each size).
+                        _pending.Reset();
+                        _writing.Reset();
                         if (_completing)
                         {
                             // Nothing more will be written: a sender still waiting for room would wait for ever.
@@ -236,7 +241,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 {
                     Volatile.Write(ref _writeStartedAt, 0);
                     _queuedBytes -= _writing.WrittenCount;
-                    _writing.Reset();
+                    _writing.Clear();
                     GrantLocked();
                     if (_space is not null && _queuedBytes < Limit)
                     {
