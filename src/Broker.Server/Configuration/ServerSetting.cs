@@ -29,6 +29,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting MaxInFlightRequests = new("max-in-flight-requests", "MaxInFlightRequests", "Per connection: requests being processed before the server stops reading from it.", "4096");
     public static readonly ServerSetting MaxSubscriptions = new("max-subscriptions", "MaxSubscriptions", "Per connection: subscriptions open at once.", "256");
     public static readonly ServerSetting MaxParallel = new("max-parallel", "MaxParallel", "Largest credit (maxParallel) one subscription may ask for.", "10000");
+    public static readonly ServerSetting MaxUnsettled = new("max-unsettled", "MaxUnsettled", "Per connection: unsettled deliveries its subscriptions may hold together (the sum of the credit they ask for); a subscribe past it is refused.", "65536");
     public static readonly ServerSetting WriteTimeout = new("write-timeout", "WriteTimeout", "A connection whose socket accepts nothing for this long is closed as a slow consumer.", "10s");
     public static readonly ServerSetting AuthTimeout = new("auth-timeout", "AuthTimeout", "Time a new connection has to authenticate (without credentials: to send its first request), TLS handshake included; then it is closed.", "5s");
     public static readonly ServerSetting SessionRetention = new("session-retention", "SessionRetention", "How long a disconnected producer's session (the outcomes of its recent produces) is kept for its reconnect.", "2m");
@@ -39,7 +40,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly IReadOnlyList<ServerSetting> All =
     [
         Data, Durability, SegmentBytes, AcceptDataLoss, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
-        MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, WriteTimeout, AuthTimeout, SessionRetention,
+        MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, MaxUnsettled, WriteTimeout, AuthTimeout, SessionRetention,
         DeepkitLease, ShutdownTimeout, Config,
     ];
 }

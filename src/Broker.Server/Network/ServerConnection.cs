@@ -45,6 +45,8 @@ internal sealed partial class ServerConnection
     private readonly Dictionary<int, ForwardedSubscription> _subscriptions = [];
     private readonly Dictionary<string, DeepkitSubscription> _deepkit = new(StringComparer.Ordinal);
     private readonly List<DeepkitSubscription> _deepkitDraining = [];
+    // The credit the open subscriptions asked for, Deepkit's (draining ones included) too; guarded by _gate.
+    private long _unsettledCredit;
     private readonly InFlight _inFlight;
     private readonly ChunkAssembler _chunks;
     private readonly long _acceptedAt;
