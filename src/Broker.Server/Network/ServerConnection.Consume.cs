@@ -24,7 +24,8 @@ internal sealed partial class ServerConnection
             CheckSubscriptionLimit();
             TakeCreditLocked(settings.MaxParallel);
         }
-        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        // Payloads are read when pushed, not when granted: deliveries waiting for the socket hold none.
+        var pending = _server.Engine.SubscribeAsync(channel, settings, PayloadReading.Deferred, CancellationToken.None);
         if (pending.IsCompletedSuccessfully)
             Subscribed(id, request.Subscription, pending.Result);
         else
@@ -159,7 +160,7 @@ internal sealed partial class ServerConnection
             CheckSubscriptionLimit();
             TakeCreditLocked(settings.MaxParallel);
         }
-        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        var pending = _server.Engine.SubscribeAsync(channel, settings, PayloadReading.Deferred, CancellationToken.None);
         if (pending.IsCompletedSuccessfully)
             DeepkitSubscribed(id, request.Channel, pending.Result);
         else
