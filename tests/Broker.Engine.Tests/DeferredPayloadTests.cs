@@ -48,16 +48,20 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
     [Fact]
     public async Task LeaseBookkeepingOfAnUnsettledDeferredDeliveryIsAFewHundredBytes()
     {
-        // The figure docs/server.md multiplies by --max-unsettled.
+        // The figure docs/server.md multiplies by --max-unsettled. Payloads of 1 KiB from the log, which copies what it
+        // reads: a delivery that held its payload would cost more than the whole allowance (1.4 KiB measured).
         const int Messages = 20_000;
-        await using var h = new EngineHarness();
+        using var directory = new TempDirectory();
+        var store = LogQueueStore.Open(directory.Path, new LogStoreOptions { Durability = DurabilityMode.Buffered, SegmentBytes = 16 * 1024 * 1024 });
+        await using var h = new EngineHarness(store, ownsStore: true);
         var orders = Channel();
+        var kilobyte = new string('m', 1024);
         await h.Produce(orders, "warm-up");
         var warmUp = await Deferred(h, orders, maxParallel: 1);
         await warmUp.CompleteAsync(Single(warmUp), default);
         await warmUp.DisposeAsync();
         for (var i = 0; i < Messages; i++)
-            await h.Produce(orders, "m");
+            await h.Produce(orders, kilobyte);
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
         var subscription = await Deferred(h, orders, maxParallel: Messages);
@@ -173,19 +177,6 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
         Assert.Equal(SettleOutcome.LeaseLost, await subscription.CompleteAsync(delivery, default));
         var stats = h.Engine.GetStats("orders");
         Assert.Equal((0, 1), (stats.Leased, stats.Delayed));
-    }
-
-    [Fact]
-    public async Task EagerSubscriptionsStillGetTheirPayloads()
-    {
-        await using var h = new EngineHarness();
-        await h.Produce(Channel(), "as before");
-
-        var subscription = await h.Subscribe(Channel());
-
-        var delivery = Single(subscription);
-        Assert.IsNotType<DeferredDelivery>(delivery);
-        Assert.Equal("as before", Text(delivery));
     }
 
     private static ValueTask<EngineSubscription> Deferred(EngineHarness h, ChannelDefinition channel, int maxParallel, TimeSpan? lease = null) =>
