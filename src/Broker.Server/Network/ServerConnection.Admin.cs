@@ -36,7 +36,14 @@ internal sealed partial class ServerConnection
     private async Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list)
     {
         var frame = Options.MaxFrameBytes;
-        await Outbound.ReserveAsync(frame, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await Outbound.ReserveAsync(frame, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return; // the connection is closing: there is nobody to answer, and nothing went wrong on the server
+        }
         DeadLetterPage page;
         try
         {
