@@ -11,6 +11,7 @@ namespace Broker.Engine.Tests;
 /// Subscriptions that read payloads late (<see cref="PayloadReading.Deferred"/>), as the server's are: a granted
 /// delivery holds no payload until the consumer reads it, and the read finds the message wherever it is now.
 /// </summary>
+[Collection(Serial.Name)]
 public sealed class DeferredPayloadTests(ITestOutputHelper output)
 {
     private static readonly LogStoreOptions Small = new() { SegmentBytes = 64 * 1024 };
