@@ -6,20 +6,31 @@ namespace Broker.Engine;
 
 internal sealed partial class ChannelQueue
 {
-    public IReadOnlyList<DeadLetterEntry> ListDeadLetters(long afterId, int limit)
+    /// <summary>
+    /// Lists dead letters in id order: at most <paramref name="limit"/>, and no more than <paramref name="maxPayloadBytes"/>
+    /// of payloads (always at least one entry), since every entry holds a copy of its payload.
+    /// </summary>
+    public DeadLetterPage ListDeadLetters(long afterId, int limit, long maxPayloadBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         lock (_gate)
         {
             if (afterId == long.MaxValue || _deadLetterIds.Count == 0)
-                return [];
-            var result = new List<DeadLetterEntry>(Math.Min(limit, _deadLetterIds.Count));
+                return new DeadLetterPage([], More: false);
+            var result = new List<DeadLetterEntry>(Math.Min(limit, Math.Min(_deadLetterIds.Count, 1024)));
+            long payloadBytes = 0;
             foreach (var id in _deadLetterIds.GetViewBetween(afterId + 1, long.MaxValue))
             {
+                if (result.Count == limit)
+                    break;
+                // Measured before the payload is read: an entry over the budget is never copied.
+                var length = _messages.Find(id).Length;
+                if (result.Count > 0 && payloadBytes + length > maxPayloadBytes)
+                    return new DeadLetterPage(result, More: true);
+                payloadBytes += length;
                 result.Add(ToEntry(id, _deadLetters[id]));
-                if (result.Count == limit) break;
             }
-            return result;
+            return new DeadLetterPage(result, More: false);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broker.Engine.Dispatch;
 using Broker.Engine.Leases;
 using Broker.Engine.Storage;
@@ -95,7 +96,7 @@ internal sealed partial class ChannelQueue
     /// <summary>
     /// Writes the deliveries granted under the lock. A subscription that stopped meanwhile gets nothing: the lease is
     /// handed back uncounted. A payload the store cannot read counts as a failed attempt, so it backs off instead of
-    /// spinning.
+    /// spinning. A subscription that reads payloads late gets deliveries without them (see <see cref="PayloadReading"/>).
     /// </summary>
     private void Deliver(DispatchBatch batch)
     {
@@ -103,24 +104,8 @@ internal sealed partial class ChannelQueue
         for (var i = 0; i < batch.Count; i++)
         {
             var lease = batch[i];
-            Delivery delivery;
-            try
-            {
-                var payload = _store.ReadPayload(lease.Payload);
-                delivery = new Delivery(Name, lease.Id, payload, lease.Tries, ToTime(lease.ProducedTicks), lease.Priority, lease.Token);
-            }
-            catch (Exception ex)
-            {
-                EngineLog.PayloadReadFailed(_logger, ex, Name, lease.Id);
-                lock (_gate)
-                {
-                    var now = NowTicks();
-                    if (IsCurrent(lease))
-                        Observe(FailLocked(lease, now, FailureKind.Transient, "The payload could not be read from the store: " + ex.Message, out _));
-                    DispatchLocked(now, batch);
-                }
+            if (!TryCreateDelivery(lease, batch, out var delivery))
                 continue;
-            }
 
             if (!lease.Owner.TryWrite(delivery))
             {
@@ -136,6 +121,39 @@ internal sealed partial class ChannelQueue
         }
         batch.Return();
     }
+
+    /// <summary>Builds a lease's delivery, reading its payload unless its subscription reads payloads late.</summary>
+    /// <returns>False when the payload could not be read: the lease was failed (and what that freed dispatched into the batch).</returns>
+    private bool TryCreateDelivery(Lease lease, DispatchBatch batch, [NotNullWhen(true)] out Delivery? delivery)
+    {
+        var producedAt = ToTime(lease.ProducedTicks);
+        if (lease.Owner.Reading == PayloadReading.Deferred)
+        {
+            delivery = new DeferredDelivery(Name, lease.Id, lease.Payload.Length, lease.Tries, producedAt, lease.Priority, lease.Token);
+            return true;
+        }
+        try
+        {
+            var payload = _store.ReadPayload(lease.Payload);
+            delivery = new Delivery(Name, lease.Id, payload, lease.Tries, producedAt, lease.Priority, lease.Token);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            EngineLog.PayloadReadFailed(_logger, ex, Name, lease.Id);
+            lock (_gate)
+            {
+                var now = NowTicks();
+                if (IsCurrent(lease))
+                    Observe(FailLocked(lease, now, FailureKind.Transient, UnreadableReason(ex), out _));
+                DispatchLocked(now, batch);
+            }
+            delivery = null;
+            return false;
+        }
+    }
+
+    private static string UnreadableReason(Exception ex) => "The payload could not be read from the store: " + ex.Message;
 
     /// <summary>Arms the channel's one timer for the earliest due message or lease deadline, if that is sooner than armed.</summary>
     private void ArmTimer(long now)

@@ -160,9 +160,9 @@ internal sealed partial class ChannelQueue
     }
 
     /// <summary>Opens a subscription; null when this channel was forgotten meanwhile (the caller asks the engine for it again).</summary>
-    public EngineSubscription? Subscribe(ChannelDefinition definition, SubscriptionSettings settings)
+    public EngineSubscription? Subscribe(ChannelDefinition definition, SubscriptionSettings settings, PayloadReading reading)
     {
-        var subscription = new EngineSubscription(this, settings);
+        var subscription = new EngineSubscription(this, settings, reading);
         var batch = DispatchBatch.Rent();
         lock (_gate)
         {

@@ -15,10 +15,11 @@ public sealed class EngineSubscription : ITransportSubscription
     private readonly ChannelQueue _queue;
     private readonly Channel<Delivery> _deliveries;
 
-    internal EngineSubscription(ChannelQueue queue, SubscriptionSettings settings)
+    internal EngineSubscription(ChannelQueue queue, SubscriptionSettings settings, PayloadReading reading = PayloadReading.Eager)
     {
         _queue = queue;
         Settings = settings;
+        Reading = reading;
         _deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
         {
             SingleReader = false,
@@ -37,6 +38,9 @@ public sealed class EngineSubscription : ITransportSubscription
 
     /// <inheritdoc />
     public ChannelReader<Delivery> Deliveries => _deliveries.Reader;
+
+    /// <summary>Whether deliveries carry their payloads or are <see cref="DeferredDelivery"/>s read late.</summary>
+    internal PayloadReading Reading { get; }
 
     // The fields below are guarded by the channel queue's lock.
     internal HashSet<Lease> Held { get; }
@@ -84,6 +88,22 @@ public sealed class EngineSubscription : ITransportSubscription
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return ValueTask.FromResult(_queue.Renew(this, delivery));
+    }
+
+    /// <summary>
+    /// Reads the payload of one of this subscription's <see cref="DeferredDelivery"/>s, just before it is used, from
+    /// wherever the message is now.
+    /// </summary>
+    /// <param name="delivery">The delivery.</param>
+    /// <param name="payload">The payload; the caller does not modify it.</param>
+    /// <returns>
+    /// False when the delivery's lease is no longer current (expired, settled, released, subscription closed) or its
+    /// payload cannot be read (then counted as a failed attempt): skip the delivery, nobody will see it.
+    /// </returns>
+    internal bool TryReadPayload(Delivery delivery, out ReadOnlyMemory<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return _queue.TryReadPayload(this, delivery, out payload);
     }
 
     /// <inheritdoc />

@@ -115,7 +115,15 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// <param name="cancellationToken">Cancels waiting for recovery.</param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
-    public async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken = default)
+    public ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(channel, settings, PayloadReading.Eager, cancellationToken);
+
+    /// <summary>
+    /// Opens a subscription whose deliveries get their payloads when granted (<see cref="PayloadReading.Eager"/>) or
+    /// only when the consumer asks (<see cref="PayloadReading.Deferred"/>, for a server that would otherwise hold the
+    /// payloads of a whole credit's worth of deliveries waiting for a socket).
+    /// </summary>
+    internal async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxParallel, 1, "settings.MaxParallel");
@@ -125,7 +133,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            if (GetOrCreate(channel).Subscribe(channel, settings) is { } subscription)
+            if (GetOrCreate(channel).Subscribe(channel, settings, reading) is { } subscription)
                 return subscription;
         }
     }
@@ -139,8 +147,19 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     public async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(string channel, long afterId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var page = await ListDeadLettersAsync(channel, afterId, limit, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        return page.Entries;
+    }
+
+    /// <summary>
+    /// Lists a channel's dead letters in id order, holding no more than <paramref name="maxPayloadBytes"/> of payloads
+    /// (at least one entry): a server answering with one frame never copies more than that frame can carry.
+    /// </summary>
+    internal async ValueTask<DeadLetterPage> ListDeadLettersAsync(string channel, long afterId, int limit, long maxPayloadBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
-        return queue is null ? [] : queue.ListDeadLetters(afterId, limit);
+        return queue is null ? new DeadLetterPage([], More: false) : queue.ListDeadLetters(afterId, limit, maxPayloadBytes);
     }
 
     /// <summary>Gets one dead letter.</summary>

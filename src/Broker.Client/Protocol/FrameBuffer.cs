@@ -59,6 +59,9 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         _written = length;
     }
 
+    /// <summary>Empties the buffer and keeps its array, however large, for the frames that follow at once.</summary>
+    public void Clear() => _written = 0;
+
     /// <summary>Empties the buffer, giving a large array back to the pool.</summary>
     public void Reset()
     {

@@ -3,8 +3,10 @@ namespace Broker.Client.Protocol;
 /// <summary>
 /// One connection's outgoing frames: any thread encodes frames into the pending buffer under a short lock, and one
 /// write loop sends everything pending in a single socket write, so many replies and deliveries share a system call.
-/// Bytes queued and not yet written are counted: senders that can wait (deliveries) wait while the count is above
-/// <see cref="Limit"/>, and a write that makes no progress for long is visible through <see cref="IsStalled"/>.
+/// Bytes queued and not yet written are counted. Senders that can wait (deliveries, dead-letter pages) reserve room for
+/// their whole frame first (<see cref="ReserveAsync"/>), so those frames never take the queue past <see cref="Limit"/>,
+/// however many senders there are; replies that cannot wait are queued at once. A write that makes no progress for long
+/// is visible through <see cref="IsStalled"/>.
 /// </summary>
 internal sealed class OutboundQueue : IAsyncDisposable
 {
@@ -15,8 +17,12 @@ internal sealed class OutboundQueue : IAsyncDisposable
     private FrameBuffer _pending = new();
     private FrameBuffer _writing = new();
     private TaskCompletionSource? _space;
+    // Senders waiting for room, served in order so a large frame is never overtaken for ever by small ones.
+    private readonly Queue<Reservation> _waiting = new();
+    private long _reservedBytes;
     private Exception? _fault;
     private long _queuedBytes;
+    private long _peakQueuedBytes;
     private long _writeStartedAt;
     private bool _loopIdle;
     private bool _completing;
@@ -35,11 +41,56 @@ internal sealed class OutboundQueue : IAsyncDisposable
     /// <summary>Bytes queued and not yet written (read without the lock: callers only compare it with the limit).</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    /// <summary>The most bytes ever queued at once (for tests and diagnostics: how far past the limit the queue went).</summary>
+    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
+
     /// <summary>Completes when the write loop ends: drained after <see cref="CompleteAsync"/>, or failed.</summary>
     public Task Completion => _loop;
 
     /// <summary>Starts encoding frames; dispose the scope to queue them.</summary>
-    public WriteScope Enter() => new(this);
+    public WriteScope Enter() => new(this, 0);
+
+    /// <summary>
+    /// Starts encoding the frame room was reserved for with <see cref="ReserveAsync"/>; disposing the scope queues it
+    /// and ends the reservation (room it did not use goes to the next sender).
+    /// </summary>
+    public WriteScope Enter(int reserved) => new(this, reserved);
+
+    /// <summary>
+    /// Waits until a frame of <paramref name="bytes"/> fits and reserves room for it: granted when the bytes queued and
+    /// reserved, plus these, stay within <see cref="Limit"/>, or when nothing is queued or reserved (so a frame larger
+    /// than the limit still goes, alone). Senders are served in the order they asked. Write the frame with
+    /// <see cref="Enter(int)"/>, or give the room back with <see cref="Unreserve"/>.
+    /// </summary>
+    /// <exception cref="IOException">The connection failed or is closing.</exception>
+    public ValueTask ReserveAsync(int bytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Reservation waiter;
+        lock (_gate)
+        {
+            if (_fault is not null)
+                return ValueTask.FromException(new IOException("The connection is closed.", _fault));
+            if (_waiting.Count == 0 && FitsLocked(bytes))
+            {
+                _reservedBytes += bytes;
+                return ValueTask.CompletedTask;
+            }
+            waiter = new Reservation(bytes);
+            _waiting.Enqueue(waiter);
+        }
+        return new ValueTask(WaitForGrantAsync(waiter, cancellationToken));
+    }
+
+    /// <summary>Gives back room reserved for a frame that will not be written (its delivery was skipped).</summary>
+    public void Unreserve(int bytes)
+    {
+        lock (_gate)
+        {
+            _reservedBytes -= bytes;
+            GrantLocked();
+        }
+    }
 
     /// <summary>Waits until the queued bytes are below the limit.</summary>
     /// <exception cref="IOException">The connection failed.</exception>
@@ -56,6 +107,46 @@ internal sealed class OutboundQueue : IAsyncDisposable
             space = _space.Task;
         }
         return new ValueTask(space.WaitAsync(cancellationToken));
+    }
+
+    private async Task WaitForGrantAsync(Reservation waiter, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancelled or granted under the lock, never both: a grant that won is the caller's to use or give back.
+            await using var registration = cancellationToken.Register(() =>
+            {
+                lock (_gate)
+                {
+                    if (waiter.TrySetCanceled(cancellationToken))
+                        GrantLocked();
+                }
+            }).ConfigureAwait(false);
+            await waiter.Task.ConfigureAwait(false);
+            return;
+        }
+        await waiter.Task.ConfigureAwait(false);
+    }
+
+    private bool FitsLocked(long bytes) =>
+        _queuedBytes + _reservedBytes + bytes <= Limit || (_queuedBytes == 0 && _reservedBytes == 0);
+
+    /// <summary>Grants waiting reservations, in order, while they fit.</summary>
+    private void GrantLocked()
+    {
+        while (_waiting.TryPeek(out var next))
+        {
+            if (next.Task.IsCompleted)
+            {
+                _waiting.Dequeue(); // cancelled
+                continue;
+            }
+            if (!FitsLocked(next.Bytes))
+                return;
+            _waiting.Dequeue();
+            _reservedBytes += next.Bytes;
+            next.TrySetResult();
+        }
     }
 
     /// <summary>True when a socket write has been under way for longer than <paramref name="timeoutMs"/>.</summary>
@@ -114,8 +205,17 @@ internal sealed class OutboundQueue : IAsyncDisposable
                     idle = _pending.WrittenCount == 0;
                     if (idle)
                     {
+                        // Large arrays go back to the pool only now: while frames keep coming, the two buffers keep
+                        // theirs rather than growing again from small ones (every growth returns an array to the
+                        // shared pool, whose per-thread caches would then hold several of each size).
+                        _pending.Reset();
+                        _writing.Reset();
                         if (_completing)
+                        {
+                            // Nothing more will be written: a sender still waiting for room would wait for ever.
+                            FailWaitersLocked(new IOException("The connection is closing."));
                             return;
+                        }
                         _loopIdle = true;
                     }
                     else
@@ -141,7 +241,8 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 {
                     Volatile.Write(ref _writeStartedAt, 0);
                     _queuedBytes -= _writing.WrittenCount;
-                    _writing.Reset();
+                    _writing.Clear();
+                    GrantLocked();
                     if (_space is not null && _queuedBytes < Limit)
                     {
                         _space.TrySetResult();
@@ -168,6 +269,13 @@ internal sealed class OutboundQueue : IAsyncDisposable
         _fault ??= reason;
         _space?.TrySetException(new IOException("The connection is closed.", reason));
         _space = null;
+        FailWaitersLocked(new IOException("The connection is closed.", reason));
+    }
+
+    private void FailWaitersLocked(IOException error)
+    {
+        while (_waiting.TryDequeue(out var waiter))
+            waiter.TrySetException(error);
     }
 
     private void WakeLocked()
@@ -185,11 +293,13 @@ internal sealed class OutboundQueue : IAsyncDisposable
 
         private readonly OutboundQueue _queue;
         private readonly int _start;
+        private readonly int _reserved;
         private Lock.Scope _lock;
 
-        public WriteScope(OutboundQueue queue)
+        public WriteScope(OutboundQueue queue, int reserved)
         {
             _queue = queue;
+            _reserved = reserved;
             _lock = queue._gate.EnterScope();
             // Frames for a closed connection are encoded and dropped on dispose: callers need no check. Once the queue is
             // disposed its buffers are gone, so such frames go to a scratch buffer of this thread's instead (a reply
@@ -222,10 +332,23 @@ internal sealed class OutboundQueue : IAsyncDisposable
                 else
                 {
                     _queue._queuedBytes += added;
+                    _queue._peakQueuedBytes = Math.Max(_queue._peakQueuedBytes, _queue._queuedBytes);
                     _queue.WakeLocked();
                 }
             }
+            if (_reserved > 0)
+            {
+                // The frame is queued (or dropped): its reservation ends, and what it did not use goes to the next sender.
+                _queue._reservedBytes -= _reserved;
+                _queue.GrantLocked();
+            }
             _lock.Dispose();
         }
+    }
+
+    /// <summary>A sender waiting for room for a frame of <see cref="Bytes"/>.</summary>
+    private sealed class Reservation(int bytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public int Bytes { get; } = bytes;
     }
 }

@@ -64,6 +64,14 @@ internal sealed record BrokerServerOptions
 
     public int MaxParallel { get; init; } = 10_000;
 
+    /// <summary>
+    /// The sum of the credit a connection's subscriptions may ask for: every granted delivery costs lease bookkeeping (a
+    /// few hundred bytes) until it is settled, so this bounds that memory per connection.
+    /// </summary>
+    public int MaxUnsettled { get; init; } = DefaultMaxUnsettled;
+
+    public const int DefaultMaxUnsettled = 65_536;
+
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan AuthTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -130,6 +138,7 @@ internal sealed record BrokerServerOptions
             MaxInFlightRequests = Count(Get(ServerSetting.MaxInFlightRequests), ServerSetting.MaxInFlightRequests, 4096),
             MaxSubscriptions = Count(Get(ServerSetting.MaxSubscriptions), ServerSetting.MaxSubscriptions, 256),
             MaxParallel = Count(Get(ServerSetting.MaxParallel), ServerSetting.MaxParallel, 10_000),
+            MaxUnsettled = Count(Get(ServerSetting.MaxUnsettled), ServerSetting.MaxUnsettled, DefaultMaxUnsettled),
             WriteTimeout = Duration(Get(ServerSetting.WriteTimeout), ServerSetting.WriteTimeout, TimeSpan.FromSeconds(10)),
             AuthTimeout = Duration(Get(ServerSetting.AuthTimeout), ServerSetting.AuthTimeout, TimeSpan.FromSeconds(5)),
             SessionRetention = Duration(Get(ServerSetting.SessionRetention), ServerSetting.SessionRetention, TimeSpan.FromMinutes(2)),
@@ -165,6 +174,8 @@ internal sealed record BrokerServerOptions
             return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({MaxMessageBytes + 4096}), so a message of the largest size fits in a frame.";
         if (MaxConnections < 1 || MaxInFlightRequests < 1 || MaxSubscriptions < 1 || MaxParallel < 1)
             return "Connection, request, subscription and parallelism limits must be at least 1.";
+        if (MaxUnsettled < MaxParallel)
+            return $"--max-unsettled ({MaxUnsettled}) must be at least --max-parallel ({MaxParallel}), so a subscription with the largest credit can be opened.";
         if (MaxChannels is < 1)
             return "--max-channels must be at least 1.";
         if (MaxChannels is { } channels && (long)channels * 4 * HeaderBytesPerChannel > SegmentBytes)

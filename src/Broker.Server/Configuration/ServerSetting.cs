@@ -24,11 +24,12 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting MaxFrameBytes = new("max-frame-bytes", "MaxFrameBytes", "Largest frame accepted (checked before reading it); at least the message limit plus 4 KiB.", "message limit + 64KiB");
     public static readonly ServerSetting MaxConnections = new("max-connections", "MaxConnections", "Connections served at once. At the limit the oldest connection not yet authenticated is closed to make room; only when all are authenticated is a new one refused.", "1024");
     public static readonly ServerSetting MaxChannels = new("max-channels", "MaxChannels", "Channels held at once (a channel counts while it holds a message, a dead letter, a dedup key or a subscription); a produce or subscribe to one more is refused.", "10000, fewer with segments under 6 MiB");
-    public static readonly ServerSetting MaxOutboundBytes = new("max-outbound-bytes", "MaxOutboundBytes", "Per connection: replies and deliveries queued for the socket before deliveries wait.", "8MiB");
+    public static readonly ServerSetting MaxOutboundBytes = new("max-outbound-bytes", "MaxOutboundBytes", "Per connection: replies and deliveries queued for the socket; deliveries and dead-letter pages wait for room in it.", "8MiB");
     public static readonly ServerSetting MaxInFlightBytes = new("max-in-flight-bytes", "MaxInFlightBytes", "Per connection: payload bytes of requests being stored before the server stops reading from it.", "16MiB");
     public static readonly ServerSetting MaxInFlightRequests = new("max-in-flight-requests", "MaxInFlightRequests", "Per connection: requests being processed before the server stops reading from it.", "4096");
     public static readonly ServerSetting MaxSubscriptions = new("max-subscriptions", "MaxSubscriptions", "Per connection: subscriptions open at once.", "256");
     public static readonly ServerSetting MaxParallel = new("max-parallel", "MaxParallel", "Largest credit (maxParallel) one subscription may ask for.", "10000");
+    public static readonly ServerSetting MaxUnsettled = new("max-unsettled", "MaxUnsettled", "Per connection: unsettled deliveries its subscriptions may hold together (the sum of the credit they ask for); a subscribe past it is refused.", "65536");
     public static readonly ServerSetting WriteTimeout = new("write-timeout", "WriteTimeout", "A connection whose socket accepts nothing for this long is closed as a slow consumer.", "10s");
     public static readonly ServerSetting AuthTimeout = new("auth-timeout", "AuthTimeout", "Time a new connection has to authenticate (without credentials: to send its first request), TLS handshake included; then it is closed.", "5s");
     public static readonly ServerSetting SessionRetention = new("session-retention", "SessionRetention", "How long a disconnected producer's session (the outcomes of its recent produces) is kept for its reconnect.", "2m");
@@ -39,7 +40,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly IReadOnlyList<ServerSetting> All =
     [
         Data, Durability, SegmentBytes, AcceptDataLoss, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
-        MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, WriteTimeout, AuthTimeout, SessionRetention,
+        MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, MaxUnsettled, WriteTimeout, AuthTimeout, SessionRetention,
         DeepkitLease, ShutdownTimeout, Config,
     ];
 }

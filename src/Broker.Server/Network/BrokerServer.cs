@@ -94,6 +94,9 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The connections served now (for tests and diagnostics: what each holds for its socket).</summary>
+    internal IReadOnlyList<ServerConnection> Connections => [.. _connections.Values.Select(c => c.Connection)];
+
     /// <summary>Connections that hold a slot: those closed to make room gave theirs away already.</summary>
     private int OccupiedSlots => _connections.Count - Volatile.Read(ref _closingForRoom);
 

@@ -1,6 +1,6 @@
 using Broker.Client.Protocol;
 using Broker.Client.Protocol.Messages;
-using Broker.Transport;
+using Broker.Engine;
 
 namespace Broker.Server.Network;
 
@@ -14,18 +14,48 @@ internal sealed partial class ServerConnection
         if (request.Limit < 1)
             throw new ProtocolException(ErrorCodes.InvalidRequest, $"The limit must be at least 1, not {request.Limit}.");
         var limit = Math.Min(request.Limit, MaxDeadLetterPage);
-        _ = TrackAsync(id, MessageType.ListDeadLetters, async () =>
-            WriteDeadLetters(id, await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit).ConfigureAwait(false)));
+        _ = TrackAsync(id, MessageType.ListDeadLetters, () => ReplyWithDeadLettersAsync(id, async budget =>
+            await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit, budget, CancellationToken.None).ConfigureAwait(false)));
     }
 
     private void GetDeadLetter(uint id, ReadOnlySpan<byte> body)
     {
         var request = ChannelRequest.Read(body, MessageType.GetDeadLetter);
-        _ = TrackAsync(id, MessageType.GetDeadLetter, async () =>
+        _ = TrackAsync(id, MessageType.GetDeadLetter, () => ReplyWithDeadLettersAsync(id, async _ =>
         {
             var entry = await _server.Engine.GetDeadLetterAsync(request.Channel, request.MessageId).ConfigureAwait(false);
-            WriteDeadLetters(id, entry is null ? [] : [entry]);
-        });
+            return new DeadLetterPage(entry is null ? [] : [entry], More: false);
+        }));
+    }
+
+    /// <summary>
+    /// Answers with a page of dead letters that holds no more payload bytes than its reply frame carries: room for a whole
+    /// frame is reserved in the outbound queue before any payload is copied, so listings asked for by a client that does
+    /// not read wait instead of piling up, and the engine is asked for at most a frame's worth of payloads.
+    /// </summary>
+    private async Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list)
+    {
+        var frame = Options.MaxFrameBytes;
+        try
+        {
+            await Outbound.ReserveAsync(frame, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return; // the connection is closing: there is nobody to answer, and nothing went wrong on the server
+        }
+        DeadLetterPage page;
+        try
+        {
+            page = await list(DeadLettersReply.PayloadBudget(frame)).ConfigureAwait(false);
+        }
+        catch
+        {
+            Outbound.Unreserve(frame);
+            throw;
+        }
+        using var scope = Outbound.Enter(frame);
+        DeadLettersReply.Write(scope.Buffer, id, page.Entries, frame, page.More);
     }
 
     private void RedriveDeadLetter(uint id, ReadOnlySpan<byte> body)
@@ -48,11 +78,5 @@ internal sealed partial class ServerConnection
         var stats = _server.Engine.GetStats(request.Channel);
         using var scope = Outbound.Enter();
         new StatsReply(stats.Channel, stats.Ready, stats.Delayed, stats.Leased, stats.DeadLettered, stats.DedupKeys, stats.Subscriptions, stats.LastId).Write(scope.Buffer, id);
-    }
-
-    private void WriteDeadLetters(uint id, IReadOnlyList<DeadLetterEntry> entries)
-    {
-        using var scope = Outbound.Enter();
-        DeadLettersReply.Write(scope.Buffer, id, entries, Options.MaxFrameBytes);
     }
 }

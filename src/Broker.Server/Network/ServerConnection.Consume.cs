@@ -16,18 +16,20 @@ internal sealed partial class ServerConnection
         if (request.LeaseMs < 1)
             throw new ProtocolException(ErrorCodes.InvalidRequest, $"The lease must be at least 1 ms, not {request.LeaseMs}.");
         var channel = _server.Policies.Get(request.Channel);
+        var settings = new SubscriptionSettings(request.MaxParallel, Wire.FromMilliseconds(request.LeaseMs, "l"));
         lock (_gate)
         {
             if (_subscriptions.ContainsKey(request.Subscription))
                 throw new ProtocolException(ErrorCodes.InvalidRequest, $"Subscription {request.Subscription} already exists on this connection.");
             CheckSubscriptionLimit();
+            TakeCreditLocked(settings.MaxParallel);
         }
-        var settings = new SubscriptionSettings(request.MaxParallel, Wire.FromMilliseconds(request.LeaseMs, "l"));
-        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        // Payloads are read when pushed, not when granted: deliveries waiting for the socket hold none.
+        var pending = _server.Engine.SubscribeAsync(channel, settings, PayloadReading.Deferred, CancellationToken.None);
         if (pending.IsCompletedSuccessfully)
             Subscribed(id, request.Subscription, pending.Result);
         else
-            _ = TrackAsync(id, MessageType.Subscribe, async () => Subscribed(id, request.Subscription, await pending.ConfigureAwait(false)));
+            _ = TrackAsync(id, MessageType.Subscribe, async () => Subscribed(id, request.Subscription, await OpenedAsync(pending, settings.MaxParallel).ConfigureAwait(false)));
     }
 
     private void Subscribed(uint id, int subscriptionId, EngineSubscription engine)
@@ -138,6 +140,7 @@ internal sealed partial class ServerConnection
             ReplyAck(id);
             return;
         }
+        GiveBackCredit(subscription.Engine);
         _ = TrackAsync(id, MessageType.Unsubscribe, async () =>
         {
             await subscription.CloseAsync().ConfigureAwait(false);
@@ -149,18 +152,19 @@ internal sealed partial class ServerConnection
     {
         var request = QueueSubscribeRequest.Read(body, MessageType.QueueSubscribe);
         var channel = _server.Policies.Get(request.Channel);
+        var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
         lock (_gate)
         {
             if (_deepkit.ContainsKey(request.Channel))
                 throw new ProtocolException(ErrorCodes.InvalidRequest, $"This connection is already subscribed to '{request.Channel}'.");
             CheckSubscriptionLimit();
+            TakeCreditLocked(settings.MaxParallel);
         }
-        var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
-        var pending = _server.Engine.SubscribeAsync(channel, settings, CancellationToken.None);
+        var pending = _server.Engine.SubscribeAsync(channel, settings, PayloadReading.Deferred, CancellationToken.None);
         if (pending.IsCompletedSuccessfully)
             DeepkitSubscribed(id, request.Channel, pending.Result);
         else
-            _ = TrackAsync(id, MessageType.QueueSubscribe, async () => DeepkitSubscribed(id, request.Channel, await pending.ConfigureAwait(false)));
+            _ = TrackAsync(id, MessageType.QueueSubscribe, async () => DeepkitSubscribed(id, request.Channel, await OpenedAsync(pending, settings.MaxParallel).ConfigureAwait(false)));
     }
 
     private void DeepkitSubscribed(uint id, string channel, EngineSubscription engine)
@@ -236,6 +240,8 @@ internal sealed partial class ServerConnection
         {
             if (!_deepkitDraining.Remove(subscription)) return;
         }
+        // Held until now: the deliveries pushed before the unsubscribe kept their leases until answered.
+        GiveBackCredit(subscription.Engine);
         await subscription.CloseAsync().ConfigureAwait(false);
     }
 
@@ -248,6 +254,40 @@ internal sealed partial class ServerConnection
     {
         if (_subscriptions.Count + _deepkit.Count >= Options.MaxSubscriptions)
             throw new ProtocolException(ErrorCodes.LimitReached, $"This connection has {Options.MaxSubscriptions} subscriptions, the limit.");
+    }
+
+    /// <summary>
+    /// Counts a new subscription's credit against --max-unsettled: every delivery it is granted costs lease bookkeeping
+    /// until settled, so the sum of the credit the connection's subscriptions ask for bounds that memory.
+    /// </summary>
+    private void TakeCreditLocked(int credit)
+    {
+        if (_unsettledCredit + credit > Options.MaxUnsettled)
+        {
+            throw new ProtocolException(
+                ErrorCodes.LimitReached,
+                $"This connection's subscriptions already ask for a credit of {_unsettledCredit} unsettled deliveries; {credit} more would pass --max-unsettled ({Options.MaxUnsettled}). Ask for less, or close a subscription first.");
+        }
+        _unsettledCredit += credit;
+    }
+
+    private void GiveBackCredit(EngineSubscription engine)
+    {
+        lock (_gate) _unsettledCredit -= engine.Settings.MaxParallel;
+    }
+
+    /// <summary>Awaits a subscription being opened; if it fails, its credit is given back.</summary>
+    private async Task<EngineSubscription> OpenedAsync(ValueTask<EngineSubscription> pending, int credit)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate) _unsettledCredit -= credit;
+            throw;
+        }
     }
 
     private void WriteSettled(uint id, SettleOutcome outcome)

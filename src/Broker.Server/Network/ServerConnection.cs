@@ -45,6 +45,8 @@ internal sealed partial class ServerConnection
     private readonly Dictionary<int, ForwardedSubscription> _subscriptions = [];
     private readonly Dictionary<string, DeepkitSubscription> _deepkit = new(StringComparer.Ordinal);
     private readonly List<DeepkitSubscription> _deepkitDraining = [];
+    // The credit the open subscriptions asked for, Deepkit's (draining ones included) too; guarded by _gate.
+    private long _unsettledCredit;
     private readonly InFlight _inFlight;
     private readonly ChunkAssembler _chunks;
     private readonly long _acceptedAt;
@@ -99,6 +101,12 @@ internal sealed partial class ServerConnection
     public string Name { get; private set; }
 
     public int RequestsInFlight => _inFlight.Requests;
+
+    /// <summary>Bytes of replies and deliveries queued for the socket and not yet written.</summary>
+    public long OutboundBytes => _outbound?.QueuedBytes ?? 0;
+
+    /// <summary>The most bytes the outbound queue ever held at once.</summary>
+    public long OutboundPeakBytes => _outbound?.PeakQueuedBytes ?? 0;
 
     private BrokerServerOptions Options => _server.Options;
 

@@ -8,8 +8,9 @@ namespace Broker.Server.Subscriptions;
 /// <summary>
 /// A Deepkit client's subscription to a channel (one per channel and connection, as Deepkit's client keeps them).
 /// Deliveries are pushed as QueueResponseHandleMessage <c>{c, id, v}</c>; the client answers each with
-/// QueueMessageHandled naming the channel and id, so the leases are kept here by message id. The first push waits a
-/// moment: Deepkit's client drops a push that arrives in the same read as its subscribe Ack.
+/// QueueMessageHandled naming the channel and id, so the leases are kept here by message id (deliveries without their
+/// payloads: each is read only when its frame has room in the outbound queue, see <see cref="PayloadPush"/>). The first
+/// push waits a moment: Deepkit's client drops a push that arrives in the same read as its subscribe Ack.
 /// </summary>
 internal sealed class DeepkitSubscription(string channel, EngineSubscription engine)
 {
@@ -83,10 +84,13 @@ internal sealed class DeepkitSubscription(string channel, EngineSubscription eng
             {
                 while (reader.TryRead(out var delivery))
                 {
+                    var size = QueueResponseHandleMessage.FrameSize(Channel, delivery.Id, PayloadPush.PayloadLength(delivery));
+                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } payload)
+                        continue;
+                    // Held before the push is queued: the client's answer may come as soon as it is written.
                     lock (_gate) _held[delivery.Id] = delivery;
-                    await outbound.WaitForSpaceAsync(CancellationToken.None).ConfigureAwait(false);
-                    using var scope = outbound.Enter();
-                    QueueResponseHandleMessage.Write(scope.Buffer, Channel, delivery.Id, delivery.Payload.Span);
+                    using var scope = outbound.Enter(size);
+                    QueueResponseHandleMessage.Write(scope.Buffer, Channel, delivery.Id, payload.Span);
                 }
             }
         }

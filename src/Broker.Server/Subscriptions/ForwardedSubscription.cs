@@ -6,8 +6,10 @@ namespace Broker.Server.Subscriptions;
 
 /// <summary>
 /// A Broker client's subscription: deliveries from the engine are pushed as Delivery frames carrying the client's
-/// subscription id. The engine bounds them by the subscription's credit; the forwarding loop waits while the
-/// connection's outbound queue is full, so a client that reads slowly is pushed no faster than it reads.
+/// subscription id. The engine bounds them by the subscription's credit and hands them over without payloads; the
+/// forwarding loop reserves room for each frame in the connection's outbound queue before it reads the payload
+/// (<see cref="PayloadPush"/>), so a client that reads slowly is pushed no faster than it reads, and what waits for it
+/// holds no payload bytes.
 /// </summary>
 internal sealed class ForwardedSubscription(int id, EngineSubscription engine)
 {
@@ -42,9 +44,11 @@ internal sealed class ForwardedSubscription(int id, EngineSubscription engine)
             {
                 while (reader.TryRead(out var delivery))
                 {
-                    await outbound.WaitForSpaceAsync(CancellationToken.None).ConfigureAwait(false);
-                    using var scope = outbound.Enter();
-                    DeliveryPush.Write(scope.Buffer, Id, delivery);
+                    var size = DeliveryPush.FrameSize(PayloadPush.PayloadLength(delivery));
+                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } payload)
+                        continue;
+                    using var scope = outbound.Enter(size);
+                    DeliveryPush.Write(scope.Buffer, Id, delivery, payload.Span);
                 }
             }
         }

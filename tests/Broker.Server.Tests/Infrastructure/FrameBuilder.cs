@@ -64,4 +64,35 @@ public static class FrameBuilder
             w.WriteString("c"u8, channel);
             w.WriteBinary("v"u8, payload);
         });
+
+    /// <summary>Broker's Subscribe: credit <paramref name="maxParallel"/>, lease <paramref name="leaseMs"/>.</summary>
+    public static byte[] Subscribe(uint id, string channel, int subscription, int maxParallel, long leaseMs = 600_000) =>
+        Frame(id, MessageType.Subscribe, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, channel);
+            w.WriteInt32("s"u8, subscription);
+            w.WriteInt32("m"u8, maxParallel);
+            w.WriteInt64("l"u8, leaseMs);
+        });
+
+    /// <summary>A Deepkit QueueSubscribe: <c>{c, maxParallel}</c>.</summary>
+    public static byte[] DeepkitSubscribe(uint id, string channel, int maxParallel) =>
+        Frame(id, MessageType.QueueSubscribe, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, channel);
+            w.WriteInt32("maxParallel"u8, maxParallel);
+        });
+
+    /// <summary>Broker's ListDeadLetters: <c>{c, a: after id, n: limit}</c>.</summary>
+    public static byte[] ListDeadLetters(uint id, string channel, long afterId, int limit) =>
+        Frame(id, MessageType.ListDeadLetters, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, channel);
+            w.WriteInt64("a"u8, afterId);
+            w.WriteInt32("n"u8, limit);
+        });
+
+    /// <summary>Broker's Stats: <c>{c}</c>.</summary>
+    public static byte[] Stats(uint id, string channel) =>
+        Frame(id, MessageType.Stats, (ref BsonWriter w) => w.WriteString("c"u8, channel));
 }

@@ -131,6 +131,21 @@ public sealed class RawConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads and drops what arrives, a little at a time, until <paramref name="enough"/> holds (a stuck reader that reads
+    /// a little, just enough for the server's pending socket write to complete, then is stuck again).
+    /// </summary>
+    public async Task DiscardUntilAsync(Func<bool> enough)
+    {
+        using var cancel = new CancellationTokenSource(Waits.Generous);
+        var buffer = new byte[4096];
+        while (!enough())
+        {
+            if (await _stream.ReadAsync(buffer, cancel.Token) == 0)
+                throw new IOException("The server closed the connection.");
+        }
+    }
+
     /// <summary>True once the server closed the connection (reads what it still sends, up to the close).</summary>
     public async Task<bool> WaitForCloseAsync(TimeSpan? timeout = null)
     {

@@ -138,4 +138,46 @@ public sealed class SettingsTests
 
         Assert.Contains("--" + which, options.Validate(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void MaxUnsettledIsReadAndMustLeaveRoomForTheLargestCredit()
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker", "--max-unsettled", "20000", "--max-parallel", "5000"]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(line.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).Build();
+
+        var options = BrokerServerOptions.Load(configuration);
+        var tooLow = options with { MaxUnsettled = 4999 };
+
+        Assert.Equal((20_000, 5_000), (options.MaxUnsettled, options.MaxParallel));
+        Assert.Null(options.Validate());
+        Assert.Equal(65_536, new BrokerServerOptions { DataDirectory = "/x" }.MaxUnsettled);
+        Assert.Contains("--max-unsettled (4999) must be at least --max-parallel (5000)", tooLow.Validate(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDocumentedSettingsTableListsEverySettingAndNoOther()
+    {
+        var rows = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "server.md"))
+            .Where(l => l.StartsWith("| `--", StringComparison.Ordinal))
+            .ToList();
+
+        foreach (var setting in ServerSetting.All)
+        {
+            var row = rows.SingleOrDefault(r => r.StartsWith($"| `--{setting.Switch}` | `{setting.Environment}` |", StringComparison.Ordinal));
+            Assert.True(row is not null, $"docs/server.md has no settings row for --{setting.Switch} ({setting.Environment}).");
+            if (setting != ServerSetting.Config)
+                Assert.Contains($"| `{setting.Key}` |", row, StringComparison.Ordinal);
+        }
+        Assert.Equal(ServerSetting.All.Count, rows.Count);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "docs", "server.md")))
+                return directory.FullName;
+        }
+        throw new InvalidOperationException($"No docs/server.md above {AppContext.BaseDirectory}.");
+    }
 }

@@ -78,9 +78,15 @@ internal static class DeadLettersReply
     /// <summary>Bytes of an entry besides its payload and error, generously (field names, numbers, dates, the channel).</summary>
     public const int EntryOverhead = 128;
 
-    /// <summary>Writes as many entries as fit in <paramref name="maxFrameBytes"/> (always at least one).</summary>
+    /// <summary>Payload bytes a reply of <paramref name="maxFrameBytes"/> can carry at most: what to ask the engine for.</summary>
+    public static long PayloadBudget(int maxFrameBytes) => (long)maxFrameBytes - FrameHeader.Length - 64 - EntryOverhead;
+
+    /// <summary>
+    /// Writes as many entries as fit in <paramref name="maxFrameBytes"/> (always at least one), with <c>m: true</c> when
+    /// some were left out or <paramref name="more"/> says the listing itself stopped early.
+    /// </summary>
     /// <returns>How many were written.</returns>
-    public static int Write(FrameBuffer buffer, uint id, IReadOnlyList<DeadLetterEntry> entries, int maxFrameBytes)
+    public static int Write(FrameBuffer buffer, uint id, IReadOnlyList<DeadLetterEntry> entries, int maxFrameBytes, bool more = false)
     {
         var budget = (long)maxFrameBytes - FrameHeader.Length - 64;
         var count = 0;
@@ -109,7 +115,7 @@ internal static class DeadLettersReply
             writer.WriteEndDocument(item);
         }
         writer.WriteEndArray(array);
-        writer.WriteBoolean("m"u8, count < entries.Count);
+        writer.WriteBoolean("m"u8, more || count < entries.Count);
         frame.End();
         return count;
     }

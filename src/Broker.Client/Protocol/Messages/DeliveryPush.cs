@@ -23,7 +23,16 @@ internal readonly ref struct DeliveryPush
 
     public ReadOnlySpan<byte> Payload { get; init; }
 
-    public static void Write(FrameBuffer buffer, int subscription, Delivery delivery)
+    /// <summary>
+    /// The exact length of a Delivery frame whose payload is <paramref name="payloadLength"/> bytes (every other field has
+    /// a fixed size), so room for it can be reserved before the payload is read.
+    /// </summary>
+    public static int FrameSize(int payloadLength) =>
+        // Header, document length and end, then s, i, t, a, p, k (type, name, value) and v (type, name, length, subtype).
+        FrameHeader.Length + 4 + 1 + 7 + 11 + 7 + 11 + 7 + 11 + 8 + payloadLength;
+
+    /// <summary>Writes a delivery with its payload (read separately when the delivery was made without it).</summary>
+    public static void Write(FrameBuffer buffer, int subscription, Delivery delivery, ReadOnlySpan<byte> payload)
     {
         var frame = new DocumentFrame(buffer, 0, RouteType.Server, MessageType.Delivery);
         ref var writer = ref frame.Writer;
@@ -33,7 +42,7 @@ internal readonly ref struct DeliveryPush
         writer.WriteUtcDateTime("a"u8, delivery.ProducedAt.ToUnixTimeMilliseconds());
         writer.WriteInt32("p"u8, delivery.Priority);
         writer.WriteInt64("k"u8, delivery.LeaseToken);
-        writer.WriteBinary("v"u8, delivery.Payload.Span);
+        writer.WriteBinary("v"u8, payload);
         frame.End();
     }
 

@@ -1,0 +1,15 @@
+using Broker.Transport;
+
+namespace Broker.Engine;
+
+/// <summary>
+/// A delivery of a subscription that reads payloads late (<see cref="PayloadReading.Deferred"/>): its
+/// <see cref="Delivery.Payload"/> is empty, and <see cref="PayloadLength"/> says how large the payload is, so room for
+/// it can be reserved before it is read with <see cref="EngineSubscription.TryReadPayload"/>.
+/// </summary>
+internal sealed class DeferredDelivery(string channel, long id, int payloadLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
+    : Delivery(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken)
+{
+    /// <summary>The payload's length in bytes (compaction may move a payload, never change its length).</summary>
+    public int PayloadLength { get; } = payloadLength;
+}
