@@ -26,7 +26,7 @@ public sealed class ChannelFloodTests(ITestOutputHelper output)
         await using var server = await ServerProcess.StartAsync(data.Path, "--segment-bytes", "64MiB");
         await using var client = TestServer.CreateTransport(server.Address);
         await client.ProduceAsync(Payloads.Message(new ChannelDefinition("warm/up"), "x"), CancellationToken.None);
-        var baseline = ResidentMemory.Of(server.Process.Id);
+        var baseline = ProcessMemory.ResidentBytes(server.Process.Id);
 
         var stored = new ConcurrentBag<string>();
         var refused = new ConcurrentBag<string>();
@@ -48,7 +48,7 @@ public sealed class ChannelFloodTests(ITestOutputHelper output)
                 }
             }
         })));
-        var flooded = ResidentMemory.Of(server.Process.Id);
+        var flooded = ProcessMemory.ResidentBytes(server.Process.Id);
 
         // The warm-up channel holds one place.
         Assert.Equal(Limit - 1, stored.Count);
@@ -60,13 +60,13 @@ public sealed class ChannelFloodTests(ITestOutputHelper output)
         await server.StartAsync();
         await using var after = TestServer.CreateTransport(server.Address);
         await after.GetStatsAsync("warm/up");
-        var restarted = ResidentMemory.Of(server.Process.Id);
+        var restarted = ProcessMemory.ResidentBytes(server.Process.Id);
         var baselineAfter = restarted;
-        output.WriteLine($"RSS: baseline {ResidentMemory.Mib(baseline)}, after {stored.Count} channels {ResidentMemory.Mib(flooded)} (+{ResidentMemory.Mib(flooded - baseline)}, {(flooded - baseline) / stored.Count} bytes a channel), after a restart {ResidentMemory.Mib(restarted)}");
+        output.WriteLine($"RSS: baseline {ProcessMemory.MiB(baseline)}, after {stored.Count} channels {ProcessMemory.MiB(flooded)} (+{ProcessMemory.MiB(flooded - baseline)}, {(flooded - baseline) / stored.Count} bytes a channel), after a restart {ProcessMemory.MiB(restarted)}");
         // Measured +113 MiB right after the flood (requests' garbage not yet collected) and +28 MiB after a restart, for
         // 10,000 channels; the old message table alone took 70 KiB a channel, 700 MiB.
-        Assert.True(flooded - baseline < 150L * 1024 * 1024, $"10,000 channels took {ResidentMemory.Mib(flooded - baseline)}.");
-        Assert.True(restarted - baseline < 150L * 1024 * 1024, $"After a restart the server holds {ResidentMemory.Mib(restarted)} ({ResidentMemory.Mib(baseline)} before the flood).");
+        Assert.True(flooded - baseline < 150L * 1024 * 1024, $"10,000 channels took {ProcessMemory.MiB(flooded - baseline)}.");
+        Assert.True(restarted - baseline < 150L * 1024 * 1024, $"After a restart the server holds {ProcessMemory.MiB(restarted)} ({ProcessMemory.MiB(baseline)} before the flood).");
 
         // A channel that is drained gives its place back: the refused name can now be created.
         var drained = new ChannelDefinition(stored.First());
