@@ -299,8 +299,11 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
 
     private Task StartRecovery()
     {
+        // On the thread pool, not on the first caller's thread under the lock: a durable store reads its files and
+        // prepares its segments, and callers that arrive meanwhile (hundreds of producers, say) wait asynchronously
+        // instead of each blocking a pool thread on the lock.
         lock (_recoveryGate)
-            return _recovery ??= RecoverCoreAsync();
+            return _recovery ??= Task.Run(RecoverCoreAsync);
     }
 
     private async Task RecoverCoreAsync()

@@ -279,6 +279,19 @@ public sealed partial class LogQueueStore
     /// <summary>Creates the next segment ahead of time, full size and zeroed, in the background.</summary>
     private Task<ILogFile> PrepareSpareAsync() => Task.Run(PrepareSpare);
 
+    /// <summary>Prepares the next segment on the calling thread; the task holds its outcome.</summary>
+    private Task<ILogFile> PrepareSpareNow()
+    {
+        try
+        {
+            return Task.FromResult(PrepareSpare());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ILogFile>(ex);
+        }
+    }
+
     /// <summary>
     /// Creates the next segment file, full size and zeroed. On failure (a full disk) the partial file is deleted, so it
     /// holds no space, and the failure is what <see cref="EnsureRoomForSegment"/> reports until a retry succeeds.

@@ -119,7 +119,9 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
             CheckRoomAtOpen(needsSegment: true);
         if (_options.PreallocateSegments)
         {
-            var spare = PrepareSpareAsync();
+            // Prepared on this thread: recovery runs on the thread pool already, and must not wait for another pool
+            // thread to do it.
+            var spare = PrepareSpareNow();
             if (newSegment)
                 AwaitRoom(spare);
             else
