@@ -131,6 +131,8 @@ public sealed partial class LogQueueStore
         lock (_manifestGate)
         {
             var current = _manifest!;
+            // Both only ever grow: the writer may have read the oldest segment just before compaction retired it.
+            first = Math.Max(first, current.First);
             var newest = Math.Max(current.Last, last ?? current.Last);
             if (current.First == first && current.Last == newest)
                 return;
