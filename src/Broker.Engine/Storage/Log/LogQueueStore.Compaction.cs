@@ -226,7 +226,7 @@ public sealed partial class LogQueueStore
                 {
                     await Task.Delay(_options.CompactionInterval, _time, token).ConfigureAwait(false);
                     if (await CompactAsync(token).ConfigureAwait(false) > 0 || IsFull)
-                        RetryRoom();
+                        await RetryRoomAsync().ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {

@@ -76,18 +76,25 @@ public sealed partial class LogQueueStore
     /// Tries again to prepare the next segment after the disk was full (compaction calls it on every pass, and after it
     /// deleted a segment); once one fits, new messages are accepted again.
     /// </summary>
-    private void RetryRoom()
+    private async Task RetryRoomAsync()
     {
         Task<ILogFile> attempt;
         lock (_gate)
         {
-            if (!_options.PreallocateSegments || _stopping || _spare is not { IsFaulted: true })
+            if (_stopping || (_noRoom is null && _spare is not { IsFaulted: true }))
                 return;
-            attempt = _spare = PrepareSpareAsync();
+            if (!_options.PreallocateSegments)
+            {
+                // Nothing to prepare: a write that finds no room is refused and rolled back on its own.
+                _noRoom = null;
+                return;
+            }
+            // A write can run out of room while the next segment is ready: then that segment is the proof of room.
+            attempt = _spare is null or { IsFaulted: true } ? _spare = PrepareSpareAsync() : _spare;
         }
         try
         {
-            attempt.GetAwaiter().GetResult();
+            await attempt.ConfigureAwait(false);
         }
         catch (IOException)
         {
