@@ -12,7 +12,7 @@ public enum DurabilityMode
     /// <summary>
     /// After the write reached the operating system, without an fsync: nothing acknowledged is lost when the process
     /// crashes, but a crash of the operating system or a power loss can lose the writes of the last seconds (whatever
-    /// the kernel had not yet written back) and, if it tears the last writes, recovery may ask to quarantine a segment.
+    /// the kernel had not yet written back) and, if it tears the last writes, recovery may refuse to open until the loss is accepted.
     /// </summary>
     Buffered,
 }

@@ -85,7 +85,7 @@ public sealed partial class LogQueueStore
         var channelNumber = body.U32();
         if (!_channelsByNumber.TryGetValue(channelNumber, out var channel))
         {
-            // Only possible when the segment that defined the channel was quarantined.
+            // Only possible when the segment that defined the channel was lost and the loss accepted.
             LogUnknownChannel(segment.Path, offset, channelNumber);
             return false;
         }

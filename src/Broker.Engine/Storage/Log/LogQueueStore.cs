@@ -7,9 +7,12 @@ namespace Broker.Engine.Storage.Log;
 /// The durable store of the embedded and server modes: an append-only log of segment files in one directory. Every
 /// record has a length, a type, a CRC-32C and its body; one writer thread writes what all producers and consumers
 /// queued since its last write and syncs once for all of them (group commit), then completes every waiting call. Opening
-/// a directory checks every segment: a torn last record is cut off and logged, damage before the tail stops the open
-/// (or quarantines the segment when asked). Compaction deletes the oldest segment once nothing in it is needed, or
-/// rewrites it when little is. Only positions stay in memory: payloads are read back from disk when dispatched.
+/// a directory checks it against its manifest and checks every segment: a torn last record is cut off and logged; a
+/// segment missing, cut short or damaged before its tail stops the open naming what is lost (or, when the operator
+/// accepts the loss, is logged and moved aside, and ids skip past it). A failed write is rolled back; a full disk
+/// refuses new messages and keeps room for completions. Compaction deletes the oldest segment once nothing in it is
+/// needed, or rewrites it when little is. Only positions stay in memory: payloads are read back from disk when
+/// dispatched.
 /// </summary>
 /// <remarks>A lock file keeps a second process (or a second store in this one) out of the directory.</remarks>
 public sealed partial class LogQueueStore : IQueueStore, IDisposable
