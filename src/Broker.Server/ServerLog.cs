@@ -11,6 +11,9 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channel(s) from the log in {DataDirectory} ({Durability}) in {ElapsedMs} ms")]
     public static partial void Recovered(ILogger logger, int channels, string dataDirectory, Broker.Engine.Storage.Log.DurabilityMode durability, long elapsedMs);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log holds {Channels} channels, more than --max-channels ({MaxChannels}, which --segment-bytes may have lowered): all are served, but no new channel is accepted until fewer are held")]
+    public static partial void MoreChannelsThanTheLimit(ILogger logger, int channels, int maxChannels);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new connections; waiting up to {TimeoutSeconds} s for {Requests} request(s) in flight on {Connections} connection(s)")]
     public static partial void Stopping(ILogger logger, double timeoutSeconds, int requests, int connections);
 

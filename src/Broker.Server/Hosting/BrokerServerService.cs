@@ -26,6 +26,8 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
         _engine = EngineStore.Open(options, loggerFactory, TimeProvider.System);
         await _engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
         ServerLog.Recovered(_logger, _engine.Channels.Count, options.DataDirectory, options.Durability, started.ElapsedMilliseconds);
+        if (_engine.ChannelCount > options.EffectiveMaxChannels)
+            ServerLog.MoreChannelsThanTheLimit(_logger, _engine.ChannelCount, options.EffectiveMaxChannels);
         _server = new BrokerServer(options, _engine, loggerFactory, certificate);
         _server.Start();
     }

@@ -150,4 +150,25 @@ public sealed class LogCompactionTests
         await using var last = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true);
         Assert.True((await last.ProduceOnce(users, "peter", key: 42)).IsEnqueued);
     }
+
+    [Fact]
+    public async Task ChannelsWhoseHeaderOutgrowsASegmentDoNotMakeEveryRecordStartANewOne()
+    {
+        // A thousand channels with long names: the start of every segment names them all (about 140 KB), more than a
+        // 64 KiB segment, as after a restart with smaller segments than the channels need.
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        var store = LogQueueStore.Open("/data", fs, Small, time, null);
+        await using var h = new EngineHarness(store, time, ownsStore: true);
+        for (var i = 0; i < 1_000; i++)
+            await h.Produce(Channel($"tenant-{i:D4}/" + new string('n', 100)), "held");
+
+        for (var i = 0; i < 300; i++)
+            await h.Produce(Channel("tenant-0000/" + new string('n', 100)), "more " + i);
+        await store.CompactAsync();
+
+        // Segments grow to four times their header instead: a handful, not one per record.
+        Assert.InRange(store.SegmentFiles.Count, 1, 6);
+        Assert.InRange(fs.UsedBytes, 0, 4L * 1024 * 1024);
+    }
 }

@@ -76,7 +76,7 @@ public sealed partial class LogQueueStore
                     var totalBytes = _segments.Sum(s => s.End);
                     rewrite = oldest.NeededBytes(now) < threshold * oldest.End || totalNeeded < threshold * totalBytes;
                 }
-                if (!rewrite || !await RewriteAsync(oldest).ConfigureAwait(false))
+                if (!rewrite || !await RewriteAsync(oldest, cancellationToken).ConfigureAwait(false))
                     break;
                 deleted++;
             }
@@ -88,8 +88,11 @@ public sealed partial class LogQueueStore
         }
     }
 
-    /// <summary>Copies what is still needed from the oldest segment to the head, then deletes it.</summary>
-    private async Task<bool> RewriteAsync(Segment oldest)
+    /// <summary>
+    /// Copies what is still needed from the oldest segment to the head, then deletes it. Stopping the log stops it
+    /// between records: the copies made so far are harmless (the originals stay until the segment is deleted).
+    /// </summary>
+    private async Task<bool> RewriteAsync(Segment oldest, CancellationToken cancellationToken)
     {
         var target = _target!;
         var now = _time.GetUtcNow().UtcTicks;
@@ -99,6 +102,8 @@ public sealed partial class LogQueueStore
         var reader = new SegmentReader(oldest.File!, oldest.End);
         while (reader.Next(out var span))
         {
+            if (cancellationToken.IsCancellationRequested)
+                return false;
             var offset = reader.Offset - span.Length;
             var record = span.ToArray();
             var type = LogRecord.TypeOf(record);

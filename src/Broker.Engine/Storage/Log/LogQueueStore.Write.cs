@@ -51,7 +51,7 @@ public sealed partial class LogQueueStore
         if (!_recovered)
             throw new InvalidOperationException("The log must be recovered (RecoverAsync) before it is written.");
         // Room is kept for the record that ends a full segment; a record larger than a segment gets one to itself.
-        if (_head is null || (_head.End > _head.HeaderEnd && _head.End + size + SegmentEndBytes + (keepRoom ? ReservedBytes : 0) > _options.SegmentBytes))
+        if (_head is null || (_head.End > _head.HeaderEnd && _head.End + size + SegmentEndBytes + (keepRoom ? ReservedBytes : 0) > SegmentCapacity(_head)))
         {
             EnsureRoomForSegment();
             Roll();
@@ -82,6 +82,13 @@ public sealed partial class LogQueueStore
         }
         return span;
     }
+
+    /// <summary>
+    /// How many bytes <paramref name="segment"/> takes before the log moves on: the configured size, or four times its
+    /// header when the channels it names take more than a quarter of that (a log reopened with smaller segments than
+    /// its channels need), so a segment never holds its header and one record.
+    /// </summary>
+    private long SegmentCapacity(Segment segment) => Math.Max(_options.SegmentBytes, 4 * segment.HeaderEnd);
 
     /// <summary>
     /// Ends the head with a record naming the next segment, and starts that segment with its start record, the id floor
