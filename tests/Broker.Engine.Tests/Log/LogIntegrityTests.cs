@@ -171,12 +171,57 @@ public sealed class LogIntegrityTests
     }
 
     [Fact]
+    public async Task AcceptingALostNewestSegmentAfterSegmentsGotSmallerNeverReusesAnId()
+    {
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        var large = new LogStoreOptions { SegmentBytes = 256 * 1024 };
+        const int Tiny = 8_000;
+        await using (var h = new EngineHarness(LogQueueStore.Open("/data", fs, large, time, null), time, ownsStore: true))
+        {
+            for (var i = 1; i <= Tiny; i++)
+                await h.Produce(Channel(), "m" + i);
+        }
+        var segments = fs.Files("/data").Where(f => f.EndsWith(".seg", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(segments.Count >= 2, $"Expected several segments, got {segments.Count}.");
+        fs.Delete(segments[^1]);
+
+        // Reopened with segments a quarter the size: the lost one still held what a 256 KiB segment holds.
+        var small = new LogStoreOptions { SegmentBytes = 64 * 1024, AcceptDataLoss = true };
+        await using var after = new EngineHarness(LogQueueStore.Open("/data", fs, small, time, null), time, ownsStore: true);
+
+        Assert.True(await after.Produce(Channel(), "after") > Tiny);
+    }
+
+    [Fact]
+    public async Task ManyAcceptedLossesAreRememberedAndNotAskedAgain()
+    {
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        await using (var h = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true))
+        {
+            for (var batch = 0; fs.Files("/data").Count(f => f.EndsWith(".seg", StringComparison.Ordinal)) < 160; batch++)
+                await Task.WhenAll(Enumerable.Range(0, 64).Select(i => h.Produce(Channel(), $"{batch}-{i}{Payload}")));
+        }
+        // Every other segment goes: eighty separate holes.
+        var segments = fs.Files("/data").Where(f => f.EndsWith(".seg", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        for (var i = 1; i < 160; i += 2)
+            fs.Delete(segments[i]);
+        Assert.Equal(80, Assert.Throws<LogDataLossException>(() => LogQueueStore.Open("/data", fs, Small, time, null)).Losses.Count);
+
+        LogQueueStore.Open("/data", fs, Accepting, time, null).Dispose();
+
+        // Accepted once, remembered: the next open does not ask again.
+        LogQueueStore.Open("/data", fs, Small, time, null).Dispose();
+    }
+
+    [Fact]
     public void TheManifestSurvivesATornWriteOfItsNewerCopy()
     {
         using var directory = new TempDirectory();
         var fs = OsFileSystem();
-        var first = new LogManifest(1, 5, 0, []).Write(fs, directory.Path, null);
-        var second = new LogManifest(2, 6, 0, [3]).Write(fs, directory.Path, first);
+        var first = new LogManifest(1, 5, 0, 64 * 1024, []).Write(fs, directory.Path, null);
+        var second = new LogManifest(2, 6, 0, 64 * 1024, [(3, 3)]).Write(fs, directory.Path, first);
         var path = Path.Combine(directory.Path, LogManifest.FileName);
         var bytes = File.ReadAllBytes(path);
         // The newer copy was half written when the machine stopped.

@@ -171,6 +171,13 @@ internal sealed class PowerLossFileSystem : ILogFileSystem
         return new Releaser(this, directory);
     }
 
+    /// <summary>The paths of the files in <paramref name="directory"/>.</summary>
+    public IReadOnlyList<string> Files(string directory)
+    {
+        lock (_gate)
+            return [.. _files.Keys.Where(p => Path.GetDirectoryName(p) == directory)];
+    }
+
     /// <summary>The current bytes of a file (tests that damage a file edit these).</summary>
     public byte[] Bytes(string path)
     {

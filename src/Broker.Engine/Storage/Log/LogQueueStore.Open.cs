@@ -19,6 +19,10 @@ public sealed partial class LogQueueStore
     // above every id the remaining log knows.
     private long _idSkip;
 
+    // The largest size a segment of this log was ever created with (kept in the manifest): a lost segment can have held
+    // at most that many bytes of records, whatever SegmentBytes is now.
+    private long _largestSegment;
+
     /// <summary>
     /// Opens every segment and checks the directory against its manifest before anything is replayed. A damaged record
     /// with no intact write after it, in the newest segment, is a torn tail (a crash mid-write, never acknowledged under
@@ -68,12 +72,14 @@ public sealed partial class LogQueueStore
         }
 
         var scans = new List<SegmentScan>();
+        _largestSegment = Math.Max(_options.SegmentBytes, manifest?.LargestSegment ?? 0);
         try
         {
             foreach (var (sequence, name) in files.OrderBy(f => f.Key))
             {
                 var scan = Scan(sequence, Path.Combine(Directory, name), newest: sequence == last, legacy: sequence <= legacyThrough);
                 scans.Add(scan);
+                _largestSegment = Math.Max(_largestSegment, Math.Max(scan.DeclaredLength, scan.File.Length));
                 if (scan.Loss is { } loss && manifest?.IsWaived(sequence) != true)
                     losses.Add((loss.Kind, sequence, loss.What));
             }
@@ -100,9 +106,9 @@ public sealed partial class LogQueueStore
         PublishSegments();
         _head = _segments.Count > 0 && _segments[^1].Sequence == last ? _segments[^1] : null;
         var waived = losses.Select(l => l.Sequence).Where(s => s > 0);
-        var state = new LogManifest(_segments.Count > 0 ? _segments[0].Sequence : _lastSequence + 1, _lastSequence, manifest?.LegacyThrough ?? legacyThrough, manifest?.Waived ?? [])
-            .Waive(waived.Concat(quarantined.Keys));
-        WriteManifest(state with { Waived = [.. state.Waived.Where(s => s >= state.First)] });
+        var state = new LogManifest(
+            _segments.Count > 0 ? _segments[0].Sequence : _lastSequence + 1, _lastSequence, manifest?.LegacyThrough ?? legacyThrough, _largestSegment, manifest?.Waived ?? []);
+        WriteManifest(state.Waive(waived.Concat(quarantined.Keys)));
     }
 
     /// <summary>Reads the manifest; a damaged one is rebuilt from the files when the operator accepts data loss.</summary>
@@ -136,7 +142,7 @@ public sealed partial class LogQueueStore
             var newest = Math.Max(current.Last, last ?? current.Last);
             if (current.First == first && current.Last == newest)
                 return;
-            _manifest = (current with { First = first, Last = newest, Waived = [.. current.Waived.Where(s => s >= first)] }).Write(_fs, Directory, current);
+            _manifest = (current with { First = first, Last = newest, Waived = LogManifest.Merge(current.Waived, first) }).Write(_fs, Directory, current);
         }
     }
 
@@ -304,11 +310,13 @@ public sealed partial class LogQueueStore
     {
         if (loss.Sequence == 0)
             return UnboundedIdSkip;
+        // Sized by the largest segment the log ever made, not today's setting (it may have been lowered since), and never
+        // below the largest record: skipping too many ids costs nothing, reusing one costs an idempotency key.
+        var largest = Math.Max(_largestSegment, SegmentReader.MaxRecordBytes);
         var bytes = loss.Kind switch
         {
-            LogLossKind.Truncated when scan is not null => Math.Max(scan.DeclaredLength, _options.SegmentBytes) - scan.DataEnd,
-            LogLossKind.Damaged when scan is not null => Math.Max(scan.File.Length, _options.SegmentBytes),
-            _ => _options.SegmentBytes,
+            LogLossKind.Truncated when scan is not null => Math.Max(scan.DeclaredLength, largest) - scan.DataEnd,
+            _ => largest,
         };
         // A record larger than a segment has a segment to itself: one message.
         return Math.Max(1, bytes / MinMessageRecordBytes + 1);
