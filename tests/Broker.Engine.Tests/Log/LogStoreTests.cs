@@ -48,6 +48,20 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public void DeletingTheLockFileDoesNotLetASecondOpenIn()
+    {
+        using var directory = new TempDirectory();
+        using var first = LogQueueStore.Open(directory.Path, Small);
+
+        File.Delete(Path.Combine(directory.Path, "LOCK"));
+        var error = Assert.Throws<IOException>(() => LogQueueStore.Open(directory.Path, Small));
+
+        Assert.Contains("is in use", error.Message, StringComparison.Ordinal);
+        first.Dispose();
+        LogQueueStore.Open(directory.Path, Small).Dispose();
+    }
+
+    [Fact]
     public async Task ProduceCompletesOnlyAfterTheSyncThatCoversIt()
     {
         var fs = new PowerLossFileSystem();

@@ -27,31 +27,23 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
     {
         var path = Path.Combine(directory, "LOCK");
         var ownerPath = path + ".owner";
+        // The directory itself is locked where the OS allows it: a LOCK file can be deleted under a running process,
+        // after which a second one would lock a new file of the same name and write the same segments.
+        var directoryLock = DirectoryLock.TryTake(directory, out var held);
+        if (held)
+            throw InUse(directory, ownerPath, null);
         FileStream lockFile;
         try
         {
             // FileShare.None is an flock(LOCK_EX) on Unix: released by the kernel when the process dies, so a crash never
-            // leaves a stale lock behind, and a second open (another process, or this one) fails at once.
+            // leaves a stale lock behind, and a second open (another process, or this one) fails at once. Kept besides the
+            // directory's lock for processes of earlier versions, which lock only this file.
             lockFile = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {
-            string owner;
-            try
-            {
-                owner = File.ReadAllText(ownerPath).Trim();
-            }
-            catch (IOException)
-            {
-                owner = "another process";
-            }
-            catch (UnauthorizedAccessException)
-            {
-                owner = "another process";
-            }
-            throw new IOException(
-                $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
-                ex);
+            directoryLock?.Dispose();
+            throw InUse(directory, ownerPath, ex);
         }
         try
         {
@@ -61,7 +53,32 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         {
             // Only the error message of a second opener uses it.
         }
-        return lockFile;
+        return new Locks(lockFile, directoryLock);
+    }
+
+    private static IOException InUse(string directory, string ownerPath, Exception? cause)
+    {
+        string owner;
+        try
+        {
+            owner = File.ReadAllText(ownerPath).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            owner = "another process";
+        }
+        return new IOException(
+            $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
+            cause);
+    }
+
+    private sealed class Locks(FileStream lockFile, IDisposable? directoryLock) : IDisposable
+    {
+        public void Dispose()
+        {
+            lockFile.Dispose();
+            directoryLock?.Dispose();
+        }
     }
 
     public long FreeBytes(string directory) => new DriveInfo(directory).AvailableFreeSpace;

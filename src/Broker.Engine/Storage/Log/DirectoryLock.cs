@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+
+namespace Broker.Engine.Storage.Log;
+
+/// <summary>
+/// An exclusive <c>flock</c> on a directory (Linux): held until disposed or until the process dies, whatever happens to
+/// the files in it. Elsewhere there is none, and the LOCK file alone keeps a second process out.
+/// </summary>
+internal sealed partial class DirectoryLock : IDisposable
+{
+    private const int ReadOnly = 0;
+    private const int Directory = 0x10000; // O_DIRECTORY on Linux
+    private const int Exclusive = 2; // LOCK_EX
+    private const int NonBlocking = 4; // LOCK_NB
+    private const int WouldBlock = 11; // EWOULDBLOCK
+
+    private int _fd;
+
+    private DirectoryLock(int fd) => _fd = fd;
+
+    /// <summary>Takes the lock.</summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="heldByAnother">True when another open file description holds it (another process, or another store here).</param>
+    /// <returns>The lock, or null when it is held by another or the OS offers none.</returns>
+    /// <exception cref="IOException">The directory cannot be opened.</exception>
+    public static DirectoryLock? TryTake(string path, out bool heldByAnother)
+    {
+        heldByAnother = false;
+        if (!OperatingSystem.IsLinux())
+            return null;
+        var fd = Native.Open(path, ReadOnly | Directory);
+        if (fd < 0)
+            throw new IOException($"Cannot open the data directory '{path}' to lock it (errno {Marshal.GetLastPInvokeError()}).");
+        if (Native.Flock(fd, Exclusive | NonBlocking) == 0)
+            return new DirectoryLock(fd);
+        var errno = Marshal.GetLastPInvokeError();
+        _ = Native.Close(fd);
+        if (errno == WouldBlock)
+        {
+            heldByAnother = true;
+            return null;
+        }
+        throw new IOException($"Cannot lock the data directory '{path}' (errno {errno}).");
+    }
+
+    public void Dispose()
+    {
+        var fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
+            _ = Native.Close(fd);
+    }
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+        public static partial int Flock(int fd, int operation);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        public static partial int Close(int fd);
+    }
+}
