@@ -80,6 +80,8 @@ internal sealed partial class ChannelQueue
 
     private void ExpireLeases(long now, DispatchBatch batch)
     {
+        var expired = 0;
+        var first = 0L;
         while (_deadlines.TryPeek(out var deadline) && deadline.ExpiresTicks <= now)
         {
             _deadlines.Pop();
@@ -87,10 +89,19 @@ internal sealed partial class ChannelQueue
             if (!IsCurrent(lease))
                 continue;
             if (lease.ExpiresTicks > now)
+            {
                 _deadlines.Push(new LeaseDeadline(lease.ExpiresTicks, lease)); // renewed since it was pushed
+            }
             else
+            {
+                if (expired++ == 0)
+                    first = lease.Id;
                 LoseLocked(lease, now, "worker crashed or hung");
+            }
         }
+        // One line for all the leases a hung worker held, not one per message.
+        if (expired > 0)
+            EngineLog.LeasesLost(_logger, Name, expired, first, "they expired: the worker crashed or hung");
     }
 
     /// <summary>

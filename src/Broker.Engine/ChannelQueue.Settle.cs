@@ -193,8 +193,11 @@ internal sealed partial class ChannelQueue
                 if (_leases.TryGetValue(delivery.LeaseToken, out var lease) && ReferenceEquals(lease.Owner, subscription))
                     ReleaseLocked(lease, now);
             }
-            foreach (var lease in subscription.Held.ToArray())
+            var held = subscription.Held.ToArray();
+            foreach (var lease in held)
                 LoseLocked(lease, now, "its subscription closed");
+            if (held.Length > 0)
+                EngineLog.LeasesLost(_logger, Name, held.Length, held[0].Id, "their subscription closed (the worker's connection dropped or it stopped without settling)");
             if (!_disposed)
                 DispatchLocked(now, batch);
             ForgetIfIdleLocked();

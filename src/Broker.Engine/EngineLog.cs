@@ -5,8 +5,12 @@ namespace Broker.Engine;
 /// <summary>The engine's log messages.</summary>
 internal static partial class EngineLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on message {MessageId} of channel '{Channel}' lost on delivery {Tries}: {Why}")]
+    // Debug: one per message; LeasesLost says it once for all the messages one event took back.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on message {MessageId} of channel '{Channel}' lost on delivery {Tries}: {Why}")]
     public static partial void LeaseLost(ILogger logger, string channel, long messageId, int tries, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} lease(s) of channel '{Channel}' lost (message {FirstId} first) because {Why}; the messages are deliverable again, each delivery counted as an attempt")]
+    public static partial void LeasesLost(ILogger logger, string channel, int count, long firstId, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of channel '{Channel}' was dead-lettered after {Tries} deliveries: {Error}")]
     public static partial void DeadLettered(ILogger logger, string channel, long messageId, int tries, string? error);

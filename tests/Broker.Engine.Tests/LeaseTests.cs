@@ -7,6 +7,33 @@ public sealed class LeaseTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AWorkerThatTakesThousandsOfLeasesWithItIsOneWarningNotOnePerMessage(bool disconnects)
+    {
+        var logger = new ListLogger();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var h = new EngineHarness(new Storage.MemoryQueueStore(), time);
+        await using var engine = new QueueEngine(h.Store, timeProvider: time, logger: logger);
+        var orders = Channel();
+        for (var i = 0; i < 10_000; i++)
+            await engine.ProduceAsync(new OutgoingMessage(orders, Bytes("m"), null, TimeSpan.Zero, 0));
+        var worker = await engine.SubscribeAsync(orders, new SubscriptionSettings(10_000, Lease));
+        Assert.Equal(10_000, Drain(worker).Count);
+
+        if (disconnects)
+            await worker.DisposeAsync();
+        else
+            time.Advance(Lease);
+
+        // Deliverable again (to the same worker, when it is still subscribed), each counted as an attempt.
+        Assert.Equal(10_000, engine.GetStats("orders").Unfinished);
+        var warnings = logger.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+        var line = Assert.Single(warnings);
+        Assert.Contains("10000 lease(s) of channel 'orders' lost", line.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ExpiredLeaseRedeliversToAnotherSubscriptionWithOneMoreTry()
     {

@@ -10,6 +10,8 @@ internal sealed partial class DirectoryLock : IDisposable
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000; // O_DIRECTORY on Linux
+    // Not inherited by child processes: a child would hold the lock for as long as it lives.
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC on Linux
     private const int Exclusive = 2; // LOCK_EX
     private const int NonBlocking = 4; // LOCK_NB
     private const int WouldBlock = 11; // EWOULDBLOCK
@@ -28,7 +30,7 @@ internal sealed partial class DirectoryLock : IDisposable
         heldByAnother = false;
         if (!OperatingSystem.IsLinux())
             return null;
-        var fd = Native.Open(path, ReadOnly | Directory);
+        var fd = Native.Open(path, ReadOnly | Directory | CloseOnExec);
         if (fd < 0)
             throw new IOException($"Cannot open the data directory '{path}' to lock it (errno {Marshal.GetLastPInvokeError()}).");
         if (Native.Flock(fd, Exclusive | NonBlocking) == 0)

@@ -89,7 +89,8 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         // portable way, and NTFS journals metadata anyway.
         if (!OperatingSystem.IsLinux())
             return;
-        var fd = Native.Open(directory, 0);
+        // O_CLOEXEC: a child process started meanwhile must not inherit it.
+        var fd = Native.Open(directory, 0x80000);
         if (fd < 0)
             throw new IOException($"Cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
         try
