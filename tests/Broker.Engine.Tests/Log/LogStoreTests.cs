@@ -62,6 +62,26 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public async Task ASpareSegmentDeletedWhileTheLogRunsIsMadeAgainAndWritesGoOn()
+    {
+        var fs = new PowerLossFileSystem();
+        var time = new FakeTimeProvider(Start);
+        var orders = Channel();
+        var acknowledged = 0;
+        await using (var h = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true))
+        {
+            await h.Engine.RecoverAsync();
+            // A cleanup job deletes *.tmp files.
+            fs.Delete("/data/" + LogQueueStore.SpareName);
+            for (; fs.Files("/data").Count(f => f.EndsWith(".seg", StringComparison.Ordinal)) < 3; acknowledged++)
+                await h.Produce(orders, $"m{acknowledged}: a payload of some forty bytes or so");
+        }
+
+        await using var reopened = new EngineHarness(LogQueueStore.Open("/data", fs, Small, time, null), time, ownsStore: true);
+        Assert.Equal(acknowledged, Drain(await reopened.Subscribe(orders, maxParallel: 100_000)).Count);
+    }
+
+    [Fact]
     public async Task ProduceCompletesOnlyAfterTheSyncThatCoversIt()
     {
         var fs = new PowerLossFileSystem();

@@ -16,6 +16,9 @@ public sealed partial class LogQueueStore
     [LoggerMessage(Level = LogLevel.Error, Message = "The log's manifest is unreadable ({Problem}); it is rebuilt from the segment files present (AcceptDataLoss)")]
     private partial void LogManifestRebuilt(string problem);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The prepared next segment (spare.tmp) was gone when it was needed: '{Segment}' was made in its place")]
+    private partial void LogSpareVanished(string segment);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted '{Segment}', which compaction had already removed from the manifest")]
     private partial void LogLeftoverDeleted(string segment);
 

@@ -237,6 +237,13 @@ public sealed partial class LogQueueStore
                 {
                     _fs.Rename(Path.Combine(Directory, SpareName), segment.Path);
                 }
+                catch (FileNotFoundException)
+                {
+                    // Someone deleted the spare (a cleanup of *.tmp files, say): make the segment in place instead.
+                    file.Dispose();
+                    file = PrepareFile(segment.Path);
+                    LogSpareVanished(segment.Path);
+                }
                 catch
                 {
                     file.Dispose();
@@ -303,9 +310,11 @@ public sealed partial class LogQueueStore
     /// Creates the next segment file, full size and zeroed. On failure (a full disk) the partial file is deleted, so it
     /// holds no space, and the failure is what <see cref="EnsureRoomForSegment"/> reports until a retry succeeds.
     /// </summary>
-    private ILogFile PrepareSpare()
+    private ILogFile PrepareSpare() => PrepareFile(Path.Combine(Directory, SpareName));
+
+    /// <summary>Creates <paramref name="path"/> at the segment size, zeroed and synced; on failure deletes what it made.</summary>
+    private ILogFile PrepareFile(string path)
     {
-        var path = Path.Combine(Directory, SpareName);
         ILogFile? file = null;
         try
         {
