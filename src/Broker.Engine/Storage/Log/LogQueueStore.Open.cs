@@ -131,14 +131,17 @@ public sealed partial class LogQueueStore
             _manifest = state.Write(_fs, Directory, _manifest);
     }
 
-    /// <summary>Records in the manifest the oldest segment in use and the newest created (null keeps what it says).</summary>
-    private void UpdateManifest(long first, long? last)
+    /// <summary>
+    /// Records in the manifest the oldest segment in use (compaction) or the newest created (the writer); null keeps
+    /// what it says, so neither overwrites the other's news with a value it read earlier.
+    /// </summary>
+    private void UpdateManifest(long? oldest, long? last)
     {
         lock (_manifestGate)
         {
             var current = _manifest!;
-            // Both only ever grow: the writer may have read the oldest segment just before compaction retired it.
-            first = Math.Max(first, current.First);
+            // Both only ever grow.
+            var first = Math.Max(oldest ?? current.First, current.First);
             var newest = Math.Max(current.Last, last ?? current.Last);
             if (current.First == first && current.Last == newest)
                 return;

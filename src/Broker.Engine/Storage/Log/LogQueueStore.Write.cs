@@ -262,10 +262,7 @@ public sealed partial class LogQueueStore
             {
                 _fs.SyncDirectory(Directory);
                 // Recorded before anything is written there: from now on a missing file is noticed at the next open.
-                long first;
-                lock (_gate)
-                    first = _segments.Count > 0 ? _segments[0].Sequence : segment.Sequence;
-                UpdateManifest(first, segment.Sequence);
+                UpdateManifest(oldest: null, segment.Sequence);
             }
             catch
             {
