@@ -178,15 +178,18 @@ public sealed class SettleAndLeaseTests(NatsFixture fixture) : IClassFixture<Nat
     {
         await using var transport = fixture.CreateTransport();
         var channel = new ChannelDefinition("user/registered");
-        await using var slow = await transport.SubscribeAsync(channel, new SubscriptionSettings(1, TimeSpan.FromSeconds(1)), CancellationToken.None);
+        // A 3 s lease renewed every second: four renewals outlive the lease, and a loaded two-core machine still has
+        // two seconds of slack per renewal (a 1 s lease renewed every 0.5 s failed on CI when a renewal ran late).
+        var lease = TimeSpan.FromSeconds(3);
+        await using var slow = await transport.SubscribeAsync(channel, new SubscriptionSettings(1, lease), CancellationToken.None);
         await transport.ProduceAsync(Payloads.Message(channel, "long job"), CancellationToken.None);
         var delivery = await slow.NextAsync();
         await using var other = await transport.SubscribeAsync(channel, OneAtATime, CancellationToken.None);
 
         for (var i = 0; i < 4; i++)
         {
-            // The lease passing is the point of the test: real time, half a lease at a time.
-            await Task.Delay(TimeSpan.FromSeconds(0.5));
+            // The lease passing is the point of the test: real time, a third of a lease at a time.
+            await Task.Delay(lease / 3);
             Assert.True(await slow.RenewAsync(delivery, CancellationToken.None), $"Renewal {i + 1} was refused.");
         }
         await transport.ProduceAsync(Payloads.Message(channel, "sentinel"), CancellationToken.None);
