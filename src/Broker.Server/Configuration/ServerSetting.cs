@@ -37,6 +37,9 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting ShutdownTimeout = new("shutdown-timeout", "ShutdownTimeout", "On SIGTERM or Ctrl+C: how long requests in flight may take to finish.", "15s");
     public static readonly ServerSetting Config = new("config", "Config", "A JSON file with any of these settings by their key (command line and environment win).");
 
+    /// <summary>The settings that turn authentication on: none of them may be given empty, from any source.</summary>
+    public static readonly IReadOnlyList<ServerSetting> Credentials = [Token, User, Password, PasswordHash];
+
     public static readonly IReadOnlyList<ServerSetting> All =
     [
         Data, Durability, SegmentBytes, AcceptDataLoss, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,

@@ -124,6 +124,32 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData("BROKER_TOKEN", "")]
+    [InlineData("BROKER_TOKEN", " \t")]
+    [InlineData("BROKER_USER", "")]
+    [InlineData("BROKER_PASSWORD", "")]
+    [InlineData("BROKER_PASSWORD_HASH", "  ")]
+    public void EmptyOrBlankCredentialsInTheEnvironmentAreRefusedNamingTheVariable(string variable, string value)
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker"]);
+
+        var error = Assert.Throws<FormatException>(() => SettingSources.Build(line, name => name == variable ? value : null));
+
+        Assert.Contains(variable + " is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmptyEnvironmentVariableOfAnotherSettingCountsAsNotSet()
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker"]);
+
+        var options = BrokerServerOptions.Load(SettingSources.Build(line, name => name == "BROKER_MAX_CONNECTIONS" ? "" : null));
+
+        Assert.Equal(1024, options.MaxConnections);
+        Assert.Null(options.Token);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("user")]
     [InlineData("password")]
