@@ -62,6 +62,21 @@ public sealed class ServerExecutableTests
         Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--max-message-bytes", "2GiB")]
+    [InlineData("--max-message-bytes", "300MiB")]
+    [InlineData("--max-frame-bytes", "3GiB")]
+    public async Task ByteLimitsBeyondWhatTheServerCanHoldAreRefusedAtStartNamingTheSetting(string name, string value)
+    {
+        using var data = new TempDirectory();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}", name, value, "--max-outbound-bytes", "4GiB", "--max-in-flight-bytes", "4GiB"]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains(name + " ", server.Output, StringComparison.Ordinal);
+        Assert.Contains("at most", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HelpListsEverySwitchApartFromItsDescription()
     {
