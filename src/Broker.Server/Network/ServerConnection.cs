@@ -32,6 +32,13 @@ internal sealed partial class ServerConnection
     /// <summary><see cref="RoomState"/>: removed from the server.</summary>
     internal const int Removed = 2;
 
+    /// <summary>
+    /// The largest frame a connection may send before it authenticates, on a server with credentials: 64 KiB, the size
+    /// of the read buffer every connection starts with, so a pending connection never makes it grow. An Authenticate
+    /// frame (a token, or a user and password) takes a few hundred bytes.
+    /// </summary>
+    internal const int PendingMaxFrameBytes = 64 * 1024;
+
     /// <summary>Whether the server closed this connection to make room; changed by the server with Interlocked only.</summary>
     internal int RoomState;
 
@@ -77,8 +84,9 @@ internal sealed partial class ServerConnection
         Name = $"#{id} {Remote}";
         var options = server.Options;
         _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
-        _chunks = new ChunkAssembler(options.MaxFrameBytes);
         _authenticated = !server.Credentials.Required;
+        // Bounded like the frames themselves: a pending connection cannot make the server hold a large chunked frame.
+        _chunks = new ChunkAssembler(FrameLimit);
         // Every connection, with credentials or without, TLS or not, has until the deadline to be admitted.
         _acceptedAt = Environment.TickCount64;
         _authDeadline = _acceptedAt + (long)options.AuthTimeout.TotalMilliseconds;
@@ -105,12 +113,23 @@ internal sealed partial class ServerConnection
     /// <summary>Bytes of replies and deliveries queued for the socket and not yet written.</summary>
     public long OutboundBytes => _outbound?.QueuedBytes ?? 0;
 
+    /// <summary>The size of the buffer frames are read into now (for tests and diagnostics).</summary>
+    public int ReadBufferBytes => _reader?.Buffer.Length ?? 0;
+
     /// <summary>The most bytes the outbound queue ever held at once.</summary>
     public long OutboundPeakBytes => _outbound?.PeakQueuedBytes ?? 0;
 
     private BrokerServerOptions Options => _server.Options;
 
     private ILogger Logger => _server.Logger;
+
+    /// <summary>
+    /// The largest frame this connection may send now: small until it authenticates (on a server with credentials), so
+    /// a thousand sockets that never do cannot each make the server hold a buffer of <c>--max-frame-bytes</c>; then the
+    /// full limit. Without credentials the listener is loopback only and the first frame admits the connection, so it
+    /// has the full limit from the start.
+    /// </summary>
+    private int FrameLimit => _authenticated ? Options.MaxFrameBytes : Math.Min(PendingMaxFrameBytes, Options.MaxFrameBytes);
 
     private OutboundQueue Outbound => _outbound!;
 
@@ -126,7 +145,7 @@ internal sealed partial class ServerConnection
             // holds no 64 KiB read buffer, so a thousand idle sockets cost little memory.
             await _stream.ReadAsync(Memory<byte>.Empty, _stopReading.Token).ConfigureAwait(false);
             _frameIds = new FrameIdWatcher(_stream);
-            _reader = new FrameReader(_frameIds, Options.MaxFrameBytes);
+            _reader = new FrameReader(_frameIds, FrameLimit);
             while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
             {
                 while (TryTakeFrame(out var offset, out var length))
@@ -262,6 +281,8 @@ internal sealed partial class ServerConnection
             // Refused before it was handed out (its size is over the limit): the Error carries the frame's own id when
             // its header arrived, else 0; never the id of the request before it.
             _frameId = ex.Code == ErrorCodes.FrameTooLarge ? _frameIds!.CurrentId : 0;
+            if (ex.Code == ErrorCodes.FrameTooLarge && !_authenticated)
+                throw new ProtocolException(ErrorCodes.FrameTooLarge, $"{ex.Message} Until a connection authenticates it may send frames of up to {FrameLimit} bytes (an Authenticate is small); after that, up to {Options.MaxFrameBytes}.", ex);
             throw;
         }
     }
@@ -385,6 +406,9 @@ internal sealed partial class ServerConnection
     private void Authenticated(uint id, string user)
     {
         _authenticated = true;
+        // The read loop awaits this verification before it looks at the next frame, so that frame gets the full limit.
+        _reader!.MaxFrameBytes = FrameLimit;
+        _chunks.MaxFrameBytes = FrameLimit;
         Admit();
         _server.Throttle.Refund(Source);
         using var scope = Outbound.Enter();
