@@ -297,9 +297,12 @@ internal sealed partial class ServerConnection
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> frame)
+    /// <param name="frame">The frame, header included.</param>
+    /// <param name="enclosingId">For a frame reassembled from chunks, the chunks' id: an Error about a header too broken
+    /// to read the frame's own id then still answers the request it came with, not id 0.</param>
+    private void Dispatch(ReadOnlySpan<byte> frame, uint enclosingId = 0)
     {
-        _frameId = 0;
+        _frameId = enclosingId;
         var header = FrameHeader.Read(frame);
         _frameId = header.Id;
         if (header.Route != RouteType.Client)
@@ -326,7 +329,7 @@ internal sealed partial class ServerConnection
         }
         catch (ArgumentException ex)
         {
-            ReplyError(header.Id, ErrorCodes.InvalidRequest, ex.Message);
+            ReplyError(header.Id, ErrorCodes.InvalidRequest, ErrorText.Of(ex));
         }
     }
 
@@ -438,7 +441,7 @@ internal sealed partial class ServerConnection
                 throw new ProtocolException(ErrorCodes.Malformed, $"A chunked frame's size prefix says {FrameHeader.ReadSize(inner)} bytes; its chunks carried {inner.Length}.");
             if (inner[11] == (byte)MessageType.Chunk)
                 throw new ProtocolException(ErrorCodes.Malformed, "A chunked frame cannot itself be a chunk.");
-            Dispatch(inner);
+            Dispatch(inner, id);
         }
         finally
         {
@@ -470,7 +473,7 @@ internal sealed partial class ServerConnection
         var (code, message) = exception switch
         {
             ProtocolException protocol => (protocol.Code, protocol.Message),
-            ArgumentException argument => (ErrorCodes.InvalidRequest, argument.Message),
+            ArgumentException argument => (ErrorCodes.InvalidRequest, ErrorText.Of(argument)),
             ObjectDisposedException => (ErrorCodes.ShuttingDown, "The server is shutting down."),
             Engine.ChannelLimitException limit => (ErrorCodes.LimitReached, limit.Message),
             Engine.Storage.StoreFullException full => (ErrorCodes.StorageFull, $"The server's disk is full; the {type} request was not stored. Retry once space is free: {full.Message}"),
