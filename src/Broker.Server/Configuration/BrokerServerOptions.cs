@@ -113,8 +113,13 @@ internal sealed record BrokerServerOptions
     /// <summary>Password-hash (PBKDF2) verifications running at once.</summary>
     public int PasswordHashConcurrency { get; init; } = Security.PasswordHashLimiter.DefaultConcurrency;
 
-    /// <summary>Password-hash verifications waiting for a slot; more are refused at once as "busy".</summary>
-    public int PasswordHashQueue { get; init; } = 64;
+    /// <summary>
+    /// Password-hash verifications waiting for a slot, at most one per source address; more are refused at once as
+    /// "busy". Null (the default): <see cref="MaxConnections"/>, which bounds them anyway (a connection has one
+    /// Authenticate in progress at most). A smaller line would let guesses from that many addresses keep it full and
+    /// refuse every new client.
+    /// </summary>
+    public int? PasswordHashQueue { get; init; }
 
     public bool RequiresAuthentication => Token is not null || User is not null;
 
@@ -209,7 +214,7 @@ internal sealed record BrokerServerOptions
             return $"--max-channels {channels} needs --segment-bytes of at least {(long)channels * 4 * HeaderBytesPerChannel} bytes: every segment starts with a record per channel (up to {HeaderBytesPerChannel} bytes each), which must fit in a quarter of a segment. Lower --max-channels or raise --segment-bytes.";
         if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
             return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
-        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue < 0)
+        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue is < 0)
             return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";

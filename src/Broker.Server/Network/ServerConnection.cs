@@ -71,6 +71,8 @@ internal sealed partial class ServerConnection
     private uint _frameId;
     // A password-hash verification of this connection's Authenticate, which the read loop awaits before the next frame.
     private Task? _verifying;
+    // The id of an Authenticate whose password hash is waiting for its turn, or -1; the watchdog takes it at the deadline.
+    private long _hashWaitingFor = -1;
     private int _finished;
 
     public ServerConnection(BrokerServer server, Socket socket, long id)
@@ -238,6 +240,14 @@ internal sealed partial class ServerConnection
     {
         if (!_admitted && nowMs > _authDeadline && _closeReason is null)
         {
+            // Its Authenticate came in time and waits behind other sources' password hashing: the server is busy, the
+            // client did nothing wrong, and Broker's client retries a busy answer instead of reporting bad credentials.
+            if (Interlocked.Exchange(ref _hashWaitingFor, -1) is var waiting and >= 0)
+            {
+                RefuseBusy((uint)waiting);
+                StopReading();
+                return;
+            }
             var seconds = Options.AuthTimeout.TotalSeconds;
             var text = seconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
             if (_server.Credentials.Required)
@@ -388,17 +398,25 @@ internal sealed partial class ServerConnection
     private async Task VerifyHashAsync(uint id, string password, bool userMatches)
     {
         var credentials = _server.Credentials;
-        var verified = await _server.PasswordHashes.RunAsync(() => credentials.VerifyHash(password, userMatches), _stopReading.Token).ConfigureAwait(false);
+        Volatile.Write(ref _hashWaitingFor, id);
+        bool? verified;
+        try
+        {
+            verified = await _server.PasswordHashes.RunAsync(Source, () =>
+            {
+                Volatile.Write(ref _hashWaitingFor, -1);
+                return credentials.VerifyHash(password, userMatches);
+            }, _stopReading.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _hashWaitingFor, -1);
+        }
         if (_closeReason is not null)
             return; // closed meanwhile (--auth-timeout, shutdown): the verdict has no one to go to
         if (verified is null)
         {
-            // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
-            // client then retries with backoff instead of reporting wrong credentials.
-            _server.Throttle.Refund(Source);
-            const string busy = "The server is busy verifying passwords; retry in a moment.";
-            _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
-            CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
+            RefuseBusy(id);
             return;
         }
         if (!verified.Value)
@@ -416,6 +434,17 @@ internal sealed partial class ServerConnection
         _server.Throttle.Refund(Source);
         using var scope = Outbound.Enter();
         AuthenticateResponse.Write(scope.Buffer, id, user);
+    }
+
+    /// <summary>Closes a connection whose Authenticate the server could not verify: its password hashing is busy.</summary>
+    private void RefuseBusy(uint id)
+    {
+        // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
+        // client then retries with backoff instead of reporting wrong credentials.
+        _server.Throttle.Refund(Source);
+        const string busy = "The server is busy verifying passwords; retry in a moment.";
+        _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
+        CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
     }
 
     private static ProtocolException InvalidCredentials() => new(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
