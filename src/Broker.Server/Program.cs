@@ -1,7 +1,6 @@
 using Broker.Server.Configuration;
 using Broker.Server.Hosting;
 using Broker.Server.Security;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,7 +42,7 @@ internal static class Program
         BrokerServerOptions options;
         try
         {
-            options = BrokerServerOptions.Load(BuildConfiguration(commandLine));
+            options = BrokerServerOptions.Load(SettingSources.Build(commandLine, Environment.GetEnvironmentVariable));
             if (options.Validate() is { } problem)
                 throw new FormatException(problem);
             _ = Credentials.From(options);
@@ -100,35 +99,18 @@ internal static class Program
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
 
-    /// <summary>A JSON file, then the environment, then the command line: each one overrides the one before.</summary>
-    private static IConfiguration BuildConfiguration(CommandLine commandLine)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var setting in ServerSetting.All)
-        {
-            if (Environment.GetEnvironmentVariable(setting.Environment) is { Length: > 0 } value)
-                environment[setting.Key] = value;
-        }
-        var file = commandLine.Settings.GetValueOrDefault(ServerSetting.Config.Key) ?? environment.GetValueOrDefault(ServerSetting.Config.Key);
-        var configuration = new ConfigurationBuilder();
-        if (file is not null)
-        {
-            if (!File.Exists(file))
-                throw new FileNotFoundException($"The configuration file '{file}' does not exist.");
-            configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
-        }
-        return configuration
-            .AddInMemoryCollection(environment)
-            .AddInMemoryCollection(commandLine.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)))
-            .Build();
-    }
-
     private static async Task<int> HashPasswordAsync()
     {
         var password = await Console.In.ReadLineAsync().ConfigureAwait(false);
-        if (string.IsNullOrEmpty(password))
+        if (password is null)
         {
             await Console.Error.WriteLineAsync("broker-server hash-password: give the password on standard input.").ConfigureAwait(false);
+            return 2;
+        }
+        // The server refuses a blank --password, so a hash of one would be a credential nobody meant to set.
+        if (string.IsNullOrWhiteSpace(password))
+        {
+            await Console.Error.WriteLineAsync("broker-server hash-password: the password is empty (or only whitespace); give a real one on standard input.").ConfigureAwait(false);
             return 2;
         }
         await Console.Out.WriteLineAsync(PasswordHash.Create(password)).ConfigureAwait(false);

@@ -9,6 +9,25 @@ internal sealed record BrokerServerOptions
 {
     public const int DefaultMaxMessageBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The largest <c>--max-message-bytes</c>, 255 MiB: a message is stored as one log record, and the log reads back no
+    /// record over <see cref="SegmentReader.MaxRecordBytes"/> (256 MiB). The MiB left over is for the record's own
+    /// fields and, once compaction carries a failed message, its last error (up to 16 K characters, 48 KiB in UTF-8).
+    /// </summary>
+    public const int LargestMessageBytes = SegmentReader.MaxRecordBytes - 1024 * 1024;
+
+    /// <summary>
+    /// The largest <c>--max-frame-bytes</c>, 1 GiB: a frame is read into one array, so its limit must stay well within
+    /// what an array holds (an int), and no frame of a message within <see cref="LargestMessageBytes"/> comes near it.
+    /// </summary>
+    public const int LargestFrameBytes = 1024 * 1024 * 1024;
+
+    /// <summary>The frame limit when none is given: room for a message of the largest size and its frame's fields.</summary>
+    private const int FrameAllowance = 64 * 1024;
+
+    /// <summary>The least room a frame must leave beside the largest message for its header and other fields.</summary>
+    private const int MinFrameAllowance = 4096;
+
     public required string DataDirectory { get; init; }
 
     public DurabilityMode Durability { get; init; } = DurabilityMode.Fsync;
@@ -35,7 +54,7 @@ internal sealed record BrokerServerOptions
 
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 
-    public int MaxFrameBytes { get; init; } = DefaultMaxMessageBytes + 64 * 1024;
+    public int MaxFrameBytes { get; init; } = DefaultMaxMessageBytes + FrameAllowance;
 
     public int MaxConnections { get; init; } = 1024;
 
@@ -94,8 +113,13 @@ internal sealed record BrokerServerOptions
     /// <summary>Password-hash (PBKDF2) verifications running at once.</summary>
     public int PasswordHashConcurrency { get; init; } = Security.PasswordHashLimiter.DefaultConcurrency;
 
-    /// <summary>Password-hash verifications waiting for a slot; more are refused at once as "busy".</summary>
-    public int PasswordHashQueue { get; init; } = 64;
+    /// <summary>
+    /// Password-hash verifications waiting for a slot, at most one per source address; more are refused at once as
+    /// "busy". Null (the default): <see cref="MaxConnections"/>, which bounds them anyway (a connection has one
+    /// Authenticate in progress at most). A smaller line would let guesses from that many addresses keep it full and
+    /// refuse every new client.
+    /// </summary>
+    public int? PasswordHashQueue { get; init; }
 
     public bool RequiresAuthentication => Token is not null || User is not null;
 
@@ -114,7 +138,13 @@ internal sealed record BrokerServerOptions
         };
 
         var data = Get(ServerSetting.Data) ?? throw new FormatException("--data is required: the directory where the server keeps its durable log.");
-        var maxMessage = Bytes(Get(ServerSetting.MaxMessageBytes), ServerSetting.MaxMessageBytes, DefaultMaxMessageBytes);
+        // Read as long and checked before they become ints, so 2GiB cannot wrap around into a negative frame limit.
+        var maxMessage = Bytes(Get(ServerSetting.MaxMessageBytes), ServerSetting.MaxMessageBytes, (long)DefaultMaxMessageBytes);
+        if (MessageLimitProblem(maxMessage) is { } messageProblem)
+            throw new FormatException(messageProblem);
+        var maxFrame = Bytes(Get(ServerSetting.MaxFrameBytes), ServerSetting.MaxFrameBytes, maxMessage + FrameAllowance);
+        if (FrameLimitProblem(maxFrame) is { } frameProblem)
+            throw new FormatException(frameProblem);
         return new BrokerServerOptions
         {
             DataDirectory = Path.GetFullPath(data),
@@ -129,8 +159,8 @@ internal sealed record BrokerServerOptions
             TlsCertificate = Get(ServerSetting.TlsCertificate),
             TlsKey = Get(ServerSetting.TlsKey),
             TlsPassword = Get(ServerSetting.TlsPassword),
-            MaxMessageBytes = maxMessage,
-            MaxFrameBytes = Bytes(Get(ServerSetting.MaxFrameBytes), ServerSetting.MaxFrameBytes, maxMessage + 64 * 1024),
+            MaxMessageBytes = (int)maxMessage,
+            MaxFrameBytes = (int)maxFrame,
             MaxConnections = Count(Get(ServerSetting.MaxConnections), ServerSetting.MaxConnections, 1024),
             MaxChannels = Get(ServerSetting.MaxChannels) is { } maxChannels ? Count(maxChannels, ServerSetting.MaxChannels, 0) : null,
             MaxOutboundBytes = Bytes(Get(ServerSetting.MaxOutboundBytes), ServerSetting.MaxOutboundBytes, 8 * 1024 * 1024),
@@ -170,8 +200,10 @@ internal sealed record BrokerServerOptions
             return "--segment-bytes must be between 64 KiB and 2 GiB.";
         if (MaxMessageBytes < 16)
             return "--max-message-bytes must be at least 16.";
-        if (MaxFrameBytes < MaxMessageBytes + 4096)
-            return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({MaxMessageBytes + 4096}), so a message of the largest size fits in a frame.";
+        if ((MessageLimitProblem(MaxMessageBytes) ?? FrameLimitProblem(MaxFrameBytes)) is { } limit)
+            return limit;
+        if (MaxFrameBytes < (long)MaxMessageBytes + MinFrameAllowance)
+            return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({(long)MaxMessageBytes + MinFrameAllowance}), so a message of the largest size fits in a frame.";
         if (MaxConnections < 1 || MaxInFlightRequests < 1 || MaxSubscriptions < 1 || MaxParallel < 1)
             return "Connection, request, subscription and parallelism limits must be at least 1.";
         if (MaxUnsettled < MaxParallel)
@@ -182,12 +214,18 @@ internal sealed record BrokerServerOptions
             return $"--max-channels {channels} needs --segment-bytes of at least {(long)channels * 4 * HeaderBytesPerChannel} bytes: every segment starts with a record per channel (up to {HeaderBytesPerChannel} bytes each), which must fit in a quarter of a segment. Lower --max-channels or raise --segment-bytes.";
         if (MaxOutboundBytes < MaxFrameBytes || MaxInFlightBytes < MaxFrameBytes)
             return "--max-outbound-bytes and --max-in-flight-bytes must be at least --max-frame-bytes.";
-        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue < 0)
+        if (AuthFailureBurst < 1 || AuthFailureRefill <= TimeSpan.Zero || PasswordHashConcurrency < 1 || PasswordHashQueue is < 0)
             return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";
         return null;
     }
+
+    private static string? MessageLimitProblem(long bytes) => bytes <= LargestMessageBytes ? null :
+        $"--{ServerSetting.MaxMessageBytes.Switch} ({bytes}) must be at most {LargestMessageBytes} (255 MiB): a message is stored as one log record, and the log takes no record over 256 MiB.";
+
+    private static string? FrameLimitProblem(long bytes) => bytes <= LargestFrameBytes ? null :
+        $"--{ServerSetting.MaxFrameBytes.Switch} ({bytes}) must be at most {LargestFrameBytes} (1 GiB): a frame is read into one buffer.";
 
     private static string EmptyCredential(ServerSetting setting) =>
         $"--{setting.Switch} is empty (or only whitespace): give it a value. An empty credential never turns authentication off.";
@@ -213,8 +251,6 @@ internal sealed record BrokerServerOptions
             throw new FormatException($"--{setting.Switch} must be a whole number, not '{text}'.");
         return value;
     }
-
-    private static int Bytes(string? text, ServerSetting setting, int fallback) => (int)Math.Min(int.MaxValue, Bytes(text, setting, (long)fallback));
 
     private static long Bytes(string? text, ServerSetting setting, long fallback)
     {

@@ -20,8 +20,8 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting TlsCertificate = new("tls-certificate", "TlsCertificate", "Serve TLS with this certificate: a .pfx/.p12 file, or a PEM file with --tls-key.");
     public static readonly ServerSetting TlsKey = new("tls-key", "TlsKey", "The PEM private key of a PEM --tls-certificate.");
     public static readonly ServerSetting TlsPassword = new("tls-password", "TlsPassword", "The password of the .pfx file or of an encrypted PEM key.", Secret: true);
-    public static readonly ServerSetting MaxMessageBytes = new("max-message-bytes", "MaxMessageBytes", "Largest message payload accepted.", "1MiB");
-    public static readonly ServerSetting MaxFrameBytes = new("max-frame-bytes", "MaxFrameBytes", "Largest frame accepted (checked before reading it); at least the message limit plus 4 KiB.", "message limit + 64KiB");
+    public static readonly ServerSetting MaxMessageBytes = new("max-message-bytes", "MaxMessageBytes", "Largest message payload accepted; at most 255 MiB (a message is one log record, at most 256 MiB).", "1MiB");
+    public static readonly ServerSetting MaxFrameBytes = new("max-frame-bytes", "MaxFrameBytes", "Largest frame accepted (checked before reading it); at least the message limit plus 4 KiB, at most 1 GiB.", "message limit + 64KiB");
     public static readonly ServerSetting MaxConnections = new("max-connections", "MaxConnections", "Connections served at once. At the limit the oldest connection not yet authenticated is closed to make room; only when all are authenticated is a new one refused.", "1024");
     public static readonly ServerSetting MaxChannels = new("max-channels", "MaxChannels", "Channels held at once (a channel counts while it holds a message, a dead letter, a dedup key or a subscription); a produce or subscribe to one more is refused.", "10000, fewer with segments under 6 MiB");
     public static readonly ServerSetting MaxOutboundBytes = new("max-outbound-bytes", "MaxOutboundBytes", "Per connection: replies and deliveries queued for the socket; deliveries and dead-letter pages wait for room in it.", "8MiB");
@@ -36,6 +36,9 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting DeepkitLease = new("deepkit-lease", "DeepkitLease", "Lease of deliveries to Deepkit clients, which cannot renew one.", "5m");
     public static readonly ServerSetting ShutdownTimeout = new("shutdown-timeout", "ShutdownTimeout", "On SIGTERM or Ctrl+C: how long requests in flight may take to finish.", "15s");
     public static readonly ServerSetting Config = new("config", "Config", "A JSON file with any of these settings by their key (command line and environment win).");
+
+    /// <summary>The settings that turn authentication on: none of them may be given empty, from any source.</summary>
+    public static readonly IReadOnlyList<ServerSetting> Credentials = [Token, User, Password, PasswordHash];
 
     public static readonly IReadOnlyList<ServerSetting> All =
     [

@@ -56,7 +56,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         Logger = loggerFactory.CreateLogger("Broker.Server");
         Credentials = Credentials.From(options);
         Throttle = new AuthenticationThrottle(options.AuthFailureBurst, options.AuthFailureRefill);
-        PasswordHashes = new PasswordHashLimiter(options.PasswordHashConcurrency, options.PasswordHashQueue);
+        PasswordHashes = new PasswordHashLimiter(options.PasswordHashConcurrency, options.PasswordHashQueue ?? options.MaxConnections);
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
         Policies = new ChannelPolicies(options.EffectiveMaxChannels, engine.Holds);
@@ -78,7 +78,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     /// <summary>Authentication attempts per source address: failures use them up, a throttled source is refused at once.</summary>
     public AuthenticationThrottle Throttle { get; }
 
-    /// <summary>Where password-hash verifications run, a few at a time.</summary>
+    /// <summary>Where password-hash verifications run, a few at a time, source addresses taking turns.</summary>
     public PasswordHashLimiter PasswordHashes { get; }
 
     public X509Certificate2? Certificate { get; }

@@ -13,6 +13,9 @@ internal sealed class ChunkAssembler(int maxFrameBytes, int maxStreams = 4) : ID
 {
     private readonly Dictionary<uint, Partial> _streams = [];
 
+    /// <summary>The largest chunked frame accepted; raised when the connection authenticates.</summary>
+    public int MaxFrameBytes { get; set; } = maxFrameBytes;
+
     /// <summary>Adds a chunk.</summary>
     /// <param name="id">The chunk frames' id (the id of the frame they carry).</param>
     /// <param name="chunk">The chunk.</param>
@@ -28,8 +31,8 @@ internal sealed class ChunkAssembler(int maxFrameBytes, int maxStreams = 4) : ID
                 throw new ProtocolException(ErrorCodes.Malformed, $"Chunk {chunk.Sequence} of frame {id} arrived without chunk 0.");
             if (chunk.Total < FrameHeader.Length)
                 throw new ProtocolException(ErrorCodes.Malformed, $"A chunked frame declares {chunk.Total} bytes; a frame has at least {FrameHeader.Length}.");
-            if (chunk.Total > maxFrameBytes)
-                throw new ProtocolException(ErrorCodes.FrameTooLarge, $"A chunked frame declares {chunk.Total} bytes; the limit is {maxFrameBytes}.");
+            if (chunk.Total > MaxFrameBytes)
+                throw new ProtocolException(ErrorCodes.FrameTooLarge, $"A chunked frame declares {chunk.Total} bytes; the limit is {MaxFrameBytes}.");
             if (_streams.Count >= maxStreams)
                 throw new ProtocolException(ErrorCodes.Malformed, $"More than {maxStreams} chunked frames are in progress on one connection.");
             partial = new Partial(ArrayPool<byte>.Shared.Rent((int)chunk.Total), (int)chunk.Total);

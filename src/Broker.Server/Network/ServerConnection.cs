@@ -32,6 +32,13 @@ internal sealed partial class ServerConnection
     /// <summary><see cref="RoomState"/>: removed from the server.</summary>
     internal const int Removed = 2;
 
+    /// <summary>
+    /// The largest frame a connection may send before it authenticates, on a server with credentials: 64 KiB, the size
+    /// of the read buffer every connection starts with, so a pending connection never makes it grow. An Authenticate
+    /// frame (a token, or a user and password) takes a few hundred bytes.
+    /// </summary>
+    internal const int PendingMaxFrameBytes = 64 * 1024;
+
     /// <summary>Whether the server closed this connection to make room; changed by the server with Interlocked only.</summary>
     internal int RoomState;
 
@@ -64,6 +71,8 @@ internal sealed partial class ServerConnection
     private uint _frameId;
     // A password-hash verification of this connection's Authenticate, which the read loop awaits before the next frame.
     private Task? _verifying;
+    // The id of an Authenticate whose password hash is waiting for its turn, or -1; the watchdog takes it at the deadline.
+    private long _hashWaitingFor = -1;
     private int _finished;
 
     public ServerConnection(BrokerServer server, Socket socket, long id)
@@ -77,8 +86,9 @@ internal sealed partial class ServerConnection
         Name = $"#{id} {Remote}";
         var options = server.Options;
         _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
-        _chunks = new ChunkAssembler(options.MaxFrameBytes);
         _authenticated = !server.Credentials.Required;
+        // Bounded like the frames themselves: a pending connection cannot make the server hold a large chunked frame.
+        _chunks = new ChunkAssembler(FrameLimit);
         // Every connection, with credentials or without, TLS or not, has until the deadline to be admitted.
         _acceptedAt = Environment.TickCount64;
         _authDeadline = _acceptedAt + (long)options.AuthTimeout.TotalMilliseconds;
@@ -105,12 +115,23 @@ internal sealed partial class ServerConnection
     /// <summary>Bytes of replies and deliveries queued for the socket and not yet written.</summary>
     public long OutboundBytes => _outbound?.QueuedBytes ?? 0;
 
+    /// <summary>The size of the buffer frames are read into now (for tests and diagnostics).</summary>
+    public int ReadBufferBytes => _reader?.Buffer.Length ?? 0;
+
     /// <summary>The most bytes the outbound queue ever held at once.</summary>
     public long OutboundPeakBytes => _outbound?.PeakQueuedBytes ?? 0;
 
     private BrokerServerOptions Options => _server.Options;
 
     private ILogger Logger => _server.Logger;
+
+    /// <summary>
+    /// The largest frame this connection may send now: small until it authenticates (on a server with credentials), so
+    /// a thousand sockets that never do cannot each make the server hold a buffer of <c>--max-frame-bytes</c>; then the
+    /// full limit. Without credentials the listener is loopback only and the first frame admits the connection, so it
+    /// has the full limit from the start.
+    /// </summary>
+    private int FrameLimit => _authenticated ? Options.MaxFrameBytes : Math.Min(PendingMaxFrameBytes, Options.MaxFrameBytes);
 
     private OutboundQueue Outbound => _outbound!;
 
@@ -126,7 +147,7 @@ internal sealed partial class ServerConnection
             // holds no 64 KiB read buffer, so a thousand idle sockets cost little memory.
             await _stream.ReadAsync(Memory<byte>.Empty, _stopReading.Token).ConfigureAwait(false);
             _frameIds = new FrameIdWatcher(_stream);
-            _reader = new FrameReader(_frameIds, Options.MaxFrameBytes);
+            _reader = new FrameReader(_frameIds, FrameLimit);
             while (await _reader.FillAsync(_stopReading.Token).ConfigureAwait(false))
             {
                 while (TryTakeFrame(out var offset, out var length))
@@ -219,6 +240,14 @@ internal sealed partial class ServerConnection
     {
         if (!_admitted && nowMs > _authDeadline && _closeReason is null)
         {
+            // Its Authenticate came in time and waits behind other sources' password hashing: the server is busy, the
+            // client did nothing wrong, and Broker's client retries a busy answer instead of reporting bad credentials.
+            if (Interlocked.Exchange(ref _hashWaitingFor, -1) is var waiting and >= 0)
+            {
+                RefuseBusy((uint)waiting);
+                StopReading();
+                return;
+            }
             var seconds = Options.AuthTimeout.TotalSeconds;
             var text = seconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
             if (_server.Credentials.Required)
@@ -262,6 +291,8 @@ internal sealed partial class ServerConnection
             // Refused before it was handed out (its size is over the limit): the Error carries the frame's own id when
             // its header arrived, else 0; never the id of the request before it.
             _frameId = ex.Code == ErrorCodes.FrameTooLarge ? _frameIds!.CurrentId : 0;
+            if (ex.Code == ErrorCodes.FrameTooLarge && !_authenticated)
+                throw new ProtocolException(ErrorCodes.FrameTooLarge, $"{ex.Message} Until a connection authenticates it may send frames of up to {FrameLimit} bytes (an Authenticate is small); after that, up to {Options.MaxFrameBytes}.", ex);
             throw;
         }
     }
@@ -276,9 +307,12 @@ internal sealed partial class ServerConnection
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> frame)
+    /// <param name="frame">The frame, header included.</param>
+    /// <param name="enclosingId">For a frame reassembled from chunks, the chunks' id: an Error about a header too broken
+    /// to read the frame's own id then still answers the request it came with, not id 0.</param>
+    private void Dispatch(ReadOnlySpan<byte> frame, uint enclosingId = 0)
     {
-        _frameId = 0;
+        _frameId = enclosingId;
         var header = FrameHeader.Read(frame);
         _frameId = header.Id;
         if (header.Route != RouteType.Client)
@@ -305,7 +339,7 @@ internal sealed partial class ServerConnection
         }
         catch (ArgumentException ex)
         {
-            ReplyError(header.Id, ErrorCodes.InvalidRequest, ex.Message);
+            ReplyError(header.Id, ErrorCodes.InvalidRequest, ErrorText.Of(ex));
         }
     }
 
@@ -364,17 +398,25 @@ internal sealed partial class ServerConnection
     private async Task VerifyHashAsync(uint id, string password, bool userMatches)
     {
         var credentials = _server.Credentials;
-        var verified = await _server.PasswordHashes.RunAsync(() => credentials.VerifyHash(password, userMatches), _stopReading.Token).ConfigureAwait(false);
+        Volatile.Write(ref _hashWaitingFor, id);
+        bool? verified;
+        try
+        {
+            verified = await _server.PasswordHashes.RunAsync(Source, () =>
+            {
+                Volatile.Write(ref _hashWaitingFor, -1);
+                return credentials.VerifyHash(password, userMatches);
+            }, _stopReading.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _hashWaitingFor, -1);
+        }
         if (_closeReason is not null)
             return; // closed meanwhile (--auth-timeout, shutdown): the verdict has no one to go to
         if (verified is null)
         {
-            // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
-            // client then retries with backoff instead of reporting wrong credentials.
-            _server.Throttle.Refund(Source);
-            const string busy = "The server is busy verifying passwords; retry in a moment.";
-            _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
-            CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
+            RefuseBusy(id);
             return;
         }
         if (!verified.Value)
@@ -385,10 +427,24 @@ internal sealed partial class ServerConnection
     private void Authenticated(uint id, string user)
     {
         _authenticated = true;
+        // The read loop awaits this verification before it looks at the next frame, so that frame gets the full limit.
+        _reader!.MaxFrameBytes = FrameLimit;
+        _chunks.MaxFrameBytes = FrameLimit;
         Admit();
         _server.Throttle.Refund(Source);
         using var scope = Outbound.Enter();
         AuthenticateResponse.Write(scope.Buffer, id, user);
+    }
+
+    /// <summary>Closes a connection whose Authenticate the server could not verify: its password hashing is busy.</summary>
+    private void RefuseBusy(uint id)
+    {
+        // Nothing was checked, so the attempt is given back. TooManyConnections, not AuthenticationFailed: Broker's
+        // client then retries with backoff instead of reporting wrong credentials.
+        _server.Throttle.Refund(Source);
+        const string busy = "The server is busy verifying passwords; retry in a moment.";
+        _server.LogAuthenticationFailed(this, ErrorCodes.TooManyConnections, busy);
+        CloseWithError(id, ErrorCodes.TooManyConnections, busy, logged: true);
     }
 
     private static ProtocolException InvalidCredentials() => new(ErrorCodes.AuthenticationFailed, "Invalid credentials.");
@@ -414,7 +470,7 @@ internal sealed partial class ServerConnection
                 throw new ProtocolException(ErrorCodes.Malformed, $"A chunked frame's size prefix says {FrameHeader.ReadSize(inner)} bytes; its chunks carried {inner.Length}.");
             if (inner[11] == (byte)MessageType.Chunk)
                 throw new ProtocolException(ErrorCodes.Malformed, "A chunked frame cannot itself be a chunk.");
-            Dispatch(inner);
+            Dispatch(inner, id);
         }
         finally
         {
@@ -446,7 +502,7 @@ internal sealed partial class ServerConnection
         var (code, message) = exception switch
         {
             ProtocolException protocol => (protocol.Code, protocol.Message),
-            ArgumentException argument => (ErrorCodes.InvalidRequest, argument.Message),
+            ArgumentException argument => (ErrorCodes.InvalidRequest, ErrorText.Of(argument)),
             ObjectDisposedException => (ErrorCodes.ShuttingDown, "The server is shutting down."),
             Engine.ChannelLimitException limit => (ErrorCodes.LimitReached, limit.Message),
             Engine.Storage.StoreFullException full => (ErrorCodes.StorageFull, $"The server's disk is full; the {type} request was not stored. Retry once space is free: {full.Message}"),

@@ -43,6 +43,40 @@ public sealed class ServerExecutableTests
         Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BROKER_TOKEN", "")]
+    [InlineData("BROKER_TOKEN", "  ")]
+    [InlineData("BROKER_USER", "")]
+    [InlineData("BROKER_PASSWORD", "")]
+    [InlineData("BROKER_PASSWORD_HASH", "")]
+    public async Task EmptyCredentialInTheEnvironmentIsRefusedAtStartNamingTheVariable(string variable, string value)
+    {
+        using var data = new TempDirectory();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}"], new Dictionary<string, string>
+        {
+            [variable] = value,
+        });
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains(variable + " is empty", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--max-message-bytes", "2GiB")]
+    [InlineData("--max-message-bytes", "300MiB")]
+    [InlineData("--max-frame-bytes", "3GiB")]
+    public async Task ByteLimitsBeyondWhatTheServerCanHoldAreRefusedAtStartNamingTheSetting(string name, string value)
+    {
+        using var data = new TempDirectory();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}", name, value, "--max-outbound-bytes", "4GiB", "--max-in-flight-bytes", "4GiB"]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains(name + " ", server.Output, StringComparison.Ordinal);
+        Assert.Contains("at most", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HelpListsEverySwitchApartFromItsDescription()
     {
@@ -121,6 +155,20 @@ public sealed class ServerExecutableTests
         Assert.Contains("failed", second.Output, StringComparison.Ordinal);
         await using var transport = TestServer.CreateTransport(first.Address);
         Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "first still serves"), CancellationToken.None)).IsEnqueued);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    public async Task HashPasswordRefusesAnEmptyOrBlankPassword(string password)
+    {
+        await using var tool = ChildProcess.Start("Broker.Server.dll", ["hash-password"]);
+        await tool.WriteLineAsync(password);
+
+        Assert.Equal(2, await tool.WaitForExitAsync());
+        Assert.Contains("empty", tool.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pbkdf2", tool.Output, StringComparison.Ordinal);
     }
 
     [Fact]

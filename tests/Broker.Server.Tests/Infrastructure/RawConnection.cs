@@ -89,9 +89,15 @@ public sealed class RawConnection : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    public static async Task<RawConnection> OpenAsync(int port, int? receiveBufferSize = null)
+    /// <param name="port">The server's loopback port.</param>
+    /// <param name="receiveBufferSize">The socket's receive buffer, when a test needs a small one.</param>
+    /// <param name="from">A loopback address to connect from (127.x.y.z), so the server sees another source address.</param>
+    public static async Task<RawConnection> OpenAsync(int port, int? receiveBufferSize = null, System.Net.IPAddress? from = null)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = from is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null) socket.Bind(new System.Net.IPEndPoint(from, 0));
         if (receiveBufferSize is { } size) socket.ReceiveBufferSize = size;
         await socket.ConnectAsync(System.Net.IPAddress.Loopback, port);
         return new RawConnection(socket);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using Broker.Bson;
 using Broker.Client.Protocol;
 using Broker.Engine.Storage.Log;
@@ -59,7 +60,8 @@ public sealed class BruteForceTests(ITestOutputHelper output)
             User = "app",
             PasswordHash = s_hash.Value,
             Durability = DurabilityMode.Buffered,
-            // Every guess is verified (no throttling) through one hashing slot and a queue of four.
+            // Every guess is verified (no throttling) through one hashing slot; all 32 connections come from one
+            // address, which may have one verification waiting at a time (and the line holds four at most).
             AuthFailureBurst = 1_000_000,
             PasswordHashConcurrency = 1,
             PasswordHashQueue = 4,
@@ -136,6 +138,36 @@ public sealed class BruteForceTests(ITestOutputHelper output)
         Assert.Contains("throttled", refusal.Text("message"), StringComparison.Ordinal);
         Assert.Contains("retry in", refusal.Text("message"), StringComparison.Ordinal);
         output.WriteLine($"refusal: {refusal.Text("message")}; accepted again after {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task AnAuthenticateStillWaitingForHashingAtTheDeadlineIsToldTheServerIsBusyNotThatItNeverAuthenticated()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { User = "app", PasswordHash = s_hash.Value, PasswordHashConcurrency = 1, AuthTimeout = TimeSpan.FromSeconds(1) });
+        // Sixty addresses guess at once: about six seconds of hashing in line, far past the newcomer's deadline.
+        var guessers = new List<RawConnection>();
+        try
+        {
+            for (var i = 1; i <= 60; i++)
+            {
+                var guesser = await RawConnection.OpenAsync(server.Port, from: IPAddress.Parse($"127.0.1.{i}"));
+                guessers.Add(guesser);
+                await guesser.SendAsync(AuthenticateFrame(1, "app", $"guess {i}"));
+            }
+            await using var newcomer = await RawConnection.OpenAsync(server.Port, from: IPAddress.Parse("127.0.2.1"));
+            await newcomer.SendAsync(AuthenticateFrame(9, "app", Password));
+
+            var answer = await newcomer.ReceiveAsync();
+
+            output.WriteLine($"{answer.ErrorCode}: {answer.Text("message")}; {server.Server.Credentials.HashVerifications} verifications so far");
+            Assert.Equal((MessageType.Error, 9u, ErrorCodes.TooManyConnections), (answer.Type, answer.Id, answer.ErrorCode));
+            Assert.Contains("busy verifying passwords", answer.Text("message"), StringComparison.Ordinal);
+            Assert.True(await newcomer.WaitForCloseAsync());
+        }
+        finally
+        {
+            foreach (var guesser in guessers) await guesser.DisposeAsync();
+        }
     }
 
     /// <summary>32 connections guess wrong passwords in a loop while the client produces; returns the refusals by kind and the client's round trips.</summary>

@@ -72,6 +72,53 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData("2GiB")]
+    [InlineData("2147483647")]
+    [InlineData("256MiB")]
+    [InlineData("4GiB")]
+    public void MessageLimitAboveWhatTheLogStoresAsOneRecordIsRefusedNamingTheSetting(string value)
+    {
+        // Outbound and in-flight room large enough that only the message limit itself can be the problem.
+        var problem = Problem("--max-message-bytes", value, "--max-outbound-bytes", "4GiB", "--max-in-flight-bytes", "4GiB");
+
+        Assert.NotNull(problem);
+        Assert.Contains("--max-message-bytes", problem, StringComparison.Ordinal);
+        Assert.Contains("at most 267386880", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLargestMessageLimitIsTakenWithItsFrameLimitComputedWithoutOverflow()
+    {
+        var configuration = Configuration("--max-message-bytes", "255MiB", "--max-outbound-bytes", "1GiB", "--max-in-flight-bytes", "1GiB");
+
+        var options = BrokerServerOptions.Load(configuration);
+
+        Assert.Equal((255 * 1024 * 1024, 255 * 1024 * 1024 + 64 * 1024), (options.MaxMessageBytes, options.MaxFrameBytes));
+        Assert.Null(options.Validate());
+    }
+
+    [Theory]
+    [InlineData("3GiB")]
+    [InlineData("2GiB")]
+    [InlineData("1073741825")]
+    public void FrameLimitBeyondOneGibibyteIsRefusedNamingTheSetting(string value)
+    {
+        var problem = Problem("--max-frame-bytes", value, "--max-outbound-bytes", "4GiB", "--max-in-flight-bytes", "4GiB");
+
+        Assert.NotNull(problem);
+        Assert.Contains("--max-frame-bytes", problem, StringComparison.Ordinal);
+        Assert.Contains("at most 1073741824", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MessageLimitGivenInCodeBeyondTheLogsRecordIsRefusedByValidate()
+    {
+        var options = new BrokerServerOptions { DataDirectory = "/x", MaxMessageBytes = int.MaxValue, MaxFrameBytes = int.MaxValue, MaxOutboundBytes = long.MaxValue, MaxInFlightBytes = long.MaxValue };
+
+        Assert.Contains("--max-message-bytes", options.Validate(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--bogus", "Unknown setting --bogus")]
     [InlineData("--data", "--data needs a value")]
     [InlineData("stray", "Unexpected argument 'stray'")]
@@ -124,6 +171,32 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData("BROKER_TOKEN", "")]
+    [InlineData("BROKER_TOKEN", " \t")]
+    [InlineData("BROKER_USER", "")]
+    [InlineData("BROKER_PASSWORD", "")]
+    [InlineData("BROKER_PASSWORD_HASH", "  ")]
+    public void EmptyOrBlankCredentialsInTheEnvironmentAreRefusedNamingTheVariable(string variable, string value)
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker"]);
+
+        var error = Assert.Throws<FormatException>(() => SettingSources.Build(line, name => name == variable ? value : null));
+
+        Assert.Contains(variable + " is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmptyEnvironmentVariableOfAnotherSettingCountsAsNotSet()
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker"]);
+
+        var options = BrokerServerOptions.Load(SettingSources.Build(line, name => name == "BROKER_MAX_CONNECTIONS" ? "" : null));
+
+        Assert.Equal(1024, options.MaxConnections);
+        Assert.Null(options.Token);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("user")]
     [InlineData("password")]
@@ -169,6 +242,25 @@ public sealed class SettingsTests
                 Assert.Contains($"| `{setting.Key}` |", row, StringComparison.Ordinal);
         }
         Assert.Equal(ServerSetting.All.Count, rows.Count);
+    }
+
+    private static IConfiguration Configuration(params string[] arguments)
+    {
+        var line = CommandLine.Parse(["--data", "/var/lib/broker", .. arguments]);
+        return new ConfigurationBuilder().AddInMemoryCollection(line.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).Build();
+    }
+
+    /// <summary>Why the server refuses these settings (when reading them, or when checking them together), or null.</summary>
+    private static string? Problem(params string[] arguments)
+    {
+        try
+        {
+            return BrokerServerOptions.Load(Configuration(arguments)).Validate();
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private static string RepositoryRoot()
