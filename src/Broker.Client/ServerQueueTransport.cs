@@ -89,10 +89,7 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
     public async ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (settings.MaxParallel < 1)
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxParallel, "MaxParallel must be at least 1.");
-        if (settings.LeaseDuration < TimeSpan.FromMilliseconds(1))
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.LeaseDuration, "The lease must be at least 1 ms.");
+        SubscriptionLimits.Validate(channel.Name, settings);
         var subscription = new ServerSubscription(this, Interlocked.Increment(ref _nextSubscription), channel, settings);
         _subscriptions[subscription.Id] = subscription;
         try

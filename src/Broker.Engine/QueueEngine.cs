@@ -126,8 +126,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     internal async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxParallel, 1, "settings.MaxParallel");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.LeaseDuration, TimeSpan.Zero, "settings.LeaseDuration");
+        SubscriptionLimits.Validate(channel.Name, settings);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);

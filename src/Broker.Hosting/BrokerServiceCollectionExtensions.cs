@@ -55,7 +55,8 @@ public static class BrokerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = new ConsumeOptions();
         configure?.Invoke(options);
-        options.Validate();
+        // Checked at registration, so a bad value fails at start-up, not when the host starts consuming.
+        options.Validate(System.Reflection.CustomAttributeExtensions.GetCustomAttribute<ChannelAttribute>(typeof(TChannel))?.Name ?? typeof(TChannel).Name);
 
         services.TryAddScoped<TConsumer>();
         services.AddSingleton<IHostedService>(sp => new ConsumerHostedService<TChannel, TConsumer>(

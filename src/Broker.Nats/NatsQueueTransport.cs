@@ -121,10 +121,8 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
     /// <inheritdoc />
     public async ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.MaxParallel < 1)
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxParallel, "MaxParallel must be at least 1.");
-        if (settings.LeaseDuration < TimeSpan.FromMilliseconds(100))
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.LeaseDuration, "The lease must be at least 100 ms.");
+        ArgumentNullException.ThrowIfNull(channel);
+        SubscriptionLimits.Validate(channel.Name, settings);
         var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
         var subscription = await NatsSubscription.StartAsync(_context!, runtime, settings, cancellationToken).ConfigureAwait(false);
         _subscriptions.TryAdd(subscription, 0);

@@ -47,6 +47,6 @@ public sealed class AddBrokerTests
     {
         var services = new ServiceCollection();
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => services.AddConsumer<ISignupChannel, GatedConsumer>(o => o.MaxParallel = 0));
-        Assert.Contains("MaxParallel must be at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxParallel of a subscription to channel 'hosting/signups' is 0; it must be at least 1.", error.Message, StringComparison.Ordinal);
     }
 }

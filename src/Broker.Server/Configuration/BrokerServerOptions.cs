@@ -218,6 +218,8 @@ internal sealed record BrokerServerOptions
             return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";
+        if (DeepkitLease < Transport.SubscriptionLimits.MinLease || DeepkitLease > Transport.SubscriptionLimits.MaxLease)
+            return $"--deepkit-lease must be between {Transport.SubscriptionLimits.MinLease.TotalMilliseconds:0} ms and {Transport.SubscriptionLimits.MaxLeaseHours} hours, like every subscription's lease.";
         return null;
     }
 

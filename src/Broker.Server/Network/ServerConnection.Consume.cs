@@ -11,12 +11,10 @@ internal sealed partial class ServerConnection
     private void Subscribe(uint id, ReadOnlySpan<byte> body)
     {
         var request = SubscribeRequest.Read(body);
-        if (request.MaxParallel < 1 || request.MaxParallel > Options.MaxParallel)
-            throw new ProtocolException(ErrorCodes.InvalidRequest, $"maxParallel must be between 1 and {Options.MaxParallel}, not {request.MaxParallel}.");
-        if (request.LeaseMs < 1)
-            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The lease must be at least 1 ms, not {request.LeaseMs}.");
         var channel = _server.Policies.Get(request.Channel);
         var settings = new SubscriptionSettings(request.MaxParallel, Wire.FromMilliseconds(request.LeaseMs, "l"));
+        // The same limits as every adapter's; past them an ArgumentException becomes InvalidRequest with its sentence.
+        SubscriptionLimits.Validate(channel.Name, settings, Options.MaxParallel);
         lock (_gate)
         {
             if (_subscriptions.ContainsKey(request.Subscription))
@@ -153,6 +151,7 @@ internal sealed partial class ServerConnection
         var request = QueueSubscribeRequest.Read(body, MessageType.QueueSubscribe);
         var channel = _server.Policies.Get(request.Channel);
         var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
+        SubscriptionLimits.Validate(channel.Name, settings, Options.MaxParallel);
         lock (_gate)
         {
             if (_deepkit.ContainsKey(request.Channel))

@@ -16,13 +16,11 @@ public sealed class ConsumeOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = DefaultLeaseDuration;
 
-    /// <summary>Checks the values, naming the first invalid one.</summary>
+    /// <summary>
+    /// Checks the values against <see cref="Transport.SubscriptionLimits"/> (the limits every adapter applies), naming
+    /// the channel and the first invalid one.
+    /// </summary>
+    /// <param name="channel">The channel the subscription is for, named in the message.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
-    public void Validate()
-    {
-        if (MaxParallel < 1)
-            throw new ArgumentOutOfRangeException(nameof(MaxParallel), MaxParallel, "ConsumeOptions.MaxParallel must be at least 1.");
-        if (LeaseDuration < TimeSpan.FromMilliseconds(100))
-            throw new ArgumentOutOfRangeException(nameof(LeaseDuration), LeaseDuration, "ConsumeOptions.LeaseDuration must be at least 100 ms.");
-    }
+    public void Validate(string channel) => Transport.SubscriptionLimits.Validate(channel, new Transport.SubscriptionSettings(MaxParallel, LeaseDuration));
 }

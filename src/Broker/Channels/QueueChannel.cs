@@ -76,7 +76,7 @@ public class QueueChannel<T> : IQueueChannel<T>
     {
         ArgumentNullException.ThrowIfNull(handler);
         options ??= new ConsumeOptions();
-        options.Validate();
+        options.Validate(Definition.Name);
         var settings = new SubscriptionSettings(options.MaxParallel, options.LeaseDuration);
         var subscription = await _transport.SubscribeAsync(Definition, settings, cancellationToken).ConfigureAwait(false);
         var logger = _loggerFactory.CreateLogger("Broker.Subscription");

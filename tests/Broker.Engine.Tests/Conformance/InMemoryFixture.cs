@@ -28,3 +28,5 @@ public sealed class InMemoryDeliveryConformance(InMemoryFixture fixture) : Deliv
 public sealed class InMemoryRetryConformance(InMemoryFixture fixture) : RetryConformance(fixture), IClassFixture<InMemoryFixture>;
 
 public sealed class InMemoryLeaseConformance(InMemoryFixture fixture) : LeaseConformance(fixture), IClassFixture<InMemoryFixture>;
+
+public sealed class InMemoryLimitsConformance(InMemoryFixture fixture) : LimitsConformance(fixture), IClassFixture<InMemoryFixture>;

@@ -38,3 +38,5 @@ public sealed class NatsRetryConformance(NatsConformanceFixture fixture) : Retry
 
 [RequiresNatsServer]
 public sealed class NatsLeaseConformance(NatsConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<NatsConformanceFixture>;
+
+public sealed class NatsLimitsConformance(NatsConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<NatsConformanceFixture>;
