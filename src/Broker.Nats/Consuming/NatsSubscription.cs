@@ -1,6 +1,6 @@
 using System.Threading.Channels;
+using Broker.Nats.JetStream;
 using Broker.Nats.Naming;
-using Broker.Nats.Server;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
