@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Broker.Nats.Consuming;
 using Broker.Nats.DeadLetters;
+using Broker.Nats.JetStream;
 using Broker.Nats.Producing;
-using Broker.Nats.Server;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
+using Broker.Nats.JetStream;
 using Broker.Nats.Naming;
-using Broker.Nats.Server;
 using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 

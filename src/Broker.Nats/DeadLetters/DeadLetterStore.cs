@@ -1,6 +1,6 @@
 using Broker.Nats.Consuming;
+using Broker.Nats.JetStream;
 using Broker.Nats.Naming;
-using Broker.Nats.Server;
 using Broker.Transport;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;

@@ -1,5 +1,5 @@
+using Broker.Nats.JetStream;
 using Broker.Nats.Naming;
-using Broker.Nats.Server;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;

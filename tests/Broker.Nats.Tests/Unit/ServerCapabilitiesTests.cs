@@ -1,4 +1,4 @@
-using Broker.Nats.Server;
+using Broker.Nats.JetStream;
 
 namespace Broker.Nats.Tests.Unit;
 

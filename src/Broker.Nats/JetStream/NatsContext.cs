@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>What every part of the adapter shares once connected: the connection, JetStream, settings, clock and log.</summary>
 internal sealed class NatsContext(INatsConnection connection, INatsJSContext js, NatsTransportOptions options, TimeProvider time, ILogger logger, ServerCapabilities server)

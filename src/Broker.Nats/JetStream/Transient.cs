@@ -1,7 +1,7 @@
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>
 /// Retries an operation whose failure is temporary: no stream leader during a cluster election, no responders while

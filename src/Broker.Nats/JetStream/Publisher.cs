@@ -2,7 +2,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>
 /// Publishes to JetStream and waits for the PubAck, retrying temporary failures with the same <c>Nats-Msg-Id</c> (so

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>
 /// What the connected nats-server can be trusted with, from its version. The adapter uses only what 2.9 supports (one

@@ -4,7 +4,7 @@ using Broker.Nats.Naming;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>
 /// One channel in one transport: its streams, its consumers (created once and shared by the transport's

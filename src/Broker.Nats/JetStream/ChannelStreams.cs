@@ -2,7 +2,7 @@ using Broker.Nats.Naming;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>The three streams of one channel, created (or brought up to date) on first use.</summary>
 internal sealed class ChannelStreams

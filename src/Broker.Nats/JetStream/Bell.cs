@@ -3,7 +3,7 @@ using System.Text;
 using Broker.Nats.Naming;
 using NATS.Client.Core;
 
-namespace Broker.Nats.Server;
+namespace Broker.Nats.JetStream;
 
 /// <summary>
 /// A core NATS message (not stored) published whenever a message becomes ready on a priority level, carrying the

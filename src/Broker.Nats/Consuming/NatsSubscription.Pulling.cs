@@ -1,0 +1,199 @@
+using Broker.Nats.JetStream;
+using Broker.Nats.Naming;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Broker.Nats.Consuming;
+
+// Pulling and credit: what this subscription asks the server for, and when. Kept apart from leases and settling because
+// it is the only part that decides how much a worker holds (MaxParallel less what it holds, per priority level).
+internal sealed partial class NatsSubscription
+{
+    private int FreeCredit()
+    {
+        lock (_gate) return _settings.MaxParallel - _held.Count;
+    }
+
+    private int[] Levels()
+    {
+        lock (_gate) return [.. _levels];
+    }
+
+    private bool AddLevel(int level)
+    {
+        lock (_gate) return _levels.Add(level);
+    }
+
+    private async Task PullLoopAsync()
+    {
+        var token = _stopPulling.Token;
+        var discoverEvery = _context.Ticks(_context.Options.PollInterval * 10);
+        var lastDiscovery = _context.Now;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (_context.Now - lastDiscovery > discoverEvery)
+                {
+                    await DiscoverLevelsAsync(token).ConfigureAwait(false);
+                    lastDiscovery = _context.Now;
+                }
+                var got = 0;
+                foreach (var level in Levels())
+                {
+                    var free = FreeCredit();
+                    if (free <= 0 || token.IsCancellationRequested) break;
+                    // Not cancelled by a stop: a pull is short (no wait), and abandoning one could strand a message the
+                    // server already sent us until its ack wait ends. What it brings is handed back by the runner.
+                    got += await PullAsync(level, free, _disposed.Token).ConfigureAwait(false);
+                }
+                if (got == 0 || FreeCredit() <= 0)
+                    await _wake.WaitAsync(_context.Options.PollInterval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogPullFailed(_context.Logger, ex, Definition.Name);
+                try
+                {
+                    await Task.Delay(_context.Options.PollInterval, _context.Time, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task<int> PullAsync(int level, int free, CancellationToken cancellationToken)
+    {
+        var consumer = await _channel.LevelConsumerAsync(level, cancellationToken).ConfigureAwait(false);
+        var sentAt = _context.Now;
+        var accepted = 0;
+        // No wait: the server answers at once with what is there (404 when nothing). The heartbeat timeout only ends a
+        // request whose messages another worker took first.
+        var opts = new NatsJSFetchOpts { MaxMsgs = free, Expires = TimeSpan.FromSeconds(2), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+        await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(opts, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (await AcceptAsync(message, level, sentAt).ConfigureAwait(false))
+                accepted++;
+        }
+        return accepted;
+    }
+
+    private async Task<bool> AcceptAsync(INatsJSMsg<byte[]> message, int level, long sentAt)
+    {
+        if (message.Metadata is not { } metadata) return false;
+        var headers = message.Headers;
+        var priorTries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0);
+        var priorRetries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Retries) ?? 0);
+        var producedAt = MessageHeaders.GetLong(headers, MessageHeaders.ProducedAt) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : metadata.Timestamp;
+        var delivery = new NatsDelivery(
+            Definition.Name,
+            MessageHeaders.GetLong(headers, MessageHeaders.Id) ?? (long)metadata.Sequence.Stream,
+            message.Data ?? [],
+            priorTries + (int)metadata.NumDelivered,
+            producedAt,
+            level,
+            _context.NextLeaseToken(),
+            message,
+            level,
+            priorTries,
+            priorRetries,
+            sentAt + _context.Ticks(_settings.LeaseDuration),
+            sentAt + _context.Ticks(_context.Options.AckWait));
+
+        if (delivery.AttemptsUsed > Definition.MaxAttempts)
+        {
+            // Every allowed attempt was delivered and lost its lease (the worker died or hung): no handler will run
+            // it again. The server's MaxDeliver is unlimited so that this decision is always ours (see docs/nats.md).
+            if (delivery.TryBeginSettle(_context.Now, _context.SafetyMargin))
+            {
+                try
+                {
+                    await DeadLetterAsync(delivery, $"Its lease was lost on each of its {delivery.AttemptsUsed - 1} deliveries (the worker died or hung).", delivery.Tries - 1, CancellationToken.None).ConfigureAwait(false);
+                    LogDeadLetteredUnhandled(_context.Logger, Definition.Name, delivery.Id, delivery.Tries - 1);
+                }
+                catch (Exception ex)
+                {
+                    LogSettleFailed(_context.Logger, ex, Definition.Name, delivery.Id);
+                }
+                finally
+                {
+                    delivery.EndSettle();
+                }
+            }
+            return false;
+        }
+
+        lock (_gate) _held.Add(delivery);
+        if (!_deliveries.Writer.TryWrite(delivery))
+        {
+            // Closed under us: hand it straight back as the crash path would.
+            await ExpireAsync(delivery).ConfigureAwait(false);
+            ReturnCredit(delivery);
+            return false;
+        }
+        return true;
+    }
+
+    private async Task DiscoverLevelsAsync(CancellationToken cancellationToken)
+    {
+        // Levels that ever had a consumer, and levels holding messages now (a producer's bell may have been missed).
+        await foreach (var name in _channel.Streams.Work.ListConsumerNamesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (ChannelNames.LevelOfConsumer(name) is { } level) AddLevel(level);
+        }
+        var info = await _context.JetStream.GetStreamAsync(Names.WorkStream, new StreamInfoRequest { SubjectsFilter = Names.ReadySubjects }, cancellationToken).ConfigureAwait(false);
+        if (info.Info.State.Subjects is { } subjects)
+        {
+            foreach (var subject in subjects.Keys)
+                if (Names.LevelOf(subject) is { } level) AddLevel(level);
+        }
+    }
+
+    private async Task BellLoopAsync()
+    {
+        try
+        {
+            await foreach (var bell in _bell!.Msgs.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
+            {
+                if (Bell.LevelOf(bell.Data) is { } level && level >= _context.Options.MinPriority && level <= _context.Options.MaxPriority)
+                    AddLevel(level);
+                _wake.Set();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogPullFailed(_context.Logger, ex, Definition.Name);
+        }
+    }
+
+    private void WakeAfter(TimeSpan delay)
+    {
+        ITimer? timer = null;
+        timer = _context.Time.CreateTimer(_ =>
+        {
+            _wake.Set();
+            timer?.Dispose();
+        }, null, delay + TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);
+    }
+
+    private void ReturnCredit(NatsDelivery delivery)
+    {
+        lock (_gate)
+        {
+            if (delivery.CreditReturned) return;
+            delivery.CreditReturned = true;
+            _held.Remove(delivery);
+        }
+        _wake.Set();
+    }
+}

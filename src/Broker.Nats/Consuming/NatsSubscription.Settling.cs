@@ -1,0 +1,127 @@
+using Broker.Nats.JetStream;
+using Broker.Nats.Naming;
+using Broker.Transport;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Broker.Nats.Consuming;
+
+// Settling: turns the runner's Complete / Fail / Retry / Release into acks, NAKs and re-published copies, each fenced by
+// the delivery's lease. Apart from pulling and leases because it is where the delivery contract's outcomes are decided.
+internal sealed partial class NatsSubscription
+{
+    private NatsDelivery Own(Delivery delivery)
+    {
+        if (delivery is not NatsDelivery own || own.Channel != Definition.Name)
+            throw new ArgumentException("The delivery did not come from this NATS subscription.", nameof(delivery));
+        return own;
+    }
+
+    private async ValueTask<bool> BeginAsync(NatsDelivery delivery)
+    {
+        if (delivery.TryBeginSettle(_context.Now, _context.SafetyMargin)) return true;
+        await ExpireAsync(delivery).ConfigureAwait(false);
+        ReturnCredit(delivery);
+        return false;
+    }
+
+    private async ValueTask<SettleOutcome> SettleAsync(NatsDelivery delivery, Func<NatsDelivery, ValueTask<SettleOutcome>> settle)
+    {
+        if (!await BeginAsync(delivery).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
+        try
+        {
+            return await settle(delivery).ConfigureAwait(false);
+        }
+        finally
+        {
+            delivery.EndSettle();
+            ReturnCredit(delivery);
+        }
+    }
+
+    public ValueTask<SettleOutcome> CompleteAsync(Delivery delivery, CancellationToken cancellationToken) =>
+        SettleAsync(Own(delivery), async d =>
+        {
+            await AckAsync(d, cancellationToken).ConfigureAwait(false);
+            return SettleOutcome.Completed;
+        });
+
+    public ValueTask<SettleOutcome> FailAsync(Delivery delivery, FailureKind kind, string reason, CancellationToken cancellationToken) =>
+        SettleAsync(Own(delivery), async d =>
+        {
+            if (kind == FailureKind.Permanent || d.AttemptsUsed >= Definition.MaxAttempts)
+            {
+                await DeadLetterAsync(d, reason, d.Tries, cancellationToken).ConfigureAwait(false);
+                return SettleOutcome.DeadLettered;
+            }
+            var delay = Definition.RetryDelayAfter(d.AttemptsUsed);
+            await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = delay }, ct), cancellationToken).ConfigureAwait(false);
+            WakeAfter(delay);
+            return SettleOutcome.Retrying;
+        });
+
+    public ValueTask<SettleOutcome> RetryAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) =>
+        SettleAsync(Own(delivery), async d =>
+        {
+            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries, d.PriorRetries + 1, d.Priority);
+            await CopyAsync(d, headers, delay, cancellationToken).ConfigureAwait(false);
+            return SettleOutcome.Retrying;
+        });
+
+    public ValueTask<SettleOutcome> ReleaseAsync(Delivery delivery, CancellationToken cancellationToken) =>
+        SettleAsync(Own(delivery), async d =>
+        {
+            // This delivery does not count: the copy starts from the tries before it.
+            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries - 1, d.PriorRetries, d.Priority);
+            await CopyAsync(d, headers, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return SettleOutcome.Released;
+        });
+
+    private Task AckAsync(NatsDelivery delivery, CancellationToken cancellationToken) =>
+        WhileLeasedAsync(delivery, ct => delivery.Message.AckAsync(new AckOpts { DoubleAck = true }, ct), cancellationToken);
+
+    /// <summary>Sends an ack-family reply, retrying temporary failures only while the server surely still holds the message for us.</summary>
+    private async Task WhileLeasedAsync(NatsDelivery delivery, Func<CancellationToken, ValueTask> send, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await send(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (Transient.IsTransient(ex) && _context.Now < delivery.ServerDeadline - 2 * _context.SafetyMargin)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _context.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Publishes a copy (ready at once, or after <paramref name="delay"/> through the scheduler), then acks this copy.</summary>
+    private async Task CopyAsync(NatsDelivery delivery, NatsHeaders headers, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        string subject;
+        if (delay > TimeSpan.Zero)
+        {
+            subject = Names.DelayedSubject;
+            headers[MessageHeaders.Due] = MessageHeaders.Format((_context.Time.GetUtcNow() + delay).ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            subject = Names.ReadySubject(delivery.Level);
+        }
+        await _context.Publisher.PublishAsync(subject, delivery.Payload, MessageCopies.CopyId(delivery.StreamSequence), headers, cancellationToken).ConfigureAwait(false);
+        await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
+        if (delay <= TimeSpan.Zero)
+            await Bell.RingAsync(_context.Connection, Names, delivery.Level).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies the message into the dead-letter stream under its id, then acks it out of the work stream.</summary>
+    private async Task DeadLetterAsync(NatsDelivery delivery, string reason, int tries, CancellationToken cancellationToken)
+    {
+        var headers = MessageCopies.Headers(delivery.Id, delivery.ProducedAt, tries, 0, delivery.Priority);
+        headers[MessageHeaders.Error] = MessageHeaders.EncodeError(reason);
+        await _context.Publisher.PublishAsync(Names.DeadLetterSubject(delivery.Id), delivery.Payload, "d" + MessageHeaders.Format((long)delivery.StreamSequence), headers, cancellationToken).ConfigureAwait(false);
+        await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace Broker.Bson;
+
+// Discriminators: peeking at a document's _t without moving, for polymorphic codecs, and the errors they report.
+// Kept apart because it is the only read that looks ahead of the cursor.
+public ref partial struct BsonReader
+{
+    /// <summary>
+    /// Finds the discriminator (<c>_t</c>) of the document that is the current element's value, or of the root document
+    /// before <see cref="ReadStartDocument"/>, without moving. For a hierarchy written with a root class, <c>_t</c> is an
+    /// array and its last entry names the actual type.
+    /// </summary>
+    /// <returns>The discriminator's UTF-8 bytes, or an empty span when the document has none.</returns>
+    /// <exception cref="BsonFormatException">The document is malformed, or <c>_t</c> is neither a string nor an array of strings.</exception>
+    public readonly ReadOnlySpan<byte> PeekDiscriminator()
+    {
+        var probe = this;
+        probe.ReadStartDocument();
+        while (probe.ReadElement(out var name))
+        {
+            if (!name.SequenceEqual("_t"u8))
+            {
+                probe.Skip();
+                continue;
+            }
+            if (probe._type != BsonType.Array)
+                return probe.ReadUtf8String();
+            probe.ReadStartArray();
+            ReadOnlySpan<byte> last = default;
+            while (probe.ReadElement(out _))
+                last = probe.ReadUtf8String();
+            return last;
+        }
+        return default;
+    }
+
+    /// <summary>The error for a document whose discriminator names no type the codec knows.</summary>
+    /// <param name="discriminator">The discriminator, from <see cref="PeekDiscriminator"/>.</param>
+    /// <param name="typeName">The type being read.</param>
+    /// <returns>The exception, to throw.</returns>
+    public readonly BsonFormatException UnknownDiscriminator(ReadOnlySpan<byte> discriminator, string typeName) =>
+        new(DocumentOffset, $"the discriminator '{Encoding.UTF8.GetString(discriminator)}' names no known type of {typeName}; list it in [BsonKnownTypes].");
+
+    /// <summary>The error for a document without a discriminator where an abstract type is read.</summary>
+    /// <param name="typeName">The abstract type being read.</param>
+    /// <returns>The exception, to throw.</returns>
+    public readonly BsonFormatException MissingDiscriminator(string typeName) =>
+        new(DocumentOffset, $"the document has no '_t' discriminator, which {typeName} needs because it is abstract.");
+
+    // Where the document about to be read starts: the root, or the current element's value.
+    private readonly int DocumentOffset => _depth == 0 ? 0 : _valuePending ? _position : _elementStart;
+}
