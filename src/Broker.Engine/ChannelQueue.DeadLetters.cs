@@ -85,14 +85,19 @@ internal sealed partial class ChannelQueue
     private DeadLetterEntry ToEntry(long id, DeadLetterInfo info)
     {
         ref var slot = ref _messages.Find(id);
+        var stored = slot.Stored;
+        var payload = stored.Split(_store.ReadPayload(stored), out var headers);
         return new DeadLetterEntry(
             id,
             Name,
-            _store.ReadPayload(new PayloadRef(slot.Position, slot.Length)),
+            payload,
             slot.Tries,
             info.Error,
             ToTime(slot.ProducedTicks),
             ToTime(info.AtTicks),
-            PriorityOf(id));
+            PriorityOf(id))
+        {
+            Headers = headers,
+        };
     }
 }

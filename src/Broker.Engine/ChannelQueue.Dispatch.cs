@@ -30,7 +30,7 @@ internal sealed partial class ChannelQueue
             slot.Status = MessageStatus.Leased;
             var lease = new Lease(
                 ++_lastToken, id, subscription, slot.Tries, AddTicks(now, subscription.Settings.LeaseDuration),
-                new PayloadRef(slot.Position, slot.Length), slot.ProducedTicks, PriorityOf(id));
+                slot.Stored, slot.ProducedTicks, PriorityOf(id));
             _leases.Add(lease.Token, lease);
             subscription.Held.Add(lease);
             _deadlines.Push(new LeaseDeadline(lease.ExpiresTicks, lease));
@@ -145,8 +145,8 @@ internal sealed partial class ChannelQueue
         }
         try
         {
-            var payload = _store.ReadPayload(lease.Payload);
-            delivery = new Delivery(Name, lease.Id, payload, lease.Tries, producedAt, lease.Priority, lease.Token);
+            var payload = lease.Payload.Split(_store.ReadPayload(lease.Payload), out var headers);
+            delivery = new Delivery(Name, lease.Id, payload, lease.Tries, producedAt, lease.Priority, lease.Token, headers);
             return true;
         }
         catch (Exception ex)

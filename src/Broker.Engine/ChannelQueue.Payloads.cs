@@ -18,16 +18,17 @@ internal sealed partial class ChannelQueue
     /// this delivery, and the engine already counted or handed back the message. Also false when the payload cannot be
     /// read: the delivery then counts as a failed attempt, as for one read when granted.
     /// </returns>
-    public bool TryReadPayload(EngineSubscription subscription, Delivery delivery, out ReadOnlyMemory<byte> payload)
+    public bool TryReadPayload(EngineSubscription subscription, Delivery delivery, out ReadOnlyMemory<byte> payload, out ReadOnlyMemory<byte> headers)
     {
         payload = default;
+        headers = default;
         if (!TryLocatePayload(subscription, delivery, out var lease, out var at))
             return false;
         while (true)
         {
             try
             {
-                payload = _store.ReadPayload(at);
+                payload = at.Split(_store.ReadPayload(at), out headers);
                 return true;
             }
             catch (Exception ex)
@@ -97,7 +98,6 @@ internal sealed partial class ChannelQueue
     /// <summary>Where an unfinished message's payload is now.</summary>
     private PayloadRef PayloadOf(long id)
     {
-        ref var slot = ref _messages.Find(id);
-        return new PayloadRef(slot.Position, slot.Length);
+        return _messages.Find(id).Stored;
     }
 }

@@ -35,6 +35,7 @@ internal sealed partial class ChannelQueue
             {
                 Position = payload.Position,
                 Length = payload.Length,
+                HeadersLength = (ushort)payload.HeadersLength,
                 ProducedTicks = record.ProducedAt.UtcTicks,
                 Status = MessageStatus.Replaying,
             };
@@ -137,7 +138,7 @@ internal sealed partial class ChannelQueue
     public void VisitUnfinished(Action<PayloadRef> visit)
     {
         lock (_gate)
-            _messages.ForEach(visit, static (v, _, ref slot) => v(new PayloadRef(slot.Position, slot.Length)));
+            _messages.ForEach(visit, static (v, _, ref slot) => v(slot.Stored));
     }
 
     /// <summary>Hands an unfinished message's state to a store that copies it, if its payload is where the store thinks.</summary>

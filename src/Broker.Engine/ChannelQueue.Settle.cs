@@ -248,7 +248,7 @@ internal sealed partial class ChannelQueue
     {
         EndLease(lease);
         ref var slot = ref _messages.Find(lease.Id);
-        var maxAttempts = _definition.MaxAttempts;
+        var maxAttempts = _owner.PolicyOf(Name).MaxAttempts;
         EngineLog.LeaseLost(_logger, Name, lease.Id, slot.Tries, why);
         if (slot.Tries >= maxAttempts)
             Observe(DeadLetterLocked(lease.Id, ref slot, now, $"lease lost on delivery {slot.Tries} of {maxAttempts} ({why})"));
@@ -260,13 +260,14 @@ internal sealed partial class ChannelQueue
     {
         EndLease(lease);
         ref var slot = ref _messages.Find(lease.Id);
-        if (kind == FailureKind.Permanent || slot.Tries >= _definition.MaxAttempts)
+        var policy = _owner.PolicyOf(Name);
+        if (kind == FailureKind.Permanent || slot.Tries >= policy.MaxAttempts)
         {
             outcome = SettleOutcome.DeadLettered;
             return DeadLetterLocked(lease.Id, ref slot, now, reason);
         }
         outcome = SettleOutcome.Retrying;
-        return Schedule(lease.Id, ref slot, AddTicks(now, _definition.RetryDelayAfter(slot.Tries)), now);
+        return Schedule(lease.Id, ref slot, AddTicks(now, policy.RetryDelayAfter(slot.Tries)), now);
     }
 
     /// <summary>Makes a message deliverable again from <paramref name="due"/>, keeping its tries.</summary>

@@ -38,7 +38,6 @@ internal sealed partial class ChannelQueue
     private readonly List<EngineSubscription> _subscriptions = [];
     private readonly Queue<EngineSubscription> _withCredit = new();
     private readonly IChannelOwner _owner;
-    private ChannelDefinition _definition;
     private long _lastId;
     private long _lastToken;
     // Produces that have an id but no slot yet (their store write is under way): the channel is not idle meanwhile.
@@ -46,21 +45,20 @@ internal sealed partial class ChannelQueue
     private bool _forgotten;
     private bool _disposed;
 
-    /// <param name="definition">The channel's policy.</param>
+    /// <param name="name">The channel name; its policy comes from <paramref name="owner"/> when a decision needs it.</param>
     /// <param name="store">Where its messages are kept.</param>
     /// <param name="time">The engine's clock.</param>
     /// <param name="logger">The engine's logger.</param>
     /// <param name="owner">Told when the channel holds nothing any more, so it can drop it.</param>
     /// <param name="firstId">Ids start above this: above every id a forgotten channel of the same engine handed out.</param>
-    public ChannelQueue(ChannelDefinition definition, IQueueStore store, TimeProvider time, ILogger logger, IChannelOwner owner, long firstId)
+    public ChannelQueue(string name, IQueueStore store, TimeProvider time, ILogger logger, IChannelOwner owner, long firstId)
     {
-        _definition = definition;
         _store = store;
         _time = time;
         _logger = logger;
         _owner = owner;
         _lastId = firstId;
-        Name = definition.Name;
+        Name = name;
         // Tokens start at the clock's ticks so a token handed out before a restart is never handed out again after it.
         _lastToken = time.GetUtcNow().UtcTicks;
     }
@@ -83,7 +81,6 @@ internal sealed partial class ChannelQueue
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (_forgotten)
                     return null;
-                _definition = message.Channel;
                 now = NowTicks();
                 if (message.Dedup is { } dedup)
                 {
@@ -123,7 +120,7 @@ internal sealed partial class ChannelQueue
         try
         {
             // Not cancellable: the store reads the caller's payload until it completes.
-            payload = await _store.EnqueueAsync(record, message.Payload).ConfigureAwait(false);
+            payload = await _store.EnqueueAsync(record, message.Headers, message.Payload).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -147,7 +144,7 @@ internal sealed partial class ChannelQueue
             if (mine is not null)
                 _dedup.Commit(mine, id);
             ref var slot = ref _messages.Add(id);
-            slot = new MessageSlot { Position = payload.Position, Length = payload.Length, ProducedTicks = now };
+            slot = new MessageSlot { Position = payload.Position, Length = payload.Length, HeadersLength = (ushort)payload.HeadersLength, ProducedTicks = now };
             if (message.Priority != 0)
                 _priorities[id] = message.Priority;
             var at = NowTicks();
@@ -160,7 +157,7 @@ internal sealed partial class ChannelQueue
     }
 
     /// <summary>Opens a subscription; null when this channel was forgotten meanwhile (the caller asks the engine for it again).</summary>
-    public EngineSubscription? Subscribe(ChannelDefinition definition, SubscriptionSettings settings, PayloadReading reading)
+    public EngineSubscription? Subscribe(SubscriptionSettings settings, PayloadReading reading)
     {
         var subscription = new EngineSubscription(this, settings, reading);
         var batch = DispatchBatch.Rent();
@@ -172,7 +169,6 @@ internal sealed partial class ChannelQueue
                 batch.Return();
                 return null;
             }
-            _definition = definition;
             _subscriptions.Add(subscription);
             subscription.InCreditQueue = true;
             _withCredit.Enqueue(subscription);
@@ -255,7 +251,7 @@ internal sealed partial class ChannelQueue
         ref var slot = ref _messages.Find(id);
         if (Unsafe.IsNullRef(ref slot))
             return default;
-        var payload = new PayloadRef(slot.Position, slot.Length);
+        var payload = slot.Stored;
         _messages.Remove(id);
         _priorities.Remove(id);
         return payload;

@@ -10,6 +10,9 @@ namespace Broker.Engine;
 internal sealed class DeferredDelivery(string channel, long id, int payloadLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
     : Delivery(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken)
 {
-    /// <summary>The payload's length in bytes (compaction may move a payload, never change its length).</summary>
+    /// <summary>
+    /// The payload's length in bytes with the message's headers (compaction may move a payload, never change its
+    /// length): room for both is what a consumer must reserve.
+    /// </summary>
     public int PayloadLength { get; } = payloadLength;
 }

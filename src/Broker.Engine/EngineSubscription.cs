@@ -96,14 +96,15 @@ public sealed class EngineSubscription : ITransportSubscription
     /// </summary>
     /// <param name="delivery">The delivery.</param>
     /// <param name="payload">The payload; the caller does not modify it.</param>
+    /// <param name="headers">The message's headers (encoded), or empty; the caller does not modify them.</param>
     /// <returns>
     /// False when the delivery's lease is no longer current (expired, settled, released, subscription closed) or its
     /// payload cannot be read (then counted as a failed attempt): skip the delivery, nobody will see it.
     /// </returns>
-    internal bool TryReadPayload(Delivery delivery, out ReadOnlyMemory<byte> payload)
+    internal bool TryReadPayload(Delivery delivery, out ReadOnlyMemory<byte> payload, out ReadOnlyMemory<byte> headers)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return _queue.TryReadPayload(this, delivery, out payload);
+        return _queue.TryReadPayload(this, delivery, out payload, out headers);
     }
 
     /// <inheritdoc />

@@ -28,39 +28,11 @@ public sealed class EngineTransport : IQueueTransport, IDisposable
     public TimeProvider TimeProvider => Engine.TimeProvider;
 
     /// <inheritdoc />
-    public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
-        Engine.ProduceAsync(message, cancellationToken);
-
-    /// <inheritdoc />
-    public async ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-        await Engine.SubscribeAsync(channel, settings, cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken)
+    public async ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        return Engine.ListDeadLettersAsync(channel.Name, afterId, limit, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        return Engine.GetDeadLetterAsync(channel.Name, id, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        return Engine.RedriveDeadLetterAsync(channel.Name, id, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        return Engine.DeleteDeadLetterAsync(channel.Name, id, cancellationToken);
+        await Engine.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
+        return new EngineChannel(Engine, channel);
     }
 
     /// <inheritdoc />

@@ -10,4 +10,8 @@ internal interface IChannelOwner
     /// <param name="queue">The channel, marked forgotten: every later call on it is refused or sent to its successor.</param>
     /// <param name="lastId">The highest id it handed out.</param>
     void Forget(ChannelQueue queue, long lastId);
+
+    /// <summary>The channel's declared policy, or the defaults: read when a retry or dead letter is decided, so a later declaration applies at once.</summary>
+    /// <param name="channel">The channel name.</param>
+    ChannelDefinition PolicyOf(string channel);
 }

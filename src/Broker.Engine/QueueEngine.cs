@@ -16,8 +16,8 @@ namespace Broker.Engine;
 /// <remarks>
 /// Dispatch happens synchronously inside the call that made it possible (produce, settle, subscribe, a timer), so once
 /// such a call returns, whatever it made deliverable is already in a subscription's reader. Time comes only from the
-/// <see cref="System.TimeProvider"/> given here. The <see cref="ChannelDefinition"/> passed with each produce and
-/// subscribe is the channel's policy; the last one wins.
+/// <see cref="System.TimeProvider"/> given here. A channel's policy is declared (<see cref="DeclareAsync"/>), once per
+/// channel handle, not passed with every call; the last declaration wins and is persisted through the store.
 /// </remarks>
 public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
 {
@@ -25,6 +25,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     // Creating and forgetting channels is rare; one lock keeps the count exact against MaxChannels.
     private readonly Lock _channelsGate = new();
     private readonly IQueueStore _store;
+    private readonly ChannelPolicyTable _policies;
     private readonly bool _ownsStore;
     private readonly ILogger _logger;
     private readonly Lock _recoveryGate = new();
@@ -51,6 +52,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         MaxChannels = options.MaxChannels;
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _policies = new ChannelPolicyTable(MaxChannels, Holds, store);
     }
 
     /// <summary>The engine's clock.</summary>
@@ -86,36 +88,70 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         _recovered ? ValueTask.CompletedTask : new ValueTask(StartRecovery().WaitAsync(cancellationToken));
 
     /// <summary>
+    /// Declares a channel's policy (deduplication, attempts, retry delay), as opening a channel handle does. The last
+    /// declaration wins; one that changes a declared policy is logged as a warning, since two versions of an application
+    /// may disagree. Completes once the store holds it, so it applies after a restart before anyone declares it again.
+    /// </summary>
+    /// <param name="channel">The channel's name and policy.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>Completes when the declaration is as durable as the store promises.</returns>
+    /// <exception cref="ChannelLimitException">The channel is new and the engine keeps <see cref="MaxChannels"/> policies of channels it holds.</exception>
+    public async ValueTask DeclareAsync(ChannelDefinition channel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_recovered)
+            await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stored = _policies.Declare(channel, out var previous);
+        if (previous is not null)
+            EngineLog.PolicyChanged(_logger, channel.Name, previous.ToString(), channel.ToString());
+        await stored.ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a policy was declared for the channel (and is still kept).</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <returns>True when <see cref="PolicyOf"/> returns a declared policy, not the defaults.</returns>
+    public bool IsDeclared(string channel) => _policies.Find(channel) is not null;
+
+    /// <summary>The channel's declared policy, or the defaults when none was declared.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <returns>The policy retries, dead-lettering and (for producers that do not say) deduplication follow.</returns>
+    public ChannelDefinition PolicyOf(string channel) => _policies.PolicyOf(channel);
+
+    /// <summary>
     /// Stores a message and makes it deliverable (at once, or when its delay has passed), or reports it as a duplicate of
     /// an ExactlyOnce message accepted within its window. Completes after the store acknowledged the message.
     /// </summary>
-    /// <param name="message">The message. Its payload is copied by the store before this completes.</param>
+    /// <param name="channel">The channel name; the message follows its declared policy (see <see cref="DeclareAsync"/>).</param>
+    /// <param name="message">The message. Its payload and headers are copied by the store before this completes.</param>
     /// <param name="cancellationToken">Cancels waiting for recovery or for a concurrent duplicate's original.</param>
     /// <returns>Enqueued with the new id, or Duplicate with the original's id.</returns>
-    /// <exception cref="ArgumentException">The payload is empty or larger than <see cref="MaxMessageBytes"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The delay is negative or the dedup window is not positive.</exception>
+    /// <exception cref="ArgumentException">The message breaks <see cref="MessageLimits"/> (its payload larger than <see cref="MaxMessageBytes"/>, say).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The delay or the dedup window is out of range.</exception>
     /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
-    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    public async ValueTask<ProduceResult> ProduceAsync(string channel, OutgoingMessage message, CancellationToken cancellationToken = default)
     {
-        Validate(message);
+        ArgumentNullException.ThrowIfNull(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        MessageLimits.Validate(channel, message, MaxMessageBytes);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         while (true)
         {
             // Null when the channel was forgotten between the lookup and the produce: its successor takes the message.
-            if (await GetOrCreate(message.Channel).ProduceAsync(message, cancellationToken).ConfigureAwait(false) is { } result)
+            if (await GetOrCreate(channel).ProduceAsync(message, cancellationToken).ConfigureAwait(false) is { } result)
                 return result;
         }
     }
 
     /// <summary>Opens a subscription; backlog is dispatched to it before this returns.</summary>
-    /// <param name="channel">The channel and its policy.</param>
-    /// <param name="settings">Credit (at least 1) and lease duration (positive).</param>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="settings">Credit and lease duration, within <see cref="SubscriptionLimits"/>.</param>
     /// <param name="cancellationToken">Cancels waiting for recovery.</param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
-    public ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken = default) =>
+    public ValueTask<EngineSubscription> SubscribeAsync(string channel, SubscriptionSettings settings, CancellationToken cancellationToken = default) =>
         SubscribeAsync(channel, settings, PayloadReading.Eager, cancellationToken);
 
     /// <summary>
@@ -123,16 +159,16 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// only when the consumer asks (<see cref="PayloadReading.Deferred"/>, for a server that would otherwise hold the
     /// payloads of a whole credit's worth of deliveries waiting for a socket).
     /// </summary>
-    internal async ValueTask<EngineSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken)
+    internal async ValueTask<EngineSubscription> SubscribeAsync(string channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        SubscriptionLimits.Validate(channel.Name, settings);
+        SubscriptionLimits.Validate(channel, settings);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            if (GetOrCreate(channel).Subscribe(channel, settings, reading) is { } subscription)
+            if (GetOrCreate(channel).Subscribe(settings, reading) is { } subscription)
                 return subscription;
         }
     }
@@ -239,32 +275,30 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         return true;
     }
 
-    private void Validate(OutgoingMessage message)
+    private ChannelQueue GetOrCreate(string channel, bool replaying = false)
     {
-        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        MessageLimits.Validate(message, MaxMessageBytes);
-    }
-
-    private ChannelQueue GetOrCreate(ChannelDefinition definition, bool replaying = false)
-    {
-        if (_channels.TryGetValue(definition.Name, out var queue))
+        if (_channels.TryGetValue(channel, out var queue))
             return queue;
+        if (!ChannelNameRules.IsValid(channel, out var nameError))
+            throw new ArgumentException(nameError, nameof(channel));
         lock (_channelsGate)
         {
-            if (_channels.TryGetValue(definition.Name, out queue))
+            if (_channels.TryGetValue(channel, out queue))
                 return queue;
             // Recovery takes every channel the store holds, even past a limit lowered since they were created.
             if (!replaying && _channels.Count >= MaxChannels)
             {
-                EngineLog.ChannelLimitReached(_logger, definition.Name, MaxChannels);
-                throw new ChannelLimitException(definition.Name, MaxChannels);
+                EngineLog.ChannelLimitReached(_logger, channel, MaxChannels);
+                throw new ChannelLimitException(channel, MaxChannels);
             }
-            queue = new ChannelQueue(definition, _store, TimeProvider, _logger, this, Volatile.Read(ref _idFloor));
-            _channels[definition.Name] = queue;
+            queue = new ChannelQueue(channel, _store, TimeProvider, _logger, this, Volatile.Read(ref _idFloor));
+            _channels[channel] = queue;
             return queue;
         }
     }
+
+    /// <inheritdoc />
+    ChannelDefinition IChannelOwner.PolicyOf(string channel) => _policies.PolicyOf(channel);
 
     /// <inheritdoc />
     void IChannelOwner.Forget(ChannelQueue queue, long lastId)
@@ -334,7 +368,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     }
 
     /// <summary>
-    /// Feeds a store's records into the channels; a channel first seen here has the default policy until used. A store
+    /// Feeds a store's records into the channels and the policy table. A store
     /// that compacts keeps it after recovery to copy live messages forward.
     /// </summary>
     private sealed class Replay(QueueEngine engine) : IStoreReplayTarget
@@ -346,6 +380,8 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         public void LastId(string channel, long lastId) => Get(channel).ReplayLastId(lastId);
 
         public void IdFloor(long floor) => engine.RaiseIdFloor(floor);
+
+        public void Declared(ChannelDefinition policy) => engine._policies.Replay(policy);
 
         public void Enqueued(in EnqueuedRecord record, PayloadRef payload) => Get(record.Channel).ReplayEnqueued(record, payload);
 
@@ -369,7 +405,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         private ChannelQueue Get(string channel)
         {
             if (!_byName.TryGetValue(channel, out var queue))
-                _byName.Add(channel, queue = engine.GetOrCreate(new ChannelDefinition(channel), replaying: true));
+                _byName.Add(channel, queue = engine.GetOrCreate(channel, replaying: true));
             return queue;
         }
     }

@@ -112,50 +112,26 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
     }
 
     /// <inheritdoc />
-    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        var runtime = await ChannelAsync(message.Channel, cancellationToken).ConfigureAwait(false);
-        return await _producer!.ProduceAsync(runtime.Streams, message, _connection!.ServerInfo?.MaxPayload ?? 1024 * 1024, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken)
+    public async ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        SubscriptionLimits.Validate(channel.Name, settings);
+        // Creates (or checks) the channel's streams and consumers now, so the handle's first produce pays nothing extra.
         var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
+        return new NatsChannel(this, runtime);
+    }
+
+    internal ValueTask<ProduceResult> ProduceAsync(ChannelRuntime runtime, OutgoingMessage message, CancellationToken cancellationToken) =>
+        _producer!.ProduceAsync(runtime.Streams, message, _connection!.ServerInfo?.MaxPayload ?? 1024 * 1024, cancellationToken);
+
+    internal async ValueTask<ITransportSubscription> SubscribeAsync(ChannelRuntime runtime, SubscriptionSettings settings, CancellationToken cancellationToken)
+    {
+        SubscriptionLimits.Validate(runtime.Channel.Name, settings);
         var subscription = await NatsSubscription.StartAsync(_context!, runtime, settings, cancellationToken).ConfigureAwait(false);
         _subscriptions.TryAdd(subscription, 0);
         return new TrackedSubscription(subscription, () => _subscriptions.TryRemove(subscription, out _));
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken)
-    {
-        var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
-        return await _deadLetters!.ListAsync(runtime.Streams, afterId, limit, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
-        return await DeadLetterStore.GetAsync(runtime.Streams, id, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
-        return await _deadLetters!.RedriveAsync(runtime.Streams, id, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
-    {
-        var runtime = await ChannelAsync(channel, cancellationToken).ConfigureAwait(false);
-        return await DeadLetterStore.DeleteAsync(runtime.Streams, id, cancellationToken).ConfigureAwait(false);
-    }
+    internal DeadLetterStore DeadLetters => _deadLetters!;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

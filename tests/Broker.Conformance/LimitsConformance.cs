@@ -53,13 +53,13 @@ public abstract class LimitsConformance(IBrokerFixture fixture)
         var once = broker.Channel<IExactlyOnceUserChannel>().Definition;
 
         var empty = await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await broker.Transport.ProduceAsync(new OutgoingMessage(channel, ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0), CancellationToken.None));
+            await broker.Transport.ProduceAsync(new ChannelMessage(channel, ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0), CancellationToken.None));
         var negative = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
-            await broker.Transport.ProduceAsync(new OutgoingMessage(channel, s_emptyDocument, null, TimeSpan.FromSeconds(-1), 0), CancellationToken.None));
+            await broker.Transport.ProduceAsync(new ChannelMessage(channel, s_emptyDocument, null, TimeSpan.FromSeconds(-1), 0), CancellationToken.None));
         var tooLate = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
-            await broker.Transport.ProduceAsync(new OutgoingMessage(channel, s_emptyDocument, null, MessageLimits.MaxDelay + TimeSpan.FromDays(1), 0), CancellationToken.None));
+            await broker.Transport.ProduceAsync(new ChannelMessage(channel, s_emptyDocument, null, MessageLimits.MaxDelay + TimeSpan.FromDays(1), 0), CancellationToken.None));
         var longWindow = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
-            await broker.Transport.ProduceAsync(new OutgoingMessage(once, s_emptyDocument, new Deduplication(1, DedupWindow.Max + TimeSpan.FromDays(1)), TimeSpan.Zero, 0), CancellationToken.None));
+            await broker.Transport.ProduceAsync(new ChannelMessage(once, s_emptyDocument, new Deduplication(1, DedupWindow.Max + TimeSpan.FromDays(1)), TimeSpan.Zero, 0), CancellationToken.None));
 
         foreach (var refused in new ArgumentException[] { empty, negative, tooLate, longWindow })
             Assert.Contains("channel 'user/registered", refused.Message, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public abstract class LimitsConformance(IBrokerFixture fixture)
         Assert.Contains($"at most {DedupWindow.MaxDays} days", longWindow.Message, StringComparison.Ordinal);
         Assert.Empty(await broker.Transport.ListDeadLettersAsync(channel, 0, 10, CancellationToken.None));
         await using var subscription = await broker.Transport.SubscribeAsync(channel, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
-        var accepted = await broker.Transport.ProduceAsync(new OutgoingMessage(channel, s_emptyDocument, null, TimeSpan.Zero, 0), CancellationToken.None);
+        var accepted = await broker.Transport.ProduceAsync(new ChannelMessage(channel, s_emptyDocument, null, TimeSpan.Zero, 0), CancellationToken.None);
         // The first message the channel delivers is the one accepted after the refusals: none of them was stored.
         var first = await subscription.Deliveries.ReadAsync().AsTask().WaitAsync(Waits.Generous);
         Assert.Equal(accepted.MessageId, first.Id);
@@ -81,8 +81,8 @@ public abstract class LimitsConformance(IBrokerFixture fixture)
         var channel = broker.Channel<IUserChannel>().Definition;
         var once = broker.Channel<IExactlyOnceUserChannel>().Definition;
 
-        var delayed = await broker.Transport.ProduceAsync(new OutgoingMessage(channel, s_emptyDocument, null, MessageLimits.MaxDelay, 0), CancellationToken.None);
-        var windowed = await broker.Transport.ProduceAsync(new OutgoingMessage(once, s_emptyDocument, new Deduplication(2, DedupWindow.Max), TimeSpan.Zero, 0), CancellationToken.None);
+        var delayed = await broker.Transport.ProduceAsync(new ChannelMessage(channel, s_emptyDocument, null, MessageLimits.MaxDelay, 0), CancellationToken.None);
+        var windowed = await broker.Transport.ProduceAsync(new ChannelMessage(once, s_emptyDocument, new Deduplication(2, DedupWindow.Max), TimeSpan.Zero, 0), CancellationToken.None);
 
         Assert.False(delayed.IsDuplicate);
         Assert.False(windowed.IsDuplicate);

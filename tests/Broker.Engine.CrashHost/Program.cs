@@ -36,13 +36,15 @@ void Print(string line)
 var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = 64 * 1024, CompactionInterval = TimeSpan.FromMilliseconds(200) });
 var engine = new QueueEngine(store, ownsStore: true);
 await engine.RecoverAsync();
+await engine.DeclareAsync(atLeastOnce);
+await engine.DeclareAsync(exactlyOnce);
 Print("READY");
 
 using var stop = new CancellationTokenSource();
 var consumers = new List<Task>();
 foreach (var channel in new[] { atLeastOnce, exactlyOnce })
 {
-    var subscription = await engine.SubscribeAsync(channel, new SubscriptionSettings(16, TimeSpan.FromSeconds(30)));
+    var subscription = await engine.SubscribeAsync(channel.Name, new SubscriptionSettings(16, TimeSpan.FromSeconds(30)));
     var tag = channel == atLeastOnce ? "alo" : "eo";
     consumers.Add(Task.Run(async () =>
     {
@@ -75,7 +77,7 @@ for (var p = 0; p < 4; p++)
         for (var i = 0; ; i++)
         {
             var text = $"r{run}-p{producer}-{i}";
-            var result = await engine.ProduceAsync(new OutgoingMessage(atLeastOnce, Encoding.UTF8.GetBytes(text), null, TimeSpan.Zero, 0));
+            var result = await engine.ProduceAsync(atLeastOnce.Name, new OutgoingMessage(Encoding.UTF8.GetBytes(text), null, TimeSpan.Zero, 0));
             Print($"ACK alo {result.MessageId} {text}");
         }
     }));
@@ -87,7 +89,7 @@ producers.Add(Task.Run(async () =>
     while (true)
     {
         var key = random.Next(500);
-        var result = await engine.ProduceAsync(new OutgoingMessage(exactlyOnce, Encoding.UTF8.GetBytes(key.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Deduplication((UInt128)key, exactlyOnce.DedupInterval), TimeSpan.Zero, 0));
+        var result = await engine.ProduceAsync(exactlyOnce.Name, new OutgoingMessage(Encoding.UTF8.GetBytes(key.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Deduplication((UInt128)key, exactlyOnce.DedupInterval), TimeSpan.Zero, 0));
         Print($"ACK eo {result.MessageId} {key} {result.Status}");
     }
 }));

@@ -26,7 +26,7 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
         await using var h = new EngineHarness(store, ownsStore: true);
         var orders = Channel();
         for (var i = 0; i < Messages; i++)
-            await h.Engine.ProduceAsync(new OutgoingMessage(orders, Large(i, PayloadBytes), null, TimeSpan.Zero, 0));
+            await h.Engine.ProduceAsync(new ChannelMessage(orders, Large(i, PayloadBytes), null, TimeSpan.Zero, 0));
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
         var subscription = await Deferred(h, orders, maxParallel: 10_000);
@@ -41,7 +41,7 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
         // Measured: 1,000 granted deliveries hold their bookkeeping (a few hundred KiB), not 100 MB of payloads.
         Assert.True(held < 8 * 1024 * 1024, $"1,000 granted deliveries of 100 KB hold {held / 1024} KiB.");
 
-        Assert.True(subscription.TryReadPayload(deliveries[^1], out var payload));
+        Assert.True(subscription.TryReadPayload(deliveries[^1], out var payload, out _));
         Assert.Equal(Large(Messages - 1, PayloadBytes), payload.ToArray());
         GC.KeepAlive(deliveries);
     }
@@ -93,7 +93,7 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
         await store.CompactAsync();
 
         Assert.DoesNotContain(oldest, store.SegmentFiles);
-        Assert.True(subscription.TryReadPayload(delivery, out var payload));
+        Assert.True(subscription.TryReadPayload(delivery, out var payload, out _));
         Assert.Equal("the one in the oldest segment", Decode(payload));
         Assert.Equal(SettleOutcome.Completed, await subscription.CompleteAsync(delivery, default));
     }
@@ -119,7 +119,7 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
             await log.CompactAsync();
         }).GetAwaiter().GetResult());
 
-        Assert.True(subscription.TryReadPayload(delivery, out var payload));
+        Assert.True(subscription.TryReadPayload(delivery, out var payload, out _));
 
         Assert.Equal("moved while being read", Decode(payload));
         Assert.Equal(2, store.Reads);
@@ -142,24 +142,24 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
 
         Assert.Equal(SettleOutcome.Completed, await subscription.CompleteAsync(deliveries[0], default));
         Assert.Equal(SettleOutcome.Released, await subscription.ReleaseAsync(deliveries[1], default));
-        Assert.False(subscription.TryReadPayload(deliveries[0], out _));
-        Assert.False(subscription.TryReadPayload(deliveries[1], out _));
+        Assert.False(subscription.TryReadPayload(deliveries[0], out _, out _));
+        Assert.False(subscription.TryReadPayload(deliveries[1], out _, out _));
         // Released, so granted again to the same subscription: the new delivery reads, the old one does not.
         var again = Single(subscription);
         Assert.Equal(deliveries[1].Id, again.Id);
-        Assert.True(subscription.TryReadPayload(again, out var payload));
+        Assert.True(subscription.TryReadPayload(again, out var payload, out _));
         Assert.Equal("m1", Decode(payload));
 
         // Expired: refused at once, even before the timer has run.
         h.Clock.AdjustTime(h.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
-        Assert.False(subscription.TryReadPayload(deliveries[2], out _));
+        Assert.False(subscription.TryReadPayload(deliveries[2], out _, out _));
 
         // Closed: what it held is lost.
         var other = await Deferred(h, Channel("others"), maxParallel: 1);
         await h.Produce(Channel("others"), "x");
         var last = Single(other);
         await other.DisposeAsync();
-        Assert.False(other.TryReadPayload(last, out _));
+        Assert.False(other.TryReadPayload(last, out _, out _));
         Assert.Equal(1, h.Engine.GetStats("others").Ready);
     }
 
@@ -173,15 +173,18 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
         var subscription = await Deferred(h, orders, maxParallel: 1);
         var delivery = Single(subscription);
 
-        Assert.False(subscription.TryReadPayload(delivery, out _));
+        Assert.False(subscription.TryReadPayload(delivery, out _, out _));
 
         Assert.Equal(SettleOutcome.LeaseLost, await subscription.CompleteAsync(delivery, default));
         var stats = h.Engine.GetStats("orders");
         Assert.Equal((0, 1), (stats.Leased, stats.Delayed));
     }
 
-    private static ValueTask<EngineSubscription> Deferred(EngineHarness h, ChannelDefinition channel, int maxParallel, TimeSpan? lease = null) =>
-        h.Engine.SubscribeAsync(channel, new SubscriptionSettings(maxParallel, lease ?? TimeSpan.FromMinutes(10)), PayloadReading.Deferred, default);
+    private static async ValueTask<EngineSubscription> Deferred(EngineHarness h, ChannelDefinition channel, int maxParallel, TimeSpan? lease = null)
+    {
+        await h.Engine.DeclareAsync(channel);
+        return await h.Engine.SubscribeAsync(channel.Name, new SubscriptionSettings(maxParallel, lease ?? TimeSpan.FromMinutes(10)), PayloadReading.Deferred, default);
+    }
 
     /// <summary>Fills several segments with messages that are consumed at once, so the oldest is mostly dead.</summary>
     private static async Task FillAndDrainAsync(EngineHarness h)
@@ -226,11 +229,15 @@ public sealed class DeferredPayloadTests(ITestOutputHelper output)
 
         public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken) => inner.RecoverAsync(target, cancellationToken);
 
-        public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload) => inner.EnqueueAsync(record, payload);
+        public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload) => inner.EnqueueAsync(record, headers, payload);
 
         public ValueTask AppendAsync(StoreRecord record) => inner.AppendAsync(record);
 
         public void ForgetChannel(string channel, long lastId) => inner.ForgetChannel(channel, lastId);
+
+        public ValueTask DeclareAsync(ChannelDefinition policy) => inner.DeclareAsync(policy);
+
+        public void ForgetPolicy(string channel) => inner.ForgetPolicy(channel);
 
         public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload)
         {

@@ -18,7 +18,7 @@ public sealed class LeaseTests
         await using var engine = new QueueEngine(h.Store, timeProvider: time, logger: logger);
         var orders = Channel();
         for (var i = 0; i < 10_000; i++)
-            await engine.ProduceAsync(new OutgoingMessage(orders, Bytes("m"), null, TimeSpan.Zero, 0));
+            await engine.ProduceAsync(new ChannelMessage(orders, Bytes("m"), null, TimeSpan.Zero, 0));
         var worker = await engine.SubscribeAsync(orders, new SubscriptionSettings(10_000, Lease));
         Assert.Equal(10_000, Drain(worker).Count);
 

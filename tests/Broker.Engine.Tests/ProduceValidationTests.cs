@@ -12,7 +12,7 @@ public sealed class ProduceValidationTests
         await using var h = new EngineHarness(options: new QueueEngineOptions { MaxMessageBytes = 16 });
 
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await h.Engine.ProduceAsync(new OutgoingMessage(Channel("big/things"), new byte[17], null, TimeSpan.Zero, 0)));
+            await h.Engine.ProduceAsync(new ChannelMessage(Channel("big/things"), new byte[17], null, TimeSpan.Zero, 0)));
 
         Assert.Contains("'big/things'", error.Message, StringComparison.Ordinal);
         Assert.Contains("17 bytes", error.Message, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public sealed class ProduceValidationTests
     {
         await using var h = new EngineHarness(options: new QueueEngineOptions { MaxMessageBytes = 16 });
 
-        var result = await h.Engine.ProduceAsync(new OutgoingMessage(Channel(), new byte[16], null, TimeSpan.Zero, 0));
+        var result = await h.Engine.ProduceAsync(new ChannelMessage(Channel(), new byte[16], null, TimeSpan.Zero, 0));
 
         Assert.True(result.IsEnqueued);
     }
@@ -42,7 +42,7 @@ public sealed class ProduceValidationTests
         await using var h = new EngineHarness();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await h.Engine.ProduceAsync(new OutgoingMessage(Channel(), ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0)));
+            await h.Engine.ProduceAsync(new ChannelMessage(Channel(), ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0)));
 
         Assert.Contains("'orders' is empty", error.Message, StringComparison.Ordinal);
     }
@@ -53,7 +53,7 @@ public sealed class ProduceValidationTests
         await using var h = new EngineHarness();
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
-            await h.Engine.ProduceAsync(new OutgoingMessage(Channel(), Bytes("x"), null, TimeSpan.FromSeconds(-1), 0)));
+            await h.Engine.ProduceAsync(new ChannelMessage(Channel(), Bytes("x"), null, TimeSpan.FromSeconds(-1), 0)));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class ProduceValidationTests
     public async Task ADelayPastTenYearsIsRejectedNamingTheLimit(double hours, bool accepted)
     {
         await using var h = new EngineHarness();
-        var message = new OutgoingMessage(Channel(), Bytes("x"), null, TimeSpan.FromHours(hours), 0);
+        var message = new ChannelMessage(Channel(), Bytes("x"), null, TimeSpan.FromHours(hours), 0);
 
         if (accepted)
         {
@@ -90,7 +90,7 @@ public sealed class ProduceValidationTests
     {
         await using var h = new EngineHarness();
         var buffer = Bytes("original");
-        await h.Engine.ProduceAsync(new OutgoingMessage(Channel(), buffer, null, TimeSpan.Zero, 0));
+        await h.Engine.ProduceAsync(new ChannelMessage(Channel(), buffer, null, TimeSpan.Zero, 0));
         Array.Fill(buffer, (byte)'x');
 
         var worker = await h.Subscribe(Channel());

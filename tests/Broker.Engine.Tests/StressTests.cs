@@ -43,7 +43,7 @@ public sealed class StressTests
             for (var i = 0; i < PerProducer; i++)
             {
                 var text = $"p{p}-{i}";
-                var result = await engine.ProduceAsync(new OutgoingMessage(orders, Bytes(text), null, TimeSpan.Zero, i % 3));
+                var result = await engine.ProduceAsync(new ChannelMessage(orders, Bytes(text), null, TimeSpan.Zero, i % 3));
                 Assert.True(produced.TryAdd(result.MessageId, text));
             }
         })).ToArray();

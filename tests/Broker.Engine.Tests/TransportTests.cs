@@ -15,7 +15,7 @@ public sealed class TransportTests
         var orders = Channel(maxAttempts: 1);
         Assert.Same(time, transport.TimeProvider);
 
-        var produced = await transport.ProduceAsync(new OutgoingMessage(orders, Bytes("job"), null, TimeSpan.Zero, 0), default);
+        var produced = await transport.ProduceAsync(new ChannelMessage(orders, Bytes("job"), null, TimeSpan.Zero, 0), default);
         await using var subscription = await transport.SubscribeAsync(orders, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), default);
         var delivery = Single(subscription);
         Assert.Equal((produced.MessageId, "job"), (delivery.Id, Text(delivery)));
@@ -40,7 +40,7 @@ public sealed class TransportTests
 
         await subscription.Deliveries.Completion.WaitAsync(TimeSpan.FromSeconds(10));
         await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
-            await transport.ProduceAsync(new OutgoingMessage(Channel(), Bytes("late"), null, TimeSpan.Zero, 0), default));
+            await transport.ProduceAsync(new ChannelMessage(Channel(), Bytes("late"), null, TimeSpan.Zero, 0), default));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class TransportTests
         Assert.Equal(8, engineTransport.Engine.MaxMessageBytes);
         Assert.Same(transport, provider.GetRequiredService<IQueueTransport>());
         await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await transport.ProduceAsync(new OutgoingMessage(Channel(), new byte[9], null, TimeSpan.Zero, 0), default));
+            await transport.ProduceAsync(new ChannelMessage(Channel(), new byte[9], null, TimeSpan.Zero, 0), default));
     }
 
     [Fact]

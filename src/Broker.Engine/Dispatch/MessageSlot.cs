@@ -46,4 +46,10 @@ internal struct MessageSlot
     public int Tries;
 
     public MessageStatus Status;
+
+    /// <summary>How many of the stored bytes are the message's headers (at most 16 KiB; it fits the struct's padding).</summary>
+    public ushort HeadersLength;
+
+    /// <summary>Where the message's bytes are in the store.</summary>
+    public readonly Storage.PayloadRef Stored => new(Position, Length, HeadersLength);
 }

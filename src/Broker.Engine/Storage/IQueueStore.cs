@@ -24,18 +24,22 @@ public interface IQueueStore : IAsyncDisposable
 
     /// <summary>Stores a new message. The engine makes the message visible, and answers its producer, only after this completes.</summary>
     /// <param name="record">The message.</param>
+    /// <param name="headers">Its headers' BSON document, or empty; valid only until the returned task completes.</param>
     /// <param name="payload">Its BSON bytes, valid only until the returned task completes: copy them.</param>
-    /// <returns>Where the payload is, once the message is as durable as the store promises.</returns>
-    ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload);
+    /// <returns>
+    /// Where the message's bytes are (the headers, then the payload, as <see cref="ReadPayload"/> will return them), once
+    /// the message is as durable as the store promises.
+    /// </returns>
+    ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload);
 
     /// <summary>Records a change to a stored message. Called under the engine's channel lock: must not block.</summary>
     /// <param name="record">The change.</param>
     /// <returns>Completes when the record is as durable as the store promises.</returns>
     ValueTask AppendAsync(StoreRecord record);
 
-    /// <summary>Reads a payload the store returned from <see cref="EnqueueAsync"/> or replayed in <see cref="RecoverAsync"/>.</summary>
+    /// <summary>Reads a message's bytes the store returned from <see cref="EnqueueAsync"/> or replayed in <see cref="RecoverAsync"/>.</summary>
     /// <param name="payload">The reference.</param>
-    /// <returns>The BSON bytes; the caller does not modify them.</returns>
+    /// <returns>The headers (<see cref="PayloadRef.HeadersLength"/> bytes) then the payload; the caller does not modify them.</returns>
     ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload);
 
     /// <summary>
@@ -47,6 +51,25 @@ public interface IQueueStore : IAsyncDisposable
     /// <param name="channel">The channel name.</param>
     /// <param name="lastId">The highest id the channel handed out.</param>
     void ForgetChannel(string channel, long lastId)
+    {
+    }
+
+    /// <summary>
+    /// Records a channel's declared policy, so it applies after a restart before anyone declares it again; replayed
+    /// through <see cref="IStoreReplayTarget.Declared"/>. The last one recorded for a name wins. The default keeps
+    /// nothing (a store that does not outlive its process).
+    /// </summary>
+    /// <param name="policy">The channel's name and policy.</param>
+    /// <returns>Completes when the record is as durable as the store promises.</returns>
+    ValueTask DeclareAsync(ChannelDefinition policy) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// The engine no longer keeps the policy of <paramref name="channel"/> (it holds nothing, and its table of
+    /// policies was full): a store that repeats policies (a log, at each segment start) may stop repeating it. Called
+    /// under the engine's lock: must not block. The default does nothing.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    void ForgetPolicy(string channel)
     {
     }
 }
@@ -65,6 +88,10 @@ public interface IStoreReplayTarget
     /// </summary>
     /// <param name="floor">The highest id of a forgotten channel.</param>
     void IdFloor(long floor);
+
+    /// <summary>A channel's declared policy; a later one for the same name replaces it.</summary>
+    /// <param name="policy">The channel's name and policy.</param>
+    void Declared(ChannelDefinition policy);
 
     /// <summary>A message that was stored.</summary>
     /// <param name="record">The message.</param>

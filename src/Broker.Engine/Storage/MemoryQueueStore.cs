@@ -10,6 +10,7 @@ public sealed class MemoryQueueStore : IQueueStore
 {
     private readonly Dictionary<string, StoredChannel> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<long, byte[]> _payloads = [];
+    private readonly Dictionary<string, ChannelDefinition> _policies = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _lastPosition;
     private long _idFloor;
@@ -35,6 +36,8 @@ public sealed class MemoryQueueStore : IQueueStore
         {
             var floor = _idFloor;
             replay.Add(t => t.IdFloor(floor));
+            foreach (var policy in _policies.Values)
+                replay.Add(t => t.Declared(policy));
             foreach (var (name, channel) in _channels)
             {
                 var lastId = channel.LastId;
@@ -45,7 +48,7 @@ public sealed class MemoryQueueStore : IQueueStore
                 {
                     // Dedup keys are replayed above, so the record carries none.
                     var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
-                    var payload = new PayloadRef(message.Position, message.Length);
+                    var payload = new PayloadRef(message.Position, message.Length, message.HeadersLength);
                     replay.Add(t => t.Enqueued(record, payload));
                     if (message.Tries != 0)
                     {
@@ -69,9 +72,11 @@ public sealed class MemoryQueueStore : IQueueStore
     }
 
     /// <inheritdoc />
-    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
     {
-        var copy = payload.ToArray();
+        var copy = new byte[headers.Length + payload.Length];
+        headers.Span.CopyTo(copy);
+        payload.Span.CopyTo(copy.AsSpan(headers.Length));
         long position;
         lock (_gate)
         {
@@ -81,11 +86,11 @@ public sealed class MemoryQueueStore : IQueueStore
             channel.LastId = Math.Max(channel.LastId, record.Id);
             if (channel.Messages.Remove(record.Id, out var replaced))
                 _payloads.Remove(replaced.Position);
-            channel.Messages[record.Id] = new StoredMessage(position, copy.Length, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks };
+            channel.Messages[record.Id] = new StoredMessage(position, copy.Length, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks, HeadersLength = headers.Length };
             if (record.DedupKey is { } key)
                 channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
         }
-        return ValueTask.FromResult(new PayloadRef(position, copy.Length));
+        return ValueTask.FromResult(new PayloadRef(position, copy.Length, headers.Length));
     }
 
     /// <inheritdoc />
@@ -121,6 +126,22 @@ public sealed class MemoryQueueStore : IQueueStore
                 ? bytes
                 : throw new InvalidOperationException($"The memory store holds no payload at position {payload.Position}.");
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeclareAsync(ChannelDefinition policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        lock (_gate)
+            _policies[policy.Name] = policy;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void ForgetPolicy(string channel)
+    {
+        lock (_gate)
+            _policies.Remove(channel);
     }
 
     /// <inheritdoc />
@@ -192,6 +213,8 @@ public sealed class MemoryQueueStore : IQueueStore
         public long Position { get; } = position;
 
         public int Length { get; } = length;
+
+        public int HeadersLength { get; init; }
 
         public int Priority { get; } = priority;
 

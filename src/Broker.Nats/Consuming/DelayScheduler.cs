@@ -91,7 +91,8 @@ internal sealed partial class DelayScheduler : IDisposable
             MessageHeaders.GetLong(headers, MessageHeaders.ProducedAt) is { } produced ? DateTimeOffset.FromUnixTimeMilliseconds(produced) : metadata.Timestamp,
             (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0),
             (int)(MessageHeaders.GetLong(headers, MessageHeaders.Retries) ?? 0),
-            priority);
+            priority,
+            MessageHeaders.GetUser(headers));
         await _context.Publisher.PublishAsync(_channel.Names.ReadySubject(priority), message.Data ?? [], MessageCopies.CopyId(metadata.Sequence.Stream), copy, cancellationToken).ConfigureAwait(false);
         await message.AckAsync(new AckOpts { DoubleAck = true }, cancellationToken).ConfigureAwait(false);
         await Bell.RingAsync(_context.Connection, _channel.Names, priority).ConfigureAwait(false);

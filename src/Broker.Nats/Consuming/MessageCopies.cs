@@ -9,7 +9,7 @@ namespace Broker.Nats.Consuming;
 /// </summary>
 internal static class MessageCopies
 {
-    public static NatsHeaders Headers(long id, DateTimeOffset producedAt, int tries, int retries, int priority)
+    public static NatsHeaders Headers(long id, DateTimeOffset producedAt, int tries, int retries, int priority, ReadOnlyMemory<byte> user)
     {
         var headers = new NatsHeaders
         {
@@ -19,6 +19,7 @@ internal static class MessageCopies
         };
         if (tries > 0) headers[MessageHeaders.Tries] = MessageHeaders.Format(tries);
         if (retries > 0) headers[MessageHeaders.Retries] = MessageHeaders.Format(retries);
+        MessageHeaders.SetUser(headers, user);
         return headers;
     }
 

@@ -16,8 +16,8 @@ internal sealed class NatsDelivery : Delivery
 
     public NatsDelivery(
         string channel, long id, ReadOnlyMemory<byte> payload, int tries, DateTimeOffset producedAt, int priority, long leaseToken,
-        INatsJSMsg<byte[]> message, int level, int priorTries, int priorRetries, long clientDeadline, long serverDeadline)
-        : base(channel, id, payload, tries, producedAt, priority, leaseToken)
+        INatsJSMsg<byte[]> message, int level, int priorTries, int priorRetries, long clientDeadline, long serverDeadline, ReadOnlyMemory<byte> headers)
+        : base(channel, id, payload, tries, producedAt, priority, leaseToken, headers)
     {
         Message = message;
         Level = level;

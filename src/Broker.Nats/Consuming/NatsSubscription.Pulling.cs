@@ -105,7 +105,8 @@ internal sealed partial class NatsSubscription
             priorTries,
             priorRetries,
             sentAt + _context.Ticks(_settings.LeaseDuration),
-            sentAt + _context.Ticks(_context.Options.AckWait));
+            sentAt + _context.Ticks(_context.Options.AckWait),
+            MessageHeaders.GetUser(headers));
 
         if (delivery.AttemptsUsed > Definition.MaxAttempts)
         {

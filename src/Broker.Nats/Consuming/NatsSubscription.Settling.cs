@@ -63,7 +63,7 @@ internal sealed partial class NatsSubscription
     public ValueTask<SettleOutcome> RetryAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) =>
         SettleAsync(Own(delivery), async d =>
         {
-            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries, d.PriorRetries + 1, d.Priority);
+            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries, d.PriorRetries + 1, d.Priority, d.Headers);
             await CopyAsync(d, headers, delay, cancellationToken).ConfigureAwait(false);
             return SettleOutcome.Retrying;
         });
@@ -72,7 +72,7 @@ internal sealed partial class NatsSubscription
         SettleAsync(Own(delivery), async d =>
         {
             // This delivery does not count: the copy starts from the tries before it.
-            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries - 1, d.PriorRetries, d.Priority);
+            var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries - 1, d.PriorRetries, d.Priority, d.Headers);
             await CopyAsync(d, headers, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             return SettleOutcome.Released;
         });
@@ -119,7 +119,7 @@ internal sealed partial class NatsSubscription
     /// <summary>Copies the message into the dead-letter stream under its id, then acks it out of the work stream.</summary>
     private async Task DeadLetterAsync(NatsDelivery delivery, string reason, int tries, CancellationToken cancellationToken)
     {
-        var headers = MessageCopies.Headers(delivery.Id, delivery.ProducedAt, tries, 0, delivery.Priority);
+        var headers = MessageCopies.Headers(delivery.Id, delivery.ProducedAt, tries, 0, delivery.Priority, delivery.Headers);
         headers[MessageHeaders.Error] = MessageHeaders.EncodeError(reason);
         await _context.Publisher.PublishAsync(Names.DeadLetterSubject(delivery.Id), delivery.Payload, "d" + MessageHeaders.Format((long)delivery.StreamSequence), headers, cancellationToken).ConfigureAwait(false);
         await AckAsync(delivery, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal sealed class DeadLetterStore(NatsContext context)
         if (await GetStoredAsync(streams, id, cancellationToken).ConfigureAwait(false) is not { } stored) return false;
         var entry = stored.Entry;
         // A fresh attempt budget: no prior tries. The msg id is the dead letter's own sequence, so a retried re-drive collapses.
-        var headers = MessageCopies.Headers(entry.Id, entry.ProducedAt, 0, 0, entry.Priority);
+        var headers = MessageCopies.Headers(entry.Id, entry.ProducedAt, 0, 0, entry.Priority, entry.Headers);
         await context.Publisher.PublishAsync(streams.Names.ReadySubject(entry.Priority), entry.Payload, "r" + MessageHeaders.Format((long)stored.Sequence), headers, cancellationToken).ConfigureAwait(false);
         var purged = await PurgeAsync(streams, id, stored.Sequence + 1, cancellationToken).ConfigureAwait(false);
         await Bell.RingAsync(context.Connection, streams.Names, entry.Priority).ConfigureAwait(false);
@@ -81,7 +81,10 @@ internal sealed class DeadLetterStore(NatsContext context)
             MessageHeaders.DecodeError(MessageHeaders.GetString(headers, MessageHeaders.Error)),
             MessageHeaders.GetLong(headers, MessageHeaders.ProducedAt) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : message.Time,
             message.Time,
-            (int)(MessageHeaders.GetLong(headers, MessageHeaders.Priority) ?? 0));
+            (int)(MessageHeaders.GetLong(headers, MessageHeaders.Priority) ?? 0))
+        {
+            Headers = MessageHeaders.GetUser(headers),
+        };
         return (entry, message.Seq);
     }
 }

@@ -38,7 +38,34 @@ internal static class MessageHeaders
     /// <summary>JetStream's deduplication header.</summary>
     public const string NatsMsgId = "Nats-Msg-Id";
 
+    /// <summary>
+    /// The message's own headers (<c>ProduceOptions.Headers</c>): their BSON document in base64, as one NATS header, so
+    /// keys keep their case and any character, and a copy carries them by copying one value.
+    /// </summary>
+    public const string User = "Broker-Headers";
+
     public static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Sets <see cref="User"/> from the encoded headers; nothing for none.</summary>
+    public static void SetUser(NatsHeaders headers, ReadOnlyMemory<byte> user)
+    {
+        if (!user.IsEmpty)
+            headers[User] = Convert.ToBase64String(user.Span);
+    }
+
+    /// <summary>The encoded headers in <see cref="User"/>; empty when there are none (or the value is not base64).</summary>
+    public static byte[] GetUser(NatsHeaders? headers)
+    {
+        if (GetString(headers, User) is not { Length: > 0 } value) return [];
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
 
     public static string EncodeError(string error) => Convert.ToBase64String(Encoding.UTF8.GetBytes(error));
 

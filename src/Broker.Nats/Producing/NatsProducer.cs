@@ -16,18 +16,21 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
 
     public async ValueTask<ProduceResult> ProduceAsync(ChannelStreams streams, OutgoingMessage message, int serverMaxPayload, CancellationToken cancellationToken)
     {
-        MessageLimits.Validate(message, int.MaxValue);
-        var channel = message.Channel.Name;
-        var limit = Math.Min(options.MaxMessageBytes, serverMaxPayload - HeaderReserve);
+        var channel = streams.Channel.Name;
+        MessageLimits.Validate(channel, message, int.MaxValue);
+        // The message's own headers travel base64-encoded in one NATS header, besides ours.
+        var userHeaderBytes = message.Headers.IsEmpty ? 0 : MessageHeaders.User.Length + 4 + (message.Headers.Length + 2) / 3 * 4;
+        var limit = Math.Min(options.MaxMessageBytes, serverMaxPayload - HeaderReserve - userHeaderBytes);
         if (message.Payload.Length > limit)
             throw new ArgumentException(
-                $"The message for channel '{channel}' is {message.Payload.Length} bytes; the limit is {limit} bytes (NatsTransportOptions.MaxMessageBytes {options.MaxMessageBytes}, server max_payload {serverMaxPayload} less {HeaderReserve} for headers).",
+                $"The message for channel '{channel}' is {message.Payload.Length} bytes; the limit is {limit} bytes (NatsTransportOptions.MaxMessageBytes {options.MaxMessageBytes}, server max_payload {serverMaxPayload} less {HeaderReserve + userHeaderBytes} for headers).",
                 nameof(message));
         if (message.Priority < options.MinPriority || message.Priority > options.MaxPriority)
             throw new ArgumentOutOfRangeException(nameof(message), message.Priority,
                 $"Priority {message.Priority} of a message for channel '{channel}' is outside NatsTransportOptions' range {options.MinPriority} to {options.MaxPriority}: each priority in use costs NATS a subject and a consumer, so the range is bounded.");
 
         var headers = new NatsHeaders();
+        MessageHeaders.SetUser(headers, message.Headers);
         string subject;
         if (message.Delay > TimeSpan.Zero)
         {

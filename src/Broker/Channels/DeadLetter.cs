@@ -11,7 +11,11 @@ namespace Broker;
 /// <param name="Error">The last handler error, or why it was dead-lettered.</param>
 /// <param name="ProducedAt">When it was stored.</param>
 /// <param name="DeadLetteredAt">When it was dead-lettered.</param>
-public sealed record DeadLetter<T>(long Id, string Channel, ReadOnlyMemory<byte> Payload, T? Data, string? DecodeError, int Tries, string? Error, DateTimeOffset ProducedAt, DateTimeOffset DeadLetteredAt);
+public sealed record DeadLetter<T>(long Id, string Channel, ReadOnlyMemory<byte> Payload, T? Data, string? DecodeError, int Tries, string? Error, DateTimeOffset ProducedAt, DateTimeOffset DeadLetteredAt)
+{
+    /// <summary>The message's headers, as produced (<see cref="ProduceOptions.Headers"/>); empty for none.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+}
 
 /// <summary>A channel's dead-letter queue: list, inspect, re-drive and delete messages whose deliveries were exhausted.</summary>
 /// <typeparam name="T">The channel's message type.</typeparam>

@@ -4,7 +4,7 @@ using Broker.Transport;
 namespace Broker;
 
 /// <summary>A typed view of a channel's dead letters over its transport.</summary>
-internal sealed class DeadLetterQueue<T>(IQueueTransport transport, ChannelDefinition channel, IBsonCodec<T> codec) : IDeadLetterQueue<T>
+internal sealed class DeadLetterQueue<T>(ChannelOpener channel, IBsonCodec<T> codec) : IDeadLetterQueue<T>
 {
     private const int MaxPage = 10_000;
 
@@ -12,7 +12,8 @@ internal sealed class DeadLetterQueue<T>(IQueueTransport transport, ChannelDefin
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPage);
-        var entries = await transport.ListDeadLettersAsync(channel, afterId, limit, cancellationToken).ConfigureAwait(false);
+        var handle = await channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await handle.ListDeadLettersAsync(afterId, limit, cancellationToken).ConfigureAwait(false);
         var result = new DeadLetter<T>[entries.Count];
         for (var i = 0; i < entries.Count; i++)
             result[i] = Decode(entries[i]);
@@ -21,15 +22,22 @@ internal sealed class DeadLetterQueue<T>(IQueueTransport transport, ChannelDefin
 
     public async ValueTask<DeadLetter<T>?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
-        var entry = await transport.GetDeadLetterAsync(channel, id, cancellationToken).ConfigureAwait(false);
+        var handle = await channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entry = await handle.GetDeadLetterAsync(id, cancellationToken).ConfigureAwait(false);
         return entry is null ? null : Decode(entry);
     }
 
-    public ValueTask<bool> RedriveAsync(long id, CancellationToken cancellationToken = default) =>
-        transport.RedriveDeadLetterAsync(channel, id, cancellationToken);
+    public async ValueTask<bool> RedriveAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var handle = await channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await handle.RedriveDeadLetterAsync(id, cancellationToken).ConfigureAwait(false);
+    }
 
-    public ValueTask<bool> DeleteAsync(long id, CancellationToken cancellationToken = default) =>
-        transport.DeleteDeadLetterAsync(channel, id, cancellationToken);
+    public async ValueTask<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var handle = await channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await handle.DeleteDeadLetterAsync(id, cancellationToken).ConfigureAwait(false);
+    }
 
     private DeadLetter<T> Decode(DeadLetterEntry entry)
     {
@@ -45,6 +53,9 @@ internal sealed class DeadLetterQueue<T>(IQueueTransport transport, ChannelDefin
         {
             decodeError = ex.Message;
         }
-        return new DeadLetter<T>(entry.Id, entry.Channel, entry.Payload, data, decodeError, entry.Tries, entry.Error, entry.ProducedAt, entry.DeadLetteredAt);
+        return new DeadLetter<T>(entry.Id, entry.Channel, entry.Payload, data, decodeError, entry.Tries, entry.Error, entry.ProducedAt, entry.DeadLetteredAt)
+        {
+            Headers = HeaderCodec.Decode(entry.Headers.Span),
+        };
     }
 }

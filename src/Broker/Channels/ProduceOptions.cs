@@ -27,4 +27,14 @@ public sealed record ProduceOptions
     /// as Deepkit does: <c>Dedup = Interval.Parse("1s")</c>.
     /// </summary>
     public TimeSpan? Dedup { get; init; }
+
+    /// <summary>
+    /// Headers that travel with the message (trace context, a correlation id, your own metadata): string keys, compared
+    /// ordinally, and string values. They are stored with the message and kept through retries, delays, hand-backs and
+    /// dead-letter re-drives; a handler reads them from <see cref="QueueMessage{T}.Headers"/>. At most
+    /// <see cref="Transport.HeaderCodec.MaxBytes"/> bytes encoded (keys up to <see cref="Transport.HeaderCodec.MaxKeyLength"/>
+    /// characters, no NUL characters); past that the produce fails naming the channel. They do not count towards
+    /// the deduplication hash. Messages from Deepkit's client carry none, and messages delivered to it drop them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }

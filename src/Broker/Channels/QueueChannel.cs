@@ -14,7 +14,7 @@ namespace Broker;
 /// <typeparam name="T">The message type.</typeparam>
 public class QueueChannel<T> : IQueueChannel<T>
 {
-    private readonly IQueueTransport _transport;
+    private readonly ChannelOpener _channel;
     private readonly IBsonCodec<T> _codec;
     private readonly ILoggerFactory _loggerFactory;
 
@@ -28,11 +28,11 @@ public class QueueChannel<T> : IQueueChannel<T>
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(codec);
-        _transport = transport;
+        _channel = new ChannelOpener(transport, definition);
         _codec = codec;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Definition = definition;
-        DeadLetters = new DeadLetterQueue<T>(transport, definition, codec);
+        DeadLetters = new DeadLetterQueue<T>(_channel, codec);
     }
 
     /// <inheritdoc />
@@ -64,8 +64,12 @@ public class QueueChannel<T> : IQueueChannel<T>
         writer.Flush();
 
         var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
-        var outgoing = new OutgoingMessage(Definition, buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0);
-        return await _transport.ProduceAsync(outgoing, cancellationToken).ConfigureAwait(false);
+        var outgoing = new OutgoingMessage(buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0)
+        {
+            Headers = HeaderCodec.Encode(options?.Headers, Definition.Name),
+        };
+        var channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await channel.ProduceAsync(outgoing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -78,9 +82,10 @@ public class QueueChannel<T> : IQueueChannel<T>
         options ??= new ConsumeOptions();
         options.Validate(Definition.Name);
         var settings = new SubscriptionSettings(options.MaxParallel, options.LeaseDuration);
-        var subscription = await _transport.SubscribeAsync(Definition, settings, cancellationToken).ConfigureAwait(false);
+        var channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+        var subscription = await channel.SubscribeAsync(settings, cancellationToken).ConfigureAwait(false);
         var logger = _loggerFactory.CreateLogger("Broker.Subscription");
-        return SubscriptionRunner<T>.Start(subscription, Definition, _codec, handler, settings, _transport.TimeProvider, logger);
+        return SubscriptionRunner<T>.Start(subscription, Definition, _codec, handler, settings, _channel.Transport.TimeProvider, logger);
     }
 
     /// <inheritdoc />

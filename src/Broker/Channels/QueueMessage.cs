@@ -11,8 +11,10 @@ public sealed class QueueMessage<T>
     /// <param name="tries">Which delivery this is, starting at 1.</param>
     /// <param name="producedAt">When the broker stored the message.</param>
     /// <param name="priority">The message's priority.</param>
-    public QueueMessage(long id, string channel, T data, int tries, DateTimeOffset producedAt, int priority = 0)
+    /// <param name="headers">The message's headers; null for none.</param>
+    public QueueMessage(long id, string channel, T data, int tries, DateTimeOffset producedAt, int priority = 0, IReadOnlyDictionary<string, string>? headers = null)
     {
+        Headers = headers ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
         Id = id;
         Channel = channel;
         Data = data;
@@ -27,6 +29,9 @@ public sealed class QueueMessage<T>
     /// worker dies after the side effect and before the acknowledgement.
     /// </summary>
     public long Id { get; }
+
+    /// <summary>The headers the message was produced with (<see cref="ProduceOptions.Headers"/>); empty for none.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>The channel name.</summary>
     public string Channel { get; }

@@ -125,10 +125,12 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         try
         {
             T data;
+            IReadOnlyDictionary<string, string> headers;
             try
             {
                 var reader = new BsonReader(delivery.Payload.Span);
                 data = _codec.Read(ref reader);
+                headers = HeaderCodec.Decode(delivery.Headers.Span);
             }
             catch (Exception ex)
             {
@@ -137,7 +139,7 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
                 return;
             }
 
-            var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority);
+            var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority, headers);
             try
             {
                 await _handler(message, running.Token).ConfigureAwait(false);

@@ -15,8 +15,10 @@ public class Delivery
     /// <param name="producedAt">When the message was stored.</param>
     /// <param name="priority">The message's priority.</param>
     /// <param name="leaseToken">The fencing token of this delivery's lease.</param>
-    public Delivery(string channel, long id, ReadOnlyMemory<byte> payload, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
+    /// <param name="headers">The message's headers, encoded by <see cref="HeaderCodec.Encode"/>; empty for none.</param>
+    public Delivery(string channel, long id, ReadOnlyMemory<byte> payload, int tries, DateTimeOffset producedAt, int priority, long leaseToken, ReadOnlyMemory<byte> headers = default)
     {
+        Headers = headers;
         Channel = channel;
         Id = id;
         Payload = payload;
@@ -34,6 +36,9 @@ public class Delivery
 
     /// <summary>The BSON document.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>The message's headers, encoded by <see cref="HeaderCodec.Encode"/>; empty for none.</summary>
+    public ReadOnlyMemory<byte> Headers { get; }
 
     /// <summary>Which delivery this is, starting at 1.</summary>
     public int Tries { get; }

@@ -16,22 +16,23 @@ public static class MessageLimits
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(MaxDelayDays);
 
     /// <summary>Checks a message, naming its channel and what is wrong.</summary>
+    /// <param name="channel">The channel name, for the message.</param>
     /// <param name="message">The message.</param>
     /// <param name="maxMessageBytes">The largest payload the adapter accepts.</param>
-    /// <exception cref="ArgumentException">The payload is empty or too large.</exception>
+    /// <exception cref="ArgumentException">The payload is empty or too large, or the headers break <see cref="HeaderCodec"/>'s rules.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The delay or the deduplication window is out of range.</exception>
-    public static void Validate(in OutgoingMessage message, int maxMessageBytes)
+    public static void Validate(string channel, in OutgoingMessage message, int maxMessageBytes)
     {
-        ArgumentNullException.ThrowIfNull(message.Channel, "message.Channel");
-        var name = message.Channel.Name;
+        ArgumentNullException.ThrowIfNull(channel);
         if (message.Payload.IsEmpty)
-            throw new ArgumentException($"The message for channel '{name}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
+            throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
         if (message.Payload.Length > maxMessageBytes)
-            throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {maxMessageBytes} bytes.", nameof(message));
+            throw new ArgumentException($"The message for channel '{channel}' is {message.Payload.Length} bytes; the limit is {maxMessageBytes} bytes.", nameof(message));
         if (message.Delay < TimeSpan.Zero || message.Delay > MaxDelay)
-            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{name}' is {Describe(message.Delay)}; it must be between 0 and {MaxDelayDays} days.");
+            throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{channel}' is {Describe(message.Delay)}; it must be between 0 and {MaxDelayDays} days.");
         if (message.Dedup is { } dedup && (dedup.Window <= TimeSpan.Zero || dedup.Window > DedupWindow.Max))
-            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{name}' is {Describe(dedup.Window)}; it must be greater than zero and at most {DedupWindow.MaxDays} days.");
+            throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{channel}' is {Describe(dedup.Window)}; it must be greater than zero and at most {DedupWindow.MaxDays} days.");
+        HeaderCodec.Validate(message.Headers.Span, channel);
     }
 
     private static string Describe(TimeSpan value) =>

@@ -1,17 +1,22 @@
 namespace Broker.Transport;
 
-/// <summary>A message on its way to the broker, already encoded.</summary>
-/// <param name="Channel">The channel.</param>
+/// <summary>A message on its way to the broker, already encoded; the channel handle it is produced through names its channel.</summary>
 /// <param name="Payload">The BSON document. Valid only during the produce call.</param>
 /// <param name="Dedup">The deduplication key and window of an ExactlyOnce message; null for AtLeastOnce.</param>
 /// <param name="Delay">How long the message stays invisible; zero for none.</param>
 /// <param name="Priority">Higher goes first among deliverable messages.</param>
 public readonly record struct OutgoingMessage(
-    ChannelDefinition Channel,
     ReadOnlyMemory<byte> Payload,
     Deduplication? Dedup,
     TimeSpan Delay,
-    int Priority);
+    int Priority)
+{
+    /// <summary>
+    /// The headers, encoded by <see cref="HeaderCodec.Encode"/>; empty for none. Valid only during the produce call.
+    /// They travel and persist with the message, through retries, delays, hand-backs and dead-letter re-drives.
+    /// </summary>
+    public ReadOnlyMemory<byte> Headers { get; init; }
+}
 
 /// <summary>The deduplication of an ExactlyOnce message.</summary>
 /// <param name="Key">
@@ -35,4 +40,8 @@ public readonly record struct SubscriptionSettings(int MaxParallel, TimeSpan Lea
 /// <param name="ProducedAt">When it was stored.</param>
 /// <param name="DeadLetteredAt">When it was dead-lettered.</param>
 /// <param name="Priority">Its priority.</param>
-public sealed record DeadLetterEntry(long Id, string Channel, ReadOnlyMemory<byte> Payload, int Tries, string? Error, DateTimeOffset ProducedAt, DateTimeOffset DeadLetteredAt, int Priority);
+public sealed record DeadLetterEntry(long Id, string Channel, ReadOnlyMemory<byte> Payload, int Tries, string? Error, DateTimeOffset ProducedAt, DateTimeOffset DeadLetteredAt, int Priority)
+{
+    /// <summary>Its headers, encoded by <see cref="HeaderCodec.Encode"/>; empty for none.</summary>
+    public ReadOnlyMemory<byte> Headers { get; init; }
+}

@@ -22,6 +22,10 @@ internal sealed class LiveMessages : IStoreReplayTarget
     {
     }
 
+    public void Declared(ChannelDefinition policy)
+    {
+    }
+
     public void IdFloor(long floor)
     {
     }

@@ -116,7 +116,7 @@ public sealed class EmbeddedDiskFullTests(ITestOutputHelper output)
         Assert.True(lines <= 10, $"{lines} warning or error lines for {refused.Count} refused produces.");
     }
 
-    private static OutgoingMessage Message(ChannelDefinition channel, string text) => new(channel, Bytes(text + "|" + Filler), null, TimeSpan.Zero, 0);
+    private static ChannelMessage Message(ChannelDefinition channel, string text) => new(channel, Bytes(text + "|" + Filler), null, TimeSpan.Zero, 0);
 
     private static string TextOf(Delivery delivery) => Text(delivery).Split('|')[0];
 }

@@ -20,7 +20,7 @@ public sealed class EmbeddedTransportTests
             var transport = app.GetRequiredService<IQueueTransport>();
             Assert.IsType<EngineTransport>(transport);
             for (var i = 0; i < 3; i++)
-                await transport.ProduceAsync(new OutgoingMessage(orders, Bytes("job " + i), null, TimeSpan.Zero, 0), default);
+                await transport.ProduceAsync(new ChannelMessage(orders, Bytes("job " + i), null, TimeSpan.Zero, 0), default);
         }
 
         // The worker, started later on the same directory, finds the backlog.

@@ -298,7 +298,7 @@ public sealed class LogDiskFullTests
         Assert.Contains($"{2 * Segment}", error.Message, StringComparison.Ordinal);
     }
 
-    private static OutgoingMessage Message(ChannelDefinition channel, string text) => new(channel, Bytes(text + Payload), null, TimeSpan.Zero, 0);
+    private static ChannelMessage Message(ChannelDefinition channel, string text) => new(channel, Bytes(text + Payload), null, TimeSpan.Zero, 0);
 
     private static string TextOf(Delivery delivery) => Text(delivery)[..^Payload.Length];
 }

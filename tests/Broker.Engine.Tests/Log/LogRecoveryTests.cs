@@ -179,7 +179,7 @@ public sealed class LogRecoveryTests
                     var text = $"c{crash}-p{p}-{i}";
                     try
                     {
-                        await engine.ProduceAsync(new OutgoingMessage(orders, Bytes(text), null, TimeSpan.Zero, 0));
+                        await engine.ProduceAsync(new ChannelMessage(orders, Bytes(text), null, TimeSpan.Zero, 0));
                     }
                     catch (IOException)
                     {
@@ -212,7 +212,7 @@ public sealed class LogRecoveryTests
         var store = LogQueueStore.Open("/data", fs, Small, time, null);
         var engine = new QueueEngine(store, timeProvider: time);
         for (var i = 0; i < 10; i++)
-            await engine.ProduceAsync(new OutgoingMessage(orders, Bytes("m" + i), null, TimeSpan.Zero, 0));
+            await engine.ProduceAsync(new ChannelMessage(orders, Bytes("m" + i), null, TimeSpan.Zero, 0));
         var worker = await engine.SubscribeAsync(orders, new SubscriptionSettings(5, TimeSpan.FromHours(1)));
         var done = new List<long>();
         foreach (var delivery in Drain(worker))

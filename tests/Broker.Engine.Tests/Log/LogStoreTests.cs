@@ -22,7 +22,7 @@ public sealed class LogStoreTests
         await using (var before = new EngineHarness(LogQueueStore.Open(directory.Path, Small, time), time, ownsStore: true))
         {
             foreach (var payload in payloads)
-                await before.Engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+                await before.Engine.ProduceAsync(new ChannelMessage(orders, payload, null, TimeSpan.Zero, 0));
         }
 
         await using var after = new EngineHarness(LogQueueStore.Open(directory.Path, Small, time), time, ownsStore: true);

@@ -39,13 +39,13 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public async Task<long> Produce(ChannelDefinition channel, string text, int priority = 0, TimeSpan delay = default)
     {
-        var result = await Engine.ProduceAsync(new OutgoingMessage(channel, Bytes(text), null, delay, priority));
+        var result = await Engine.ProduceAsync(new ChannelMessage(channel, Bytes(text), null, delay, priority));
         Assert.Equal(ProduceStatus.Enqueued, result.Status);
         return result.MessageId;
     }
 
     public ValueTask<ProduceResult> ProduceOnce(ChannelDefinition channel, string text, UInt128 key, TimeSpan? window = null) =>
-        Engine.ProduceAsync(new OutgoingMessage(channel, Bytes(text), new Deduplication(key, window ?? channel.DedupInterval), TimeSpan.Zero, 0));
+        Engine.ProduceAsync(new ChannelMessage(channel, Bytes(text), new Deduplication(key, window ?? channel.DedupInterval), TimeSpan.Zero, 0));
 
     public ValueTask<EngineSubscription> Subscribe(ChannelDefinition channel, int maxParallel = 1, TimeSpan? lease = null) =>
         Engine.SubscribeAsync(channel, new SubscriptionSettings(maxParallel, lease ?? TimeSpan.FromSeconds(30)));

@@ -25,7 +25,7 @@ internal sealed class GatedStore : IQueueStore
 
     public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken) => _inner.RecoverAsync(target, cancellationToken);
 
-    public async ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    public async ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
     {
         Enqueues++;
         if (_gate is { } gate)
@@ -37,12 +37,16 @@ internal sealed class GatedStore : IQueueStore
                 throw new IOException("The disk is full.");
             }
         }
-        return await _inner.EnqueueAsync(record, payload);
+        return await _inner.EnqueueAsync(record, headers, payload);
     }
 
     public ValueTask AppendAsync(StoreRecord record) => _inner.AppendAsync(record);
 
     public void ForgetChannel(string channel, long lastId) => _inner.ForgetChannel(channel, lastId);
+
+    public ValueTask DeclareAsync(ChannelDefinition policy) => _inner.DeclareAsync(policy);
+
+    public void ForgetPolicy(string channel) => _inner.ForgetPolicy(channel);
 
     public ReadOnlyMemory<byte> ReadPayload(in PayloadRef payload) => _inner.ReadPayload(payload);
 

@@ -133,7 +133,7 @@ public sealed partial class LogQueueStore
             carrier.Begin(channelName, id, message, record.AsMemory(record.Length - payloadLength), now);
             if (target.TryCarry(channelName, id, position, carrier))
             {
-                carried.Add((channelName, id, new PayloadRef(position, payloadLength), carrier.Copy));
+                carried.Add((channelName, id, new PayloadRef(position, payloadLength, message.HeadersLength), carrier.Copy));
                 last = carrier.Durable;
             }
             else if (message.Key is { } key && message.KeyExpiresTicks > now)
@@ -290,11 +290,14 @@ public sealed partial class LogQueueStore
             {
                 var channel = store.ChannelLocked(_channel);
                 var key = _message.Key is not null && _message.KeyExpiresTicks > _now ? _message.Key : null;
+                // _payload is the message's stored bytes: its headers, then its payload.
+                var headersLength = _message.HeadersLength;
                 var position = store.WriteMessageLocked(
-                    channel, _id, state.Priority, state.ProducedAt.UtcTicks, state.DueAt.UtcTicks, key, _message.KeyExpiresTicks, state, _payload.Span);
+                    channel, _id, state.Priority, state.ProducedAt.UtcTicks, state.DueAt.UtcTicks, key, _message.KeyExpiresTicks, state,
+                    _payload.Span[..headersLength], _payload.Span[headersLength..]);
                 if (key is not null)
                     store._head!.RecordKey(_message.KeyExpiresTicks);
-                Copy = new PayloadRef(position, _payload.Length);
+                Copy = new PayloadRef(position, _payload.Length, headersLength);
                 Durable = store._open.Done.Task;
             }
         }

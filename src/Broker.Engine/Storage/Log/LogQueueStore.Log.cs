@@ -28,6 +28,9 @@ public sealed partial class LogQueueStore
     [LoggerMessage(Level = LogLevel.Warning, Message = "Record at offset {Offset} of log segment '{Segment}' names channel number {Channel}, which no remaining segment defines; skipped")]
     private partial void LogUnknownChannel(string segment, long offset, uint channel);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel policy record at offset {Offset} of log segment '{Segment}' is not a valid policy ({Problem}); skipped, the channel keeps its earlier or default policy")]
+    private partial void LogBadPolicy(string segment, long offset, string problem);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened log '{Directory}': {Segments} segments, {Messages} message records replayed")]
     private partial void LogRecovered(string directory, int segments, long messages);
 

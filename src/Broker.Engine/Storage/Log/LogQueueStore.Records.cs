@@ -13,10 +13,14 @@ public sealed partial class LogQueueStore
     private readonly Dictionary<uint, ChannelInfo> _channelsByNumber = [];
     private uint _lastChannelNumber;
     private long _idFloor;
+    // Guarded by _gate: the policies the engine keeps, repeated at the start of every segment.
+    private readonly Dictionary<string, ChannelDefinition> _policies = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> payload)
+    public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
     {
+        if (headers.Length > ushort.MaxValue)
+            throw new ArgumentException($"The headers of message {record.Id} of channel '{record.Channel}' take {headers.Length} bytes; the log keeps at most {ushort.MaxValue}.", nameof(headers));
         Task durable;
         PayloadRef reference;
         Segment head;
@@ -26,12 +30,12 @@ public sealed partial class LogQueueStore
             var key = record.DedupKey;
             var position = WriteMessageLocked(
                 channel, record.Id, record.Priority, record.ProducedAt.UtcTicks, record.DueAt.UtcTicks,
-                key, record.DedupExpiresAt.UtcTicks, carried: null, payload.Span);
+                key, record.DedupExpiresAt.UtcTicks, carried: null, headers.Span, payload.Span);
             // After the record: a segment that this message starts names, in its header, only the ids before it.
             channel.LastId = Math.Max(channel.LastId, record.Id);
-            reference = new PayloadRef(position, payload.Length);
+            reference = new PayloadRef(position, headers.Length + payload.Length, headers.Length);
             head = _head!;
-            head.AddLive(payload.Length);
+            head.AddLive(reference.Length);
             if (key is not null)
                 head.RecordKey(record.DedupExpiresAt.UtcTicks);
             durable = _open.Done.Task;
@@ -134,10 +138,10 @@ public sealed partial class LogQueueStore
     /// <summary>Writes a message record; returns its position.</summary>
     private long WriteMessageLocked(
         ChannelInfo channel, long id, int priority, long producedTicks, long dueTicks, UInt128? key, long keyExpiresTicks,
-        MessageState? carried, ReadOnlySpan<byte> payload)
+        MessageState? carried, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
         var flags = MessageFlags.None;
-        var size = MessageFixedBody + payload.Length;
+        var size = MessageFixedBody + headers.Length + payload.Length;
         if (key is not null)
         {
             flags |= MessageFlags.HasKey;
@@ -151,6 +155,11 @@ public sealed partial class LogQueueStore
                 flags |= MessageFlags.DeadLettered;
             error = Truncate(state.Error);
             size += 4 + 8 + 4 + LogRecord.Utf8Length(error);
+        }
+        if (!headers.IsEmpty)
+        {
+            flags |= MessageFlags.HasHeaders;
+            size += 2;
         }
         // A message keeps out of the room kept for completions: see ReservedBytes.
         var body = new BodyWriter(ReserveRecord(size, out var span, out var batchStart, out var position, keepRoom: true));
@@ -170,6 +179,11 @@ public sealed partial class LogQueueStore
             body.I32(c.Tries);
             body.I64(c.DeadLetteredAt.UtcTicks);
             body.NullableString(error);
+        }
+        if (!headers.IsEmpty)
+        {
+            body.U16((ushort)headers.Length);
+            body.Bytes(headers);
         }
         body.Bytes(payload);
         LogRecord.Seal(span, LogRecordType.Message, batchStart);
@@ -237,6 +251,67 @@ public sealed partial class LogQueueStore
         }
         foreach (var channel in _channelsByNumber.Values.OrderBy(c => c.Number))
             WriteChannelDefinedLocked(channel, inHeader: true);
+        foreach (var policy in _policies.Values)
+            WritePolicyLocked(policy, inHeader: true);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeclareAsync(ChannelDefinition policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        lock (_gate)
+        {
+            _policies[policy.Name] = policy;
+            WritePolicyLocked(policy);
+            return new ValueTask(_open.Done.Task);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ForgetPolicy(string channel)
+    {
+        lock (_gate)
+            _policies.Remove(channel);
+    }
+
+    /// <summary>The most bytes a policy record takes: its header, the fixed fields and a name of 128 ASCII characters.</summary>
+    internal const int MaxPolicyRecordBytes = LogRecord.HeaderSize + PolicyFixedBody + ChannelNameRules.MaxLength * 3;
+
+    private const int PolicyFixedBody = 1 + 8 + 4 + 8;
+
+    private void WritePolicyLocked(ChannelDefinition policy, bool inHeader = false)
+    {
+        var size = LogRecord.HeaderSize + PolicyFixedBody + Encoding.UTF8.GetByteCount(policy.Name);
+        var record = inHeader ? ReserveInHead(size, out _, out var batchStart) : Reserve(size, out _, out batchStart, keepRoom: true);
+        var body = new BodyWriter(record[LogRecord.HeaderSize..]);
+        body.U8((byte)policy.Process);
+        body.I64(policy.DedupInterval.Ticks);
+        body.I32(policy.MaxAttempts);
+        body.I64(policy.RetryDelay.Ticks);
+        body.Utf8(policy.Name);
+        LogRecord.Seal(record, LogRecordType.ChannelPolicy, batchStart);
+    }
+
+    /// <summary>Reads a policy record's body; null (and why) when its values are not a valid policy.</summary>
+    private static ChannelDefinition? ReadPolicy(ReadOnlySpan<byte> bodyBytes, out string? problem)
+    {
+        var body = new BodyReader(bodyBytes);
+        var process = (QueueMessageProcessing)body.U8();
+        var dedup = body.I64();
+        var maxAttempts = body.I32();
+        var retryDelay = body.I64();
+        var name = Encoding.UTF8.GetString(body.Rest);
+        try
+        {
+            problem = null;
+            return new ChannelDefinition(
+                name, process, process == QueueMessageProcessing.ExactlyOnce ? TimeSpan.FromTicks(dedup) : null, maxAttempts, TimeSpan.FromTicks(retryDelay));
+        }
+        catch (ArgumentException ex)
+        {
+            problem = ex.Message;
+            return null;
+        }
     }
 
     /// <summary>

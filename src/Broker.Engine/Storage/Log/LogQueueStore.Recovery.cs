@@ -81,6 +81,19 @@ public sealed partial class LogQueueStore
         }
         if (type is LogRecordType.SegmentStart or LogRecordType.SegmentEnd)
             return false;
+        if (type == LogRecordType.ChannelPolicy)
+        {
+            if (ReadPolicy(record[LogRecord.HeaderSize..], out var problem) is { } policy)
+            {
+                _policies[policy.Name] = policy;
+                target.Declared(policy);
+            }
+            else
+            {
+                LogBadPolicy(segment.Path, offset, problem!);
+            }
+            return false;
+        }
 
         var channelNumber = body.U32();
         if (!_channelsByNumber.TryGetValue(channelNumber, out var channel))
@@ -97,7 +110,7 @@ public sealed partial class LogQueueStore
             {
                 var message = MessageFields.Read(ref body);
                 channel.LastId = Math.Max(channel.LastId, id);
-                var payload = new PayloadRef(Segment.PositionOf(segment.Sequence, offset), record.Length - LogRecord.HeaderSize - body.Position);
+                var payload = new PayloadRef(Segment.PositionOf(segment.Sequence, offset), record.Length - LogRecord.HeaderSize - body.Position, message.HeadersLength);
                 target.Enqueued(
                     new EnqueuedRecord(channelName, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks)),
                     payload);
@@ -170,9 +183,9 @@ public sealed partial class LogQueueStore
 
 /// <summary>The fields of a message record after its channel and id.</summary>
 internal readonly record struct MessageFields(
-    int Priority, long ProducedTicks, long DueTicks, MessageFlags Flags, UInt128? Key, long KeyExpiresTicks, int Tries, long DeadLetteredTicks, string? Error)
+    int Priority, long ProducedTicks, long DueTicks, MessageFlags Flags, UInt128? Key, long KeyExpiresTicks, int Tries, long DeadLetteredTicks, string? Error, int HeadersLength)
 {
-    /// <summary>Reads them; leaves <paramref name="body"/> at the payload.</summary>
+    /// <summary>Reads them; leaves <paramref name="body"/> at the headers (or, without any, the payload).</summary>
     public static MessageFields Read(ref BodyReader body)
     {
         var priority = body.I32();
@@ -195,6 +208,7 @@ internal readonly record struct MessageFields(
             deadAt = body.I64();
             error = body.NullableString();
         }
-        return new MessageFields(priority, produced, due, flags, key, keyExpires, tries, deadAt, error);
+        var headersLength = (flags & MessageFlags.HasHeaders) != 0 ? body.U16() : 0;
+        return new MessageFields(priority, produced, due, flags, key, keyExpires, tries, deadAt, error, headersLength);
     }
 }

@@ -40,7 +40,7 @@ internal static class LogRecord
 
     public static bool IsBatchStart(ReadOnlySpan<byte> header) => (header[4] & BatchStartFlag) != 0;
 
-    public static bool IsKnown(LogRecordType type) => type is >= LogRecordType.ChannelDefined and <= LogRecordType.SegmentEnd;
+    public static bool IsKnown(LogRecordType type) => type is >= LogRecordType.ChannelDefined and <= LogRecordType.ChannelPolicy;
 
     public static int Utf8Length(string? text) => text is null ? 0 : Encoding.UTF8.GetByteCount(text);
 }
@@ -54,6 +54,12 @@ internal ref struct BodyWriter(Span<byte> body)
     public readonly int Position => _position;
 
     public void U8(byte value) => _body[_position++] = value;
+
+    public void U16(ushort value)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(_body[_position..], value);
+        _position += 2;
+    }
 
     public void I32(int value)
     {
@@ -113,6 +119,13 @@ internal ref struct BodyReader(ReadOnlySpan<byte> body)
     public readonly ReadOnlySpan<byte> Rest => _body[_position..];
 
     public byte U8() => _body[_position++];
+
+    public ushort U16()
+    {
+        var value = BinaryPrimitives.ReadUInt16LittleEndian(_body[_position..]);
+        _position += 2;
+        return value;
+    }
 
     public int I32()
     {

@@ -8,8 +8,9 @@ internal enum LogRecordType : byte
 
     /// <summary>
     /// A message: <c>u32 channel, i64 id, i32 priority, i64 producedTicks, i64 dueTicks, u8 flags, [u128 key, i64 keyExpiresTicks],
-    /// [i32 tries, i64 deadLetteredTicks, i32 errorLength, utf8 error], payload</c>. A copy made by compaction is flagged
-    /// <see cref="MessageFlags.Carried"/> and carries the message's state.
+    /// [i32 tries, i64 deadLetteredTicks, i32 errorLength, utf8 error], [u16 headersLength], headers, payload</c>. A copy
+    /// made by compaction is flagged <see cref="MessageFlags.Carried"/> and carries the message's state; a message with
+    /// headers is flagged <see cref="MessageFlags.HasHeaders"/>, and its headers' BSON document comes before the payload.
     /// </summary>
     Message = 2,
 
@@ -48,6 +49,13 @@ internal enum LogRecordType : byte
     /// the newest that ends without it was cut short.
     /// </summary>
     SegmentEnd = 11,
+
+    /// <summary>
+    /// A channel's declared policy: <c>u8 process, i64 dedupTicks, i32 maxAttempts, i64 retryDelayTicks, utf8 name</c>.
+    /// Written when a declaration changes it, and again at the start of every segment for every policy the engine
+    /// keeps; the last one replayed for a name wins.
+    /// </summary>
+    ChannelPolicy = 12,
 }
 
 /// <summary>Flags of a <see cref="LogRecordType.Message"/> record.</summary>
@@ -58,4 +66,5 @@ internal enum MessageFlags : byte
     HasKey = 1,
     Carried = 2,
     DeadLettered = 4,
+    HasHeaders = 8,
 }

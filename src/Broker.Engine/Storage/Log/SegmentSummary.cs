@@ -64,7 +64,7 @@ internal sealed class SegmentSummary
         var body = new BodyReader(record[LogRecord.HeaderSize..]);
         switch (type)
         {
-            case LogRecordType.SegmentStart or LogRecordType.IdFloor:
+            case LogRecordType.SegmentStart or LogRecordType.IdFloor or LogRecordType.ChannelPolicy:
                 return;
             case LogRecordType.ChannelDefined:
             {
