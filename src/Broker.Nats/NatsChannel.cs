@@ -14,10 +14,10 @@ internal sealed class NatsChannel(NatsQueueTransport transport, ChannelRuntime r
     public ChannelDefinition Definition => runtime.Channel;
 
     public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
-        transport.ProduceAsync(runtime, message, cancellationToken);
+        transport.ProduceToAsync(runtime, message, cancellationToken);
 
     public ValueTask<ITransportSubscription> SubscribeAsync(SubscriptionSettings settings, CancellationToken cancellationToken) =>
-        transport.SubscribeAsync(runtime, settings, cancellationToken);
+        transport.SubscribeToAsync(runtime, settings, cancellationToken);
 
     public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(long afterId, int limit, CancellationToken cancellationToken) =>
         transport.DeadLetters.ListAsync(runtime.Streams, afterId, limit, cancellationToken);

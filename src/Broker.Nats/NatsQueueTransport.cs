@@ -120,10 +120,10 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
         return new NatsChannel(this, runtime);
     }
 
-    internal ValueTask<ProduceResult> ProduceAsync(ChannelRuntime runtime, OutgoingMessage message, CancellationToken cancellationToken) =>
+    internal ValueTask<ProduceResult> ProduceToAsync(ChannelRuntime runtime, OutgoingMessage message, CancellationToken cancellationToken) =>
         _producer!.ProduceAsync(runtime.Streams, message, _connection!.ServerInfo?.MaxPayload ?? 1024 * 1024, cancellationToken);
 
-    internal async ValueTask<ITransportSubscription> SubscribeAsync(ChannelRuntime runtime, SubscriptionSettings settings, CancellationToken cancellationToken)
+    internal async ValueTask<ITransportSubscription> SubscribeToAsync(ChannelRuntime runtime, SubscriptionSettings settings, CancellationToken cancellationToken)
     {
         SubscriptionLimits.Validate(runtime.Channel.Name, settings);
         var subscription = await NatsSubscription.StartAsync(_context!, runtime, settings, cancellationToken).ConfigureAwait(false);

@@ -36,9 +36,9 @@ public sealed class GeneratedChannelTests
         Assert.True(result.IsEnqueued);
         var produced = Assert.Single(transport.Produced);
         Assert.Same(IRegistrationChannel.Implementation.ChannelDefinition, produced.Channel);
-        Assert.Equal(MongoBson.Hex(MongoBson.ToBson(Samples.User())), MongoBson.Hex(produced.Payload.ToArray()));
-        Assert.NotNull(produced.Dedup);
-        Assert.Equal(TimeSpan.FromSeconds(1), produced.Dedup.Value.Window);
+        Assert.Equal(MongoBson.Hex(MongoBson.ToBson(Samples.User())), MongoBson.Hex(produced.Message.Payload.ToArray()));
+        Assert.NotNull(produced.Message.Dedup);
+        Assert.Equal(TimeSpan.FromSeconds(1), produced.Message.Dedup.Value.Window);
     }
 
     [Fact]
@@ -104,31 +104,39 @@ public sealed class GeneratedChannelTests
     /// <summary>A transport that records what is produced and stores nothing; the channel under test only produces.</summary>
     private sealed class RecordingTransport : IQueueTransport
     {
-        public List<OutgoingMessage> Produced { get; } = [];
+        public List<(ChannelDefinition Channel, OutgoingMessage Message)> Produced { get; } = [];
 
         public TimeProvider TimeProvider => TimeProvider.System;
 
-        public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
-        {
-            Produced.Add(message with { Payload = message.Payload.ToArray() });
-            return ValueTask.FromResult(new ProduceResult(ProduceStatus.Enqueued, Produced.Count));
-        }
-
-        public ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests only produce.");
-
-        public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests only produce.");
-
-        public ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests only produce.");
-
-        public ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests only produce.");
-
-        public ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("The tests only produce.");
+        public ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<ITransportChannel>(new RecordingChannel(this, channel));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private sealed class RecordingChannel(RecordingTransport transport, ChannelDefinition channel) : ITransportChannel
+        {
+            public ChannelDefinition Definition => channel;
+
+            public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+            {
+                transport.Produced.Add((channel, message with { Payload = message.Payload.ToArray(), Headers = message.Headers.ToArray() }));
+                return ValueTask.FromResult(new ProduceResult(ProduceStatus.Enqueued, transport.Produced.Count));
+            }
+
+            public ValueTask<ITransportSubscription> SubscribeAsync(SubscriptionSettings settings, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The tests only produce.");
+
+            public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The tests only produce.");
+
+            public ValueTask<DeadLetterEntry?> GetDeadLetterAsync(long id, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The tests only produce.");
+
+            public ValueTask<bool> RedriveDeadLetterAsync(long id, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The tests only produce.");
+
+            public ValueTask<bool> DeleteDeadLetterAsync(long id, CancellationToken cancellationToken) =>
+                throw new NotSupportedException("The tests only produce.");
+        }
     }
 }

@@ -12,7 +12,7 @@ public static class Payloads
 
     public static string Text(this DeadLetterEntry entry) => Encoding.UTF8.GetString(entry.Payload.Span);
 
-    public static OutgoingMessage Message(ChannelDefinition channel, string text, TimeSpan delay = default, int priority = 0, Deduplication? dedup = null) =>
+    public static ChannelMessage Message(ChannelDefinition channel, string text, TimeSpan delay = default, int priority = 0, Deduplication? dedup = null) =>
         new(channel, Of(text), dedup ?? (channel.Process == QueueMessageProcessing.ExactlyOnce ? new Deduplication(Key(text), channel.DedupInterval) : null), delay, priority);
 
     /// <summary>A deterministic 128-bit key for a text (the channel runtime would hash the BSON bytes).</summary>

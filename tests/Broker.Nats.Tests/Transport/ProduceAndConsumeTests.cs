@@ -193,8 +193,8 @@ public sealed class ProduceAndConsumeTests(NatsFixture fixture) : IClassFixture<
         await using var transport = fixture.CreateTransport(o => o.MaxMessageBytes = 100);
         var channel = new ChannelDefinition("user/registered");
 
-        var empty = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.ProduceAsync(new OutgoingMessage(channel, ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0), CancellationToken.None));
-        var large = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.ProduceAsync(new OutgoingMessage(channel, new byte[101], null, TimeSpan.Zero, 0), CancellationToken.None));
+        var empty = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.ProduceAsync(new ChannelMessage(channel, ReadOnlyMemory<byte>.Empty, null, TimeSpan.Zero, 0), CancellationToken.None));
+        var large = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.ProduceAsync(new ChannelMessage(channel, new byte[101], null, TimeSpan.Zero, 0), CancellationToken.None));
         var priority = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await transport.ProduceAsync(Payloads.Message(channel, "x", priority: 1000), CancellationToken.None));
 
         Assert.Contains("empty", empty.Message, StringComparison.Ordinal);

@@ -34,7 +34,7 @@ public static class Payloads
 
     public static string Text(this Delivery delivery) => Text(delivery.Payload);
 
-    public static OutgoingMessage Message(ChannelDefinition channel, string text, Deduplication? dedup = null, TimeSpan delay = default, int priority = 0) =>
+    public static ChannelMessage Message(ChannelDefinition channel, string text, Deduplication? dedup = null, TimeSpan delay = default, int priority = 0) =>
         new(channel, Document(text), dedup, delay, priority);
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);

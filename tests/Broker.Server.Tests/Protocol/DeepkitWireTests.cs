@@ -93,7 +93,7 @@ public sealed class DeepkitWireTests
         await using var transport = server.CreateTransport();
         var peter = Convert.FromHexString("21000000106964000100000002757365726e616d65000600000050657465720000");
         Assert.Equal(0x14e10ae1u, XxHash32.HashToUInt32(peter));
-        var sameBytes = await transport.ProduceAsync(new OutgoingMessage(Registered, peter, new Deduplication(XxHash128.HashToUInt128(peter), TimeSpan.FromMinutes(5)), default, 0), CancellationToken.None);
+        var sameBytes = await transport.ProduceAsync(new ChannelMessage(Registered, peter, new Deduplication(XxHash128.HashToUInt128(peter), TimeSpan.FromMinutes(5)), default, 0), CancellationToken.None);
         Assert.Equal(new ProduceResult(ProduceStatus.Duplicate, 1), sameBytes);
     }
 

@@ -11,7 +11,7 @@ public sealed class FrameLayoutTests
     public void ProduceFrameIsAsDocumented()
     {
         using var buffer = new FrameBuffer();
-        var message = new OutgoingMessage(new ChannelDefinition("jobs"), Convert.FromHexString("0c0000001069000700000000"), null, TimeSpan.Zero, 0);
+        var message = new ChannelMessage(new ChannelDefinition("jobs"), Convert.FromHexString("0c0000001069000700000000"), null, TimeSpan.Zero, 0);
 
         ProduceRequest.Write(buffer, 5, message, sequence: 42, watermark: 40);
 

@@ -61,7 +61,7 @@ public sealed class PendingFrameLimitTests(ITestOutputHelper output)
         // A client that authenticates gets the full limit: a message of the largest size goes through.
         await using var transport = server.CreateTransport(o => o.Token = "s3cret");
         var largest = Payloads.Document(new string('x', server.Options.MaxMessageBytes - 64));
-        Assert.True((await transport.ProduceAsync(new OutgoingMessage(Jobs, largest, null, TimeSpan.Zero, 0), CancellationToken.None)).IsEnqueued);
+        Assert.True((await transport.ProduceAsync(new ChannelMessage(Jobs, largest, null, TimeSpan.Zero, 0), CancellationToken.None)).IsEnqueued);
     }
 
     [Fact]
