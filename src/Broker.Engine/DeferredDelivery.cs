@@ -7,9 +7,12 @@ namespace Broker.Engine;
 /// <see cref="Delivery.Payload"/> is empty, and <see cref="PayloadLength"/> says how large the payload is, so room for
 /// it can be reserved before it is read with <see cref="EngineSubscription.TryReadPayload"/>.
 /// </summary>
-internal sealed class DeferredDelivery(string channel, long id, int payloadLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
-    : Delivery(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken)
+public sealed class DeferredDelivery : Delivery
 {
+    internal DeferredDelivery(string channel, long id, int payloadLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
+        : base(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken) =>
+        PayloadLength = payloadLength;
+
     /// <summary>The payload's length in bytes (compaction may move a payload, never change its length).</summary>
-    public int PayloadLength { get; } = payloadLength;
+    public int PayloadLength { get; }
 }
