@@ -1,6 +1,6 @@
 using Broker.Client.Connection;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Client;
@@ -18,7 +18,7 @@ internal sealed partial class ServerQueueTransport
         {
             var request = new ListDeadLettersRequest(channel.Name, afterId, limit - result.Count);
             var (entries, more) = await ReadAsync(
-                c => c.RequestAsync(new ListDeadLettersFrame(request), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter listing", cancellationToken),
+                c => c.RequestAsync(request, Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter listing", cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             result.AddRange(entries);
             if (!more || entries.Count == 0) break;
@@ -32,7 +32,7 @@ internal sealed partial class ServerQueueTransport
     {
         ArgumentNullException.ThrowIfNull(channel);
         var (entries, _) = await ReadAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.GetDeadLetter), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter lookup", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.GetDeadLetter, channel.Name, id), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter lookup", cancellationToken),
             cancellationToken).ConfigureAwait(false);
         return entries.Count > 0 ? entries[0] : null;
     }
@@ -42,7 +42,7 @@ internal sealed partial class ServerQueueTransport
     {
         ArgumentNullException.ThrowIfNull(channel);
         return await ChangeAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.RedriveDeadLetter), Replies.Result, _options.RequestTimeout, "dead-letter re-drive", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.RedriveDeadLetter, channel.Name, id), Replies.Result, _options.RequestTimeout, "dead-letter re-drive", cancellationToken),
             $"the re-drive of dead letter {id} of channel '{channel.Name}'",
             cancellationToken).ConfigureAwait(false);
     }
@@ -52,7 +52,7 @@ internal sealed partial class ServerQueueTransport
     {
         ArgumentNullException.ThrowIfNull(channel);
         return await ChangeAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.DeleteDeadLetter), Replies.Result, _options.RequestTimeout, "dead-letter deletion", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.DeleteDeadLetter, channel.Name, id), Replies.Result, _options.RequestTimeout, "dead-letter deletion", cancellationToken),
             $"the deletion of dead letter {id} of channel '{channel.Name}'",
             cancellationToken).ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using Broker.Client.Connection;
-using Broker.Client.Protocol;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Client;
@@ -40,7 +41,7 @@ internal sealed partial class ServerQueueTransport
                 connection.EnsureDeclared(message.Channel);
                 try
                 {
-                    return await connection.SendAsync(new ProduceFrame(message, produce.Value, _produces.Watermark), Replies.Produced)
+                    return await connection.SendAsync(ProduceRequest.From(message, produce.Value, _produces.Watermark), Replies.Produced)
                         .WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (ConnectionLostException lost)

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using Broker.Client.Connection;
 using Broker.Client.Consuming;
 using Broker.Client.Producing;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -120,7 +120,7 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
 
     /// <summary>A channel's counts on the server (tests and tools).</summary>
     internal Task<StatsReply> GetStatsAsync(string channel, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel, 0), MessageType.Stats), Replies.Stats, _options.RequestTimeout, "stats request", cancellationToken), cancellationToken);
+        ReadAsync(c => c.RequestAsync(new ChannelRequest(MessageType.Stats, channel, 0), Replies.Stats, _options.RequestTimeout, "stats request", cancellationToken), cancellationToken);
 
     internal void Forget(ServerSubscription subscription) => _subscriptions.TryRemove(subscription.Id, out _);
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 
 namespace Broker.Server;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
-using Broker.Client.Protocol;
 using Broker.Engine;
+using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Server.Diagnostics;
 using Broker.Server.Security;
@@ -264,7 +264,7 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     private void Accept(Socket socket)
     {
-        Client.Connection.SocketTuning.Apply(socket);
+        SocketTuning.Apply(socket);
         if (OccupiedSlots >= Options.MaxConnections && !MakeRoom())
         {
             if (_refusedLines.TryAcquire(ClientAddress.Describe(ClientAddress.SourceOf(socket.RemoteEndPoint))))

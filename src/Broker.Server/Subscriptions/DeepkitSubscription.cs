@@ -1,6 +1,7 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
 using Broker.Engine;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Transport;
 
 namespace Broker.Server.Subscriptions;

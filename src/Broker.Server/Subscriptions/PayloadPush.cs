@@ -1,5 +1,5 @@
-using Broker.Client.Protocol;
 using Broker.Engine;
+using Broker.Protocol;
 using Broker.Transport;
 
 namespace Broker.Server.Subscriptions;

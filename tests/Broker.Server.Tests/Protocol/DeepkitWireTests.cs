@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Hashing;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 

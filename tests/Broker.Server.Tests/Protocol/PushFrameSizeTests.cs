@@ -1,5 +1,6 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Transport;
 
 namespace Broker.Server.Tests.Protocol;

@@ -1,7 +1,7 @@
 using Broker.Bson;
 using Broker.Transport;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// Produce (163): <c>{c, v: payload, q?: sequence, w?: watermark, k?: dedup key, d?: dedup window ms, t?: delay ms,
@@ -9,24 +9,51 @@ namespace Broker.Client.Protocol.Messages;
 /// reconnect is recognised; <c>w</c> is the lowest sequence the client still waits for, so the server may forget
 /// every outcome below it.
 /// </summary>
-internal readonly ref struct ProduceRequest
+public readonly ref struct ProduceRequest : IRequestFrame
 {
+    /// <summary>The channel's name.</summary>
     public string Channel { get; init; }
 
+    /// <summary>The message's BSON bytes (when read, a slice of the frame).</summary>
     public ReadOnlySpan<byte> Payload { get; init; }
 
+    /// <summary>The produce's number in its session; null when the producer has no session (the produce is not retried).</summary>
     public long? Sequence { get; init; }
 
+    /// <summary>The lowest sequence the producer still waits for; sent with <see cref="Sequence"/>.</summary>
     public long Watermark { get; init; }
 
+    /// <summary>The deduplication key of an ExactlyOnce message; null for AtLeastOnce.</summary>
     public UInt128? DedupKey { get; init; }
 
+    /// <summary>How long <see cref="DedupKey"/> is remembered, in milliseconds; positive when there is a key.</summary>
     public long DedupWindowMs { get; init; }
 
+    /// <summary>How long the message stays invisible, in milliseconds; 0 (not sent) for none.</summary>
     public long DelayMs { get; init; }
 
+    /// <summary>The message's priority; 0 (not sent) by default.</summary>
     public int Priority { get; init; }
 
+    /// <summary>The request that stores <paramref name="message"/> as produce <paramref name="sequence"/> of the session.</summary>
+    /// <param name="message">The message; its payload must stay valid until the request is written.</param>
+    /// <param name="sequence">The produce's number in the session.</param>
+    /// <param name="watermark">The lowest sequence the producer still waits for.</param>
+    public static ProduceRequest From(in OutgoingMessage message, long sequence, long watermark) => new()
+    {
+        Channel = message.Channel.Name,
+        Payload = message.Payload.Span,
+        Sequence = sequence,
+        Watermark = watermark,
+        DedupKey = message.Dedup?.Key,
+        // A dedup window never goes out as 0 ms: 'd' must be positive whenever 'k' is sent.
+        DedupWindowMs = message.Dedup is { } dedup ? Math.Max(1, Wire.ToMilliseconds(dedup.Window)) : 0,
+        DelayMs = Wire.ToMilliseconds(message.Delay),
+        Priority = message.Priority,
+    };
+
+    /// <summary>Parses a body; its payload is a slice of <paramref name="body"/>.</summary>
+    /// <exception cref="ProtocolException">A required field is missing, or a dedup key comes without a positive window.</exception>
     public static ProduceRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -70,28 +97,33 @@ internal readonly ref struct ProduceRequest
         };
     }
 
-    public static void Write(FrameBuffer buffer, uint id, in OutgoingMessage message, long sequence, long watermark)
+    /// <inheritdoc />
+    public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Produce);
         ref var writer = ref frame.Writer;
-        writer.WriteString("c"u8, message.Channel.Name);
-        writer.WriteBinary("v"u8, message.Payload.Span);
-        writer.WriteInt64("q"u8, sequence);
-        writer.WriteInt64("w"u8, watermark);
-        if (message.Dedup is { } dedup)
+        writer.WriteString("c"u8, Channel);
+        writer.WriteBinary("v"u8, Payload);
+        if (Sequence is { } sequence)
         {
-            Wire.WriteKey(ref writer, "k"u8, dedup.Key);
-            writer.WriteInt64("d"u8, Math.Max(1, Wire.ToMilliseconds(dedup.Window)));
+            writer.WriteInt64("q"u8, sequence);
+            writer.WriteInt64("w"u8, Watermark);
         }
-        if (message.Delay > TimeSpan.Zero) writer.WriteInt64("t"u8, Wire.ToMilliseconds(message.Delay));
-        if (message.Priority != 0) writer.WriteInt32("p"u8, message.Priority);
+        if (DedupKey is { } key)
+        {
+            Wire.WriteKey(ref writer, "k"u8, key);
+            writer.WriteInt64("d"u8, DedupWindowMs);
+        }
+        if (DelayMs > 0) writer.WriteInt64("t"u8, DelayMs);
+        if (Priority != 0) writer.WriteInt32("p"u8, Priority);
         frame.End();
     }
 }
 
 /// <summary>Produced (164): <c>{s: 0 enqueued | 1 duplicate, i: message id}</c>.</summary>
-internal static class ProducedReply
+public static class ProducedReply
 {
+    /// <summary>Writes the reply to the Produce request <paramref name="id"/>.</summary>
     public static void Write(FrameBuffer buffer, uint id, ProduceResult result)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Produced);
@@ -101,6 +133,8 @@ internal static class ProducedReply
         frame.End();
     }
 
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing.</exception>
     public static ProduceResult Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);

@@ -1,26 +1,33 @@
 using Broker.Bson;
 using Broker.Transport;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// Delivery (166), pushed with route type 1 and frame id 0: <c>{s: subscription, i: message id, t: tries, a: produced
 /// at (UTC datetime), p: priority, k: lease token, v: payload}</c>.
 /// </summary>
-internal readonly ref struct DeliveryPush
+public readonly ref struct DeliveryPush
 {
+    /// <summary>The subscription the delivery is for, as the client numbered it.</summary>
     public int Subscription { get; init; }
 
+    /// <summary>The message id.</summary>
     public long MessageId { get; init; }
 
+    /// <summary>Which delivery of the message this is, from 1.</summary>
     public int Tries { get; init; }
 
+    /// <summary>When the message was stored, to the millisecond.</summary>
     public DateTimeOffset ProducedAt { get; init; }
 
+    /// <summary>The message's priority.</summary>
     public int Priority { get; init; }
 
+    /// <summary>The lease this delivery holds; settles and renewals carry it back.</summary>
     public long LeaseToken { get; init; }
 
+    /// <summary>The message's BSON bytes, a slice of the frame.</summary>
     public ReadOnlySpan<byte> Payload { get; init; }
 
     /// <summary>
@@ -46,6 +53,8 @@ internal readonly ref struct DeliveryPush
         frame.End();
     }
 
+    /// <summary>Parses a body; its payload is a slice of <paramref name="body"/>.</summary>
+    /// <exception cref="ProtocolException">A required field is missing.</exception>
     public static DeliveryPush Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
