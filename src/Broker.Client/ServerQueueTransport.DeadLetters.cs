@@ -1,14 +1,14 @@
 using Broker.Client.Connection;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Client;
 
 internal sealed partial class ServerQueueTransport
 {
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken)
+    /// <summary>See <see cref="ITransportChannel"/>; called through <see cref="ServerChannel"/>.</summary>
+    internal async ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersOfAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -18,7 +18,7 @@ internal sealed partial class ServerQueueTransport
         {
             var request = new ListDeadLettersRequest(channel.Name, afterId, limit - result.Count);
             var (entries, more) = await ReadAsync(
-                c => c.RequestAsync(new ListDeadLettersFrame(request), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter listing", cancellationToken),
+                c => c.RequestAsync(request, Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter listing", cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             result.AddRange(entries);
             if (!more || entries.Count == 0) break;
@@ -27,32 +27,32 @@ internal sealed partial class ServerQueueTransport
         return result;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
+    /// <summary>See <see cref="ITransportChannel"/>; called through <see cref="ServerChannel"/>.</summary>
+    internal async ValueTask<DeadLetterEntry?> GetDeadLetterOfAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         var (entries, _) = await ReadAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.GetDeadLetter), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter lookup", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.GetDeadLetter, channel.Name, id), Replies.DeadLetters(channel.Name), _options.RequestTimeout, "dead-letter lookup", cancellationToken),
             cancellationToken).ConfigureAwait(false);
         return entries.Count > 0 ? entries[0] : null;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
+    /// <summary>See <see cref="ITransportChannel"/>; called through <see cref="ServerChannel"/>.</summary>
+    internal async ValueTask<bool> RedriveDeadLetterOfAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         return await ChangeAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.RedriveDeadLetter), Replies.Result, _options.RequestTimeout, "dead-letter re-drive", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.RedriveDeadLetter, channel.Name, id), Replies.Result, _options.RequestTimeout, "dead-letter re-drive", cancellationToken),
             $"the re-drive of dead letter {id} of channel '{channel.Name}'",
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public async ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
+    /// <summary>See <see cref="ITransportChannel"/>; called through <see cref="ServerChannel"/>.</summary>
+    internal async ValueTask<bool> DeleteDeadLetterOfAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         return await ChangeAsync(
-            c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel.Name, id), MessageType.DeleteDeadLetter), Replies.Result, _options.RequestTimeout, "dead-letter deletion", cancellationToken),
+            c => c.RequestAsync(new ChannelRequest(MessageType.DeleteDeadLetter, channel.Name, id), Replies.Result, _options.RequestTimeout, "dead-letter deletion", cancellationToken),
             $"the deletion of dead letter {id} of channel '{channel.Name}'",
             cancellationToken).ConfigureAwait(false);
     }

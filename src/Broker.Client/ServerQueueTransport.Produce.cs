@@ -1,17 +1,18 @@
 using Broker.Client.Connection;
-using Broker.Client.Protocol;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Client;
 
 internal sealed partial class ServerQueueTransport
 {
-    /// <inheritdoc />
-    public async ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    /// <summary>Produces through <see cref="ServerChannel"/>: declares the channel on each connection before its first use.</summary>
+    internal async ValueTask<ProduceResult> ProduceToAsync(ChannelDefinition channel, OutgoingMessage message, CancellationToken cancellationToken)
     {
+        var name = channel.Name;
         // The payload limit is checked again against the server's, once connected.
-        MessageLimits.Validate(message, int.MaxValue);
-        var name = message.Channel.Name;
+        MessageLimits.Validate(name, message, int.MaxValue);
 
         var produce = _produces.Begin();
         try
@@ -37,10 +38,10 @@ internal sealed partial class ServerQueueTransport
                 {
                     throw OutcomeUnknown($"The broker server at {_address} restarted while a message for channel '{name}' was in flight", null);
                 }
-                connection.EnsureDeclared(message.Channel);
+                connection.EnsureDeclared(channel);
                 try
                 {
-                    return await connection.SendAsync(new ProduceFrame(message, produce.Value, _produces.Watermark), Replies.Produced)
+                    return await connection.SendAsync(ProduceRequest.From(name, message, produce.Value, _produces.Watermark), Replies.Produced)
                         .WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (ConnectionLostException lost)

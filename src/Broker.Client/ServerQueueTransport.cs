@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using Broker.Client.Connection;
 using Broker.Client.Consuming;
 using Broker.Client.Producing;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -86,7 +86,19 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
     }
 
     /// <inheritdoc />
-    public async ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken)
+    /// <remarks>
+    /// No round trip: the handle declares the channel on each connection before the first request that names it there
+    /// (pipelined in front of it), so a reconnect to a server that lost the declaration declares it again.
+    /// </remarks>
+    public ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        return ValueTask.FromResult<ITransportChannel>(new ServerChannel(this, channel));
+    }
+
+    /// <summary>Subscribes through <see cref="ServerChannel"/>.</summary>
+    internal async ValueTask<ITransportSubscription> SubscribeToAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         SubscriptionLimits.Validate(channel.Name, settings);
@@ -117,7 +129,7 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
 
     /// <summary>A channel's counts on the server (tests and tools).</summary>
     internal Task<StatsReply> GetStatsAsync(string channel, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.RequestAsync(new ChannelFrame(new ChannelRequest(channel, 0), MessageType.Stats), Replies.Stats, _options.RequestTimeout, "stats request", cancellationToken), cancellationToken);
+        ReadAsync(c => c.RequestAsync(new ChannelRequest(MessageType.Stats, channel, 0), Replies.Stats, _options.RequestTimeout, "stats request", cancellationToken), cancellationToken);
 
     internal void Forget(ServerSubscription subscription) => _subscriptions.TryRemove(subscription.Id, out _);
 

@@ -140,7 +140,7 @@ internal sealed partial class ChannelQueue
         var producedAt = ToTime(lease.ProducedTicks);
         if (lease.Owner.Reading == PayloadReading.Deferred)
         {
-            delivery = new DeferredDelivery(Name, lease.Id, lease.Payload.Length, lease.Tries, producedAt, lease.Priority, lease.Token);
+            delivery = new DeferredDelivery(Name, lease.Id, lease.Payload.Length - lease.Payload.HeadersLength, lease.Payload.HeadersLength, lease.Tries, producedAt, lease.Priority, lease.Token);
             return true;
         }
         try

@@ -7,12 +7,18 @@ namespace Broker.Engine;
 /// <see cref="Delivery.Payload"/> is empty, and <see cref="PayloadLength"/> says how large the payload is, so room for
 /// it can be reserved before it is read with <see cref="EngineSubscription.TryReadPayload"/>.
 /// </summary>
-internal sealed class DeferredDelivery(string channel, long id, int payloadLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
-    : Delivery(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken)
+public sealed class DeferredDelivery : Delivery
 {
-    /// <summary>
-    /// The payload's length in bytes with the message's headers (compaction may move a payload, never change its
-    /// length): room for both is what a consumer must reserve.
-    /// </summary>
-    public int PayloadLength { get; } = payloadLength;
+    internal DeferredDelivery(string channel, long id, int payloadLength, int headersLength, int tries, DateTimeOffset producedAt, int priority, long leaseToken)
+        : base(channel, id, ReadOnlyMemory<byte>.Empty, tries, producedAt, priority, leaseToken)
+    {
+        PayloadLength = payloadLength;
+        HeadersLength = headersLength;
+    }
+
+    /// <summary>The payload's length in bytes (compaction may move a payload, never change its length).</summary>
+    public int PayloadLength { get; }
+
+    /// <summary>The length of the message's headers (their BSON document) in bytes; 0 for none.</summary>
+    public int HeadersLength { get; }
 }

@@ -40,7 +40,7 @@ public sealed class EngineSubscription : ITransportSubscription
     public ChannelReader<Delivery> Deliveries => _deliveries.Reader;
 
     /// <summary>Whether deliveries carry their payloads or are <see cref="DeferredDelivery"/>s read late.</summary>
-    internal PayloadReading Reading { get; }
+    public PayloadReading Reading { get; }
 
     // The fields below are guarded by the channel queue's lock.
     internal HashSet<Lease> Held { get; }
@@ -101,7 +101,7 @@ public sealed class EngineSubscription : ITransportSubscription
     /// False when the delivery's lease is no longer current (expired, settled, released, subscription closed) or its
     /// payload cannot be read (then counted as a failed attempt): skip the delivery, nobody will see it.
     /// </returns>
-    internal bool TryReadPayload(Delivery delivery, out ReadOnlyMemory<byte> payload, out ReadOnlyMemory<byte> headers)
+    public bool TryReadPayload(Delivery delivery, out ReadOnlyMemory<byte> payload, out ReadOnlyMemory<byte> headers)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return _queue.TryReadPayload(this, delivery, out payload, out headers);

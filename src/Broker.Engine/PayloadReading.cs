@@ -1,7 +1,7 @@
 namespace Broker.Engine;
 
 /// <summary>When a subscription's deliveries get their payloads.</summary>
-internal enum PayloadReading
+public enum PayloadReading
 {
     /// <summary>Read from the store when the lease is granted: every delivery carries its payload (in-process consumers).</summary>
     Eager,

@@ -157,9 +157,16 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// <summary>
     /// Opens a subscription whose deliveries get their payloads when granted (<see cref="PayloadReading.Eager"/>) or
     /// only when the consumer asks (<see cref="PayloadReading.Deferred"/>, for a server that would otherwise hold the
-    /// payloads of a whole credit's worth of deliveries waiting for a socket).
+    /// payloads of a whole credit's worth of deliveries waiting for a socket); backlog is dispatched to it before this
+    /// returns.
     /// </summary>
-    internal async ValueTask<EngineSubscription> SubscribeAsync(string channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken)
+    /// <param name="channel">The channel name.</param>
+    /// <param name="settings">Credit and lease duration, within <see cref="SubscriptionLimits"/>.</param>
+    /// <param name="reading">When deliveries get their payloads.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The subscription.</returns>
+    /// <exception cref="ChannelLimitException">The channel is new and the engine holds <see cref="MaxChannels"/> channels.</exception>
+    public async ValueTask<EngineSubscription> SubscribeAsync(string channel, SubscriptionSettings settings, PayloadReading reading, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         SubscriptionLimits.Validate(channel, settings);
@@ -190,7 +197,13 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// Lists a channel's dead letters in id order, holding no more than <paramref name="maxPayloadBytes"/> of payloads
     /// (at least one entry): a server answering with one frame never copies more than that frame can carry.
     /// </summary>
-    internal async ValueTask<DeadLetterPage> ListDeadLettersAsync(string channel, long afterId, int limit, long maxPayloadBytes, CancellationToken cancellationToken)
+    /// <param name="channel">The channel name.</param>
+    /// <param name="afterId">Only ids greater than this.</param>
+    /// <param name="limit">At most this many, at least 1.</param>
+    /// <param name="maxPayloadBytes">The payload bytes the page may hold; the first entry is included whatever its size.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The dead letters, and whether the page stopped at its byte budget before its count.</returns>
+    public async ValueTask<DeadLetterPage> ListDeadLettersAsync(string channel, long afterId, int limit, long maxPayloadBytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);

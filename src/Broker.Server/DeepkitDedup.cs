@@ -1,7 +1,8 @@
 using System.IO.Hashing;
 using System.Text;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Transport;
 
 namespace Broker.Server;

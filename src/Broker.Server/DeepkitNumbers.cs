@@ -1,4 +1,4 @@
-using Broker.Client.Protocol;
+using Broker.Protocol;
 
 namespace Broker.Server;
 
@@ -22,7 +22,7 @@ internal static class DeepkitNumbers
     {
         var whole = Math.Truncate(value);
         if (!double.IsFinite(value) || whole < int.MinValue || whole > int.MaxValue)
-            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The priority of a message for channel '{channel}' is {Broker.Client.Protocol.Wire.Describe(value)}; it must be a number between {int.MinValue} and {int.MaxValue}.");
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The priority of a message for channel '{channel}' is {Broker.Protocol.Wire.Describe(value)}; it must be a number between {int.MinValue} and {int.MaxValue}.");
         return (int)whole;
     }
 }

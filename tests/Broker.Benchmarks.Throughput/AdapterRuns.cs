@@ -16,15 +16,16 @@ internal static class AdapterRuns
         IQueueTransport transport, ChannelDefinition channel, byte[] payload, int producers, int messages)
     {
         long next = 0;
+        var handle = await transport.OpenChannelAsync(channel, CancellationToken.None);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= messages)
-                await transport.ProduceAsync(new OutgoingMessage(channel, payload, null, TimeSpan.Zero, 0), CancellationToken.None);
+                await handle.ProduceAsync(new OutgoingMessage(payload, null, TimeSpan.Zero, 0), CancellationToken.None);
         })));
         var produce = messages / clock.Elapsed.TotalSeconds;
 
-        var subscription = await transport.SubscribeAsync(channel, new SubscriptionSettings(Handlers, TimeSpan.FromMinutes(5)), CancellationToken.None);
+        var subscription = await handle.SubscribeAsync(new SubscriptionSettings(Handlers, TimeSpan.FromMinutes(5)), CancellationToken.None);
         var completed = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         clock.Restart();

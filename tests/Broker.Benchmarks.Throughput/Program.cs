@@ -58,7 +58,7 @@ if (!memoryOnly)
         await run.Engine.RecoverAsync();
         const int Backlog = 600_000;
         await ProduceCount(run.Engine, 256, Backlog);
-        var subscription = await run.Engine.SubscribeAsync(orders, new SubscriptionSettings(1024, TimeSpan.FromMinutes(5)));
+        var subscription = await run.Engine.SubscribeAsync(orders.Name, new SubscriptionSettings(1024, TimeSpan.FromMinutes(5)));
         var completed = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
@@ -95,7 +95,7 @@ if (!memoryOnly)
             for (var i = 0; i < 220; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                await run.Engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+                await run.Engine.ProduceAsync(orders.Name, new OutgoingMessage(payload, null, TimeSpan.Zero, 0));
                 if (i >= 20)
                     produceSamples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
             }
@@ -181,7 +181,7 @@ async Task<(long Count, TimeSpan Elapsed)> Produce(QueueEngine engine, int produ
     {
         while (clock.Elapsed < duration)
         {
-            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+            await engine.ProduceAsync(orders.Name, new OutgoingMessage(payload, null, TimeSpan.Zero, 0));
             Interlocked.Increment(ref count);
         }
     })).ToArray();
@@ -195,7 +195,7 @@ async Task ProduceCount(QueueEngine engine, int producers, long total)
     var tasks = Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
     {
         while (Interlocked.Increment(ref next) <= total)
-            await engine.ProduceAsync(new OutgoingMessage(orders, payload, null, TimeSpan.Zero, 0));
+            await engine.ProduceAsync(orders.Name, new OutgoingMessage(payload, null, TimeSpan.Zero, 0));
     })).ToArray();
     await Task.WhenAll(tasks);
 }

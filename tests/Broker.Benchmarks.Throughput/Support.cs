@@ -117,7 +117,7 @@ internal static class MemoryRun
         var tasks = Enumerable.Range(0, 256).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= total)
-                await run.Engine.ProduceAsync(new Broker.Transport.OutgoingMessage(channel, payload, null, TimeSpan.Zero, 0));
+                await run.Engine.ProduceAsync(channel.Name, new Broker.Transport.OutgoingMessage(payload, null, TimeSpan.Zero, 0));
         })).ToArray();
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;

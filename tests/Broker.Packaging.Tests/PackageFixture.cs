@@ -19,6 +19,12 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <summary>Broker.Hosting, packed apart so that the feed above holds the Broker package alone.</summary>
     public string HostingPackagePath => Path.Combine(Root, "hosting", $"Broker.Hosting.{Version}.nupkg");
 
+    /// <summary>Broker.Protocol, the wire protocol the client and the server share, packed apart like Broker.Hosting.</summary>
+    public string ProtocolPackagePath => Path.Combine(Root, "protocol", $"Broker.Protocol.{Version}.nupkg");
+
+    /// <summary>Broker.Client (UseServer), packed apart like Broker.Hosting.</summary>
+    public string ClientPackagePath => Path.Combine(Root, "client", $"Broker.Client.{Version}.nupkg");
+
     // Each step runs only when the one before it succeeded; null means it did not run.
     internal DotnetCli.Result? Pack { get; private set; }
 
@@ -30,8 +36,12 @@ public sealed class PackageFixture : IAsyncLifetime
 
     internal DotnetCli.Result? PackHosting { get; private set; }
 
+    internal DotnetCli.Result? PackProtocol { get; private set; }
+
+    internal DotnetCli.Result? PackClient { get; private set; }
+
     /// <summary>What every step that ran printed, for failure messages.</summary>
-    internal string Log => string.Join("\n", new[] { Pack, Build, Run, BuildWithBadDeclaration, PackHosting }.Where(r => r is not null));
+    internal string Log => string.Join("\n", new[] { Pack, Build, Run, BuildWithBadDeclaration, PackHosting, PackProtocol, PackClient }.Where(r => r is not null));
 
     public async Task InitializeAsync()
     {
@@ -56,6 +66,8 @@ public sealed class PackageFixture : IAsyncLifetime
         BuildWithBadDeclaration = await DotnetCli.RunAsync(App, Packing.StepTimeout, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
 
         PackHosting = await Packing.PackAsync(repository, "Broker.Hosting", Path.GetDirectoryName(HostingPackagePath)!, Version);
+        PackProtocol = await Packing.PackAsync(repository, "Broker.Protocol", Path.GetDirectoryName(ProtocolPackagePath)!, Version);
+        PackClient = await Packing.PackAsync(repository, "Broker.Client", Path.GetDirectoryName(ClientPackagePath)!, Version);
     }
 
     public Task DisposeAsync()

@@ -66,6 +66,37 @@ public sealed class PackageTests(PackageFixture fixture) : IClassFixture<Package
         Assert.Equal("All", (string?)broker.Attribute("include"));
     }
 
+    // The wire protocol is its own package, shared by the client and the server instead of living in the client.
+    [Fact]
+    public void ProtocolPackageCarriesTheProtocolAssemblyAndDependsOnBroker()
+    {
+        Succeeded(fixture.PackProtocol, "dotnet pack of Broker.Protocol");
+        using var package = ZipFile.OpenRead(fixture.ProtocolPackagePath);
+
+        Assert.Contains("lib/net10.0/Broker.Protocol.dll", package.Entries.Select(e => e.FullName));
+        Assert.Equal(new Dictionary<string, string?> { ["Broker"] = fixture.Version }, BrokerDependencies(package));
+    }
+
+    [Fact]
+    public void ClientPackageDependsOnTheProtocolPackage()
+    {
+        Succeeded(fixture.PackClient, "dotnet pack of Broker.Client");
+        using var package = ZipFile.OpenRead(fixture.ClientPackagePath);
+
+        Assert.Contains("lib/net10.0/Broker.Client.dll", package.Entries.Select(e => e.FullName));
+        Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith("Broker.Protocol.dll", StringComparison.Ordinal));
+        Assert.Equal(new Dictionary<string, string?> { ["Broker"] = fixture.Version, ["Broker.Protocol"] = fixture.Version }, BrokerDependencies(package));
+    }
+
+    /// <summary>The package's dependencies on this repository's packages, by id, with their versions.</summary>
+    private static Dictionary<string, string?> BrokerDependencies(ZipArchive package)
+    {
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec).Descendants()
+            .Where(e => e.Name.LocalName == "dependency" && ((string?)e.Attribute("id") ?? "").StartsWith("Broker", StringComparison.Ordinal))
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
+    }
+
     [Fact]
     public void FreshProjectBuildsWithTheGeneratedCodeAndNoWarnings()
     {

@@ -14,6 +14,8 @@ public sealed class ServerToolFixture : IAsyncLifetime
 
     public string Tools => Path.Combine(Root, "tools");
 
+    public string PackagePath => Path.Combine(Feed, $"Broker.Server.{Version}.nupkg");
+
     public string Command => Path.Combine(Tools, OperatingSystem.IsWindows() ? "broker-server.exe" : "broker-server");
 
     // Each step runs only when the one before it succeeded; null means it did not run.

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Client.Connection;
@@ -86,11 +86,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             if (options.Token is not null || options.User is not null)
             {
                 var credentials = new AuthenticateRequest(options.Token, options.User, options.Password);
-                await connection.SendAsync(new AuthenticateFrame(credentials), Replies.Authenticated).WaitAsync(timeout.Token).ConfigureAwait(false);
+                await connection.SendAsync(credentials, Replies.Authenticated).WaitAsync(timeout.Token).ConfigureAwait(false);
             }
             var name = options.ClientName ?? DefaultClientName();
             var hello = new HelloRequest(HelloRequest.CurrentVersion, session, name);
-            var welcome = await connection.SendAsync(new HelloFrame(hello), Replies.Welcome).WaitAsync(timeout.Token).ConfigureAwait(false);
+            var welcome = await connection.SendAsync(hello, Replies.Welcome).WaitAsync(timeout.Token).ConfigureAwait(false);
             connection.Welcome = welcome;
             connection._reader.MaxFrameBytes = Math.Max(MinInboundFrameBytes, welcome.MaxFrameBytes);
             return connection;
@@ -116,7 +116,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// connection fails the request with <see cref="ConnectionLostException"/>.
     /// </summary>
     public Task<T> SendAsync<TFrame, T>(in TFrame frame, ReplyParser<T> parser)
-        where TFrame : IRequestFrame => Send(frame, parser, long.MaxValue, null).Reply;
+        where TFrame : IRequestFrame, allows ref struct => Send(frame, parser, long.MaxValue, null).Reply;
 
     /// <summary>
     /// Sends a request that the server must answer within <paramref name="timeout"/>: a server that does not is as good
@@ -124,7 +124,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// connection rather than one per request.
     /// </summary>
     public Task<T> RequestAsync<TFrame, T>(TFrame frame, ReplyParser<T> parser, TimeSpan timeout, string what, CancellationToken cancellationToken)
-        where TFrame : IRequestFrame
+        where TFrame : IRequestFrame, allows ref struct
     {
         var (reply, id) = Send(frame, parser, Environment.TickCount64 + (long)timeout.TotalMilliseconds, what);
         return cancellationToken.CanBeCanceled ? WaitAsync(reply, id, cancellationToken) : reply;
@@ -233,7 +233,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     }
 
     private (Task<T> Reply, uint Id) Send<TFrame, T>(in TFrame frame, ReplyParser<T> parser, long deadline, string? what)
-        where TFrame : IRequestFrame
+        where TFrame : IRequestFrame, allows ref struct
     {
         var pending = new PendingReply<T>(parser) { Deadline = deadline, What = what };
         uint id;
@@ -270,7 +270,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     {
         try
         {
-            await SendAsync(new DeclareFrame(DeclareRequest.From(channel)), Replies.Ack).ConfigureAwait(false);
+            await SendAsync(DeclareRequest.From(channel), Replies.Ack).ConfigureAwait(false);
         }
         catch (ConnectionLostException)
         {

@@ -1,4 +1,4 @@
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol.Messages;
 
 namespace Broker.Client.Connection;
 

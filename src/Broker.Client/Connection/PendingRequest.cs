@@ -1,5 +1,5 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 
 namespace Broker.Client.Connection;
 

@@ -9,8 +9,8 @@ namespace Broker.Client.Consuming;
 /// </summary>
 internal sealed class ServerDelivery(
     string channel, long id, ReadOnlyMemory<byte> payload, int tries, DateTimeOffset producedAt, int priority, long leaseToken,
-    ServerSubscription subscription, ClientConnection connection)
-    : Delivery(channel, id, payload, tries, producedAt, priority, leaseToken)
+    ServerSubscription subscription, ClientConnection connection, ReadOnlyMemory<byte> headers)
+    : Delivery(channel, id, payload, tries, producedAt, priority, leaseToken, headers)
 {
     public ServerSubscription Subscription { get; } = subscription;
 

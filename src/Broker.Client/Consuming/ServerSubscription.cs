@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Broker.Client.Connection;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Client.Consuming;
@@ -55,7 +55,7 @@ internal sealed class ServerSubscription : ITransportSubscription
             _connection = connection;
             connection.EnsureDeclared(Channel);
             var request = new SubscribeRequest(Channel.Name, Id, Settings.MaxParallel, Math.Max(1, Wire.ToMilliseconds(Settings.LeaseDuration)));
-            _attached = connection.RequestAsync(new SubscribeFrame(request), Replies.Ack, Timeout, "subscribe", CancellationToken.None);
+            _attached = connection.RequestAsync(request, Replies.Ack, Timeout, "subscribe", CancellationToken.None);
             return _attached;
         }
     }
@@ -64,7 +64,7 @@ internal sealed class ServerSubscription : ITransportSubscription
     public void OnDelivery(ClientConnection connection, in DeliveryPush push)
     {
         var delivery = new ServerDelivery(
-            Channel.Name, push.MessageId, push.Payload.ToArray(), push.Tries, push.ProducedAt, push.Priority, push.LeaseToken, this, connection);
+            Channel.Name, push.MessageId, push.Payload.ToArray(), push.Tries, push.ProducedAt, push.Priority, push.LeaseToken, this, connection, push.Headers.IsEmpty ? default : push.Headers.ToArray());
         bool current;
         lock (_gate)
             current = ReferenceEquals(_connection, connection) && !_disposed;
@@ -109,10 +109,10 @@ internal sealed class ServerSubscription : ITransportSubscription
     {
         var own = Own(delivery);
         if (!own.Connection.IsOpen) return false;
-        var request = new SettleRequest(Id, own.Id, own.LeaseToken, SettleOperation.Complete, 0, null);
+        var request = new SettleRequest(MessageType.Renew, Id, own.Id, own.LeaseToken, SettleOperation.Complete, 0, null);
         try
         {
-            return await own.Connection.RequestAsync(new SettleFrame(request, MessageType.Renew), Replies.Result, Timeout, "lease renewal", cancellationToken).ConfigureAwait(false);
+            return await own.Connection.RequestAsync(request, Replies.Result, Timeout, "lease renewal", cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionLostException)
         {
@@ -146,7 +146,7 @@ internal sealed class ServerSubscription : ITransportSubscription
             try
             {
                 // The server hands back what this subscription still holds (as a lost lease, counted) or never read.
-                await connection.RequestAsync(new SubscriptionFrame(new SubscriptionRequest(Id), MessageType.Unsubscribe), Replies.Ack, Timeout, "unsubscribe", CancellationToken.None).ConfigureAwait(false);
+                await connection.RequestAsync(new SubscriptionRequest(MessageType.Unsubscribe, Id), Replies.Ack, Timeout, "unsubscribe", CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ConnectionLostException or BrokerServerException)
             {
@@ -185,7 +185,7 @@ internal sealed class ServerSubscription : ITransportSubscription
             try
             {
                 // Answered after the server's last push to this subscription, so nothing comes after the reader completes.
-                await connection.RequestAsync(new SubscriptionFrame(new SubscriptionRequest(Id), MessageType.StopDeliveries), Replies.Ack, Timeout, "stop", CancellationToken.None).ConfigureAwait(false);
+                await connection.RequestAsync(new SubscriptionRequest(MessageType.StopDeliveries, Id), Replies.Ack, Timeout, "stop", CancellationToken.None).ConfigureAwait(false);
             }
             catch (ConnectionLostException)
             {
@@ -199,10 +199,10 @@ internal sealed class ServerSubscription : ITransportSubscription
     {
         var own = Own(delivery);
         if (!own.Connection.IsOpen) return SettleOutcome.LeaseLost;
-        var request = new SettleRequest(Id, own.Id, own.LeaseToken, operation, delayMs, reason);
+        var request = new SettleRequest(MessageType.Settle, Id, own.Id, own.LeaseToken, operation, delayMs, reason);
         try
         {
-            return await own.Connection.RequestAsync(new SettleFrame(request, MessageType.Settle), Replies.Settled, Timeout, "settle", cancellationToken).ConfigureAwait(false);
+            return await own.Connection.RequestAsync(request, Replies.Settled, Timeout, "settle", cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectionLostException)
         {

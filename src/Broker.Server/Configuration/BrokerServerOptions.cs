@@ -11,10 +11,10 @@ internal sealed record BrokerServerOptions
 
     /// <summary>
     /// The largest <c>--max-message-bytes</c>, 255 MiB: a message is stored as one log record, and the log reads back no
-    /// record over <see cref="SegmentReader.MaxRecordBytes"/> (256 MiB). The MiB left over is for the record's own
+    /// record over <see cref="LogQueueStore.MaxRecordBytes"/> (256 MiB). The MiB left over is for the record's own
     /// fields and, once compaction carries a failed message, its last error (up to 16 K characters, 48 KiB in UTF-8).
     /// </summary>
-    public const int LargestMessageBytes = SegmentReader.MaxRecordBytes - 1024 * 1024;
+    public const int LargestMessageBytes = LogQueueStore.MaxRecordBytes - 1024 * 1024;
 
     /// <summary>
     /// The largest <c>--max-frame-bytes</c>, 1 GiB: a frame is read into one array, so its limit must stay well within

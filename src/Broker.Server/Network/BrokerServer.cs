@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
-using Broker.Client.Protocol;
 using Broker.Engine;
+using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Server.Diagnostics;
 using Broker.Server.Security;
@@ -59,7 +59,6 @@ internal sealed class BrokerServer : IAsyncDisposable
         PasswordHashes = new PasswordHashLimiter(options.PasswordHashConcurrency, options.PasswordHashQueue ?? options.MaxConnections);
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
-        Policies = new ChannelPolicies(options.EffectiveMaxChannels, engine.Holds);
         Failures = new RequestFailureLog(Logger);
     }
 
@@ -82,8 +81,6 @@ internal sealed class BrokerServer : IAsyncDisposable
     public PasswordHashLimiter PasswordHashes { get; }
 
     public X509Certificate2? Certificate { get; }
-
-    public ChannelPolicies Policies { get; }
 
     public RequestFailureLog Failures { get; }
 
@@ -264,7 +261,7 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     private void Accept(Socket socket)
     {
-        Client.Connection.SocketTuning.Apply(socket);
+        SocketTuning.Apply(socket);
         if (OccupiedSlots >= Options.MaxConnections && !MakeRoom())
         {
             if (_refusedLines.TryAcquire(ClientAddress.Describe(ClientAddress.SourceOf(socket.RemoteEndPoint))))

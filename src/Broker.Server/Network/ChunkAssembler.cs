@@ -1,6 +1,7 @@
 using System.Buffers;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 
 namespace Broker.Server.Network;
 

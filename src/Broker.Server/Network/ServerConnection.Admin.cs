@@ -1,6 +1,6 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
 using Broker.Engine;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 
 namespace Broker.Server.Network;
 

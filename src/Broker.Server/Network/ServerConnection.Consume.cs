@@ -1,6 +1,7 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
 using Broker.Engine;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Server.Subscriptions;
 using Broker.Transport;
 
@@ -11,10 +12,10 @@ internal sealed partial class ServerConnection
     private void Subscribe(uint id, ReadOnlySpan<byte> body)
     {
         var request = SubscribeRequest.Read(body);
-        var channel = _server.Policies.Get(request.Channel);
+        var channel = request.Channel;
         var settings = new SubscriptionSettings(request.MaxParallel, Wire.FromMilliseconds(request.LeaseMs, "l"));
         // The same limits as every adapter's; past them an ArgumentException becomes InvalidRequest with its sentence.
-        SubscriptionLimits.Validate(channel.Name, settings, Options.MaxParallel);
+        SubscriptionLimits.Validate(channel, settings, Options.MaxParallel);
         lock (_gate)
         {
             if (_subscriptions.ContainsKey(request.Subscription))
@@ -149,9 +150,9 @@ internal sealed partial class ServerConnection
     private void QueueSubscribe(uint id, ReadOnlySpan<byte> body)
     {
         var request = QueueSubscribeRequest.Read(body, MessageType.QueueSubscribe);
-        var channel = _server.Policies.Get(request.Channel);
+        var channel = request.Channel;
         var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
-        SubscriptionLimits.Validate(channel.Name, settings, Options.MaxParallel);
+        SubscriptionLimits.Validate(channel, settings, Options.MaxParallel);
         lock (_gate)
         {
             if (_deepkit.ContainsKey(request.Channel))

@@ -1,6 +1,7 @@
 using System.Buffers;
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Server.Sessions;
 using Broker.Transport;
 
@@ -27,15 +28,23 @@ internal sealed partial class ServerConnection
 
     private void Declare(uint id, ReadOnlySpan<byte> body)
     {
-        _server.Policies.Declare(DeclareRequest.Read(body).ToDefinition());
-        ReplyAck(id);
+        // The engine keeps and persists the policy (the last declaration wins); it takes effect before this returns, so
+        // a produce right behind the Declare runs under it. The Ack waits until the declaration is durable.
+        var pending = _server.Engine.DeclareAsync(DeclareRequest.Read(body).ToDefinition(), CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+            ReplyAck(id);
+        else
+            _ = TrackAsync(id, MessageType.Declare, async () =>
+            {
+                await pending.ConfigureAwait(false);
+                ReplyAck(id);
+            });
     }
 
     private void Produce(uint id, ReadOnlySpan<byte> body)
     {
         var request = ProduceRequest.Read(body);
         CheckSize(request.Channel, request.Payload.Length);
-        var channel = _server.Policies.Get(request.Channel);
         var dedup = request.DedupKey is { } key ? new Deduplication(key, Wire.FromMilliseconds(request.DedupWindowMs, "d")) : (Deduplication?)null;
         var delay = Wire.FromMilliseconds(request.DelayMs, "t");
 
@@ -53,19 +62,20 @@ internal sealed partial class ServerConnection
                     throw new ProtocolException(ErrorCodes.OutcomeUnknown, $"Produce {sequence} is older than what this server remembers of the session; whether it was stored is unknown.");
             }
         }
-        Store(id, new OutgoingMessage(channel, default, dedup, delay, request.Priority), request.Payload, outcome, request.Sequence, MessageType.Produced);
+        Store(id, request.Channel, new OutgoingMessage(default, dedup, delay, request.Priority), request.Headers, request.Payload, outcome, request.Sequence, MessageType.Produced);
     }
 
     private void QueuePublish(uint id, ReadOnlySpan<byte> body)
     {
         var request = QueuePublishRequest.Read(body);
         CheckSize(request.Channel, request.Payload.Length);
-        var channel = _server.Policies.Get(request.Channel);
         // Deepkit's numbers become the native message as they are, and the engine checks it as it checks every produce
         // (MessageLimits): a delay of 1e300 ms is refused there, not clamped into one that waits for decades.
         var delay = DeepkitNumbers.Delay(request.DelayMs);
         var priority = DeepkitNumbers.Priority(request.Channel, request.Priority);
-        Store(id, new OutgoingMessage(channel, default, DeepkitDedup.Resolve(request), delay, priority), request.Payload, null, null, MessageType.Ack);
+        // Deepkit's client has no headers: its messages carry none, and the channel's declared policy (if a Broker client
+        // declared one) decides retries, as for every message of the channel.
+        Store(id, request.Channel, new OutgoingMessage(default, DeepkitDedup.Resolve(request), delay, priority), default, request.Payload, null, null, MessageType.Ack);
     }
 
     private void CheckSize(string channel, int payloadBytes)
@@ -78,19 +88,20 @@ internal sealed partial class ServerConnection
 
     /// <summary>
     /// Hands a message to the engine now, from the read loop, so produces of one connection get ids in the order they
-    /// were sent; the reply goes out when the engine has stored it. The payload is copied out of the read buffer, which
-    /// the next frames overwrite while the store still reads it.
+    /// were sent; the reply goes out when the engine has stored it. The headers and payload are copied out of the read
+    /// buffer, which the next frames overwrite while the store still reads them.
     /// </summary>
-    private void Store(uint id, OutgoingMessage message, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
+    private void Store(uint id, string channel, OutgoingMessage message, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.CopyTo(buffer);
-        var bytes = payload.Length;
-        message = message with { Payload = buffer.AsMemory(0, bytes) };
+        var bytes = headers.Length + payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(bytes);
+        headers.CopyTo(buffer);
+        payload.CopyTo(buffer.AsSpan(headers.Length));
+        message = message with { Headers = buffer.AsMemory(0, headers.Length), Payload = buffer.AsMemory(headers.Length, payload.Length) };
         ValueTask<ProduceResult> pending;
         try
         {
-            pending = _server.Engine.ProduceAsync(message, CancellationToken.None);
+            pending = _server.Engine.ProduceAsync(channel, message, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol.Messages;
 using Broker.Server.Configuration;
 
 namespace Broker.Server.Security;

@@ -1,6 +1,7 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
 using Broker.Engine;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Transport;
 
 namespace Broker.Server.Subscriptions;
@@ -85,12 +86,13 @@ internal sealed class DeepkitSubscription(string channel, EngineSubscription eng
                 while (reader.TryRead(out var delivery))
                 {
                     var size = QueueResponseHandleMessage.FrameSize(Channel, delivery.Id, PayloadPush.PayloadLength(delivery));
-                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } payload)
+                    // Deepkit's client knows no headers: the message goes to it without them.
+                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } read)
                         continue;
                     // Held before the push is queued: the client's answer may come as soon as it is written.
                     lock (_gate) _held[delivery.Id] = delivery;
                     using var scope = outbound.Enter(size);
-                    QueueResponseHandleMessage.Write(scope.Buffer, Channel, delivery.Id, payload.Span);
+                    QueueResponseHandleMessage.Write(scope.Buffer, Channel, delivery.Id, read.Payload.Span);
                 }
             }
         }

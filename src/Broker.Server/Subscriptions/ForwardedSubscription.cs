@@ -1,6 +1,6 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
 using Broker.Engine;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 
 namespace Broker.Server.Subscriptions;
 
@@ -44,11 +44,11 @@ internal sealed class ForwardedSubscription(int id, EngineSubscription engine)
             {
                 while (reader.TryRead(out var delivery))
                 {
-                    var size = DeliveryPush.FrameSize(PayloadPush.PayloadLength(delivery));
-                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } payload)
+                    var size = DeliveryPush.FrameSize(PayloadPush.PayloadLength(delivery), PayloadPush.HeadersLength(delivery));
+                    if (await PayloadPush.ReserveAndReadAsync(outbound, Engine, delivery, size).ConfigureAwait(false) is not { } read)
                         continue;
                     using var scope = outbound.Enter(size);
-                    DeliveryPush.Write(scope.Buffer, Id, delivery, payload.Span);
+                    DeliveryPush.Write(scope.Buffer, Id, delivery, read.Payload.Span, read.Headers.Span);
                 }
             }
         }

@@ -1,5 +1,5 @@
-using Broker.Client.Protocol;
 using Broker.Engine;
+using Broker.Protocol;
 using Broker.Transport;
 
 namespace Broker.Server.Subscriptions;
@@ -16,25 +16,31 @@ internal static class PayloadPush
     /// success the caller writes the frame in <see cref="OutboundQueue.Enter(int)"/> with that size, which ends the
     /// reservation.
     /// </summary>
-    /// <returns>The payload; null when the delivery's lease is no longer current (nobody will see it; the room is given back).</returns>
+    /// <returns>
+    /// The payload and the message's headers; null when the delivery's lease is no longer current (nobody will see it;
+    /// the room is given back).
+    /// </returns>
     /// <exception cref="IOException">The connection is closing.</exception>
-    public static async ValueTask<ReadOnlyMemory<byte>?> ReserveAndReadAsync(OutboundQueue outbound, EngineSubscription engine, Delivery delivery, int frameSize)
+    public static async ValueTask<(ReadOnlyMemory<byte> Payload, ReadOnlyMemory<byte> Headers)?> ReserveAndReadAsync(OutboundQueue outbound, EngineSubscription engine, Delivery delivery, int frameSize)
     {
         await outbound.ReserveAsync(frameSize, CancellationToken.None).ConfigureAwait(false);
         var read = false;
-        ReadOnlyMemory<byte> payload = default;
+        ReadOnlyMemory<byte> payload = default, headers = default;
         try
         {
-            read = engine.TryReadPayload(delivery, out payload);
+            read = engine.TryReadPayload(delivery, out payload, out headers);
         }
         finally
         {
             if (!read)
                 outbound.Unreserve(frameSize);
         }
-        return read ? payload : null;
+        return read ? (payload, headers) : null;
     }
 
     /// <summary>The payload length of a delivery of a subscription that reads payloads late.</summary>
     public static int PayloadLength(Delivery delivery) => ((DeferredDelivery)delivery).PayloadLength;
+
+    /// <summary>The length of the message's headers, for a delivery of a subscription that reads payloads late.</summary>
+    public static int HeadersLength(Delivery delivery) => ((DeferredDelivery)delivery).HeadersLength;
 }

@@ -28,22 +28,8 @@ public sealed class ServerConformanceFixture : IBrokerFixture
     {
         public TimeProvider TimeProvider => client.TimeProvider;
 
-        public ValueTask<ProduceResult> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken) => client.ProduceAsync(message, cancellationToken);
-
-        public ValueTask<ITransportSubscription> SubscribeAsync(ChannelDefinition channel, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-            client.SubscribeAsync(channel, settings, cancellationToken);
-
-        public ValueTask<IReadOnlyList<DeadLetterEntry>> ListDeadLettersAsync(ChannelDefinition channel, long afterId, int limit, CancellationToken cancellationToken) =>
-            client.ListDeadLettersAsync(channel, afterId, limit, cancellationToken);
-
-        public ValueTask<DeadLetterEntry?> GetDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            client.GetDeadLetterAsync(channel, id, cancellationToken);
-
-        public ValueTask<bool> RedriveDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            client.RedriveDeadLetterAsync(channel, id, cancellationToken);
-
-        public ValueTask<bool> DeleteDeadLetterAsync(ChannelDefinition channel, long id, CancellationToken cancellationToken) =>
-            client.DeleteDeadLetterAsync(channel, id, cancellationToken);
+        public ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
+            client.OpenChannelAsync(channel, cancellationToken);
 
         public async ValueTask DisposeAsync()
         {

@@ -64,7 +64,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
 
         // Settled: every acknowledged message delivered, and the server holding nothing unfinished.
         await using var probe = TestServer.CreateTransport(server.Address);
-        Broker.Client.Protocol.Messages.StatsReply stats = default;
+        Broker.Protocol.Messages.StatsReply stats = default;
         await Waits.UntilAsync(async () =>
         {
             stats = await probe.GetStatsAsync(Orders.Name);

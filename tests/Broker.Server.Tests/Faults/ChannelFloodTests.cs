@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Broker.Client;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Broker.Client;
-using Broker.Client.Protocol;
 using Broker.Conformance.Faults;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Broker.Bson;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 
 namespace Broker.Server.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Broker.Bson;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 
 namespace Broker.Server.Tests.Infrastructure;
 

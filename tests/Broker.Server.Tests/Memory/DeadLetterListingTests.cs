@@ -1,5 +1,5 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 using Xunit.Abstractions;
@@ -60,9 +60,10 @@ public sealed class DeadLetterListingTests(ITestOutputHelper output)
     {
         var text = new string('x', StuckSubscriberTests.PayloadChars);
         var ids = new List<long>();
+        await server.Engine.DeclareAsync(Jobs);
         for (var i = 0; i < DeadLetters; i++)
-            ids.Add((await server.Engine.ProduceAsync(Payloads.Message(Jobs, text))).MessageId);
-        await using var worker = await server.Engine.SubscribeAsync(Jobs, new SubscriptionSettings(DeadLetters, TimeSpan.FromMinutes(1)));
+            ids.Add((await server.Engine.ProduceAsync(Jobs.Name, Payloads.Message(Jobs, text).Message)).MessageId);
+        await using var worker = await server.Engine.SubscribeAsync(Jobs.Name, new SubscriptionSettings(DeadLetters, TimeSpan.FromMinutes(1)));
         for (var i = 0; i < DeadLetters; i++)
         {
             var delivery = await worker.NextAsync();

@@ -130,7 +130,7 @@ public sealed class StuckSubscriberTests(ITestOutputHelper output)
     private static async Task<List<long>> ParkAsDeadLettersAsync(TestServer server)
     {
         var ids = new List<long>();
-        await using var parker = await server.Engine.SubscribeAsync(Jobs, new SubscriptionSettings(Backlog, TimeSpan.FromMinutes(1)));
+        await using var parker = await server.Engine.SubscribeAsync(Jobs.Name, new SubscriptionSettings(Backlog, TimeSpan.FromMinutes(1)));
         for (var i = 0; i < Backlog; i++)
         {
             var delivery = await parker.NextAsync();

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Hashing;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 
@@ -256,7 +256,7 @@ public sealed class DeepkitWireTests
 
     private static async Task<Delivery> NextStoredAsync(TestServer server)
     {
-        await using var subscription = await server.Engine.SubscribeAsync(Registered, new SubscriptionSettings(1, TimeSpan.FromMinutes(1)));
+        await using var subscription = await server.Engine.SubscribeAsync(Registered.Name, new SubscriptionSettings(1, TimeSpan.FromMinutes(1)));
         return await subscription.Deliveries.ReadAsync().AsTask().WaitAsync(Waits.Generous);
     }
 }

@@ -1,5 +1,5 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
 using Broker.Transport;
 
 namespace Broker.Server.Tests.Protocol;
@@ -13,7 +13,7 @@ public sealed class FrameLayoutTests
         using var buffer = new FrameBuffer();
         var message = new ChannelMessage(new ChannelDefinition("jobs"), Convert.FromHexString("0c0000001069000700000000"), null, TimeSpan.Zero, 0);
 
-        ProduceRequest.Write(buffer, 5, message, sequence: 42, watermark: 40);
+        ProduceRequest.From(message.Channel.Name, message.Message, sequence: 42, watermark: 40).Write(buffer, 5);
 
         Assert.Equal(
             "4700000001050000000000a3" + "3b000000" + "02630005000000" + "6a6f627300" + "0576000c00000000" + "0c0000001069000700000000"

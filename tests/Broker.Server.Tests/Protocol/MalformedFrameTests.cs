@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Broker.Bson;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 

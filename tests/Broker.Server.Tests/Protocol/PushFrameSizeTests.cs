@@ -1,5 +1,6 @@
-using Broker.Client.Protocol;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Transport;
 
 namespace Broker.Server.Tests.Protocol;
@@ -11,18 +12,21 @@ namespace Broker.Server.Tests.Protocol;
 public sealed class PushFrameSizeTests
 {
     [Theory]
-    [InlineData(5)]
-    [InlineData(1000)]
-    [InlineData(100_000)]
-    [InlineData(1024 * 1024)]
-    public void ADeliveryFrameIsTheSizeReservedForIt(int payloadLength)
+    [InlineData(5, 0)]
+    [InlineData(1000, 0)]
+    [InlineData(100_000, 0)]
+    [InlineData(1024 * 1024, 0)]
+    [InlineData(5, 5)]
+    [InlineData(1000, 300)]
+    [InlineData(1024 * 1024, 16 * 1024)]
+    public void ADeliveryFrameIsTheSizeReservedForIt(int payloadLength, int headersLength)
     {
         using var buffer = new FrameBuffer();
         var delivery = new Delivery("jobs/render", long.MaxValue, ReadOnlyMemory<byte>.Empty, 3, DateTimeOffset.UtcNow, -2, 123456789);
 
-        DeliveryPush.Write(buffer, int.MaxValue, delivery, new byte[payloadLength]);
+        DeliveryPush.Write(buffer, int.MaxValue, delivery, new byte[payloadLength], new byte[headersLength]);
 
-        Assert.Equal(DeliveryPush.FrameSize(payloadLength), buffer.WrittenCount);
+        Assert.Equal(DeliveryPush.FrameSize(payloadLength, headersLength), buffer.WrittenCount);
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Broker.Bson;
 using Broker.Client;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Server.Security;
 using Broker.Server.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using Broker.Bson;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Configuration;
 using Broker.Server.Security;
 using Broker.Server.Tests.Infrastructure;

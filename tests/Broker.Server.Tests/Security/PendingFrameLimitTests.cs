@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Broker.Bson;
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Network;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;

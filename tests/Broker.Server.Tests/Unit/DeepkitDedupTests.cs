@@ -1,5 +1,6 @@
 using System.IO.Hashing;
-using Broker.Client.Protocol.Messages;
+using Broker.Protocol.Messages;
+using Broker.Server.Deepkit;
 using Broker.Server.Tests.Infrastructure;
 
 namespace Broker.Server.Tests.Unit;

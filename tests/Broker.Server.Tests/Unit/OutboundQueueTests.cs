@@ -1,4 +1,4 @@
-using Broker.Client.Protocol;
+using Broker.Protocol;
 using Broker.Server.Tests.Infrastructure;
 
 namespace Broker.Server.Tests.Unit;

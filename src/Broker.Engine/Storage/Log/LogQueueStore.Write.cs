@@ -339,11 +339,15 @@ public sealed partial class LogQueueStore
         }
     }
 
-    /// <summary>Writes so far (each one batch of records), syncs so far, and bytes written.</summary>
-    internal (long Batches, long Syncs, long Bytes) WriteCounts => (Volatile.Read(ref _batches), Volatile.Read(ref _syncs), Volatile.Read(ref _batchBytes));
+    /// <summary>
+    /// Writes so far (each one batch of records: one group commit), syncs so far, and bytes written, since the store was
+    /// opened: how well group commit batches (messages per sync) under a given load.
+    /// </summary>
+    public LogWriteCounts WriteCounts => new(Volatile.Read(ref _batches), Volatile.Read(ref _syncs), Volatile.Read(ref _batchBytes));
 
-    /// <summary>How long the latest syncs took, in microseconds (up to the last 4096).</summary>
-    internal double[] RecentSyncMicroseconds()
+    /// <summary>How long the latest syncs took, in microseconds: up to the last 4096, in no particular order (for percentiles).</summary>
+    /// <returns>A copy of the durations.</returns>
+    public double[] RecentSyncMicroseconds()
     {
         var count = (int)Math.Min(Volatile.Read(ref _syncs), _syncTicks.Length);
         return [.. _syncTicks.Take(count).Select(t => t * 1_000_000.0 / Stopwatch.Frequency)];

@@ -17,6 +17,12 @@ namespace Broker.Engine.Storage.Log;
 /// <remarks>A lock file keeps a second process (or a second store in this one) out of the directory.</remarks>
 public sealed partial class LogQueueStore : IQueueStore, IDisposable
 {
+    /// <summary>
+    /// The largest record the log reads back, 256 MiB: a message is stored as one record (its payload and its fields),
+    /// so a host that accepts messages of its own size limit keeps that limit below this.
+    /// </summary>
+    public const int MaxRecordBytes = SegmentReader.MaxRecordBytes;
+
     internal const string SegmentSuffix = ".seg";
     internal const string SpareName = "spare.tmp";
 

@@ -1,14 +1,15 @@
 using Broker.Bson;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// Declare (162): a channel's policy, <c>{c, p: process (0 exactlyOnce, 1 atLeastOnce), w: dedup window ms, a: max
 /// attempts, r: first retry delay ms}</c>. The server keeps the last policy declared for each channel and applies it to
 /// every produce and subscribe of that channel, Deepkit's included.
 /// </summary>
-internal readonly record struct DeclareRequest(string Channel, int Process, long DedupWindowMs, int MaxAttempts, long RetryDelayMs)
+public readonly record struct DeclareRequest(string Channel, int Process, long DedupWindowMs, int MaxAttempts, long RetryDelayMs) : IRequestFrame
 {
+    /// <summary>The request that declares <paramref name="channel"/>'s policy.</summary>
     public static DeclareRequest From(ChannelDefinition channel) => new(
         channel.Name,
         (int)channel.Process,
@@ -16,6 +17,8 @@ internal readonly record struct DeclareRequest(string Channel, int Process, long
         channel.MaxAttempts,
         Wire.ToMilliseconds(channel.RetryDelay));
 
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or a value is invalid.</exception>
     public static DeclareRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -62,6 +65,7 @@ internal readonly record struct DeclareRequest(string Channel, int Process, long
         }
     }
 
+    /// <inheritdoc />
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Declare);

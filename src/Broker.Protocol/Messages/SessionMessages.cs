@@ -1,11 +1,13 @@
 using System.Globalization;
 using Broker.Bson;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>Authenticate (6): <c>{token}</c> as Deepkit sends it, or <c>{user, password}</c>.</summary>
-internal readonly record struct AuthenticateRequest(string? Token, string? User, string? Password)
+public readonly record struct AuthenticateRequest(string? Token, string? User, string? Password) : IRequestFrame
 {
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or a value is invalid.</exception>
     public static AuthenticateRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -27,6 +29,7 @@ internal readonly record struct AuthenticateRequest(string? Token, string? User,
         return new AuthenticateRequest(token, user, password);
     }
 
+    /// <inheritdoc />
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Authenticate);
@@ -39,8 +42,9 @@ internal readonly record struct AuthenticateRequest(string? Token, string? User,
 }
 
 /// <summary>AuthenticateResponse (13): <c>{username}</c>.</summary>
-internal static class AuthenticateResponse
+public static class AuthenticateResponse
 {
+    /// <summary>Writes the reply to request <paramref name="id"/> for the authenticated <paramref name="username"/>.</summary>
     public static void Write(FrameBuffer buffer, uint id, string username)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.AuthenticateResponse);
@@ -51,10 +55,13 @@ internal static class AuthenticateResponse
 }
 
 /// <summary>Hello (160): <c>{v: protocol version, s: session id (16 bytes), n?: client name}</c>.</summary>
-internal readonly record struct HelloRequest(int Version, UInt128 Session, string? Name)
+public readonly record struct HelloRequest(int Version, UInt128 Session, string? Name) : IRequestFrame
 {
+    /// <summary>The protocol version this library speaks.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or a value is invalid.</exception>
     public static HelloRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -73,6 +80,7 @@ internal readonly record struct HelloRequest(int Version, UInt128 Session, strin
         return new HelloRequest(version ?? throw Wire.Missing(MessageType.Hello, "v"), session ?? throw Wire.Missing(MessageType.Hello, "s"), name);
     }
 
+    /// <inheritdoc />
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Hello);
@@ -85,8 +93,9 @@ internal readonly record struct HelloRequest(int Version, UInt128 Session, strin
 }
 
 /// <summary>Welcome (161): <c>{v, r: resumed, m: max message bytes, f: max frame bytes, n: server name}</c>.</summary>
-internal readonly record struct WelcomeReply(int Version, bool Resumed, int MaxMessageBytes, int MaxFrameBytes, string Server)
+public readonly record struct WelcomeReply(int Version, bool Resumed, int MaxMessageBytes, int MaxFrameBytes, string Server)
 {
+    /// <summary>Parses a body; absent fields are 0, false or empty.</summary>
     public static WelcomeReply Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -107,6 +116,7 @@ internal readonly record struct WelcomeReply(int Version, bool Resumed, int MaxM
         return new WelcomeReply(version, resumed, maxMessage, maxFrame, server);
     }
 
+    /// <summary>Writes the reply to the Hello request <paramref name="id"/>.</summary>
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Welcome);
@@ -121,8 +131,12 @@ internal readonly record struct WelcomeReply(int Version, bool Resumed, int MaxM
 }
 
 /// <summary>An Error (1) body as a client reads it: the message and Broker's code from <c>properties.code</c>.</summary>
-internal readonly record struct ErrorReply(string Code, string Message)
+public readonly record struct ErrorReply(string Code, string Message)
 {
+    /// <summary>
+    /// Parses a body (written by <see cref="FrameWriter.WriteError"/>, or by a Deepkit server); a missing message or
+    /// code reads as <see cref="ErrorCodes.ServerError"/> with a sentence saying so.
+    /// </summary>
     public static ErrorReply Read(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty) return new ErrorReply(ErrorCodes.ServerError, "The server reported an error without a description.");
@@ -149,5 +163,6 @@ internal readonly record struct ErrorReply(string Code, string Message)
         return new ErrorReply(code, message);
     }
 
+    /// <summary>The code and the message, for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Code}: {Message}");
 }

@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Globalization;
 using Broker.Bson;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>Conventions shared by every message body: documents, durations in milliseconds, keys as 16-byte binaries.</summary>
-internal static class Wire
+public static class Wire
 {
     /// <summary>Opens a body that must be a BSON document.</summary>
     /// <exception cref="ProtocolException">The frame has no body.</exception>
@@ -21,7 +21,7 @@ internal static class Wire
     /// newer peer added) are skipped, and so are null values when <paramref name="nullMeansAbsent"/> is set.
     /// </summary>
     /// <returns>False at the end of the document.</returns>
-    public static bool NextField(ref BsonReader reader, out byte name, bool nullMeansAbsent)
+    internal static bool NextField(ref BsonReader reader, out byte name, bool nullMeansAbsent)
     {
         while (reader.ReadElement(out var field))
         {
@@ -38,6 +38,7 @@ internal static class Wire
         return false;
     }
 
+    /// <summary>The error for a body of <paramref name="type"/> that lacks the required <paramref name="field"/>.</summary>
     public static ProtocolException Missing(MessageType type, string field) =>
         new(ErrorCodes.Malformed, $"A {type} body needs the field '{field}'.");
 
@@ -64,7 +65,7 @@ internal static class Wire
     }
 
     /// <summary>A 128-bit key (dedup key, session id): 16 bytes of binary subtype 0, little-endian.</summary>
-    public static UInt128 ReadKey(ref BsonReader reader, string field)
+    internal static UInt128 ReadKey(ref BsonReader reader, string field)
     {
         var bytes = reader.ReadBinary(out _);
         if (bytes.Length != 16)
@@ -72,7 +73,8 @@ internal static class Wire
         return BinaryPrimitives.ReadUInt128LittleEndian(bytes);
     }
 
-    public static void WriteKey(ref BsonWriter writer, ReadOnlySpan<byte> name, UInt128 key)
+    /// <summary>Writes a 128-bit key as 16 bytes of binary subtype 0, little-endian.</summary>
+    internal static void WriteKey(ref BsonWriter writer, ReadOnlySpan<byte> name, UInt128 key)
     {
         // A per-thread scratch array: a stackalloc'd span may not be handed to the writer (it could outlive the frame).
         var bytes = t_key ??= new byte[16];
@@ -103,5 +105,6 @@ internal static class Wire
         }
     }
 
+    /// <summary>A number as an error message shows it: round-trippable, invariant culture.</summary>
     public static string Describe(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

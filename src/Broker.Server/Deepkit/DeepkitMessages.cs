@@ -1,6 +1,7 @@
 using Broker.Bson;
+using Broker.Protocol;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Server.Deepkit;
 
 /// <summary>The <c>hash</c> of a Deepkit QueuePublish: absent, a number (xxHash32 of <c>v</c>, or the producer's) or a string.</summary>
 internal readonly record struct DeepkitHash(bool IsPresent, bool IsString, double Number, string? Text);

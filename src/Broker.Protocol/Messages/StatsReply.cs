@@ -1,16 +1,17 @@
 using Broker.Bson;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// StatsReply (179): a channel's counts, <c>{c, r: ready, d: delayed, l: leased, x: dead-lettered, k: dedup keys,
 /// s: subscriptions, i: last id}</c>.
 /// </summary>
-internal readonly record struct StatsReply(string Channel, int Ready, int Delayed, int Leased, int DeadLettered, int DedupKeys, int Subscriptions, long LastId)
+public readonly record struct StatsReply(string Channel, int Ready, int Delayed, int Leased, int DeadLettered, int DedupKeys, int Subscriptions, long LastId)
 {
     /// <summary>Messages not yet completed or dead-lettered.</summary>
     public int Unfinished => Ready + Delayed + Leased;
 
+    /// <summary>Writes the reply to the Stats request <paramref name="id"/>.</summary>
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.StatsReply);
@@ -26,6 +27,7 @@ internal readonly record struct StatsReply(string Channel, int Ready, int Delaye
         frame.End();
     }
 
+    /// <summary>Parses a body; absent counts are 0.</summary>
     public static StatsReply Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);

@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Sources;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// Wakes one waiting loop without allocating: any number of <see cref="Set"/> calls before or during a wait complete

@@ -1,11 +1,11 @@
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// The type byte of a frame. Values up to 134 are Deepkit's (<c>RpcTypes</c> and <c>BrokerType</c> of
 /// <c>@deepkit/rpc</c> and <c>@deepkit/broker</c> 1.0.19), so a TypeScript Deepkit client can produce and consume;
 /// values from 160 are Broker's own, for what Deepkit's queue lacks. docs/protocol.md describes every body.
 /// </summary>
-internal enum MessageType : byte
+public enum MessageType : byte
 {
     /// <summary>Deepkit: the request succeeded; no body.</summary>
     Ack = 0,

@@ -1,13 +1,15 @@
 using Broker.Bson;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// Subscribe (165): <c>{c, s: subscription id chosen by the client, m: max parallel, l: lease ms}</c>. Answered by Ack;
 /// deliveries follow as Delivery pushes carrying <c>s</c>.
 /// </summary>
-internal readonly record struct SubscribeRequest(string Channel, int Subscription, int MaxParallel, long LeaseMs)
+public readonly record struct SubscribeRequest(string Channel, int Subscription, int MaxParallel, long LeaseMs) : IRequestFrame
 {
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or a value is invalid.</exception>
     public static SubscribeRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -31,6 +33,7 @@ internal readonly record struct SubscribeRequest(string Channel, int Subscriptio
             lease ?? throw Wire.Missing(MessageType.Subscribe, "l"));
     }
 
+    /// <inheritdoc />
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Subscribe);
@@ -44,8 +47,12 @@ internal readonly record struct SubscribeRequest(string Channel, int Subscriptio
 }
 
 /// <summary>StopDeliveries (171) and Unsubscribe (172): <c>{s}</c>.</summary>
-internal readonly record struct SubscriptionRequest(int Subscription)
+/// <param name="Type"><see cref="MessageType.StopDeliveries"/> or <see cref="MessageType.Unsubscribe"/>.</param>
+/// <param name="Subscription">The subscription id.</param>
+public readonly record struct SubscriptionRequest(MessageType Type, int Subscription) : IRequestFrame
 {
+    /// <summary>Parses the body of a frame of <paramref name="type"/>.</summary>
+    /// <exception cref="ProtocolException">The subscription id is missing.</exception>
     public static SubscriptionRequest Read(ReadOnlySpan<byte> body, MessageType type)
     {
         var reader = new BsonReader(body);
@@ -57,12 +64,13 @@ internal readonly record struct SubscriptionRequest(int Subscription)
             else reader.Skip();
         }
         reader.ReadEndDocument(scope);
-        return new SubscriptionRequest(subscription ?? throw Wire.Missing(type, "s"));
+        return new SubscriptionRequest(type, subscription ?? throw Wire.Missing(type, "s"));
     }
 
-    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    /// <inheritdoc />
+    public void Write(FrameBuffer buffer, uint id)
     {
-        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, Type);
         ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, Subscription);
         frame.End();

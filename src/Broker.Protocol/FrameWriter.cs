@@ -1,9 +1,9 @@
 using Broker.Bson;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>Encodes the frames that are not a plain <see cref="DocumentFrame"/>: bodiless ones, and Error replies.</summary>
-internal static class FrameWriter
+public static class FrameWriter
 {
     /// <summary>Writes a frame without a body (Ack, ChunkAck).</summary>
     public static void WriteEmpty(FrameBuffer buffer, uint id, MessageType type)

@@ -1,4 +1,4 @@
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// One connection's outgoing frames: any thread encodes frames into the pending buffer under a short lock, and one
@@ -8,7 +8,7 @@ namespace Broker.Client.Protocol;
 /// however many senders there are; replies that cannot wait are queued at once. A write that makes no progress for long
 /// is visible through <see cref="IsStalled"/>.
 /// </summary>
-internal sealed class OutboundQueue : IAsyncDisposable
+public sealed class OutboundQueue : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly Lock _gate = new();
@@ -28,6 +28,9 @@ internal sealed class OutboundQueue : IAsyncDisposable
     private bool _completing;
     private bool _disposed;
 
+    /// <summary>Starts the write loop on <paramref name="stream"/>.</summary>
+    /// <param name="stream">The connection's stream; the queue writes to it and does not own it.</param>
+    /// <param name="limit">Bytes queued above which senders wait (see <see cref="Limit"/>).</param>
     public OutboundQueue(Stream stream, long limit)
     {
         _stream = stream;
@@ -167,6 +170,10 @@ internal sealed class OutboundQueue : IAsyncDisposable
         return _loop;
     }
 
+    /// <summary>
+    /// Stops the write loop without draining: frames not yet written are dropped, senders waiting for room fail, and
+    /// frames encoded afterwards are discarded.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -286,7 +293,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
     }
 
     /// <summary>Holds the queue's lock while frames are encoded into <see cref="Buffer"/>; queues them when disposed.</summary>
-    internal ref struct WriteScope
+    public ref struct WriteScope
     {
         [ThreadStatic]
         private static FrameBuffer? t_discarded;
@@ -296,6 +303,9 @@ internal sealed class OutboundQueue : IAsyncDisposable
         private readonly int _reserved;
         private Lock.Scope _lock;
 
+        /// <summary>Takes the queue's lock; prefer <see cref="Enter()"/> and <see cref="Enter(int)"/>.</summary>
+        /// <param name="queue">The queue the frames go to.</param>
+        /// <param name="reserved">Bytes reserved with <see cref="ReserveAsync"/> that this scope's frame uses, or 0.</param>
         public WriteScope(OutboundQueue queue, int reserved)
         {
             _queue = queue;
@@ -317,6 +327,7 @@ internal sealed class OutboundQueue : IAsyncDisposable
         /// <summary>Drops whatever was encoded in this scope (a frame that failed half-way).</summary>
         public readonly void Discard() => Buffer.Truncate(_start);
 
+        /// <summary>Queues what was encoded (or drops it if the queue is closed), ends the reservation and releases the lock.</summary>
         public void Dispose()
         {
             var added = Buffer.WrittenCount - _start;

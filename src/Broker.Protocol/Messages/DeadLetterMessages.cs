@@ -1,11 +1,13 @@
 using Broker.Bson;
 using Broker.Transport;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>ListDeadLetters (173): <c>{c, a: after id, n: limit}</c>.</summary>
-internal readonly record struct ListDeadLettersRequest(string Channel, long AfterId, int Limit)
+public readonly record struct ListDeadLettersRequest(string Channel, long AfterId, int Limit) : IRequestFrame
 {
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or a value is invalid.</exception>
     public static ListDeadLettersRequest Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -27,6 +29,7 @@ internal readonly record struct ListDeadLettersRequest(string Channel, long Afte
             limit ?? throw Wire.Missing(MessageType.ListDeadLetters, "n"));
     }
 
+    /// <inheritdoc />
     public void Write(FrameBuffer buffer, uint id)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.ListDeadLetters);
@@ -39,8 +42,13 @@ internal readonly record struct ListDeadLettersRequest(string Channel, long Afte
 }
 
 /// <summary>GetDeadLetter (175), RedriveDeadLetter (176), DeleteDeadLetter (177), and Stats (178) without <c>i</c>: <c>{c, i}</c>.</summary>
-internal readonly record struct ChannelRequest(string Channel, long MessageId)
+/// <param name="Type">One of the four message types above.</param>
+/// <param name="Channel">The channel.</param>
+/// <param name="MessageId">The dead letter's message id; unused (0) for Stats.</param>
+public readonly record struct ChannelRequest(MessageType Type, string Channel, long MessageId) : IRequestFrame
 {
+    /// <summary>Parses the body of a frame of <paramref name="type"/>.</summary>
+    /// <exception cref="ProtocolException">The channel, or the message id a dead-letter request needs, is missing.</exception>
     public static ChannelRequest Read(ReadOnlySpan<byte> body, MessageType type)
     {
         var reader = new BsonReader(body);
@@ -55,25 +63,26 @@ internal readonly record struct ChannelRequest(string Channel, long MessageId)
         }
         reader.ReadEndDocument(scope);
         if (type != MessageType.Stats && id is null) throw Wire.Missing(type, "i");
-        return new ChannelRequest(channel ?? throw Wire.Missing(type, "c"), id ?? 0);
+        return new ChannelRequest(type, channel ?? throw Wire.Missing(type, "c"), id ?? 0);
     }
 
-    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    /// <inheritdoc />
+    public void Write(FrameBuffer buffer, uint id)
     {
-        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, Type);
         ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
-        if (type != MessageType.Stats) writer.WriteInt64("i"u8, MessageId);
+        if (Type != MessageType.Stats) writer.WriteInt64("i"u8, MessageId);
         frame.End();
     }
 }
 
 /// <summary>
-/// DeadLetters (174): <c>{d: [{i, t: tries, e: error or null, a: produced at, x: dead-lettered at, p: priority, v}], m: more}</c>.
+/// DeadLetters (174): <c>{d: [{i, t: tries, e: error or null, a: produced at, x: dead-lettered at, p: priority, v, h?: headers}], m: more}</c>.
 /// A page stops early, with <c>m: true</c>, when the next entry would not fit in a frame; the client asks again after the
 /// last id.
 /// </summary>
-internal static class DeadLettersReply
+public static class DeadLettersReply
 {
     /// <summary>Bytes of an entry besides its payload and error, generously (field names, numbers, dates, the channel).</summary>
     public const int EntryOverhead = 128;
@@ -92,7 +101,7 @@ internal static class DeadLettersReply
         var count = 0;
         for (; count < entries.Count; count++)
         {
-            var cost = EntryOverhead + entries[count].Payload.Length + (entries[count].Error?.Length * 3 ?? 0);
+            var cost = EntryOverhead + entries[count].Payload.Length + entries[count].Headers.Length + (entries[count].Error?.Length * 3 ?? 0);
             if (count > 0 && cost > budget) break;
             budget -= cost;
         }
@@ -112,6 +121,7 @@ internal static class DeadLettersReply
             writer.WriteUtcDateTime("x"u8, entry.DeadLetteredAt.ToUnixTimeMilliseconds());
             writer.WriteInt32("p"u8, entry.Priority);
             writer.WriteBinary("v"u8, entry.Payload.Span);
+            if (!entry.Headers.IsEmpty) writer.WriteBinary("h"u8, entry.Headers.Span);
             writer.WriteEndDocument(item);
         }
         writer.WriteEndArray(array);
@@ -120,6 +130,10 @@ internal static class DeadLettersReply
         return count;
     }
 
+    /// <summary>Parses a body; the entries belong to <paramref name="channel"/>, which the body does not repeat.</summary>
+    /// <param name="body">The frame's body.</param>
+    /// <param name="channel">The channel that was listed.</param>
+    /// <param name="more">Whether more entries follow the last one read (ask again after its id).</param>
     public static List<DeadLetterEntry> Read(ReadOnlySpan<byte> body, string channel, out bool more)
     {
         var reader = new BsonReader(body);
@@ -155,6 +169,7 @@ internal static class DeadLettersReply
         int tries = 0, priority = 0;
         string? error = null;
         byte[] payload = [];
+        byte[] headers = [];
         while (Wire.NextField(ref reader, out var field, nullMeansAbsent: true))
         {
             switch (field)
@@ -166,10 +181,14 @@ internal static class DeadLettersReply
                 case (byte)'x': deadLetteredAt = reader.ReadUtcDateTime(); break;
                 case (byte)'p': priority = reader.ReadInt32(); break;
                 case (byte)'v': payload = Wire.ReadPayload(ref reader).ToArray(); break;
+                case (byte)'h': headers = Wire.ReadPayload(ref reader).ToArray(); break;
                 default: reader.Skip(); break;
             }
         }
         reader.ReadEndDocument(scope);
-        return new DeadLetterEntry(id, channel, payload, tries, error, DateTimeOffset.FromUnixTimeMilliseconds(producedAt), DateTimeOffset.FromUnixTimeMilliseconds(deadLetteredAt), priority);
+        return new DeadLetterEntry(id, channel, payload, tries, error, DateTimeOffset.FromUnixTimeMilliseconds(producedAt), DateTimeOffset.FromUnixTimeMilliseconds(deadLetteredAt), priority)
+        {
+            Headers = headers,
+        };
     }
 }

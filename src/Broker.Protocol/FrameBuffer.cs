@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// A growable buffer of pooled bytes that frames are encoded into, then written to the socket in one call. Frame
 /// bodies are BSON written by <see cref="Bson.BsonWriter"/> through <see cref="IBufferWriter{T}"/>; the header's size
 /// is patched once the body's length is known.
 /// </summary>
-internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
+public sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
 {
     // A buffer that grew past this for a burst goes back to the pool when reset, so an idle connection stays small.
     private const int KeepCapacity = 256 * 1024;
@@ -17,18 +17,24 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
     private int _written;
     private bool _disposed;
 
+    /// <summary>Rents the first array from the shared pool.</summary>
+    /// <param name="initialCapacity">Bytes to start with, and to shrink back to when <see cref="Reset"/> gives a large array back.</param>
     public FrameBuffer(int initialCapacity = 4096)
     {
         _initialCapacity = initialCapacity;
         _array = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
+    /// <summary>Bytes written so far.</summary>
     public int WrittenCount => _written;
 
+    /// <summary>The bytes written so far, valid until the buffer is written to, reset or disposed.</summary>
     public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _written);
 
+    /// <summary>The bytes written so far, valid until the buffer is written to, reset or disposed.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
 
+    /// <inheritdoc />
     public void Advance(int count)
     {
         if ((uint)count > (uint)(_array.Length - _written))
@@ -36,12 +42,14 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         _written += count;
     }
 
+    /// <inheritdoc />
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _array.AsMemory(_written);
     }
 
+    /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
@@ -73,6 +81,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>Gives the array back to the pool; the buffer is empty and accepts no more bytes.</summary>
     public void Dispose()
     {
         _disposed = true;

@@ -1,15 +1,16 @@
 using System.Net.Sockets;
 
-namespace Broker.Client.Connection;
+namespace Broker.Protocol;
 
 /// <summary>Socket settings both ends use: no Nagle delay (frames are batched already) and keep-alive probes.</summary>
-internal static class SocketTuning
+public static class SocketTuning
 {
     /// <summary>
     /// Frames are batched by the outbound queue, so Nagle's algorithm would only add latency. Keep-alive probes find a
     /// peer that vanished without closing (a pulled cable, a frozen machine) within about 20 seconds, so its leases and
     /// in-flight requests do not wait forever.
     /// </summary>
+    /// <param name="socket">A connected TCP socket.</param>
     public static void Apply(Socket socket)
     {
         socket.NoDelay = true;

@@ -1,10 +1,10 @@
 using Broker.Bson;
 using Broker.Transport;
 
-namespace Broker.Client.Protocol.Messages;
+namespace Broker.Protocol.Messages;
 
 /// <summary>What a Settle asks for: the <c>o</c> field.</summary>
-internal enum SettleOperation
+public enum SettleOperation
 {
     /// <summary>The handler returned: remove the message.</summary>
     Complete = 0,
@@ -26,8 +26,17 @@ internal enum SettleOperation
 /// Settle (167): <c>{s: subscription, i: message id, k: lease token, o: operation, d?: retry delay ms, e?: reason}</c>.
 /// Renew (169) has the same <c>{s, i, k}</c> and no operation.
 /// </summary>
-internal readonly record struct SettleRequest(int Subscription, long MessageId, long LeaseToken, SettleOperation Operation, long DelayMs, string? Reason)
+/// <param name="Type"><see cref="MessageType.Settle"/> or <see cref="MessageType.Renew"/>.</param>
+/// <param name="Subscription">The subscription the delivery came through.</param>
+/// <param name="MessageId">The delivered message.</param>
+/// <param name="LeaseToken">The delivery's lease token.</param>
+/// <param name="Operation">What to do with the message; <see cref="SettleOperation.Complete"/> (and not sent) for Renew.</param>
+/// <param name="DelayMs">The retry delay of <see cref="SettleOperation.Retry"/>; not sent otherwise.</param>
+/// <param name="Reason">Why the handler failed, if it did.</param>
+public readonly record struct SettleRequest(MessageType Type, int Subscription, long MessageId, long LeaseToken, SettleOperation Operation, long DelayMs, string? Reason) : IRequestFrame
 {
+    /// <summary>Parses the body of a frame of <paramref name="type"/>.</summary>
+    /// <exception cref="ProtocolException">A required field is missing or the operation is unknown.</exception>
     public static SettleRequest Read(ReadOnlySpan<byte> body, MessageType type)
     {
         var reader = new BsonReader(body);
@@ -55,6 +64,7 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
         if (op is < SettleOperation.Complete or > SettleOperation.Release)
             throw new ProtocolException(ErrorCodes.Malformed, $"Settle operation {(int)op} is not one of 0 to 4.");
         return new SettleRequest(
+            type,
             subscription ?? throw Wire.Missing(type, "s"),
             id ?? throw Wire.Missing(type, "i"),
             token ?? throw Wire.Missing(type, "k"),
@@ -63,14 +73,15 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
             reason);
     }
 
-    public void Write(FrameBuffer buffer, uint id, MessageType type)
+    /// <inheritdoc />
+    public void Write(FrameBuffer buffer, uint id)
     {
-        var frame = new DocumentFrame(buffer, id, RouteType.Client, type);
+        var frame = new DocumentFrame(buffer, id, RouteType.Client, Type);
         ref var writer = ref frame.Writer;
         writer.WriteInt32("s"u8, Subscription);
         writer.WriteInt64("i"u8, MessageId);
         writer.WriteInt64("k"u8, LeaseToken);
-        if (type == MessageType.Settle)
+        if (Type == MessageType.Settle)
         {
             writer.WriteInt32("o"u8, (int)Operation);
             if (Operation == SettleOperation.Retry) writer.WriteInt64("d"u8, DelayMs);
@@ -81,8 +92,9 @@ internal readonly record struct SettleRequest(int Subscription, long MessageId, 
 }
 
 /// <summary>Settled (168): <c>{o: 0 completed, 1 retrying, 2 released, 3 dead-lettered, 4 lease lost}</c>.</summary>
-internal static class SettledReply
+public static class SettledReply
 {
+    /// <summary>Writes the reply to the Settle request <paramref name="id"/>.</summary>
     public static void Write(FrameBuffer buffer, uint id, SettleOutcome outcome)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Settled);
@@ -91,6 +103,8 @@ internal static class SettledReply
         frame.End();
     }
 
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">The outcome is missing or unknown.</exception>
     public static SettleOutcome Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);
@@ -127,8 +141,9 @@ internal static class SettledReply
 }
 
 /// <summary>Result (170): <c>{r: bool}</c>.</summary>
-internal static class ResultReply
+public static class ResultReply
 {
+    /// <summary>Writes the answer to request <paramref name="id"/>.</summary>
     public static void Write(FrameBuffer buffer, uint id, bool result)
     {
         var frame = new DocumentFrame(buffer, id, RouteType.Client, MessageType.Result);
@@ -137,6 +152,8 @@ internal static class ResultReply
         frame.End();
     }
 
+    /// <summary>Parses a body.</summary>
+    /// <exception cref="ProtocolException">The answer is missing.</exception>
     public static bool Read(ReadOnlySpan<byte> body)
     {
         var reader = new BsonReader(body);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// The 12-byte header of every frame, little-endian: <c>uint32 size | uint8 version=1 | uint32 id | uint8 routeType |
@@ -10,7 +10,7 @@ namespace Broker.Client.Protocol;
 /// <param name="Id">The request id: chosen by the client, echoed by the reply; 0 on pushes.</param>
 /// <param name="Route">Who started the exchange.</param>
 /// <param name="Type">What the frame is.</param>
-internal readonly record struct FrameHeader(int Size, uint Id, RouteType Route, MessageType Type)
+public readonly record struct FrameHeader(int Size, uint Id, RouteType Route, MessageType Type)
 {
     /// <summary>The header length.</summary>
     public const int Length = 12;

@@ -1,10 +1,10 @@
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// The <c>properties.code</c> of an Error frame: what kind of failure it reports. Deepkit clients ignore it (they read
 /// only <c>message</c>); Broker's client uses it to choose the exception it throws.
 /// </summary>
-internal static class ErrorCodes
+public static class ErrorCodes
 {
     /// <summary>The frame could not be parsed; the connection is closed.</summary>
     public const string Malformed = "Malformed";

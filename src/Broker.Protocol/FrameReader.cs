@@ -1,13 +1,13 @@
 using System.Buffers;
 
-namespace Broker.Client.Protocol;
+namespace Broker.Protocol;
 
 /// <summary>
 /// Cuts a byte stream into frames. Each frame's size is checked against the limit before anything is allocated for
 /// it; only then may the buffer grow to hold it. Frames are handed out as ranges of <see cref="Buffer"/>, valid until
 /// the next <see cref="FillAsync"/>.
 /// </summary>
-internal sealed class FrameReader : IDisposable
+public sealed class FrameReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly int _bufferSize;
@@ -15,6 +15,10 @@ internal sealed class FrameReader : IDisposable
     private int _start;
     private int _end;
 
+    /// <summary>Reads frames from <paramref name="stream"/>.</summary>
+    /// <param name="stream">The connection's stream; the reader does not own it.</param>
+    /// <param name="maxFrameBytes">The largest frame accepted (see <see cref="MaxFrameBytes"/>).</param>
+    /// <param name="bufferSize">Bytes read at once; the buffer grows past it only for a larger frame, and shrinks back when idle.</param>
     public FrameReader(Stream stream, int maxFrameBytes, int bufferSize = 64 * 1024)
     {
         _stream = stream;
@@ -89,6 +93,7 @@ internal sealed class FrameReader : IDisposable
         return true;
     }
 
+    /// <summary>Gives the buffer back to the pool; frames taken from it are no longer valid.</summary>
     public void Dispose()
     {
         var buffer = _buffer;
