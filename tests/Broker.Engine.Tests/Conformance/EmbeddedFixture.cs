@@ -55,3 +55,5 @@ public sealed class EmbeddedRetryConformance(EmbeddedFixture fixture) : RetryCon
 public sealed class EmbeddedLeaseConformance(EmbeddedFixture fixture) : LeaseConformance(fixture), IClassFixture<EmbeddedFixture>;
 
 public sealed class EmbeddedLimitsConformance(EmbeddedFixture fixture) : LimitsConformance(fixture), IClassFixture<EmbeddedFixture>;
+
+public sealed class EmbeddedHeadersConformance(EmbeddedFixture fixture) : HeadersConformance(fixture), IClassFixture<EmbeddedFixture>;

@@ -30,3 +30,5 @@ public sealed class InMemoryRetryConformance(InMemoryFixture fixture) : RetryCon
 public sealed class InMemoryLeaseConformance(InMemoryFixture fixture) : LeaseConformance(fixture), IClassFixture<InMemoryFixture>;
 
 public sealed class InMemoryLimitsConformance(InMemoryFixture fixture) : LimitsConformance(fixture), IClassFixture<InMemoryFixture>;
+
+public sealed class InMemoryHeadersConformance(InMemoryFixture fixture) : HeadersConformance(fixture), IClassFixture<InMemoryFixture>;

@@ -40,3 +40,5 @@ public sealed class NatsRetryConformance(NatsConformanceFixture fixture) : Retry
 public sealed class NatsLeaseConformance(NatsConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<NatsConformanceFixture>;
 
 public sealed class NatsLimitsConformance(NatsConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<NatsConformanceFixture>;
+
+public sealed class NatsHeadersConformance(NatsConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<NatsConformanceFixture>;

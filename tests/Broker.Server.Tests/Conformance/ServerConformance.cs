@@ -48,3 +48,5 @@ public sealed class ServerRetryConformance(ServerConformanceFixture fixture) : R
 public sealed class ServerLeaseConformance(ServerConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<ServerConformanceFixture>;
 
 public sealed class ServerLimitsConformance(ServerConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<ServerConformanceFixture>;
+
+public sealed class ServerHeadersConformance(ServerConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<ServerConformanceFixture>;
