@@ -14,9 +14,9 @@ namespace Broker.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _data;
 
-    private TestServer(TempDirectory data, BrokerServerOptions options, QueueEngine engine, BrokerServer server)
+    private TestServer(TempDirectory? data, BrokerServerOptions options, QueueEngine engine, BrokerServer server)
     {
         _data = data;
         Options = options;
@@ -38,11 +38,13 @@ public sealed class TestServer : IAsyncDisposable
         Func<BrokerServerOptions, BrokerServerOptions>? configure = null,
         ILoggerFactory? loggers = null,
         System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
-        int port = 0)
+        int port = 0,
+        string? dataDirectory = null)
     {
-        var data = new TempDirectory();
+        // A test that restarts a server on the same data passes its own directory, which outlives the server.
+        var data = dataDirectory is null ? new TempDirectory() : null;
         // Small segments: every test starts a server, and a fresh log zero-fills two of them.
-        var options = new BrokerServerOptions { DataDirectory = data.Path, Listen = new ListenEndpoint(System.Net.IPAddress.Loopback, port), SegmentBytes = 1024 * 1024 };
+        var options = new BrokerServerOptions { DataDirectory = dataDirectory ?? data!.Path, Listen = new ListenEndpoint(System.Net.IPAddress.Loopback, port), SegmentBytes = 1024 * 1024 };
         if (configure is not null) options = configure(options);
         Assert.Null(options.Validate());
         loggers ??= NullLoggerFactory.Instance;
@@ -69,6 +71,6 @@ public sealed class TestServer : IAsyncDisposable
     {
         await Server.DisposeAsync();
         await Engine.DisposeAsync();
-        _data.Dispose();
+        _data?.Dispose();
     }
 }

@@ -71,7 +71,9 @@ public sealed class StuckSubscriberTests(ITestOutputHelper output)
     private static Task<TestServer> StartAsync() =>
         // The defaults the documentation works its figures out with; only the slow-consumer close is put off, so the
         // subscriber stays stuck for the whole measurement.
-        TestServer.StartAsync(o => o with { WriteTimeout = TimeSpan.FromMinutes(5) });
+        // AuthTimeout: the stuck connection opens before the backlog is produced and sends nothing until it subscribes;
+        // on a loaded two-core machine producing 150 MB takes longer than the default 5 s a silent connection may wait.
+        TestServer.StartAsync(o => o with { WriteTimeout = TimeSpan.FromMinutes(5), AuthTimeout = TimeSpan.FromMinutes(5) });
 
     /// <summary>
     /// Opens a connection with a small receive buffer that sends <paramref name="subscribes"/> and never reads, waits
