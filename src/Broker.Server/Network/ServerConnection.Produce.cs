@@ -1,7 +1,6 @@
 using System.Buffers;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
 using Broker.Server.Sessions;
 using Broker.Transport;
 
@@ -57,19 +56,9 @@ internal sealed partial class ServerConnection
         Store(id, new OutgoingMessage(channel, default, dedup, delay, request.Priority), request.Payload, outcome, request.Sequence, MessageType.Produced);
     }
 
-    private void QueuePublish(uint id, ReadOnlySpan<byte> body)
-    {
-        var request = QueuePublishRequest.Read(body);
-        CheckSize(request.Channel, request.Payload.Length);
-        var channel = _server.Policies.Get(request.Channel);
-        // Deepkit's numbers become the native message as they are, and the engine checks it as it checks every produce
-        // (MessageLimits): a delay of 1e300 ms is refused there, not clamped into one that waits for decades.
-        var delay = DeepkitNumbers.Delay(request.DelayMs);
-        var priority = DeepkitNumbers.Priority(request.Channel, request.Priority);
-        Store(id, new OutgoingMessage(channel, default, DeepkitDedup.Resolve(request), delay, priority), request.Payload, null, null, MessageType.Ack);
-    }
-
-    private void CheckSize(string channel, int payloadBytes)
+    /// <summary>Refuses a payload that is empty or over the message limit.</summary>
+    /// <exception cref="ProtocolException">MessageTooLarge or InvalidRequest.</exception>
+    internal void CheckSize(string channel, int payloadBytes)
     {
         if (payloadBytes > Options.MaxMessageBytes)
             throw new ProtocolException(ErrorCodes.MessageTooLarge, $"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {Options.MaxMessageBytes} bytes.");
@@ -82,7 +71,13 @@ internal sealed partial class ServerConnection
     /// were sent; the reply goes out when the engine has stored it. The payload is copied out of the read buffer, which
     /// the next frames overwrite while the store still reads it.
     /// </summary>
-    private void Store(uint id, OutgoingMessage message, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
+    /// <param name="id">The request's id.</param>
+    /// <param name="message">The message, without its payload.</param>
+    /// <param name="payload">The payload, in the read buffer.</param>
+    /// <param name="outcome">The session's record of this produce, for a retry to be answered from; null without a session.</param>
+    /// <param name="sequence">The produce's sequence in the session; null without a session.</param>
+    /// <param name="reply">Produced (Broker's produce) or Ack (Deepkit's publish).</param>
+    internal void Store(uint id, OutgoingMessage message, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
         payload.CopyTo(buffer);
