@@ -1,7 +1,6 @@
 using Broker.Engine;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
 using Broker.Server.Subscriptions;
 using Broker.Transport;
 
@@ -147,112 +146,16 @@ internal sealed partial class ServerConnection
         });
     }
 
-    private void QueueSubscribe(uint id, ReadOnlySpan<byte> body)
-    {
-        var request = QueueSubscribeRequest.Read(body, MessageType.QueueSubscribe);
-        var channel = request.Channel;
-        var settings = new SubscriptionSettings(Math.Min(request.MaxParallel, Options.MaxParallel), Options.DeepkitLease);
-        SubscriptionLimits.Validate(channel, settings, Options.MaxParallel);
-        lock (_gate)
-        {
-            if (_deepkit.ContainsKey(request.Channel))
-                throw new ProtocolException(ErrorCodes.InvalidRequest, $"This connection is already subscribed to '{request.Channel}'.");
-            CheckSubscriptionLimit();
-            TakeCreditLocked(settings.MaxParallel);
-        }
-        var pending = _server.Engine.SubscribeAsync(channel, settings, PayloadReading.Deferred, CancellationToken.None);
-        if (pending.IsCompletedSuccessfully)
-            DeepkitSubscribed(id, request.Channel, pending.Result);
-        else
-            _ = TrackAsync(id, MessageType.QueueSubscribe, async () => DeepkitSubscribed(id, request.Channel, await OpenedAsync(pending, settings.MaxParallel).ConfigureAwait(false)));
-    }
-
-    private void DeepkitSubscribed(uint id, string channel, EngineSubscription engine)
-    {
-        var subscription = new DeepkitSubscription(channel, engine);
-        lock (_gate)
-        {
-            if (_closeReason is not null)
-            {
-                _ = engine.DisposeAsync().AsTask();
-                return;
-            }
-            _deepkit.Add(channel, subscription);
-        }
-        ReplyAck(id);
-        subscription.Start(Outbound, Options.DeepkitFirstPushDelay);
-    }
-
-    private void QueueUnsubscribe(uint id, ReadOnlySpan<byte> body)
-    {
-        var request = QueueSubscribeRequest.Read(body, MessageType.QueueUnsubscribe);
-        DeepkitSubscription? subscription;
-        lock (_gate)
-        {
-            if (_deepkit.Remove(request.Channel, out subscription))
-                _deepkitDraining.Add(subscription);
-        }
-        if (subscription is null)
-        {
-            ReplyAck(id);
-            return;
-        }
-        // Deepkit 1.0.19's own server never answers this (it crashes parsing it); its client waits for an Ack. Pushes
-        // already made can still be answered with QueueMessageHandled.
-        _ = TrackAsync(id, MessageType.QueueUnsubscribe, async () =>
-        {
-            await subscription.UnsubscribeAsync().ConfigureAwait(false);
-            await CloseIfDrainedAsync(subscription).ConfigureAwait(false);
-            ReplyAck(id);
-        });
-    }
-
-    private void QueueMessageHandled(uint id, ReadOnlySpan<byte> body)
-    {
-        var request = QueueMessageHandledRequest.Read(body);
-        DeepkitSubscription[] candidates;
-        lock (_gate)
-        {
-            candidates = _deepkit.TryGetValue(request.Channel, out var active)
-                ? [active, .. _deepkitDraining]
-                : [.. _deepkitDraining];
-        }
-        foreach (var subscription in candidates)
-        {
-            if (subscription.Channel != request.Channel || subscription.Handle(request) is not { } pending)
-                continue;
-            _ = TrackAsync(id, MessageType.QueueMessageHandled, async () =>
-            {
-                await pending.ConfigureAwait(false);
-                await CloseIfDrainedAsync(subscription).ConfigureAwait(false);
-                ReplyAck(id);
-            });
-            return;
-        }
-        // A lease already lost (or a subscription already gone): nothing to settle, but Deepkit's client waits for an Ack.
-        ReplyAck(id);
-    }
-
-    private async Task CloseIfDrainedAsync(DeepkitSubscription subscription)
-    {
-        if (!subscription.IsDrained) return;
-        lock (_gate)
-        {
-            if (!_deepkitDraining.Remove(subscription)) return;
-        }
-        // Held until now: the deliveries pushed before the unsubscribe kept their leases until answered.
-        GiveBackCredit(subscription.Engine);
-        await subscription.CloseAsync().ConfigureAwait(false);
-    }
-
     private ForwardedSubscription? FindSubscription(int id)
     {
         lock (_gate) return _subscriptions.GetValueOrDefault(id);
     }
 
-    private void CheckSubscriptionLimit()
+    /// <summary>Refuses a new subscription, native or Deepkit's, once the connection has as many as allowed; called under <c>_gate</c>.</summary>
+    /// <exception cref="ProtocolException">LimitReached.</exception>
+    internal void CheckSubscriptionLimit()
     {
-        if (_subscriptions.Count + _deepkit.Count >= Options.MaxSubscriptions)
+        if (_subscriptions.Count + _deepkit.SubscriptionCountLocked >= Options.MaxSubscriptions)
             throw new ProtocolException(ErrorCodes.LimitReached, $"This connection has {Options.MaxSubscriptions} subscriptions, the limit.");
     }
 
@@ -260,7 +163,8 @@ internal sealed partial class ServerConnection
     /// Counts a new subscription's credit against --max-unsettled: every delivery it is granted costs lease bookkeeping
     /// until settled, so the sum of the credit the connection's subscriptions ask for bounds that memory.
     /// </summary>
-    private void TakeCreditLocked(int credit)
+    /// <exception cref="ProtocolException">LimitReached.</exception>
+    internal void TakeCreditLocked(int credit)
     {
         if (_unsettledCredit + credit > Options.MaxUnsettled)
         {
@@ -271,13 +175,14 @@ internal sealed partial class ServerConnection
         _unsettledCredit += credit;
     }
 
-    private void GiveBackCredit(EngineSubscription engine)
+    /// <summary>Gives back the credit of a subscription that closed.</summary>
+    internal void GiveBackCredit(EngineSubscription engine)
     {
         lock (_gate) _unsettledCredit -= engine.Settings.MaxParallel;
     }
 
     /// <summary>Awaits a subscription being opened; if it fails, its credit is given back.</summary>
-    private async Task<EngineSubscription> OpenedAsync(ValueTask<EngineSubscription> pending, int credit)
+    internal async Task<EngineSubscription> OpenedAsync(ValueTask<EngineSubscription> pending, int credit)
     {
         try
         {
@@ -303,7 +208,7 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>Runs the asynchronous part of a request, counted in flight, answering a failure with an Error frame.</summary>
-    private async Task TrackAsync(uint id, MessageType type, Func<Task> work)
+    internal async Task TrackAsync(uint id, MessageType type, Func<Task> work)
     {
         _inFlight.Begin(0);
         try

@@ -1,7 +1,6 @@
 using System.Buffers;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
 using Broker.Server.Sessions;
 using Broker.Transport;
 
@@ -65,20 +64,9 @@ internal sealed partial class ServerConnection
         Store(id, request.Channel, new OutgoingMessage(default, dedup, delay, request.Priority), request.Headers, request.Payload, outcome, request.Sequence, MessageType.Produced);
     }
 
-    private void QueuePublish(uint id, ReadOnlySpan<byte> body)
-    {
-        var request = QueuePublishRequest.Read(body);
-        CheckSize(request.Channel, request.Payload.Length);
-        // Deepkit's numbers become the native message as they are, and the engine checks it as it checks every produce
-        // (MessageLimits): a delay of 1e300 ms is refused there, not clamped into one that waits for decades.
-        var delay = DeepkitNumbers.Delay(request.DelayMs);
-        var priority = DeepkitNumbers.Priority(request.Channel, request.Priority);
-        // Deepkit's client has no headers: its messages carry none, and the channel's declared policy (if a Broker client
-        // declared one) decides retries, as for every message of the channel.
-        Store(id, request.Channel, new OutgoingMessage(default, DeepkitDedup.Resolve(request), delay, priority), default, request.Payload, null, null, MessageType.Ack);
-    }
-
-    private void CheckSize(string channel, int payloadBytes)
+    /// <summary>Refuses a payload that is empty or over the message limit.</summary>
+    /// <exception cref="ProtocolException">MessageTooLarge or InvalidRequest.</exception>
+    internal void CheckSize(string channel, int payloadBytes)
     {
         if (payloadBytes > Options.MaxMessageBytes)
             throw new ProtocolException(ErrorCodes.MessageTooLarge, $"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {Options.MaxMessageBytes} bytes.");
@@ -91,7 +79,15 @@ internal sealed partial class ServerConnection
     /// were sent; the reply goes out when the engine has stored it. The headers and payload are copied out of the read
     /// buffer, which the next frames overwrite while the store still reads them.
     /// </summary>
-    private void Store(uint id, string channel, OutgoingMessage message, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
+    /// <param name="id">The request's id.</param>
+    /// <param name="channel">The channel's name; the message follows its declared policy.</param>
+    /// <param name="message">The message, without its payload and headers.</param>
+    /// <param name="headers">The headers' BSON document, in the read buffer; empty for none.</param>
+    /// <param name="payload">The payload, in the read buffer.</param>
+    /// <param name="outcome">The session's record of this produce, for a retry to be answered from; null without a session.</param>
+    /// <param name="sequence">The produce's sequence in the session; null without a session.</param>
+    /// <param name="reply">Produced (Broker's produce) or Ack (Deepkit's publish).</param>
+    internal void Store(uint id, string channel, OutgoingMessage message, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ProduceOutcome? outcome, long? sequence, MessageType reply)
     {
         var bytes = headers.Length + payload.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(bytes);

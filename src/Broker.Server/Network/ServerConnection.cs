@@ -19,7 +19,8 @@ namespace Broker.Server.Network;
 /// produces keep their order) and answered when the engine completes them, many in flight at a time. Replies and
 /// pushes leave through one <see cref="OutboundQueue"/>, batched into few socket writes. A malformed frame closes this
 /// connection with an Error frame and touches nothing else; closing disposes its subscriptions, so the leases they
-/// held are lost at once and their messages go to other workers.
+/// held are lost at once and their messages go to other workers. What only Deepkit's client sends (QueuePublish, its
+/// subscriptions, chunked frames) is handed to a <see cref="DeepkitHandler"/>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync owns the connection's lifetime and disposes everything in FinishAsync, however the connection ends.")]
 internal sealed partial class ServerConnection
@@ -51,12 +52,10 @@ internal sealed partial class ServerConnection
     private readonly CancellationTokenSource _stopReading = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<int, ForwardedSubscription> _subscriptions = [];
-    private readonly Dictionary<string, DeepkitSubscription> _deepkit = new(StringComparer.Ordinal);
-    private readonly List<DeepkitSubscription> _deepkitDraining = [];
+    private readonly DeepkitHandler _deepkit;
     // The credit the open subscriptions asked for, Deepkit's (draining ones included) too; guarded by _gate.
     private long _unsettledCredit;
     private readonly InFlight _inFlight;
-    private readonly ChunkAssembler _chunks;
     private readonly long _acceptedAt;
     private readonly long _authDeadline;
     private Stream? _stream;
@@ -88,8 +87,7 @@ internal sealed partial class ServerConnection
         var options = server.Options;
         _inFlight = new InFlight(options.MaxInFlightRequests, options.MaxInFlightBytes);
         _authenticated = !server.Credentials.Required;
-        // Bounded like the frames themselves: a pending connection cannot make the server hold a large chunked frame.
-        _chunks = new ChunkAssembler(FrameLimit);
+        _deepkit = new DeepkitHandler(this, _gate, FrameLimit);
         // Every connection, with credentials or without, TLS or not, has until the deadline to be admitted.
         _acceptedAt = Environment.TickCount64;
         _authDeadline = _acceptedAt + (long)options.AuthTimeout.TotalMilliseconds;
@@ -122,6 +120,12 @@ internal sealed partial class ServerConnection
     /// <summary>The most bytes the outbound queue ever held at once.</summary>
     public long OutboundPeakBytes => _outbound?.PeakQueuedBytes ?? 0;
 
+    /// <summary>The server this connection belongs to.</summary>
+    internal BrokerServer Server => _server;
+
+    /// <summary>Whether the connection is closing: what is opened now is closed at once.</summary>
+    internal bool IsClosing => _closeReason is not null;
+
     private BrokerServerOptions Options => _server.Options;
 
     private ILogger Logger => _server.Logger;
@@ -134,7 +138,8 @@ internal sealed partial class ServerConnection
     /// </summary>
     private int FrameLimit => _authenticated ? Options.MaxFrameBytes : Math.Min(PendingMaxFrameBytes, Options.MaxFrameBytes);
 
-    private OutboundQueue Outbound => _outbound!;
+    /// <summary>Where replies and pushes are queued; set once the handshake is done, before any frame is read.</summary>
+    internal OutboundQueue Outbound => _outbound!;
 
     /// <summary>Serves the connection until it closes.</summary>
     public async Task RunAsync()
@@ -311,7 +316,7 @@ internal sealed partial class ServerConnection
     /// <param name="frame">The frame, header included.</param>
     /// <param name="enclosingId">For a frame reassembled from chunks, the chunks' id: an Error about a header too broken
     /// to read the frame's own id then still answers the request it came with, not id 0.</param>
-    private void Dispatch(ReadOnlySpan<byte> frame, uint enclosingId = 0)
+    internal void Dispatch(ReadOnlySpan<byte> frame, uint enclosingId = 0)
     {
         _frameId = enclosingId;
         var header = FrameHeader.Read(frame);
@@ -349,21 +354,21 @@ internal sealed partial class ServerConnection
         switch (type)
         {
             case MessageType.Authenticate: Authenticate(id, body); break;
-            case MessageType.Chunk: Chunk(id, body); break;
+            case MessageType.Chunk: _deepkit.Chunk(id, body); break;
             case MessageType.ChunkAck: break; // Deepkit clients acknowledge chunks this server never sends
             case MessageType.Ack: break;
             case MessageType.Hello: Hello(id, body); break;
             case MessageType.Declare: Declare(id, body); break;
             case MessageType.Produce: Produce(id, body); break;
-            case MessageType.QueuePublish: QueuePublish(id, body); break;
+            case MessageType.QueuePublish: _deepkit.Publish(id, body); break;
             case MessageType.Subscribe: Subscribe(id, body); break;
             case MessageType.Settle: Settle(id, body); break;
             case MessageType.Renew: Renew(id, body); break;
             case MessageType.StopDeliveries: StopDeliveries(id, body); break;
             case MessageType.Unsubscribe: Unsubscribe(id, body); break;
-            case MessageType.QueueSubscribe: QueueSubscribe(id, body); break;
-            case MessageType.QueueUnsubscribe: QueueUnsubscribe(id, body); break;
-            case MessageType.QueueMessageHandled: QueueMessageHandled(id, body); break;
+            case MessageType.QueueSubscribe: _deepkit.Subscribe(id, body); break;
+            case MessageType.QueueUnsubscribe: _deepkit.Unsubscribe(id, body); break;
+            case MessageType.QueueMessageHandled: _deepkit.Handled(id, body); break;
             case MessageType.ListDeadLetters: ListDeadLetters(id, body); break;
             case MessageType.GetDeadLetter: GetDeadLetter(id, body); break;
             case MessageType.RedriveDeadLetter: RedriveDeadLetter(id, body); break;
@@ -430,7 +435,7 @@ internal sealed partial class ServerConnection
         _authenticated = true;
         // The read loop awaits this verification before it looks at the next frame, so that frame gets the full limit.
         _reader!.MaxFrameBytes = FrameLimit;
-        _chunks.MaxFrameBytes = FrameLimit;
+        _deepkit.MaxChunkedFrameBytes = FrameLimit;
         Admit();
         _server.Throttle.Refund(Source);
         using var scope = Outbound.Enter();
@@ -456,29 +461,6 @@ internal sealed partial class ServerConnection
         _server.Admitted(this);
     }
 
-    private void Chunk(uint id, ReadOnlySpan<byte> body)
-    {
-        var chunk = ChunkRequest.Read(body);
-        var complete = _chunks.Add(id, chunk, out var frame);
-        using (var scope = Outbound.Enter())
-            FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.ChunkAck);
-        if (!complete)
-            return;
-        try
-        {
-            var inner = frame.AsSpan();
-            if (FrameHeader.ReadSize(inner) != inner.Length)
-                throw new ProtocolException(ErrorCodes.Malformed, $"A chunked frame's size prefix says {FrameHeader.ReadSize(inner)} bytes; its chunks carried {inner.Length}.");
-            if (inner[11] == (byte)MessageType.Chunk)
-                throw new ProtocolException(ErrorCodes.Malformed, "A chunked frame cannot itself be a chunk.");
-            Dispatch(inner, id);
-        }
-        finally
-        {
-            ChunkAssembler.Return(frame);
-        }
-    }
-
     private static bool IsFatal(string code) =>
         code is ErrorCodes.Malformed or ErrorCodes.FrameTooLarge or ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed;
 
@@ -488,7 +470,7 @@ internal sealed partial class ServerConnection
         FrameWriter.WriteError(scope.Buffer, id, code, message);
     }
 
-    private void ReplyAck(uint id)
+    internal void ReplyAck(uint id)
     {
         using var scope = Outbound.Enter();
         FrameWriter.WriteEmpty(scope.Buffer, id, MessageType.Ack);
@@ -544,10 +526,8 @@ internal sealed partial class ServerConnection
         lock (_gate)
         {
             subscriptions = [.. _subscriptions.Values];
-            deepkit = [.. _deepkit.Values, .. _deepkitDraining];
+            deepkit = _deepkit.TakeAllLocked();
             _subscriptions.Clear();
-            _deepkit.Clear();
-            _deepkitDraining.Clear();
         }
         foreach (var subscription in subscriptions)
             await subscription.Engine.DisposeAsync().ConfigureAwait(false);
@@ -580,7 +560,7 @@ internal sealed partial class ServerConnection
         foreach (var subscription in deepkit)
             await subscription.CloseAsync().ConfigureAwait(false);
         _reader?.Dispose();
-        _chunks.Dispose();
+        _deepkit.Dispose();
         ServerLog.ConnectionClosed(Logger, Name, _closeReason ?? "closed");
         _server.Remove(this);
     }

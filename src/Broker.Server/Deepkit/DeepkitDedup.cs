@@ -1,11 +1,9 @@
 using System.IO.Hashing;
 using System.Text;
 using Broker.Protocol;
-using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
 using Broker.Transport;
 
-namespace Broker.Server;
+namespace Broker.Server.Deepkit;
 
 /// <summary>
 /// Turns a Deepkit publish's <c>hash</c> into Broker's 128-bit dedup key. Deepkit's client hashes the payload with

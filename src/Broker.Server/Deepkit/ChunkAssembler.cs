@@ -1,9 +1,7 @@
 using System.Buffers;
 using Broker.Protocol;
-using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
 
-namespace Broker.Server.Network;
+namespace Broker.Server.Deepkit;
 
 /// <summary>
 /// Reassembles frames a Deepkit client sends as Chunks (any frame of 100,000 bytes or more). A chunk stream's declared

@@ -1,6 +1,6 @@
 using Broker.Protocol;
 
-namespace Broker.Server;
+namespace Broker.Server.Deepkit;
 
 /// <summary>
 /// Turns the JavaScript numbers of a Deepkit QueuePublish into the native message's values without changing what they
@@ -22,7 +22,7 @@ internal static class DeepkitNumbers
     {
         var whole = Math.Truncate(value);
         if (!double.IsFinite(value) || whole < int.MinValue || whole > int.MaxValue)
-            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The priority of a message for channel '{channel}' is {Broker.Protocol.Wire.Describe(value)}; it must be a number between {int.MinValue} and {int.MaxValue}.");
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The priority of a message for channel '{channel}' is {Wire.Describe(value)}; it must be a number between {int.MinValue} and {int.MaxValue}.");
         return (int)whole;
     }
 }

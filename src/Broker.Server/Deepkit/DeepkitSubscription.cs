@@ -1,10 +1,9 @@
 using Broker.Engine;
 using Broker.Protocol;
-using Broker.Protocol.Messages;
-using Broker.Server.Deepkit;
+using Broker.Server.Subscriptions;
 using Broker.Transport;
 
-namespace Broker.Server.Subscriptions;
+namespace Broker.Server.Deepkit;
 
 /// <summary>
 /// A Deepkit client's subscription to a channel (one per channel and connection, as Deepkit's client keeps them).
