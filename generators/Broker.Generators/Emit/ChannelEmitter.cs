@@ -30,7 +30,7 @@ internal static class ChannelEmitter
             .WriteLine("internal static readonly global::Broker.ChannelDefinition ChannelDefinition = new global::Broker.ChannelDefinition(")
             .Indent()
             .WriteLine("name: " + Names.Literal(channel.ChannelName) + ",")
-            .WriteLine("process: global::Broker.QueueMessageProcessing." + (channel.Process == 0 ? "ExactlyOnce" : "AtLeastOnce") + ",")
+            .WriteLine("process: global::Broker.QueueMessageProcessing." + ProcessMember(channel.Process) + ",")
             .WriteLine("dedupInterval: " + DedupArgument(channel))
             .WriteLine("maxAttempts: " + channel.MaxAttempts.ToString(CultureInfo.InvariantCulture) + ",")
             .WriteLine("retryDelay: " + Interval(channel.RetryDelayTicks, channel.RetryDelayText, ");", "default: 1s"))
@@ -55,7 +55,7 @@ internal static class ChannelEmitter
 
     private static string DedupArgument(ChannelModel channel)
     {
-        if (channel.Process != 0)
+        if (channel.Process != ChannelProcessing.ExactlyOnce)
         {
             return channel.DedupText is null
                 ? "null,"
@@ -63,6 +63,13 @@ internal static class ChannelEmitter
         }
         return Interval(channel.DedupTicks, channel.DedupText, ",", "default: 5m");
     }
+
+    private static string ProcessMember(ChannelProcessing process) => process switch
+    {
+        ChannelProcessing.ExactlyOnce => "ExactlyOnce",
+        ChannelProcessing.AtLeastOnce => "AtLeastOnce",
+        _ => throw new System.ArgumentOutOfRangeException(nameof(process), process, null),
+    };
 
     private static string Interval(long ticks, string? text, string terminator, string defaultComment) =>
         ticks == 0

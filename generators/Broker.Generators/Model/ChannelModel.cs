@@ -12,7 +12,7 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="InterfaceTypeName">Its fully qualified name with <c>global::</c>.</param>
 /// <param name="DisplayName">Its name as people write it, for the hint name and comments.</param>
 /// <param name="ChannelName">The channel name.</param>
-/// <param name="Process">0 = ExactlyOnce, 1 = AtLeastOnce.</param>
+/// <param name="Process">How the channel treats a message produced twice.</param>
 /// <param name="DedupText">The Dedup text as written, or null.</param>
 /// <param name="DedupTicks">The parsed Dedup window passed to the definition; 0 for none (AtLeastOnce, or the default).</param>
 /// <param name="MaxAttempts">Deliveries before dead-lettering.</param>
@@ -28,7 +28,7 @@ internal sealed record ChannelModel(
     string InterfaceTypeName,
     string DisplayName,
     string ChannelName,
-    int Process,
+    ChannelProcessing Process,
     string? DedupText,
     long DedupTicks,
     int MaxAttempts,

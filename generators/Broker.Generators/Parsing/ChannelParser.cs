@@ -31,7 +31,9 @@ internal static class ChannelParser
         if (!CodecParser.TryParse(messageType, context.SemanticModel.Compilation, cancellationToken, out var codecs, out _))
             return new ChannelDeclaration(name, null);
 
-        var exactlyOnce = values.Process == ChannelDeclarationRules.ExactlyOnce;
+        // Validate refused any number but 0 and 1 (InvalidProcess blocks generation), so anything but ExactlyOnce is AtLeastOnce.
+        var process = values.Process == ChannelDeclarationRules.ExactlyOnce ? ChannelProcessing.ExactlyOnce : ChannelProcessing.AtLeastOnce;
+        var exactlyOnce = process == ChannelProcessing.ExactlyOnce;
         long dedupTicks = 0;
         if (exactlyOnce && values.HasDedup && IntervalGrammar.TryParse(values.Dedup, out var dedup, out _))
             dedupTicks = dedup.Ticks;
@@ -46,7 +48,7 @@ internal static class ChannelParser
             Names.TypeName(channel),
             Names.DisplayName(channel),
             values.Name!,
-            values.Process,
+            process,
             values.HasDedup ? values.Dedup : null,
             dedupTicks,
             values.MaxAttempts,

@@ -1,4 +1,5 @@
-// Shared by link with generators/Broker.Generators and analyzers/Broker.Analyzers: keep it netstandard2.0-compatible.
+// Compiled into src/Broker, generators/Broker.Generators and analyzers/Broker.Analyzers (see src/Shared/README.md): keep it
+// netstandard2.0-compatible.
 using System;
 
 namespace Broker;

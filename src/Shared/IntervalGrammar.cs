@@ -1,5 +1,5 @@
-// Shared by link with generators/Broker.Generators and analyzers/Broker.Analyzers: keep it netstandard2.0-compatible
-// (no spans in signatures, no newer BCL APIs) and free of other project types.
+// Compiled into src/Broker, generators/Broker.Generators and analyzers/Broker.Analyzers (see src/Shared/README.md): keep it
+// netstandard2.0-compatible (no spans in signatures, no newer BCL APIs) and free of other project types.
 using System;
 using System.Globalization;
 

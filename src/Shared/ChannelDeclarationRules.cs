@@ -1,6 +1,6 @@
-// Shared by link with generators/Broker.Generators and analyzers/Broker.Analyzers: the one place that decides whether a
-// [Channel] interface is valid. The analyzers report every problem; the generator emits nothing for a declaration
-// with a problem that blocks generation.
+// Compiled into generators/Broker.Generators and analyzers/Broker.Analyzers (see src/Shared/README.md): the one place
+// that decides whether a [Channel] interface is valid. The analyzers report every problem; the generator emits nothing
+// for a declaration with a problem that blocks generation.
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
