@@ -51,8 +51,18 @@ internal sealed class ChannelPolicyTable(int capacity, Func<string, bool> isHeld
                 MakeRoomLocked(policy.Name);
             }
             _policies[policy.Name] = policy;
-            // Under the lock: the store records declarations in the order they took effect, so a replay ends with the last.
-            return store.DeclareAsync(policy);
+            try
+            {
+                // Under the lock: the store records declarations in the order they took effect, so a replay ends with the last.
+                return store.DeclareAsync(policy);
+            }
+            catch
+            {
+                // Not recorded (a full disk, a stopped log): the declaration did not happen, here either.
+                if (previous is not null) _policies[policy.Name] = previous;
+                else _policies.TryRemove(policy.Name, out _);
+                throw;
+            }
         }
     }
 

@@ -70,8 +70,11 @@ internal sealed record BrokerServerOptions
 
     public const int DefaultMaxChannels = 10_000;
 
-    /// <summary>The largest ChannelDefined record: its frame, number, last id and a 128-character name.</summary>
-    public const int HeaderBytesPerChannel = 9 + 4 + 8 + 128;
+    /// <summary>
+    /// The most a channel adds to a segment's header: its ChannelDefined record (frame, number, last id, a 128-character
+    /// name) and its ChannelPolicy record (frame, process, dedup window, attempts, retry delay, the name again).
+    /// </summary>
+    public const int HeaderBytesPerChannel = (9 + 4 + 8 + 128) + (9 + 1 + 8 + 4 + 8 + 128);
 
     public long MaxOutboundBytes { get; init; } = 8 * 1024 * 1024;
 

@@ -274,9 +274,6 @@ public sealed partial class LogQueueStore
             _policies.Remove(channel);
     }
 
-    /// <summary>The most bytes a policy record takes: its header, the fixed fields and a name of 128 ASCII characters.</summary>
-    internal const int MaxPolicyRecordBytes = LogRecord.HeaderSize + PolicyFixedBody + ChannelNameRules.MaxLength * 3;
-
     private const int PolicyFixedBody = 1 + 8 + 4 + 8;
 
     private void WritePolicyLocked(ChannelDefinition policy, bool inHeader = false)
