@@ -42,6 +42,59 @@ internal static class LogRecord
 
     public static bool IsKnown(LogRecordType type) => type is >= LogRecordType.ChannelDefined and <= LogRecordType.ChannelPolicy;
 
+    /// <summary>
+    /// Why a record whose checksum is right still cannot be replayed, or null: a channel policy too short for its fixed
+    /// fields, or a message whose optional fields or headers run past its body. Replay would otherwise fail deep inside
+    /// with a bare range exception, or keep a message whose payload can never be read.
+    /// </summary>
+    public static string? StructureProblem(LogRecordType type, ReadOnlySpan<byte> body)
+    {
+        switch (type)
+        {
+            case LogRecordType.ChannelPolicy when body.Length < PolicyFixedBody:
+                return $"a channel policy record of {body.Length} bytes, shorter than its {PolicyFixedBody} bytes of fixed fields";
+            case LogRecordType.Message:
+                return MessageProblem(body);
+            default:
+                return null;
+        }
+    }
+
+    // Process, dedup window, max attempts, retry delay (then the name).
+    private const int PolicyFixedBody = 1 + 8 + 4 + 8;
+
+    // Channel, id, priority, produced, due, flags.
+    private const int MessageFixedBody = 4 + 8 + 4 + 8 + 8 + 1;
+
+    private static string? MessageProblem(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < MessageFixedBody)
+            return $"a message record of {body.Length} bytes, shorter than its {MessageFixedBody} bytes of fixed fields";
+        var flags = (MessageFlags)body[MessageFixedBody - 1];
+        long at = MessageFixedBody;
+        if ((flags & MessageFlags.HasKey) != 0)
+            at += 16 + 8;
+        if ((flags & MessageFlags.Carried) != 0)
+        {
+            at += 4 + 8;
+            if (at + 4 > body.Length)
+                return "a message record whose carried state runs past its body";
+            var errorLength = BinaryPrimitives.ReadInt32LittleEndian(body[(int)at..]);
+            at += 4 + Math.Max(errorLength, 0);
+        }
+        if ((flags & MessageFlags.HasHeaders) != 0)
+        {
+            if (at + 2 > body.Length)
+                return "a message record whose headers length runs past its body";
+            var headersLength = BinaryPrimitives.ReadUInt16LittleEndian(body[(int)at..]);
+            at += 2;
+            if (headersLength == 0 || at + headersLength > body.Length)
+                return $"a message record with {headersLength} bytes of headers where {Math.Max(body.Length - at, 0)} bytes remain";
+            at += headersLength;
+        }
+        return at > body.Length ? "a message record whose fields run past its body" : null;
+    }
+
     public static int Utf8Length(string? text) => text is null ? 0 : Encoding.UTF8.GetByteCount(text);
 }
 

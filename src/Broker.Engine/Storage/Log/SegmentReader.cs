@@ -67,6 +67,11 @@ internal sealed class SegmentReader
             Problem = "a checksum mismatch";
             return false;
         }
+        if (verify && LogRecord.StructureProblem(type, whole[LogRecord.HeaderSize..]) is { } structure)
+        {
+            Problem = structure;
+            return false;
+        }
         record = whole;
         Offset += whole.Length;
         return true;
