@@ -31,8 +31,8 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused to create channel '{Channel}': the engine holds {MaxChannels} channels, its limit")]
     public static partial void ChannelLimitReached(ILogger logger, string channel, int maxChannels);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel '{Channel}' was declared with a different policy: {Previous} is now {Current} (the last declaration wins; two versions of an application may disagree about it)")]
-    public static partial void PolicyChanged(ILogger logger, string channel, string previous, string current);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel '{Channel}' was declared with a different policy: {Previous} is now {Current} (the last declaration wins; two versions of an application may disagree about it); {Unreported} more change(s) since the last report, which is made at most once a minute per channel")]
+    public static partial void PolicyChanged(ILogger logger, string channel, string previous, string current, int unreported);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Channels} channels from the store in {ElapsedMs} ms")]
     public static partial void Recovered(ILogger logger, int channels, long elapsedMs);

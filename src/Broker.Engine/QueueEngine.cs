@@ -52,7 +52,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         MaxChannels = options.MaxChannels;
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _policies = new ChannelPolicyTable(MaxChannels, Holds, store);
+        _policies = new ChannelPolicyTable(MaxChannels, Holds, store, TimeProvider);
     }
 
     /// <summary>The engine's clock.</summary>
@@ -102,9 +102,9 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_recovered)
             await StartRecovery().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var stored = _policies.Declare(channel, out var previous);
-        if (previous is not null)
-            EngineLog.PolicyChanged(_logger, channel.Name, previous.ToString(), channel.ToString());
+        var stored = _policies.Declare(channel, out var change);
+        if (change is { } changed)
+            EngineLog.PolicyChanged(_logger, channel.Name, changed.Previous.ToString(), channel.ToString(), changed.Unreported);
         await stored.ConfigureAwait(false);
     }
 

@@ -25,8 +25,11 @@ internal sealed record BrokerServerOptions
     /// <summary>The frame limit when none is given: room for a message of the largest size and its frame's fields.</summary>
     private const int FrameAllowance = 64 * 1024;
 
-    /// <summary>The least room a frame must leave beside the largest message for its header and other fields.</summary>
-    private const int MinFrameAllowance = 4096;
+    /// <summary>
+    /// The least room a frame must leave beside the largest message: its header's fields and the message's headers at
+    /// their largest (<see cref="Transport.HeaderCodec.MaxBytes"/>), so a full-size message with full headers fits.
+    /// </summary>
+    private const int MinFrameAllowance = 4096 + Transport.HeaderCodec.MaxBytes;
 
     public required string DataDirectory { get; init; }
 
@@ -206,7 +209,7 @@ internal sealed record BrokerServerOptions
         if ((MessageLimitProblem(MaxMessageBytes) ?? FrameLimitProblem(MaxFrameBytes)) is { } limit)
             return limit;
         if (MaxFrameBytes < (long)MaxMessageBytes + MinFrameAllowance)
-            return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 4 KiB ({(long)MaxMessageBytes + MinFrameAllowance}), so a message of the largest size fits in a frame.";
+            return $"--max-frame-bytes ({MaxFrameBytes}) must be at least the message limit plus 20 KiB ({(long)MaxMessageBytes + MinFrameAllowance}), so a message of the largest size with 16 KiB of headers fits in a frame.";
         if (MaxConnections < 1 || MaxInFlightRequests < 1 || MaxSubscriptions < 1 || MaxParallel < 1)
             return "Connection, request, subscription and parallelism limits must be at least 1.";
         if (MaxUnsettled < MaxParallel)

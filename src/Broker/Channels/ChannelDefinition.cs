@@ -97,6 +97,6 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
     /// <inheritdoc />
     public override string ToString() =>
         Process == QueueMessageProcessing.ExactlyOnce
-            ? $"{Name} (ExactlyOnce, dedup {Interval.Format(DedupInterval)}, {MaxAttempts} attempts)"
-            : $"{Name} (AtLeastOnce, {MaxAttempts} attempts)";
+            ? $"{Name} (ExactlyOnce, dedup {Interval.Format(DedupInterval)}, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)})"
+            : $"{Name} (AtLeastOnce, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)})";
 }

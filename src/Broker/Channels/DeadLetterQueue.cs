@@ -53,9 +53,19 @@ internal sealed class DeadLetterQueue<T>(ChannelOpener channel, IBsonCodec<T> co
         {
             decodeError = ex.Message;
         }
+        IReadOnlyDictionary<string, string>? headers = null;
+        try
+        {
+            headers = HeaderCodec.Decode(entry.Headers.Span);
+        }
+        catch (BsonFormatException ex)
+        {
+            // Listing shows it anyway, as for a payload that cannot be decoded.
+            decodeError = decodeError is null ? "Its headers cannot be decoded: " + ex.Message : decodeError + "; its headers cannot be decoded: " + ex.Message;
+        }
         return new DeadLetter<T>(entry.Id, entry.Channel, entry.Payload, data, decodeError, entry.Tries, entry.Error, entry.ProducedAt, entry.DeadLetteredAt)
         {
-            Headers = HeaderCodec.Decode(entry.Headers.Span),
+            Headers = headers ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
         };
     }
 }

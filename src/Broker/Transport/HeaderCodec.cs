@@ -22,6 +22,9 @@ public static class HeaderCodec
 
     private static readonly IReadOnlyDictionary<string, string> s_none = ReadOnlyDictionary<string, string>.Empty;
 
+    // Keys that are not UTF-8 are refused, not decoded into replacement characters (two different keys would collide).
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Encodes headers, checking every key and value and the total size.</summary>
     /// <param name="headers">The headers; null or empty for none.</param>
     /// <param name="channel">The channel the message is for, named in errors.</param>
@@ -65,7 +68,15 @@ public static class HeaderCodec
         {
             if (reader.CurrentType != BsonType.String)
                 throw new BsonFormatException(reader.Position, $"header '{Encoding.UTF8.GetString(name)}' is a {reader.CurrentType}, not a string");
-            var key = Encoding.UTF8.GetString(name);
+            string key;
+            try
+            {
+                key = s_strictUtf8.GetString(name);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new BsonFormatException(reader.Position, "a header key is not UTF-8");
+            }
             if (!headers.TryAdd(key, reader.ReadString()))
                 throw new BsonFormatException(reader.Position, $"header '{key}' appears twice");
         }
@@ -97,8 +108,12 @@ public static class HeaderCodec
         {
             throw new ArgumentException($"The headers of a message for channel '{channel}' are not a BSON document of string values, each key once: {ex.Message}", nameof(encoded), ex);
         }
-        foreach (var key in decoded.Keys)
+        foreach (var (key, value) in decoded)
+        {
             CheckKey(key, channel);
+            if (value.Contains('\0', StringComparison.Ordinal))
+                throw new ArgumentException($"Header '{key}' of a message for channel '{channel}' holds a NUL character.", nameof(encoded));
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "The key comes from the caller's headers argument, which the exception names.")]

@@ -38,6 +38,7 @@ public static class SubscriptionLimits
             throw new ArgumentOutOfRangeException(nameof(settings), settings.LeaseDuration, $"The lease of a subscription to channel '{channel}' is {Describe(settings.LeaseDuration)}; it must be between {MinLease.TotalMilliseconds:0} ms and {MaxLeaseHours} hours.");
     }
 
+    // Whole hours as hours; anything else in milliseconds, so 12 hours and 1 ms never reads as "12 hours".
     private static string Describe(TimeSpan value) =>
-        value >= TimeSpan.FromHours(1) ? $"{value.TotalHours:0.###} hours" : $"{value.TotalMilliseconds:0.###} ms";
+        value >= TimeSpan.FromHours(1) && value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.TotalHours:0} hours" : $"{value.TotalMilliseconds:0.###} ms";
 }

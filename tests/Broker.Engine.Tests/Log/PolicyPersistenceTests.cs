@@ -88,4 +88,26 @@ public sealed class PolicyPersistenceTests
         Assert.False(after.IsDeclared("never-declared"));
         Assert.Equal(new ChannelDefinition("never-declared"), after.PolicyOf("never-declared"));
     }
+
+    [Fact]
+    public async Task AClientFlippingAPolicyGetsOneWarningAMinutePerChannelNotOneAChange()
+    {
+        var time = new FakeTimeProvider(Start);
+        var log = new ListLoggerFactory();
+        var v1 = new ChannelDefinition("orders", maxAttempts: 1);
+        var v2 = new ChannelDefinition("orders", maxAttempts: 2);
+        await using var engine = new QueueEngine(new Storage.MemoryQueueStore(), timeProvider: time, logger: log.CreateLogger("engine"));
+
+        for (var i = 0; i < 1000; i++)
+            await engine.DeclareAsync(i % 2 == 0 ? v1 : v2);
+        var afterFlood = log.Messages.Count(m => m.Contains("different policy", StringComparison.Ordinal));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await engine.DeclareAsync(v1);
+
+        // The first declaration sets the policy; the 999 changes after it are one warning, and the next one, a minute
+        // later, says how many went unreported.
+        Assert.Equal(1, afterFlood);
+        Assert.Equal(v1, engine.PolicyOf("orders"));
+        Assert.Contains(log.Messages, m => m.Contains("998 more change(s) since the last report", StringComparison.Ordinal));
+    }
 }

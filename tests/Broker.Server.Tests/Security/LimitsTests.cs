@@ -40,7 +40,7 @@ public sealed class LimitsTests
         const int messages = 300;
         var log = new ListLoggerFactory();
         await using var server = await TestServer.StartAsync(
-            o => o with { MaxMessageBytes = 32 * 1024, MaxFrameBytes = 40 * 1024, MaxOutboundBytes = 64 * 1024, WriteTimeout = TimeSpan.FromMilliseconds(500) },
+            o => o with { MaxMessageBytes = 32 * 1024, MaxFrameBytes = 52 * 1024, MaxOutboundBytes = 64 * 1024, WriteTimeout = TimeSpan.FromMilliseconds(500) },
             loggers: log);
         await using var producer = server.CreateTransport();
         var payload = new string('x', 20_000);

@@ -64,6 +64,16 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void AFrameLimitWithoutRoomForFullHeadersBesideAFullMessageIsRefused()
+    {
+        var tight = new BrokerServerOptions { DataDirectory = "/x", MaxMessageBytes = 64 * 1024, MaxFrameBytes = 68 * 1024 };
+        var enough = tight with { MaxFrameBytes = 84 * 1024 };
+
+        Assert.Contains("16 KiB of headers", tight.Validate(), StringComparison.Ordinal);
+        Assert.Null(enough.Validate());
+    }
+
+    [Fact]
     public void FrameLimitBelowTheMessageLimitIsRefused()
     {
         var options = new BrokerServerOptions { DataDirectory = "/x", MaxMessageBytes = 1024 * 1024, MaxFrameBytes = 1024 * 1024 };

@@ -72,6 +72,8 @@ public sealed class HeaderCodecTests
         { "an int32 value", Document((ref BsonWriter w) => w.WriteInt32("k"u8, 1)) },
         { "a key twice", Document((ref BsonWriter w) => { w.WriteString("k"u8, "a"); w.WriteString("k"u8, "b"); }) },
         { "an empty key", Document((ref BsonWriter w) => w.WriteString(""u8, "a")) },
+        { "a NUL in a value", Document((ref BsonWriter w) => w.WriteString("k"u8, "a\0b")) },
+        { "a key that is not UTF-8", [14, 0, 0, 0, 2, 0xFF, 0, 2, 0, 0, 0, (byte)'a', 0, 0] },
     };
 
     [Theory]
