@@ -15,6 +15,13 @@ public partial interface IExactlyOnceUserChannel : IQueueChannel<User>;
 [Channel("user/registered-once-1s", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
 public partial interface IShortWindowUserChannel : IQueueChannel<User>;
 
+/// <summary>
+/// Channel-level ExactlyOnce with a three-second window, for adapters on real time: a loaded machine can take more than
+/// a second between two produces, which would let a one-second window lapse before the repeat is sent.
+/// </summary>
+[Channel("user/registered-once-3s", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "3s")]
+public partial interface IThreeSecondWindowUserChannel : IQueueChannel<User>;
+
 /// <summary>Few attempts and short backoff, for retry and dead-letter tests.</summary>
 [Channel("user/flaky", MaxAttempts = 3, RetryDelay = "100ms")]
 public partial interface IFlakyUserChannel : IQueueChannel<User>;
