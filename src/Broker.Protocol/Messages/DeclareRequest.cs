@@ -46,23 +46,21 @@ public readonly record struct DeclareRequest(string Channel, int Process, long D
     }
 
     /// <summary>The definition this declares.</summary>
-    /// <exception cref="ProtocolException">A value is invalid; the message says which.</exception>
+    /// <exception cref="ProtocolException">A negative dedup window.</exception>
+    /// <exception cref="ArgumentException">A value the channel definition refuses; the message says which.</exception>
     public ChannelDefinition ToDefinition()
     {
-        try
-        {
-            var process = (QueueMessageProcessing)Process;
-            return new ChannelDefinition(
-                Channel,
-                process,
-                process == QueueMessageProcessing.ExactlyOnce && DedupWindowMs > 0 ? Wire.FromMilliseconds(DedupWindowMs, "w") : null,
-                MaxAttempts,
-                Wire.FromMilliseconds(RetryDelayMs, "r"));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ProtocolException(ErrorCodes.InvalidRequest, ex.Message, ex);
-        }
+        var process = (QueueMessageProcessing)Process;
+        if (process == QueueMessageProcessing.ExactlyOnce && DedupWindowMs < 0)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The dedup window 'w' of channel '{Channel}' is {DedupWindowMs} ms; it must be positive, or 0 for the default window.");
+        // A value ChannelDefinition refuses throws its ArgumentException, which the server answers with InvalidRequest
+        // and the exception's own sentence.
+        return new ChannelDefinition(
+            Channel,
+            process,
+            process == QueueMessageProcessing.ExactlyOnce && DedupWindowMs > 0 ? Wire.FromMilliseconds(DedupWindowMs, "w") : null,
+            MaxAttempts,
+            Wire.FromMilliseconds(RetryDelayMs, "r"));
     }
 
     /// <inheritdoc />

@@ -13,6 +13,32 @@ public sealed class ErrorTextTests
 {
     private static readonly ChannelDefinition Jobs = new("jobs/render");
 
+    [Theory]
+    [InlineData(0, 1000L, "at least one delivery attempt")]
+    [InlineData(3, -1L, "it must be positive, or 0 for the default window")]
+    public async Task ADeclareWithAnInvalidPolicyIsRefusedWithTheSentenceAlone(int maxAttempts, long windowMs, string expected)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawConnection.OpenAsync(server.Port);
+
+        await client.SendAsync(FrameBuilder.Frame(3, MessageType.Declare, (ref BsonWriter w) =>
+        {
+            w.WriteString("c"u8, Jobs.Name);
+            w.WriteInt32("p"u8, 0);
+            w.WriteInt64("w"u8, windowMs);
+            w.WriteInt32("a"u8, maxAttempts);
+            w.WriteInt64("r"u8, 1000);
+        }));
+
+        var error = await client.ReceiveAsync();
+        var message = error.Text("message") ?? "";
+        Assert.Equal((MessageType.Error, 3u, ErrorCodes.InvalidRequest), (error.Type, error.Id, error.ErrorCode));
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", message, StringComparison.Ordinal);
+        Assert.False(server.Engine.IsDeclared(Jobs.Name));
+    }
+
     [Fact]
     public async Task AnInvalidRequestsMessageIsTheSentenceWithoutParameterOrActualValue()
     {
