@@ -26,9 +26,6 @@ internal sealed class ChannelPolicyTable(int capacity, Func<string, bool> isHeld
     // Declarations are rare (once per channel handle): one lock keeps the table, its bound and the store's order in step.
     private readonly Lock _gate = new();
 
-    /// <summary>How many policies are kept.</summary>
-    public int Count => _policies.Count;
-
     /// <summary>The declared policy, or null when the channel has none.</summary>
     public ChannelDefinition? Find(string channel) => _policies.GetValueOrDefault(channel);
 
