@@ -41,14 +41,8 @@ public sealed class PasswordHashLimiterTests
     public async Task ASourceHasAtMostOneVerificationWaitingAndANewSourceWaitsBehindAtMostOneOfEach()
     {
         var limiter = new PasswordHashLimiter(concurrency: 1, queueLimit: 100);
-        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var blocker = limiter.RunAsync(Source(0), () =>
-        {
-            started.Set();
-            return release.Wait(Waits.Generous);
-        }, CancellationToken.None);
-        Assert.True(started.Wait(Waits.Generous), "The first verification did not start.");
+        var blocker = OccupyTheOnlySlot(limiter, release);
         var order = new ConcurrentQueue<string>();
         Func<bool> Guess(string who) => () =>
         {
@@ -82,14 +76,8 @@ public sealed class PasswordHashLimiterTests
     public async Task ASourceThatTriesAgainAsSoonAsItsAttemptRunsGoesBehindTheSourcesAlreadyWaiting()
     {
         var limiter = new PasswordHashLimiter(concurrency: 1, queueLimit: 100);
-        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var blocker = limiter.RunAsync(Source(0), () =>
-        {
-            started.Set();
-            return release.Wait(Waits.Generous);
-        }, CancellationToken.None);
-        Assert.True(started.Wait(Waits.Generous), "The first verification did not start.");
+        var blocker = OccupyTheOnlySlot(limiter, release);
         var order = new ConcurrentQueue<string>();
         var retries = new ConcurrentBag<Task<bool?>>();
         // An attacker that sends its next guess the moment its last one is being verified, three times over.
@@ -134,6 +122,19 @@ public sealed class PasswordHashLimiterTests
 
         Assert.True(await running);
         Assert.True(await next.WaitAsync(Waits.Generous));
+    }
+
+    /// <summary>Starts a verification that holds the limiter's only slot until <paramref name="release"/> is set.</summary>
+    private static Task<bool?> OccupyTheOnlySlot(PasswordHashLimiter limiter, ManualResetEventSlim release)
+    {
+        using var started = new ManualResetEventSlim();
+        var blocker = limiter.RunAsync(Source(0), () =>
+        {
+            started.Set();
+            return release.Wait(Waits.Generous);
+        }, CancellationToken.None);
+        Assert.True(started.Wait(Waits.Generous), "The first verification did not start.");
+        return blocker;
     }
 
     /// <summary>A distinct IPv4 source address per number.</summary>
