@@ -32,8 +32,8 @@ internal sealed partial class ServerQueueTransport
                     throw OutcomeUnknown($"The connection to the broker server at {_address} was lost while a message for channel '{name}' was in flight and could not be restored ({ex.Message})", ex);
                 }
                 var limit = connection.Welcome.MaxMessageBytes;
-                if (limit > 0 && message.Payload.Length > limit)
-                    throw new ArgumentException($"The message for channel '{name}' is {message.Payload.Length} bytes; the limit is {limit} bytes.", nameof(message));
+                if (limit > 0)
+                    MessageLimits.CheckPayload(name, message.Payload.Length, limit);
                 if (sentInEpoch is { } epoch && epoch != connection.Epoch && message.Dedup is null)
                 {
                     throw OutcomeUnknown($"The broker server at {_address} restarted while a message for channel '{name}' was in flight", null);

@@ -68,10 +68,15 @@ internal sealed partial class ServerConnection
     /// <exception cref="ProtocolException">MessageTooLarge or InvalidRequest.</exception>
     internal void CheckSize(string channel, int payloadBytes)
     {
-        if (payloadBytes > Options.MaxMessageBytes)
-            throw new ProtocolException(ErrorCodes.MessageTooLarge, $"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {Options.MaxMessageBytes} bytes.");
-        if (payloadBytes == 0)
-            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.");
+        // The limits and sentences every adapter uses; an oversized payload gets its own error code.
+        try
+        {
+            MessageLimits.CheckPayload(channel, payloadBytes, Options.MaxMessageBytes);
+        }
+        catch (MessageTooLargeException ex)
+        {
+            throw new ProtocolException(ErrorCodes.MessageTooLarge, ex.Message);
+        }
     }
 
     /// <summary>

@@ -24,10 +24,7 @@ public static class MessageLimits
     public static void Validate(string channel, in OutgoingMessage message, int maxMessageBytes)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (message.Payload.IsEmpty)
-            throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", nameof(message));
-        if (message.Payload.Length > maxMessageBytes)
-            throw new ArgumentException($"The message for channel '{channel}' is {message.Payload.Length} bytes; the limit is {maxMessageBytes} bytes.", nameof(message));
+        CheckPayload(channel, message.Payload.Length, maxMessageBytes);
         if (message.Delay < TimeSpan.Zero || message.Delay > MaxDelay)
             throw new ArgumentOutOfRangeException(nameof(message), message.Delay, $"The delay of a message for channel '{channel}' is {Describe(message.Delay)}; it must be between 0 and {MaxDelayDays} days.");
         if (message.Dedup is { } dedup && (dedup.Window <= TimeSpan.Zero || dedup.Window > DedupWindow.Max))
@@ -35,6 +32,21 @@ public static class MessageLimits
         HeaderCodec.Validate(message.Headers.Span, channel);
     }
 
+    /// <summary>Checks a payload's size alone (a server checks it before it copies the payload out of its frame).</summary>
+    /// <param name="channel">The channel name, for the message.</param>
+    /// <param name="payloadBytes">The payload's length.</param>
+    /// <param name="maxMessageBytes">The largest payload accepted.</param>
+    /// <exception cref="ArgumentException">The payload is empty.</exception>
+    /// <exception cref="MessageTooLargeException">The payload is over <paramref name="maxMessageBytes"/>.</exception>
+    public static void CheckPayload(string channel, int payloadBytes, int maxMessageBytes)
+    {
+        if (payloadBytes == 0)
+            throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", nameof(payloadBytes));
+        if (payloadBytes > maxMessageBytes)
+            throw new MessageTooLargeException($"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {maxMessageBytes} bytes.");
+    }
+
+    // Whole days as days; anything else in milliseconds, so ten years and 1 ms never reads as "3650 days".
     private static string Describe(TimeSpan value) =>
-        value >= TimeSpan.FromDays(1) ? $"{value.TotalDays:0.###} days" : $"{value.TotalMilliseconds:0.###} ms";
+        value >= TimeSpan.FromDays(1) && value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.TotalDays:0} days" : $"{value.TotalMilliseconds:0.###} ms";
 }
