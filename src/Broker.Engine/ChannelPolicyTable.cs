@@ -4,7 +4,8 @@ using Broker.Engine.Storage;
 namespace Broker.Engine;
 
 /// <summary>
-/// The declared policy of each channel (deduplication mode and window, attempts, retry delay): the one place the engine
+/// The declared policy of each channel (attempts, retry delay; the dedup mode and window it records are applied by
+/// producers, not here): the one place the engine
 /// keeps it. Opening a channel declares it; the last declaration wins and is persisted through the store, so a durable
 /// engine applies it after a restart before anyone declares it again. A channel nobody declared has the defaults.
 /// </summary>

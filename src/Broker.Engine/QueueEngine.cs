@@ -311,9 +311,6 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     }
 
     /// <inheritdoc />
-    ChannelDefinition IChannelOwner.PolicyOf(string channel) => _policies.PolicyOf(channel);
-
-    /// <inheritdoc />
     void IChannelOwner.Forget(ChannelQueue queue, long lastId)
     {
         RaiseIdFloor(lastId);

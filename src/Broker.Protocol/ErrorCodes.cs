@@ -27,7 +27,11 @@ public static class ErrorCodes
     /// <summary>A value in a well-formed request is invalid (a channel name, a negative delay); the connection stays open.</summary>
     public const string InvalidRequest = "InvalidRequest";
 
-    /// <summary>A per-connection limit was reached (subscriptions, chunk streams); the connection stays open.</summary>
+    /// <summary>
+    /// A limit was reached: --max-subscriptions per connection, a subscribe whose credit would pass --max-unsettled, or
+    /// --max-channels for a produce, subscribe or declaration of a channel the server does not hold. Nothing was stored;
+    /// the connection stays open.
+    /// </summary>
     public const string LimitReached = "LimitReached";
 
     /// <summary>The server accepts no more connections; the connection is closed.</summary>

@@ -261,8 +261,10 @@ public sealed partial class LogQueueStore
         ArgumentNullException.ThrowIfNull(policy);
         lock (_gate)
         {
-            _policies[policy.Name] = policy;
+            // Written first: a declaration the log refuses (a full disk, a stopped log) must not be repeated in later
+            // segment headers either.
             WritePolicyLocked(policy);
+            _policies[policy.Name] = policy;
             return new ValueTask(_open.Done.Task);
         }
     }

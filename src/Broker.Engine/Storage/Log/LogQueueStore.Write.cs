@@ -40,8 +40,9 @@ public sealed partial class LogQueueStore
     /// <param name="position">Where the record goes (segment and offset).</param>
     /// <param name="batchStart">Whether the record begins a write.</param>
     /// <param name="keepRoom">
-    /// A new message (or a copy compaction makes): the head counts as full <see cref="ReservedBytes"/> earlier, so every
-    /// segment keeps room for completions, retries and dead letters even when the disk has none for the next segment.
+    /// A record that adds state (a new message, a copy compaction makes, a channel's name or declared policy): the head
+    /// counts as full <see cref="ReservedBytes"/> earlier, so every segment keeps room for completions, retries and dead
+    /// letters even when the disk has none for the next segment.
     /// </param>
     private Span<byte> Reserve(int size, out long position, out bool batchStart, bool keepRoom = false)
     {
