@@ -69,14 +69,9 @@ internal sealed partial class ServerConnection
     internal void CheckSize(string channel, int payloadBytes)
     {
         // The limits and sentences every adapter uses; an oversized payload gets its own error code.
-        try
-        {
-            MessageLimits.CheckPayload(channel, payloadBytes, Options.MaxMessageBytes);
-        }
-        catch (MessageTooLargeException ex)
-        {
-            throw new ProtocolException(ErrorCodes.MessageTooLarge, ex.Message);
-        }
+        if (payloadBytes > Options.MaxMessageBytes)
+            throw new ProtocolException(ErrorCodes.MessageTooLarge, MessageLimits.TooLarge(channel, payloadBytes, Options.MaxMessageBytes));
+        MessageLimits.CheckPayload(channel, payloadBytes, Options.MaxMessageBytes);
     }
 
     /// <summary>

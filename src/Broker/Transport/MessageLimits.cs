@@ -36,15 +36,22 @@ public static class MessageLimits
     /// <param name="channel">The channel name, for the message.</param>
     /// <param name="payloadBytes">The payload's length.</param>
     /// <param name="maxMessageBytes">The largest payload accepted.</param>
-    /// <exception cref="ArgumentException">The payload is empty.</exception>
-    /// <exception cref="MessageTooLargeException">The payload is over <paramref name="maxMessageBytes"/>.</exception>
+    /// <exception cref="ArgumentException">The payload is empty or over <paramref name="maxMessageBytes"/>.</exception>
     public static void CheckPayload(string channel, int payloadBytes, int maxMessageBytes)
     {
         if (payloadBytes == 0)
             throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", nameof(payloadBytes));
         if (payloadBytes > maxMessageBytes)
-            throw new MessageTooLargeException($"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {maxMessageBytes} bytes.");
+            throw new ArgumentException(TooLarge(channel, payloadBytes, maxMessageBytes), nameof(payloadBytes));
     }
+
+    /// <summary>The sentence for a payload over the limit, for a caller that reports it with its own error code.</summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="payloadBytes">The payload's length.</param>
+    /// <param name="maxMessageBytes">The limit.</param>
+    /// <returns>The sentence, naming the channel and both sizes.</returns>
+    public static string TooLarge(string channel, int payloadBytes, int maxMessageBytes) =>
+        $"The message for channel '{channel}' is {payloadBytes} bytes; the limit is {maxMessageBytes} bytes.";
 
     // Whole days as days; anything else in milliseconds, so ten years and 1 ms never reads as "3650 days".
     private static string Describe(TimeSpan value) =>
