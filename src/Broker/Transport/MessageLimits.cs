@@ -37,12 +37,16 @@ public static class MessageLimits
     /// <param name="payloadBytes">The payload's length.</param>
     /// <param name="maxMessageBytes">The largest payload accepted.</param>
     /// <exception cref="ArgumentException">The payload is empty or over <paramref name="maxMessageBytes"/>.</exception>
-    public static void CheckPayload(string channel, int payloadBytes, int maxMessageBytes)
+    public static void CheckPayload(string channel, int payloadBytes, int maxMessageBytes) =>
+        // Named after the message, as the exception has always been: the payload is part of the caller's message argument.
+        CheckPayload(channel, payloadBytes, maxMessageBytes, "message");
+
+    private static void CheckPayload(string channel, int payloadBytes, int maxMessageBytes, string paramName)
     {
         if (payloadBytes == 0)
-            throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", nameof(payloadBytes));
+            throw new ArgumentException($"The message for channel '{channel}' is empty; a message is a BSON document of at least 5 bytes.", paramName);
         if (payloadBytes > maxMessageBytes)
-            throw new ArgumentException(TooLarge(channel, payloadBytes, maxMessageBytes), nameof(payloadBytes));
+            throw new ArgumentException(TooLarge(channel, payloadBytes, maxMessageBytes), paramName);
     }
 
     /// <summary>The sentence for a payload over the limit, for a caller that reports it with its own error code.</summary>
