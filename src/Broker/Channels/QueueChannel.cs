@@ -1,5 +1,6 @@
 using Broker.Bson;
 using Broker.Consuming;
+using Broker.Diagnostics;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,20 +57,31 @@ public class QueueChannel<T> : IQueueChannel<T>
     {
         if (message is null)
             throw new ArgumentNullException(nameof(message), $"Channel '{Definition.Name}' cannot carry a null message.");
-        var delay = ProducePolicy.ResolveDelay(Definition, options);
-
-        using var buffer = new PooledBufferWriter();
-        var writer = new BsonWriter(buffer);
-        _codec.Write(ref writer, message);
-        writer.Flush();
-
-        var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
-        var outgoing = new OutgoingMessage(buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0)
+        var telemetry = SendInstrumentation.Start(Definition.Name);
+        try
         {
-            Headers = HeaderCodec.Encode(options?.Headers, Definition.Name),
-        };
-        var channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
-        return await channel.ProduceAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            var delay = ProducePolicy.ResolveDelay(Definition, options);
+
+            using var buffer = new PooledBufferWriter();
+            var writer = new BsonWriter(buffer);
+            _codec.Write(ref writer, message);
+            writer.Flush();
+
+            var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
+            var outgoing = new OutgoingMessage(buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0)
+            {
+                Headers = HeaderCodec.EncodeWithTraceContext(options?.Headers, TraceContextHeaders.Inject(telemetry.ContextToCarry), Definition.Name),
+            };
+            var channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
+            var result = await channel.ProduceAsync(outgoing, cancellationToken).ConfigureAwait(false);
+            telemetry.Succeeded(result, outgoing.Payload.Length);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Broker.Bson;
+using Broker.Diagnostics;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -89,6 +91,9 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
 
     private async Task ReadLoopAsync()
     {
+        // Started from whatever span called ConsumeAsync (a host's start-up, say): that span is no parent of the
+        // messages' process spans, which continue their producers' traces.
+        Activity.Current = null;
         try
         {
             await foreach (var delivery in _subscription.Deliveries.ReadAllAsync().ConfigureAwait(false))
@@ -96,7 +101,7 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
                 if (_stopping)
                 {
                     // Delivered but never started: hand it back without spending an attempt.
-                    await SettleAsync(delivery, static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
+                    await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
                     continue;
                 }
                 StartHandler(delivery);
@@ -135,38 +140,13 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
             catch (Exception ex)
             {
                 LogUndecodable(ex, _channel.Name, delivery.Id);
-                await SettleAsync(delivery, (s, d) => s.FailAsync(d, FailureKind.Permanent, "The message cannot be decoded as " + typeof(T).Name + ": " + ex.Message, CancellationToken.None)).ConfigureAwait(false);
+                await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Permanent, "The message cannot be decoded as " + typeof(T).Name + ": " + ex.Message, CancellationToken.None)).ConfigureAwait(false);
                 return;
             }
 
             var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority, headers);
-            try
-            {
-                await _handler(message, running.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
-            {
-                if (running.LeaseLost)
-                {
-                    LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
-                    return;
-                }
-                // Stopped by shutdown: not the message's fault, so the attempt is not counted.
-                await SettleAsync(delivery, static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
-                var error = Describe(ex);
-                await SettleAsync(delivery, (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false);
-                return;
-            }
-
-            if (message.RequestedRetryDelay is { } delay)
-                await SettleAsync(delivery, (s, d) => s.RetryAsync(d, delay, CancellationToken.None)).ConfigureAwait(false);
-            else
-                await SettleAsync(delivery, static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
+            using var telemetry = ProcessInstrumentation.Start(_channel.Name, delivery, headers);
+            telemetry.Settled(await RunHandlerAsync(running, message, telemetry).ConfigureAwait(false));
         }
         finally
         {
@@ -176,11 +156,51 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         }
     }
 
-    private async Task SettleAsync(Delivery delivery, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
+    /// <summary>Calls the handler inside the message's log scope and settles the message by how it ended.</summary>
+    private async Task<SettleOutcome?> RunHandlerAsync(RunningDelivery running, QueueMessage<T> message, ProcessInstrumentation telemetry)
     {
+        var delivery = running.Delivery;
+        // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
+        using (_logger.BeginScope(new MessageLogScope(_channel.Name, delivery.Id, delivery.Tries)))
+        {
+            try
+            {
+                await _handler(message, running.Token).ConfigureAwait(false);
+                telemetry.HandlerFinished(exception: null);
+            }
+            catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
+            {
+                telemetry.HandlerFinished(ex);
+                if (running.LeaseLost)
+                {
+                    LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
+                    return SettleOutcome.LeaseLost;
+                }
+                // Stopped by shutdown: not the message's fault, so the attempt is not counted.
+                return await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                telemetry.HandlerFinished(ex);
+                LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
+                var error = Describe(ex);
+                return await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false);
+            }
+        }
+
+        if (message.RequestedRetryDelay is { } delay)
+            return await SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None)).ConfigureAwait(false);
+        return await SettleAsync(delivery, "complete", static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    /// <summary>Settles a delivery; returns the broker's answer, or null when none came.</summary>
+    private async Task<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
+    {
+        var started = SettleTelemetry.Start();
         try
         {
             var outcome = await settle(_subscription, delivery).ConfigureAwait(false);
+            SettleTelemetry.Answered(_channel.Name, operation, started, outcome);
             switch (outcome)
             {
                 case SettleOutcome.LeaseLost:
@@ -190,11 +210,14 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
                     LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
                     break;
             }
+            return outcome;
         }
         catch (Exception ex)
         {
+            SettleTelemetry.Failed(_channel.Name, operation, started, ex);
             // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
             LogSettleFailed(ex, _channel.Name, delivery.Id);
+            return null;
         }
     }
 
@@ -217,6 +240,7 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         {
             if (!await _subscription.RenewAsync(running.Delivery, CancellationToken.None).ConfigureAwait(false))
             {
+                SettleTelemetry.LeaseLostOnRenewal(_channel.Name);
                 // Someone else owns the message now; finishing the handler would only be refused.
                 running.LoseLease();
             }

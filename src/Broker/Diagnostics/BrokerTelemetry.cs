@@ -31,4 +31,10 @@ public static class BrokerTelemetry
 
     internal static string Version { get; } =
         typeof(BrokerTelemetry).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>The source behind <see cref="ActivitySourceName"/>; one per process, as the runtime's own libraries do.</summary>
+    internal static ActivitySource Source { get; } = new(ActivitySourceName, Version);
+
+    /// <summary>The meter behind <see cref="MeterName"/>.</summary>
+    internal static Meter Meter { get; } = new(MeterName, Version);
 }

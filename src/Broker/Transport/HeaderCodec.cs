@@ -30,21 +30,42 @@ public static class HeaderCodec
     /// <param name="channel">The channel the message is for, named in errors.</param>
     /// <returns>The BSON document, or an empty array when there are no headers.</returns>
     /// <exception cref="ArgumentException">A key is empty, too long or holds a NUL; a value is null or holds a NUL; or they are over <see cref="MaxBytes"/>.</exception>
-    public static byte[] Encode(IReadOnlyDictionary<string, string>? headers, string channel)
+    public static byte[] Encode(IReadOnlyDictionary<string, string>? headers, string channel) =>
+        EncodeWithTraceContext(headers, traceContext: null, channel);
+
+    /// <summary>
+    /// Encodes the caller's headers followed by the trace context headers (<c>traceparent</c>, <c>tracestate</c>,
+    /// <c>baggage</c>) of the produce. A key the caller set keeps the caller's value: an application that forwards a
+    /// context of its own on purpose is not overruled.
+    /// </summary>
+    internal static byte[] EncodeWithTraceContext(IReadOnlyDictionary<string, string>? headers, List<KeyValuePair<string, string>>? traceContext, string channel)
     {
-        if (headers is null || headers.Count == 0)
+        if ((headers is null || headers.Count == 0) && (traceContext is null || traceContext.Count == 0))
             return [];
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         var writer = new BsonWriter(buffer);
         var start = writer.WriteStartDocument();
-        foreach (var (key, value) in headers)
+        if (headers is not null)
         {
-            CheckKey(key, channel);
-            if (value is null)
-                throw new ArgumentException($"Header '{key}' of a message for channel '{channel}' is null; a header's value is a string.", nameof(headers));
-            if (value.Contains('\0', StringComparison.Ordinal))
-                throw new ArgumentException($"Header '{key}' of a message for channel '{channel}' holds a NUL character.", nameof(headers));
-            writer.WriteString(key, value);
+            foreach (var (key, value) in headers)
+            {
+                CheckKey(key, channel);
+                if (value is null)
+                    throw new ArgumentException($"Header '{key}' of a message for channel '{channel}' is null; a header's value is a string.", nameof(headers));
+                if (value.Contains('\0', StringComparison.Ordinal))
+                    throw new ArgumentException($"Header '{key}' of a message for channel '{channel}' holds a NUL character.", nameof(headers));
+                writer.WriteString(key, value);
+            }
+        }
+        if (traceContext is not null)
+        {
+            foreach (var (key, value) in traceContext)
+            {
+                // The propagator's values are ASCII by the W3C grammar; a NUL would only come from a broken propagator.
+                if (headers?.ContainsKey(key) == true || value.Contains('\0', StringComparison.Ordinal))
+                    continue;
+                writer.WriteString(key, value);
+            }
         }
         writer.WriteEndDocument(start);
         writer.Flush();

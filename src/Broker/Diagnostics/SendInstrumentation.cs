@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace Broker.Diagnostics;
+
+/// <summary>
+/// The telemetry of one produce: a <c>send &lt;channel&gt;</c> producer span, whose context the message's headers
+/// carry, and the send metrics. With nothing listening it costs two checks and no allocation.
+/// </summary>
+internal readonly struct SendInstrumentation
+{
+    private readonly string _channel;
+    private readonly long _started;
+
+    private SendInstrumentation(string channel, Activity? activity, long started)
+    {
+        _channel = channel;
+        Activity = activity;
+        _started = started;
+    }
+
+    /// <summary>The send span; null when no listener samples Broker's source.</summary>
+    public Activity? Activity { get; }
+
+    /// <summary>
+    /// The context the message should carry: the send span, or, when Broker's source is not listened to, whatever
+    /// span is current (an HTTP request's, say), so a trace still crosses the queue.
+    /// </summary>
+    public Activity? ContextToCarry => Activity ?? Activity.Current;
+
+    public static SendInstrumentation Start(string channel)
+    {
+        Activity? activity = null;
+        if (BrokerTelemetry.Source.HasListeners())
+        {
+            activity = BrokerTelemetry.Source.StartActivity(MessagingTags.SendOperation + " " + channel, ActivityKind.Producer);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag(MessagingTags.System, BrokerTelemetry.MessagingSystem);
+                activity.SetTag(MessagingTags.DestinationName, channel);
+                activity.SetTag(MessagingTags.OperationType, MessagingTags.SendOperation);
+                activity.SetTag(MessagingTags.OperationName, MessagingTags.SendOperation);
+            }
+        }
+        var timed = ClientInstruments.OperationDuration.Enabled;
+        return new SendInstrumentation(channel, activity, timed ? Stopwatch.GetTimestamp() : 0);
+    }
+
+    public void Succeeded(ProduceResult result, int bodySize)
+    {
+        if (Activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag(MessagingTags.MessageId, result.MessageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(MessagingTags.BodySize, bodySize);
+            if (result.IsDuplicate)
+                activity.SetTag(MessagingTags.Duplicate, true);
+        }
+        Record(errorType: null);
+        Activity?.Dispose();
+    }
+
+    public void Failed(Exception exception)
+    {
+        var errorType = exception.GetType().FullName;
+        if (Activity is { } activity)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (activity.IsAllDataRequested)
+            {
+                activity.SetTag(MessagingTags.ErrorType, errorType);
+                activity.AddException(exception);
+            }
+        }
+        Record(errorType);
+        Activity?.Dispose();
+    }
+
+    private void Record(string? errorType)
+    {
+        if (ClientInstruments.SentMessages.Enabled)
+        {
+            var tags = Tags(errorType);
+            ClientInstruments.SentMessages.Add(1, tags);
+        }
+        if (_started != 0 && ClientInstruments.OperationDuration.Enabled)
+        {
+            var tags = Tags(errorType);
+            tags.Add(MessagingTags.OperationType, MessagingTags.SendOperation);
+            ClientInstruments.OperationDuration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, tags);
+        }
+    }
+
+    private TagList Tags(string? errorType)
+    {
+        var tags = new TagList
+        {
+            { MessagingTags.System, BrokerTelemetry.MessagingSystem },
+            { MessagingTags.DestinationName, _channel },
+            { MessagingTags.OperationName, MessagingTags.SendOperation },
+        };
+        if (errorType is not null)
+            tags.Add(MessagingTags.ErrorType, errorType);
+        return tags;
+    }
+}
