@@ -170,7 +170,8 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
             }
             catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
             {
-                telemetry.HandlerFinished(ex);
+                // A lost lease is an error of this attempt; a shutdown is not (the message goes back untouched).
+                telemetry.HandlerFinished(running.LeaseLost ? ex : null);
                 if (running.LeaseLost)
                 {
                     LogLeaseLostDuringHandler(_channel.Name, delivery.Id);

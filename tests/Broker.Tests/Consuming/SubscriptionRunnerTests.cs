@@ -12,8 +12,8 @@ public sealed class SubscriptionRunnerTests
     private readonly ScriptedSubscription _transport = new();
     private readonly FakeTimeProvider _time = new();
 
-    private SubscriptionRunner<Job> Start(Func<QueueMessage<Job>, CancellationToken, ValueTask> handler, int maxParallel = 1) =>
-        SubscriptionRunner<Job>.Start(_transport, new ChannelDefinition("jobs"), JobCodec.Instance, handler,
+    private SubscriptionRunner<Job> Start(Func<QueueMessage<Job>, CancellationToken, ValueTask> handler, int maxParallel = 1, string channel = "jobs") =>
+        SubscriptionRunner<Job>.Start(_transport, new ChannelDefinition(channel), JobCodec.Instance, handler,
             new SubscriptionSettings(maxParallel, Lease), _time, NullLogger.Instance);
 
     [Fact]
@@ -109,6 +109,58 @@ public sealed class SubscriptionRunnerTests
         await cancelled.Task.WaitAsync(Generous);
         await WaitUntilAsync(() => runner.RunningHandlers == 0);
         Assert.Empty(_transport.Settled);
+    }
+
+    [Fact]
+    public async Task ALeaseLostAtRenewalIsCountedAndEndsTheProcessSpanWithItsOutcome()
+    {
+        const string Channel = "jobs/lease-metric";
+        var lost = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "broker.client.lease_lost")
+                listener.EnableMeasurementEvents(instrument);
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name" && (string?)tag.Value == Channel)
+                    lost.Enqueue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        });
+        meters.Start();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        var spanStopped = new TaskCompletionSource();
+        using var tracing = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Broker",
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.DisplayName == "process " + Channel)
+                {
+                    spans.Enqueue(a);
+                    spanStopped.TrySetResult();
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(tracing);
+
+        _transport.RenewalsSucceed = false;
+        var started = new TaskCompletionSource();
+        await using var runner = Start(async (_, ct) => { started.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); }, channel: Channel);
+        _transport.Push(JobCodec.Encode(1));
+        await started.Task.WaitAsync(Generous);
+
+        _time.Advance(Lease / 3);
+
+        await spanStopped.Task.WaitAsync(Generous);
+        Assert.Equal(["1"], lost);
+        var span = Assert.Single(spans);
+        Assert.Equal("lease_lost", span.GetTagItem("messaging.broker.settle.outcome"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, span.Status);
     }
 
     [Fact]
