@@ -17,7 +17,7 @@ internal sealed class SpanRecorder : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "Broker" || source == Http,
+            ShouldListenTo = source => source.Name is "Broker" or "Broker.Observability.Tests.Http",
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {

@@ -168,7 +168,7 @@ public sealed class TracingTests
         // traces its HTTP requests but did not add Broker's instrumentation.
         using var http = new ActivityListener
         {
-            ShouldListenTo = source => source == SpanRecorder.Http,
+            ShouldListenTo = source => source.Name == "Broker.Observability.Tests.Http",
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(http);

@@ -6,3 +6,10 @@ public sealed record Job(int Number, bool Victim);
 /// <summary>The crash tests' channel: enough attempts that kills never dead-letter a job.</summary>
 [Channel("crash/jobs", MaxAttempts = 100, RetryDelay = "100ms")]
 public partial interface ICrashJobs : IQueueChannel<Job>;
+
+/// <summary>The cross-process trace test's message.</summary>
+public sealed record TracedOrder(int Number);
+
+/// <summary>The cross-process trace test's channel.</summary>
+[Channel("trace/orders")]
+public partial interface ITracedOrders : IQueueChannel<TracedOrder>;

@@ -13,6 +13,8 @@ namespace Broker.Server.Tests.Crash;
 /// <c>START n tries</c> and <c>DONE n tries</c>; a victim's first delivery never finishes.</item>
 /// <item><c>zombie &lt;address&gt; &lt;channel&gt; &lt;lease ms&gt;</c>: takes one delivery, prints <c>DELIVERED id tries</c>,
 /// and completes it when told so on stdin, printing <c>SETTLED outcome</c>.</item>
+/// <item><c>traced-worker &lt;address&gt;</c>: consumes <see cref="ITracedOrders"/> with Broker's activity source listened
+/// to, printing each finished process span as <c>SPAN trace span parent kind name message-id delivery-count</c>.</item>
 /// </list>
 /// </summary>
 public static class CrashProgram
@@ -23,6 +25,9 @@ public static class CrashProgram
         {
             case ["worker", var address, var name]:
                 await RunWorkerAsync(address, name);
+                return 0;
+            case ["traced-worker", var address]:
+                await RunTracedWorkerAsync(address);
                 return 0;
             case ["zombie", var address, var channel, var lease]:
                 await RunZombieAsync(address, channel, TimeSpan.FromMilliseconds(int.Parse(lease, CultureInfo.InvariantCulture)));
@@ -61,6 +66,24 @@ public static class CrashProgram
         await Console.In.ReadLineAsync();
         var outcome = await subscription.CompleteAsync(delivery, CancellationToken.None);
         Print($"SETTLED {outcome}");
+    }
+
+    private static async Task RunTracedWorkerAsync(string address)
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Broker.Diagnostics.BrokerTelemetry.ActivitySourceName,
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => Print(string.Join(' ', "SPAN", a.TraceId, a.SpanId, a.ParentSpanId, a.Kind, a.DisplayName,
+                a.GetTagItem("messaging.message.id"), a.GetTagItem("messaging.broker.message.delivery_count"))),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var services = new ServiceCollection();
+        services.AddBroker(b => b.UseServer(address, o => o.ClientName = "traced-worker")).AddChannels();
+        await using var provider = services.BuildServiceProvider();
+        await using var subscription = await provider.GetRequiredService<ITracedOrders>().ConsumeAsync((_, _) => ValueTask.CompletedTask);
+        Print("READY");
+        await Task.Delay(Timeout.Infinite);
     }
 
     private static void Print(string line) => Console.Out.WriteLine(line);
