@@ -57,3 +57,4 @@ public sealed class EmbeddedLeaseConformance(EmbeddedFixture fixture) : LeaseCon
 public sealed class EmbeddedLimitsConformance(EmbeddedFixture fixture) : LimitsConformance(fixture), IClassFixture<EmbeddedFixture>;
 
 public sealed class EmbeddedHeadersConformance(EmbeddedFixture fixture) : HeadersConformance(fixture), IClassFixture<EmbeddedFixture>;
+public sealed class EmbeddedTracingConformance(EmbeddedFixture fixture) : TracingConformance(fixture), IClassFixture<EmbeddedFixture>;

@@ -32,3 +32,4 @@ public sealed class InMemoryLeaseConformance(InMemoryFixture fixture) : LeaseCon
 public sealed class InMemoryLimitsConformance(InMemoryFixture fixture) : LimitsConformance(fixture), IClassFixture<InMemoryFixture>;
 
 public sealed class InMemoryHeadersConformance(InMemoryFixture fixture) : HeadersConformance(fixture), IClassFixture<InMemoryFixture>;
+public sealed class InMemoryTracingConformance(InMemoryFixture fixture) : TracingConformance(fixture), IClassFixture<InMemoryFixture>;

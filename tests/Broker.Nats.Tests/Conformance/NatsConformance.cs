@@ -39,6 +39,11 @@ public sealed class NatsRetryConformance(NatsConformanceFixture fixture) : Retry
 [RequiresNatsServer]
 public sealed class NatsLeaseConformance(NatsConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<NatsConformanceFixture>;
 
+[RequiresNatsServer]
 public sealed class NatsLimitsConformance(NatsConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<NatsConformanceFixture>;
 
+[RequiresNatsServer]
 public sealed class NatsHeadersConformance(NatsConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<NatsConformanceFixture>;
+
+[RequiresNatsServer]
+public sealed class NatsTracingConformance(NatsConformanceFixture fixture) : TracingConformance(fixture), IClassFixture<NatsConformanceFixture>;

@@ -50,3 +50,4 @@ public sealed class ServerLeaseConformance(ServerConformanceFixture fixture) : L
 public sealed class ServerLimitsConformance(ServerConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<ServerConformanceFixture>;
 
 public sealed class ServerHeadersConformance(ServerConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<ServerConformanceFixture>;
+public sealed class ServerTracingConformance(ServerConformanceFixture fixture) : TracingConformance(fixture), IClassFixture<ServerConformanceFixture>;
