@@ -1,5 +1,6 @@
 // The seed's app.ts: registers users by producing them onto user/registered, then exits. The messages wait in the broker
 // for a worker, which may start later: dotnet run --project samples/Sample.App -- --count 5
+// (add --trace console to print its spans; docs/observability.md)
 using Broker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Services.AddBroker(b => b.UseSampleBroker(builder.Configuration)).AddChannels();
 builder.Services.AddSampleApp();
+builder.Services.AddSampleTracing(builder.Configuration, "Sample.App");
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -24,6 +26,8 @@ var first = builder.Configuration.GetValue("first", 1);
 for (var id = first; id < first + count; id++)
 {
     var user = new User(id, $"user{id}");
+    // Stands in for the HTTP request a real app would produce from: the trace starts here and ends in a worker.
+    using var request = SampleTracing.Source.StartActivity("register user");
     var result = await registrations.RegisterAsync(user);
     Console.WriteLine(result.IsEnqueued
         ? $"Registered {user.Username}: message {result.MessageId} stored"

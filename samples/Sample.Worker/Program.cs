@@ -17,5 +17,6 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Services.AddBroker(b => b.UseSampleBroker(builder.Configuration)).AddChannels();
 builder.Services.AddSampleWorker(builder.Configuration);
+builder.Services.AddSampleTracing(builder.Configuration, "Sample.Worker");
 
 await builder.Build().RunAsync();

@@ -48,6 +48,44 @@ public sealed partial class SampleDeploymentTests
         Assert.All(redelivered, m => Assert.Equal("2", m.Groups["delivery"].Value));
     }
 
+    [Fact]
+    public async Task WithTraceConsoleTheWorkersProcessSpanContinuesTheAppsTrace()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        await using var worker = ChildProcess.Start(SampleAssembly("Sample.Worker"), ["--server", server.Address, "--trace", "console"]);
+        await worker.WaitForLineAsync("consumes channel 'user/registered'");
+
+        string appOutput;
+        await using (var app = ChildProcess.Start(SampleAssembly("Sample.App"), ["--server", server.Address, "--count", "1", "--trace", "console"]))
+        {
+            Assert.Equal(0, await app.WaitForExitAsync());
+            appOutput = app.Output;
+        }
+        await worker.WaitForLineAsync("Activity.DisplayName:        process user/registered");
+        await Waits.UntilAsync(() => worker.Output.Contains("messaging.broker.settle.outcome: completed", StringComparison.Ordinal), "the worker's span to be printed whole");
+
+        // The console exporter prints each span as a block of "Activity.Field: value" lines.
+        var request = Span(appOutput, "register user");
+        var send = Span(appOutput, "send user/registered");
+        var process = Span(worker.Output, "process user/registered");
+        Assert.Equal(request["TraceId"], send["TraceId"]);
+        Assert.Equal(request["SpanId"], send["ParentSpanId"]);
+        Assert.Equal(send["TraceId"], process["TraceId"]);
+        Assert.Equal(send["SpanId"], process["ParentSpanId"]);
+        Assert.Equal("Consumer", process["Kind"]);
+    }
+
+    private static Dictionary<string, string> Span(string output, string name)
+    {
+        var blocks = output.Split("Activity.TraceId:").Skip(1).Select(b => "Activity.TraceId:" + b);
+        var block = Assert.Single(blocks, b => b.Contains("Activity.DisplayName:        " + name + "\n", StringComparison.Ordinal));
+        return SpanField().Matches(block).ToDictionary(m => m.Groups["field"].Value, m => m.Groups["value"].Value.Trim());
+    }
+
+    [GeneratedRegex(@"^Activity\.(?<field>[A-Za-z]+):[ ]+(?<value>.+)$", RegexOptions.Multiline)]
+    private static partial Regex SpanField();
+
     // The sample executables, built with the solution next to this test's own output (bin/<configuration>/net10.0).
     private static string SampleAssembly(string project)
     {
