@@ -14,6 +14,9 @@ using Broker.Transport;
 //   one-at-a-time produce latency p50 / p99,
 //   every adapter side by side (embedded, NATS, the server) and the server against raw JetStream in alternating rounds
 //   (--adapter-messages N per round, default 200,000; --rounds R, default 3; --no-adapters skips them),
+//   the cost of telemetry: the typed channel on the in-memory broker with nothing listening and with every span and
+//   metric recorded, alternating (--telemetry-messages N per round, default 200,000; --no-telemetry skips it,
+//   --telemetry-only runs only it),
 //   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
 var root = Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "broker-bench");
 var memoryMessages = long.Parse(Arg("--memory") ?? "0", CultureInfo.InvariantCulture);
@@ -25,6 +28,12 @@ var table = new Table();
 Console.WriteLine($"Broker throughput harness: {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs, data in {root}");
 
 var memoryOnly = args.Contains("--memory-only");
+if (args.Contains("--telemetry-only"))
+{
+    await TelemetryRuns.RunAsync(table, int.Parse(Arg("--telemetry-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    table.Print();
+    return 0;
+}
 Embedded.Preallocate = !args.Contains("--no-prealloc");
 if (Arg("--recover") is { } recoverDirectory)
 {
@@ -141,7 +150,11 @@ if (!memoryOnly && !args.Contains("--no-adapters"))
     }
 }
 
-// 6. Memory with a large backlog. Each phase runs in its own method, so nothing of the first engine stays reachable
+// 6. What telemetry costs on the typed path.
+if (!memoryOnly && !args.Contains("--no-telemetry"))
+    await TelemetryRuns.RunAsync(table, int.Parse(Arg("--telemetry-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+
+// 7. Memory with a large backlog. Each phase runs in its own method, so nothing of the first engine stays reachable
 // from this method's state while the second is measured.
 if (memoryMessages > 0)
 {
