@@ -36,7 +36,8 @@ public static class HeaderCodec
     /// <summary>
     /// Encodes the caller's headers followed by the trace context headers (<c>traceparent</c>, <c>tracestate</c>,
     /// <c>baggage</c>) of the produce. A key the caller set keeps the caller's value: an application that forwards a
-    /// context of its own on purpose is not overruled.
+    /// context of its own on purpose is not overruled. When the trace context would take the headers past
+    /// <see cref="MaxBytes"/>, the baggage is left out, then the whole context.
     /// </summary>
     internal static byte[] EncodeWithTraceContext(IReadOnlyDictionary<string, string>? headers, List<KeyValuePair<string, string>>? traceContext, string channel)
     {
@@ -70,9 +71,20 @@ public static class HeaderCodec
         writer.WriteEndDocument(start);
         writer.Flush();
         if (buffer.WrittenCount > MaxBytes)
+        {
+            // Telemetry never costs a produce: what does not fit goes, baggage first, then the trace context. Only the
+            // caller's own headers can make a produce fail.
+            if (traceContext is { Count: > 0 })
+            {
+                var withoutBaggage = traceContext.FindAll(h => h.Key != BaggageHeader);
+                return EncodeWithTraceContext(headers, withoutBaggage.Count < traceContext.Count ? withoutBaggage : null, channel);
+            }
             throw new ArgumentException($"The headers of a message for channel '{channel}' take {buffer.WrittenCount} bytes encoded; the limit is {MaxBytes} bytes.", nameof(headers));
+        }
         return buffer.WrittenSpan.ToArray();
     }
+
+    private const string BaggageHeader = "baggage";
 
     /// <summary>Decodes headers that <see cref="Validate"/> accepted (or that this process encoded).</summary>
     /// <param name="encoded">The BSON document, or no bytes for none.</param>

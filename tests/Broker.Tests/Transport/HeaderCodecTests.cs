@@ -86,6 +86,40 @@ public sealed class HeaderCodecTests
         Assert.False(string.IsNullOrEmpty(what));
     }
 
+    private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    [Fact]
+    public void TraceContextFollowsTheCallersHeadersAndACallersKeyWins()
+    {
+        var encoded = HeaderCodec.EncodeWithTraceContext(
+            new Dictionary<string, string> { ["tenant"] = "acme", ["tracestate"] = "mine=1" },
+            [new("traceparent", TraceParent), new("tracestate", "theirs=2")], "orders");
+
+        Assert.Equal(
+            [new("tenant", "acme"), new("tracestate", "mine=1"), new("traceparent", TraceParent)],
+            HeaderCodec.Decode(encoded).ToList());
+    }
+
+    [Fact]
+    public void TraceContextThatWouldPassTheLimitIsLeftOutBaggageFirstAndTheProduceGoesOn()
+    {
+        // The caller's headers alone fit with room for a traceparent, not for a large baggage as well.
+        var headers = new Dictionary<string, string> { ["big"] = new string('x', HeaderCodec.MaxBytes - 200) };
+        var baggage = new KeyValuePair<string, string>("baggage", "k=" + new string('v', 1000));
+
+        var kept = HeaderCodec.Decode(HeaderCodec.EncodeWithTraceContext(headers, [new("traceparent", TraceParent), baggage], "orders"));
+        Assert.Equal(["big", "traceparent"], kept.Keys);
+
+        // With no room even for the traceparent, the message goes without trace context.
+        var full = new Dictionary<string, string> { ["big"] = new string('x', HeaderCodec.MaxBytes - 30) };
+        var bare = HeaderCodec.Decode(HeaderCodec.EncodeWithTraceContext(full, [new("traceparent", TraceParent)], "orders"));
+        Assert.Equal(["big"], bare.Keys);
+
+        // The caller's own headers past the limit are still refused.
+        var tooBig = new Dictionary<string, string> { ["big"] = new string('x', HeaderCodec.MaxBytes) };
+        Assert.Throws<ArgumentException>(() => HeaderCodec.EncodeWithTraceContext(tooBig, [new("traceparent", TraceParent)], "orders"));
+    }
+
     private delegate void Body(ref BsonWriter writer);
 
     private static byte[] Document(Body body)
