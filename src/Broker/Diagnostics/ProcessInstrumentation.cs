@@ -82,7 +82,7 @@ internal sealed class ProcessInstrumentation : IDisposable
             links = [new ActivityLink(producer)];
         }
         var activity = BrokerTelemetry.Source.StartActivity(
-            MessagingTags.ProcessOperation + " " + channel, ActivityKind.Consumer, parent, tags: null, links);
+            SpanNames.Process(channel), ActivityKind.Consumer, parent, tags: null, links);
         if (activity is null)
             return null;
         if (baggage is not null)

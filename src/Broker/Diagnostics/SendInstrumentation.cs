@@ -32,7 +32,7 @@ internal readonly struct SendInstrumentation
         Activity? activity = null;
         if (BrokerTelemetry.Source.HasListeners())
         {
-            activity = BrokerTelemetry.Source.StartActivity(MessagingTags.SendOperation + " " + channel, ActivityKind.Producer);
+            activity = BrokerTelemetry.Source.StartActivity(SpanNames.Send(channel), ActivityKind.Producer);
             if (activity is { IsAllDataRequested: true })
             {
                 activity.SetTag(MessagingTags.System, BrokerTelemetry.MessagingSystem);
