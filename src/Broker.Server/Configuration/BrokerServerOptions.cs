@@ -233,7 +233,7 @@ internal sealed record BrokerServerOptions
             return "Durations must be positive.";
         if (Metrics is { } served && SharesListenPort(served))
             return $"--{ServerSetting.Metrics.Switch} ({served}) must not take the port of --{ServerSetting.Listen.Switch} ({Listen}): give the metrics endpoint a port of its own, such as {DefaultMetricsPort}.";
-                if (DeepkitLease < Transport.SubscriptionLimits.MinLease || DeepkitLease > Transport.SubscriptionLimits.MaxLease)
+        if (DeepkitLease < Transport.SubscriptionLimits.MinLease || DeepkitLease > Transport.SubscriptionLimits.MaxLease)
             return $"--deepkit-lease must be between {Transport.SubscriptionLimits.MinLease.TotalMilliseconds:0} ms and {Transport.SubscriptionLimits.MaxLeaseHours} hours, like every subscription's lease.";
         return null;
     }
