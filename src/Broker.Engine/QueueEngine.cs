@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Broker.Engine.Diagnostics;
 using Broker.Engine.Storage;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,9 @@ namespace Broker.Engine;
 /// such a call returns, whatever it made deliverable is already in a subscription's reader. Time comes only from the
 /// <see cref="System.TimeProvider"/> given here. A channel's policy is declared (<see cref="DeclareAsync"/>), once per
 /// channel handle, not passed with every call; the last declaration wins and is persisted through the store.
+/// Each engine reports its channels' gauges (<c>broker.channel.ready</c>, <c>.delayed</c>, <c>.in_flight</c>,
+/// <c>.dead_letters</c>) on a <c>Broker.Engine</c> meter of its own, read only when a listener collects them and
+/// removed when the engine is disposed.
 /// </remarks>
 public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
 {
@@ -28,6 +32,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     private readonly ChannelPolicyTable _policies;
     private readonly bool _ownsStore;
     private readonly ILogger _logger;
+    private readonly ChannelGauges _gauges;
     private readonly Lock _recoveryGate = new();
     private Task? _recovery;
     private volatile bool _recovered;
@@ -53,6 +58,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _policies = new ChannelPolicyTable(MaxChannels, Holds, store, TimeProvider);
+        _gauges = new ChannelGauges(_channels);
     }
 
     /// <summary>The engine's clock.</summary>
@@ -69,6 +75,9 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// A channel that holds none of these is forgotten (it costs nothing) until it is used again.
     /// </summary>
     public IReadOnlyCollection<string> Channels => [.. _channels.Keys];
+
+    /// <summary>The meter of this engine's per-channel gauges; disposed with the engine.</summary>
+    internal System.Diagnostics.Metrics.Meter Meter => _gauges.Meter;
 
     /// <summary>How many channels the engine holds now (see <see cref="Channels"/>).</summary>
     public int ChannelCount => _channels.Count;
@@ -283,6 +292,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
                 return false;
             _disposed = true;
         }
+        _gauges.Dispose();
         foreach (var queue in _channels.Values)
             queue.Dispose();
         return true;

@@ -107,6 +107,12 @@ internal sealed record BrokerServerOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Where <c>GET /metrics</c> is served (Prometheus text format); null, the default, serves none.</summary>
+    public ListenEndpoint? Metrics { get; init; }
+
+    /// <summary>The port of <c>--metrics</c> when it names only an address: the one Prometheus exporters usually take.</summary>
+    public const int DefaultMetricsPort = 9464;
+
     /// <summary>How long a new Deepkit subscription waits before its first push (its client drops a push read together with the subscribe Ack).</summary>
     public TimeSpan DeepkitFirstPushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -180,6 +186,7 @@ internal sealed record BrokerServerOptions
             SessionRetention = Duration(Get(ServerSetting.SessionRetention), ServerSetting.SessionRetention, TimeSpan.FromMinutes(2)),
             DeepkitLease = Duration(Get(ServerSetting.DeepkitLease), ServerSetting.DeepkitLease, TimeSpan.FromMinutes(5)),
             ShutdownTimeout = Duration(Get(ServerSetting.ShutdownTimeout), ServerSetting.ShutdownTimeout, TimeSpan.FromSeconds(15)),
+            Metrics = Get(ServerSetting.Metrics) is { } metrics ? ParseMetrics(metrics) : null,
         };
     }
 
@@ -224,9 +231,26 @@ internal sealed record BrokerServerOptions
             return "The authentication throttle needs a burst of at least 1 and a positive refill; password hashing at least one slot.";
         if (WriteTimeout <= TimeSpan.Zero || AuthTimeout <= TimeSpan.Zero || SessionRetention <= TimeSpan.Zero || DeepkitLease <= TimeSpan.Zero || ShutdownTimeout <= TimeSpan.Zero)
             return "Durations must be positive.";
+        if (Metrics is { } served && SharesListenPort(served))
+            return $"--{ServerSetting.Metrics.Switch} ({served}) must not take the port of --{ServerSetting.Listen.Switch} ({Listen}): give the metrics endpoint a port of its own, such as {DefaultMetricsPort}.";
         if (DeepkitLease < Transport.SubscriptionLimits.MinLease || DeepkitLease > Transport.SubscriptionLimits.MaxLease)
             return $"--deepkit-lease must be between {Transport.SubscriptionLimits.MinLease.TotalMilliseconds:0} ms and {Transport.SubscriptionLimits.MaxLeaseHours} hours, like every subscription's lease.";
         return null;
+    }
+
+    /// <summary><c>off</c>, or an address and port (<see cref="DefaultMetricsPort"/> when only an address is given).</summary>
+    private static ListenEndpoint? ParseMetrics(string text) =>
+        text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : ListenEndpoint.Parse(text, $"--{ServerSetting.Metrics.Switch} address", DefaultMetricsPort);
+
+    /// <summary>Whether binding <paramref name="metrics"/> would collide with the queue listener (port 0 picks a free port).</summary>
+    private bool SharesListenPort(ListenEndpoint metrics)
+    {
+        if (metrics.Port == 0 || metrics.Port != Listen.Port)
+            return false;
+        static bool Any(System.Net.IPAddress address) => address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any);
+        return Any(metrics.Address) || Any(Listen.Address) || metrics.Address.Equals(Listen.Address);
     }
 
     private static string? MessageLimitProblem(long bytes) => bytes <= LargestMessageBytes ? null :

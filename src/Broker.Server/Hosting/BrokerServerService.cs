@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Broker.Engine;
 using Broker.Server.Configuration;
 using Broker.Server.Network;
+using Broker.Server.Prometheus;
 using Broker.Server.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,22 +19,39 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
     private readonly ILogger _logger = loggerFactory.CreateLogger("Broker.Server");
     private QueueEngine? _engine;
     private BrokerServer? _server;
+    private MetricsCollector? _metrics;
+    private MetricsEndpoint? _metricsEndpoint;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var certificate = TlsCertificates.Load(options);
+        // Listening before the engine opens, so the log's first group commits are measured too. Without --metrics
+        // nothing listens, and the instruments cost a check.
+        if (options.Metrics is not null)
+            _metrics = new MetricsCollector(MaxSeries(options), _logger);
         var started = Stopwatch.StartNew();
         _engine = EngineStore.Open(options, loggerFactory, TimeProvider.System);
         await _engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
         ServerLog.Recovered(_logger, _engine.Channels.Count, options.DataDirectory, options.Durability, started.ElapsedMilliseconds);
         if (_engine.ChannelCount > options.EffectiveMaxChannels)
             ServerLog.MoreChannelsThanTheLimit(_logger, _engine.ChannelCount, options.EffectiveMaxChannels);
+        // Bound before the queue listener: a --metrics address that cannot be bound stops the start before any client
+        // is served.
+        if (options.Metrics is { } metricsAt)
+        {
+            _metricsEndpoint = await MetricsEndpoint.StartAsync(metricsAt, _metrics!, loggerFactory, cancellationToken).ConfigureAwait(false);
+            var bound = _metricsEndpoint.LocalEndPoint.ToString();
+            PrometheusLog.Serving(_logger, bound);
+            if (!metricsAt.IsLoopback)
+                PrometheusLog.NotLoopback(_logger, bound);
+        }
         _server = new BrokerServer(options, _engine, loggerFactory, certificate);
         _server.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await StopMetricsAsync().ConfigureAwait(false);
         if (_server is not null)
             await _server.StopAsync().ConfigureAwait(false);
         if (_engine is not null)
@@ -43,9 +61,27 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
 
     public async ValueTask DisposeAsync()
     {
+        await StopMetricsAsync().ConfigureAwait(false);
         if (_server is not null)
             await _server.DisposeAsync().ConfigureAwait(false);
         if (_engine is not null)
             await _engine.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The label sets one metric keeps: a channel's worth for each channel the engine may hold (the recovered ones may
+    /// pass the limit, hence the margin), which covers the per-channel gauges, and plenty for error codes.
+    /// </summary>
+    private static int MaxSeries(BrokerServerOptions options) => options.EffectiveMaxChannels + 1024;
+
+    private async Task StopMetricsAsync()
+    {
+        if (_metricsEndpoint is not null)
+        {
+            await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+            _metricsEndpoint = null;
+        }
+        _metrics?.Dispose();
+        _metrics = null;
     }
 }

@@ -60,6 +60,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         Certificate = certificate;
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
         Failures = new RequestFailureLog(Logger);
+        Metrics = new ServerMetrics(() => _connections.Count);
     }
 
     /// <summary>The server's name and version, as Welcome reports it.</summary>
@@ -85,6 +86,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     public RequestFailureLog Failures { get; }
 
     public ProducerSessions Sessions { get; }
+
+    /// <summary>The server's instruments on the Broker.Server meter; disposed with the server.</summary>
+    public ServerMetrics Metrics { get; }
 
     /// <summary>The bound address (with the actual port when the options asked for port 0).</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
@@ -161,6 +165,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        Metrics.Dispose();
     }
 
     internal void Remove(ServerConnection connection)
@@ -176,6 +181,8 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     internal void LogAuthenticationFailed(ServerConnection connection, string code, string message)
     {
+        // Counted before the log line is rate-limited: the metric sees every failure.
+        Metrics.AuthenticationFailed(code);
         if (_authenticationFailedLines.TryAcquire(connection.SourceName))
             ServerLog.AuthenticationFailed(Logger, connection.Name, code, message);
     }
@@ -223,6 +230,7 @@ internal sealed class BrokerServer : IAsyncDisposable
                 continue;
             }
             var pendingFor = oldest.CloseForRoom();
+            Metrics.Evicted();
             if (_madeRoomLines.TryAcquire("room"))
                 ServerLog.MadeRoom(Logger, Options.MaxConnections, oldest.Name, pendingFor);
             return true;
@@ -266,9 +274,11 @@ internal sealed class BrokerServer : IAsyncDisposable
         {
             if (_refusedLines.TryAcquire(ClientAddress.Describe(ClientAddress.SourceOf(socket.RemoteEndPoint))))
                 ServerLog.TooManyConnections(Logger, socket.RemoteEndPoint?.ToString() ?? "?", _connections.Count);
+            Metrics.Refused();
             _ = RefuseAsync(socket);
             return;
         }
+        Metrics.Accepted();
         var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnection));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Registered before it runs, so a stop never misses it, and pending before it can be admitted.

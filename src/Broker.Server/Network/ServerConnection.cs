@@ -270,6 +270,7 @@ internal sealed partial class ServerConnection
         if (_outbound is { } outbound && outbound.IsStalled(nowMs, (long)Options.WriteTimeout.TotalMilliseconds) && _closeReason is null)
         {
             ServerLog.SlowConsumer(Logger, Name, Options.WriteTimeout.TotalSeconds, outbound.QueuedBytes);
+            _server.Metrics.SlowConsumer();
             Abort("slow consumer: the socket accepted no data for " + Options.WriteTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s");
         }
     }
@@ -466,6 +467,13 @@ internal sealed partial class ServerConnection
 
     private void ReplyError(uint id, string code, string message)
     {
+        _server.Metrics.Error(code);
+        WriteError(id, code, message);
+    }
+
+    /// <summary>Queues an Error frame without counting it (the goodbye of a graceful stop is no error).</summary>
+    private void WriteError(uint id, string code, string message)
+    {
         using var scope = Outbound.Enter();
         FrameWriter.WriteError(scope.Buffer, id, code, message);
     }
@@ -517,7 +525,7 @@ internal sealed partial class ServerConnection
         {
             // Graceful stop: what was accepted is finished (stored, answered) before the goodbye.
             await Task.WhenAny(_inFlight.WaitForNoneAsync(), _server.ShutdownDeadline).ConfigureAwait(false);
-            ReplyError(0, ErrorCodes.ShuttingDown, "The server is stopping.");
+            WriteError(0, ErrorCodes.ShuttingDown, "The server is stopping.");
         }
 
         // The leases of a closed connection are lost at once: their messages go to other workers now.

@@ -194,11 +194,14 @@ public sealed partial class LogQueueStore
             {
                 var started = Stopwatch.GetTimestamp();
                 _active!.File!.Sync();
+                var elapsed = Stopwatch.GetTimestamp() - started;
                 var syncs = Interlocked.Increment(ref _syncs);
-                Volatile.Write(ref _syncTicks[(syncs - 1) & (_syncTicks.Length - 1)], Stopwatch.GetTimestamp() - started);
+                Volatile.Write(ref _syncTicks[(syncs - 1) & (_syncTicks.Length - 1)], elapsed);
+                _metrics.Synced(elapsed);
             }
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _batchBytes, batch.Length);
+            _metrics.Written(batch.Records, batch.Length);
             foreach (var run in batch.Runs)
                 run.Segment.Durable = run.FileOffset + run.Length;
             if (batch.Finished.Count > 0)

@@ -32,6 +32,7 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
     private readonly ILogger _logger;
     private readonly IDisposable _directoryLock;
     private readonly Lock _gate = new();
+    private readonly LogMetrics _metrics;
     private int _disposed;
 
     private LogQueueStore(string directory, ILogFileSystem fs, LogStoreOptions options, TimeProvider time, ILogger logger, IDisposable directoryLock)
@@ -44,10 +45,14 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
         _directoryLock = directoryLock;
         _open = new WriteBatch();
         _spareBatch = new WriteBatch();
+        _metrics = new LogMetrics(MeasureSize);
     }
 
     /// <summary>The data directory.</summary>
     public string Directory { get; }
+
+    /// <summary>The meter of this log's instruments; disposed with the store.</summary>
+    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     /// <summary>The settings in force.</summary>
     public DurabilityMode Durability => _options.Durability;
@@ -94,7 +99,10 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
         catch
         {
             if (store is not null)
+            {
                 store.CloseFiles();
+                store._metrics.Dispose();
+            }
             directoryLock.Dispose();
             throw;
         }
@@ -210,7 +218,21 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
         StopCompaction();
         StopWriter();
         CloseFiles();
+        // After the writer stopped: it records into these until its last write.
+        _metrics.Dispose();
         _directoryLock.Dispose();
+    }
+
+    /// <summary>Bytes of records in the segments in use, and how many there are (for the <c>broker.log.size</c> gauges).</summary>
+    private (long Bytes, int Segments) MeasureSize()
+    {
+        lock (_gate)
+        {
+            long bytes = 0;
+            foreach (var segment in _segments)
+                bytes += segment.End;
+            return (bytes, _segments.Count);
+        }
     }
 
     private void CloseFiles()

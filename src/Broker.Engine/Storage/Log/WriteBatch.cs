@@ -10,6 +10,9 @@ internal sealed class WriteBatch
 
     public int Length;
 
+    /// <summary>Records in the batch: each <see cref="Grow"/> reserves one.</summary>
+    public int Records;
+
     public readonly List<Run> Runs = [];
 
     /// <summary>Payloads whose messages this batch finishes: no longer needed where they are once it is durable.</summary>
@@ -26,6 +29,7 @@ internal sealed class WriteBatch
             Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, Length + size));
         var span = Buffer.AsSpan(Length, size);
         Length += size;
+        Records++;
         Runs[^1].Length += size;
         return span;
     }
@@ -34,6 +38,7 @@ internal sealed class WriteBatch
     public void Reset()
     {
         Length = 0;
+        Records = 0;
         Runs.Clear();
         Finished.Clear();
         if (Buffer.Length > 4 * 1024 * 1024)

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Broker.Server.Tests.Infrastructure;
+using Broker.Transport;
+
+namespace Broker.Server.Tests.Metrics;
+
+/// <summary>
+/// <c>broker-server --metrics</c>, the real executable: what a scrape shows after known traffic, how a bad value is
+/// refused, and that requests other than a scrape are turned away while the broker keeps serving its clients.
+/// </summary>
+public sealed partial class MetricsEndpointTests
+{
+    private static readonly ChannelDefinition Jobs = new("jobs/metered");
+
+    [Fact]
+    public async Task AScrapeShowsConnectionsFsyncsAndExactChannelGauges()
+    {
+        using var data = new TempDirectory();
+        var metricsPort = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{metricsPort}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = Waits.Generous };
+        await using var transport = TestServer.CreateTransport(server.Address);
+
+        // Five messages, one delayed; two leased, one of which is dead-lettered, which frees credit for a third.
+        for (var i = 0; i < 4; i++)
+            Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, $"job {i}"), CancellationToken.None)).IsEnqueued);
+        Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "later", delay: TimeSpan.FromHours(1)), CancellationToken.None)).IsEnqueued);
+        await using var subscription = await transport.SubscribeAsync(Jobs, new SubscriptionSettings(2, TimeSpan.FromMinutes(5)), CancellationToken.None);
+        var first = await subscription.NextAsync();
+        await subscription.NextAsync();
+        Assert.Equal(SettleOutcome.DeadLettered, await subscription.FailAsync(first, FailureKind.Permanent, "poison", CancellationToken.None));
+        await subscription.NextAsync();
+
+        var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Scrape scrape = new(text);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains($"Serving metrics at http://127.0.0.1:{metricsPort}/metrics", server.Process.Output, StringComparison.Ordinal);
+        var channel = "{messaging_destination_name=\"jobs/metered\"}";
+        Assert.Equal(1, scrape.Value("broker_channel_ready" + channel));
+        Assert.Equal(1, scrape.Value("broker_channel_delayed" + channel));
+        Assert.Equal(2, scrape.Value("broker_channel_in_flight" + channel));
+        Assert.Equal(1, scrape.Value("broker_channel_dead_letters" + channel));
+        Assert.Equal(1, scrape.Value("broker_server_connections"));
+        Assert.Equal(1, scrape.Value("broker_server_connections_accepted_total"));
+        Assert.Equal(0, scrape.Value("broker_server_authentication_failures_total{error_type=\"AuthenticationFailed\"}") ?? 0);
+        Assert.Contains("# TYPE broker_log_fsync_duration_seconds histogram\n", text, StringComparison.Ordinal);
+        // Every produce, the settles and the policy were fsynced before they were answered (fsync is the default).
+        var fsyncs = scrape.Value("broker_log_fsync_duration_seconds_count");
+        Assert.True(fsyncs >= 6, $"{fsyncs} fsyncs counted");
+        Assert.Equal(fsyncs, scrape.Value("broker_log_fsync_duration_seconds_bucket{le=\"+Inf\"}"));
+        var buckets = scrape.Buckets("broker_log_fsync_duration_seconds_bucket");
+        Assert.True(buckets.Count > 5, $"{buckets.Count} buckets");
+        Assert.Equal(buckets.OrderBy(b => b.Le).Select(b => b.Count), buckets.Select(b => b.Count).Order());
+        Assert.True(scrape.Value("broker_log_group_commit_records_sum") >= fsyncs);
+        Assert.True(scrape.Value("broker_log_size_bytes") > 0);
+    }
+
+    [Fact]
+    public async Task MetricsAreOffByDefault()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(data.Path);
+
+        Assert.DoesNotContain("Serving metrics", server.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("metrics.example.com:9464", "--metrics address")]
+    [InlineData("127.0.0.1:99999", "--metrics address")]
+    [InlineData("127.0.0.1:LISTEN", "--metrics (127.0.0.1:")]
+    public async Task ABadMetricsValueStopsTheStartNamingTheSetting(string value, string named)
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        // LISTEN: the queue listener's own port.
+        value = value.Replace("LISTEN", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{port}", "--metrics", value]);
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains(named, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMetricsPortInUseStopsTheStartNamingTheSetting()
+    {
+        using var data = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}", "--metrics", $"127.0.0.1:{port}"]);
+
+        Assert.Equal(1, await server.WaitForExitAsync());
+        Assert.Contains($"Cannot serve metrics on 127.0.0.1:{port} (--metrics)", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Broker server listening", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheMetricsSettingComesFromTheEnvironmentToo()
+    {
+        using var data = new TempDirectory();
+        var metricsPort = FreePorts.Next();
+        await using var server = ChildProcess.Start("Broker.Server.dll", ["--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}"], new Dictionary<string, string>
+        {
+            ["BROKER_METRICS"] = $"127.0.0.1:{metricsPort}",
+        });
+        await server.WaitForLineAsync("Broker server listening on");
+        using var http = new HttpClient { Timeout = Waits.Generous };
+
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+
+        Assert.Contains("broker_server_connections 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestsOtherThanAScrapeAreRefusedAndTheBrokerKeepsServing()
+    {
+        using var data = new TempDirectory();
+        var metricsPort = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{metricsPort}");
+        var metrics = new Uri($"http://127.0.0.1:{metricsPort}/metrics");
+        await using var transport = TestServer.CreateTransport(server.Address);
+
+        using (var http = new HttpClient { Timeout = Waits.Generous })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync(metrics, new StringContent("x"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync(metrics)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{metricsPort}/"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics/../admin"))).StatusCode);
+            // A header past the limit (8 KiB in all), and a request line past 1 KiB.
+            using var huge = new HttpRequestMessage(HttpMethod.Get, metrics);
+            huge.Headers.Add("X-Padding", new string('a', 16 * 1024));
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await http.SendAsync(huge)).StatusCode);
+            var longPath = await http.GetAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics?{new string('q', 4096)}"));
+            Assert.Equal(HttpStatusCode.RequestUriTooLong, longPath.StatusCode);
+        }
+
+        // Many idle connections: the endpoint holds a few (closing the rest at once) and the broker is not touched.
+        var idle = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                idle.Add(socket);
+                await socket.ConnectAsync(IPAddress.Loopback, metricsPort).WaitAsync(Waits.Generous);
+            }
+            Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "still served"), CancellationToken.None)).IsEnqueued);
+            await using var subscription = await transport.SubscribeAsync(Jobs, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
+            Assert.Equal("still served", (await subscription.NextAsync()).Text());
+
+            // The ones it holds are closed once idle too long, so a scraper gets in while they are still open here.
+            using var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            string? text = null;
+            await Waits.UntilAsync(async () =>
+            {
+                try
+                {
+                    text = await scraper.GetStringAsync(metrics);
+                    return true;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, "a scrape to be served while idle sockets are held open", timeout: TimeSpan.FromSeconds(45));
+            Assert.Contains("broker_server_connections_accepted_total 1\n", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var socket in idle)
+                socket.Dispose();
+        }
+    }
+
+    /// <summary>The samples of one scrape by series (name and labels).</summary>
+    private sealed partial class Scrape(string text)
+    {
+        private readonly Dictionary<string, double> _samples = text.Split('\n')
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => (Series: l[..l.LastIndexOf(' ')], Value: l[(l.LastIndexOf(' ') + 1)..]))
+            .ToDictionary(s => s.Series, s => double.Parse(s.Value, CultureInfo.InvariantCulture));
+
+        public double? Value(string series) => _samples.TryGetValue(series, out var value) ? value : null;
+
+        /// <summary>A histogram's finite buckets (without labels), by upper bound.</summary>
+        public List<(double Le, double Count)> Buckets(string name) =>
+        [
+            .. _samples
+                .Select(s => (s, Match: LeLabel().Match(s.Key)))
+                .Where(x => x.s.Key.StartsWith(name + "{le=", StringComparison.Ordinal) && x.Match.Success && x.Match.Groups[1].Value != "+Inf")
+                .Select(x => (double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture), x.s.Value)),
+        ];
+
+        [GeneratedRegex("le=\"([^\"]+)\"")]
+        private static partial Regex LeLabel();
+    }
+}
