@@ -63,6 +63,41 @@ public sealed class OpenTelemetrySdkTests
         }
     }
 
+    [Fact]
+    public async Task TheMeterProviderExportsTheEnginesQueueGauges()
+    {
+        var exported = new List<Metric>();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddBrokerInstrumentation().AddInMemoryExporter(exported).Build()!;
+        await using var broker = new TestBroker();
+        var channel = broker.Get<IOrderChannel>();
+        for (var i = 0; i < 3; i++)
+            await channel.ProduceAsync(new Order(i, "backlog"));
+        await channel.ProduceAsync(new Order(9, "later"), new ProduceOptions { Delay = TimeSpan.FromHours(1) });
+
+        Assert.True(metering.ForceFlush());
+
+        Assert.Equal(3, GaugeOf(exported, "broker.channel.ready", "obs/orders"));
+        Assert.Equal(1, GaugeOf(exported, "broker.channel.delayed", "obs/orders"));
+        Assert.Equal(0, GaugeOf(exported, "broker.channel.in_flight", "obs/orders"));
+        Assert.Equal(0, GaugeOf(exported, "broker.channel.dead_letters", "obs/orders"));
+    }
+
+    private static long GaugeOf(List<Metric> metrics, string name, string channel)
+    {
+        foreach (var metric in metrics.Where(m => m.Name == name))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                foreach (var tag in point.Tags)
+                {
+                    if (tag.Key == "messaging.destination.name" && (string?)tag.Value == channel)
+                        return point.GetGaugeLastValueLong();
+                }
+            }
+        }
+        throw new Xunit.Sdk.XunitException($"No {name} point for '{channel}' among {string.Join(", ", metrics.Select(m => m.Name).Distinct())}.");
+    }
+
     private static long SumOf(List<Metric> metrics, string name, string channel)
     {
         long sum = 0;
