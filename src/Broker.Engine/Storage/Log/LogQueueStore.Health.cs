@@ -17,8 +17,9 @@ public sealed partial class LogQueueStore
     /// <summary>
     /// Checks, in this order: the log is open and has not stopped after a failed write or fsync; the data directory still
     /// exists and still holds the newest segment (a directory deleted or replaced under a running log takes every later
-    /// write with it at the next start); a small file can be created, written and deleted there (permissions, a
-    /// read-only remount); the disk has room for the next segment, and for <see cref="NearlyFullSegments"/> of them.
+    /// write with it at the next start); the disk had room for the next segment; a small file can be created, written
+    /// and deleted there (permissions, a read-only remount); the disk has room for <see cref="NearlyFullSegments"/> more
+    /// segments.
     /// </summary>
     /// <param name="cancellationToken">Bounds the check. The file probe runs on the thread pool, so a hung disk makes
     /// the check report that instead of blocking its caller.</param>
@@ -90,14 +91,6 @@ public sealed partial class LogQueueStore
                 "Stop the process and restore the directory.",
                 data: data);
         }
-        if (Probe() is { } probeError)
-        {
-            return TransportHealth.Unhealthy(
-                $"The data directory '{Directory}' is not writable: creating, writing and deleting a small file there failed ({probeError.Message}). " +
-                (IsDiskFull(probeError) ? "The disk is full: free space." : "Check its permissions and whether the disk was remounted read-only (dmesg)."),
-                probeError, data);
-        }
-
         long free;
         try
         {
@@ -115,6 +108,15 @@ public sealed partial class LogQueueStore
                 "Completions, retries and dead letters still fit in the room it kept, so consumers drain the queue. Free space: it accepts new messages again by itself.",
                 noRoom, data);
         }
+        // After the full-disk check: on a full disk the log's own words (what still works) say more than the probe's ENOSPC.
+        if (Probe() is { } probeError)
+        {
+            return TransportHealth.Unhealthy(
+                $"The data directory '{Directory}' is not writable: creating, writing and deleting a small file there failed ({probeError.Message}). " +
+                (IsDiskFull(probeError) ? "The disk is full: free space." : "Check its permissions and whether the disk was remounted read-only (dmesg)."),
+                probeError, data);
+        }
+
         var warnBelow = NearlyFullSegments * _options.SegmentBytes;
         if (free < warnBelow)
         {
