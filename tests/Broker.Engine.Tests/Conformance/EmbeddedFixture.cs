@@ -57,3 +57,5 @@ public sealed class EmbeddedLeaseConformance(EmbeddedFixture fixture) : LeaseCon
 public sealed class EmbeddedLimitsConformance(EmbeddedFixture fixture) : LimitsConformance(fixture), IClassFixture<EmbeddedFixture>;
 
 public sealed class EmbeddedHeadersConformance(EmbeddedFixture fixture) : HeadersConformance(fixture), IClassFixture<EmbeddedFixture>;
+
+public sealed class EmbeddedHealthConformance(EmbeddedFixture fixture) : HealthConformance(fixture), IClassFixture<EmbeddedFixture>;
