@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Broker.Transport;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Broker.Transport;
 /// </summary>
 public sealed class TransportHealth
 {
-    private static readonly IReadOnlyDictionary<string, object> NoData = new Dictionary<string, object>();
+    private static readonly IReadOnlyDictionary<string, object> NoData = ReadOnlyDictionary<string, object>.Empty;
 
     private TransportHealth(TransportHealthStatus status, string description, Exception? exception, IReadOnlyDictionary<string, object>? data)
     {
@@ -16,7 +18,8 @@ public sealed class TransportHealth
         Status = status;
         Description = description;
         Exception = exception;
-        Data = data ?? NoData;
+        // A copy: the result is a snapshot, whatever the adapter does with its dictionary afterwards.
+        Data = data is null || data.Count == 0 ? NoData : new ReadOnlyDictionary<string, object>(new Dictionary<string, object>(data, StringComparer.Ordinal));
     }
 
     /// <summary>The status.</summary>
