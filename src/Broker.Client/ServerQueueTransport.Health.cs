@@ -54,7 +54,11 @@ internal sealed partial class ServerQueueTransport
                 var failed = _lastError;
                 return TransportHealth.Unhealthy($"Not connected to the broker server at {_address}: {(failed is null ? "the connection attempt failed." : Reason(failed))}", failed, data);
             }
-            return Connected(await ready.ConfigureAwait(false), data);
+            var connection = await ready.ConfigureAwait(false);
+            // The connection of a ready signal the watcher has not yet replaced (it closed a moment ago).
+            if (!connection.IsOpen)
+                return TransportHealth.Unhealthy($"The connection to the broker server at {_address} was just lost; the client is reconnecting.", data: data);
+            return Connected(connection, data);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
