@@ -78,7 +78,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// <returns>True while the channel holds a message, a dead letter, a dedup key or a subscription.</returns>
     public bool Holds(string channel) => _channels.ContainsKey(channel);
 
-    // For EngineTransport.CheckHealthAsync (EngineTransport.Health.cs): the store's own health, and whether the engine was disposed.
+    // For EngineTransport.CheckHealthAsync: the store's own health, and whether the engine was disposed.
     internal IQueueStore Store => _store;
 
     internal bool IsDisposed => _disposed;

@@ -57,5 +57,3 @@ public sealed class EmbeddedLeaseConformance(EmbeddedFixture fixture) : LeaseCon
 public sealed class EmbeddedLimitsConformance(EmbeddedFixture fixture) : LimitsConformance(fixture), IClassFixture<EmbeddedFixture>;
 
 public sealed class EmbeddedHeadersConformance(EmbeddedFixture fixture) : HeadersConformance(fixture), IClassFixture<EmbeddedFixture>;
-
-public sealed class EmbeddedHealthConformance(EmbeddedFixture fixture) : HealthConformance(fixture), IClassFixture<EmbeddedFixture>;

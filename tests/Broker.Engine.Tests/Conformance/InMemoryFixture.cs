@@ -32,5 +32,3 @@ public sealed class InMemoryLeaseConformance(InMemoryFixture fixture) : LeaseCon
 public sealed class InMemoryLimitsConformance(InMemoryFixture fixture) : LimitsConformance(fixture), IClassFixture<InMemoryFixture>;
 
 public sealed class InMemoryHeadersConformance(InMemoryFixture fixture) : HeadersConformance(fixture), IClassFixture<InMemoryFixture>;
-
-public sealed class InMemoryHealthConformance(InMemoryFixture fixture) : HealthConformance(fixture), IClassFixture<InMemoryFixture>;

@@ -42,6 +42,3 @@ public sealed class NatsLeaseConformance(NatsConformanceFixture fixture) : Lease
 public sealed class NatsLimitsConformance(NatsConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<NatsConformanceFixture>;
 
 public sealed class NatsHeadersConformance(NatsConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<NatsConformanceFixture>;
-
-[RequiresNatsServer]
-public sealed class NatsHealthConformance(NatsConformanceFixture fixture) : HealthConformance(fixture), IClassFixture<NatsConformanceFixture>;

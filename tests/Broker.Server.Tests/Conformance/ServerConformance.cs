@@ -52,5 +52,3 @@ public sealed class ServerLeaseConformance(ServerConformanceFixture fixture) : L
 public sealed class ServerLimitsConformance(ServerConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<ServerConformanceFixture>;
 
 public sealed class ServerHeadersConformance(ServerConformanceFixture fixture) : HeadersConformance(fixture), IClassFixture<ServerConformanceFixture>;
-
-public sealed class ServerHealthConformance(ServerConformanceFixture fixture) : HealthConformance(fixture), IClassFixture<ServerConformanceFixture>;
