@@ -57,7 +57,7 @@ internal sealed partial class ServerQueueTransport
             var connection = await ready.ConfigureAwait(false);
             // The connection of a ready signal the watcher has not yet replaced (it closed a moment ago).
             if (!connection.IsOpen)
-                return TransportHealth.Unhealthy($"The connection to the broker server at {_address} was just lost; the client is reconnecting.", data: data);
+                return TransportHealth.Unhealthy($"Not connected to the broker server at {_address}: the connection was just lost, and the client is reconnecting.", data: data);
             return Connected(connection, data);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
