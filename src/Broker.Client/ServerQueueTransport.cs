@@ -258,6 +258,7 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                     await connection.DisposeAsync().ConfigureAwait(false);
                 _lastError = ex;
                 LogConnectFailed(_logger, connectionAddress, attempts, ex.Message);
+                AttemptFailed();
                 if (ex is BrokerServerException { Code: ErrorCodes.AuthenticationFailed or ErrorCodes.Unauthenticated })
                 {
                     // Waiting longer will not fix wrong credentials: fail the operations waiting now, keep trying for later ones.
@@ -269,14 +270,8 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                     }
                     refused.TrySetException(ex);
                 }
-                try
-                {
-                    await Task.Delay(Jitter(delay), _disposed.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
+                if (!await BackOffAsync(Jitter(delay)).ConfigureAwait(false))
                     break;
-                }
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
             }
             catch (Exception)

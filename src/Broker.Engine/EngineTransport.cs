@@ -10,6 +10,7 @@ namespace Broker.Engine;
 public sealed class EngineTransport : IQueueTransport, IDisposable
 {
     private readonly bool _ownsEngine;
+    private volatile bool _disposed;
 
     /// <summary>Creates the adapter.</summary>
     /// <param name="engine">The engine.</param>
@@ -36,6 +37,34 @@ public sealed class EngineTransport : IQueueTransport, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Waits for the engine's recovery (which the first operation would start anyway), so a log that cannot be replayed
+    /// is reported here rather than by the first produce; then asks the store (<see cref="Storage.IQueueStore.CheckHealthAsync"/>).
+    /// </remarks>
+    public async ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed || Engine.IsDisposed)
+        {
+            return TransportHealth.Unhealthy(
+                "The broker engine was disposed: nothing can be produced or delivered. The application is shutting down, or disposed the broker while still using it.");
+        }
+        try
+        {
+            await Engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TransportHealth.Unhealthy(
+                "The broker engine is still recovering its store (replaying the log): produces and deliveries wait until it is done. A large log takes a while; check again later.");
+        }
+        catch (Exception ex)
+        {
+            return TransportHealth.Unhealthy($"The broker engine could not recover its store: {ex.Message}", ex);
+        }
+        return await Engine.Store.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         Dispose();
@@ -45,6 +74,7 @@ public sealed class EngineTransport : IQueueTransport, IDisposable
     /// <summary>Disposes the engine when the adapter owns it. Synchronous, so containers disposed either way can release it.</summary>
     public void Dispose()
     {
+        _disposed = true;
         if (_ownsEngine)
             Engine.Dispose();
     }

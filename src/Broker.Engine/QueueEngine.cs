@@ -87,6 +87,11 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// <returns>True while the channel holds a message, a dead letter, a dedup key or a subscription.</returns>
     public bool Holds(string channel) => _channels.ContainsKey(channel);
 
+    // For EngineTransport.CheckHealthAsync: the store's own health, and whether the engine was disposed.
+    internal IQueueStore Store => _store;
+
+    internal bool IsDisposed => _disposed;
+
     /// <summary>
     /// Replays the store into the engine. Every other operation waits for it, starting it if needed, so calling it is
     /// only a way to recover eagerly (and to see a recovery failure early).

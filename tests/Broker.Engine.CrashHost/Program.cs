@@ -4,7 +4,7 @@ using Broker.Engine;
 using Broker.Engine.Storage.Log;
 using Broker.Transport;
 
-// Usage: Broker.Engine.CrashHost <data directory> <run number> run|drain
+// Usage: Broker.Engine.CrashHost <data directory> <run number> run|drain|hold
 //
 // Prints one line per event, each ending in " ;" so a line cut by the kill is recognisable:
 //   READY ;                                   recovered, about to work
@@ -13,9 +13,10 @@ using Broker.Transport;
 //   TAKE alo|eo <id> <text> ;                 a consumer is about to complete a delivery
 //   DONE alo|eo <id> <text> ;                 that completion was acknowledged
 //   DRAINED ;                                 (drain) nothing unfinished is left
+// hold opens the log, prints READY and holds the directory until killed (the other process of the health tests).
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("Usage: Broker.Engine.CrashHost <data directory> <run number> run|drain");
+    Console.Error.WriteLine("Usage: Broker.Engine.CrashHost <data directory> <run number> run|drain|hold");
     return 2;
 }
 var directory = args[0];
@@ -34,6 +35,11 @@ void Print(string line)
 
 // The smallest segments the log allows, so kills land during segment rollovers and compaction rewrites too.
 var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = 64 * 1024, CompactionInterval = TimeSpan.FromMilliseconds(200) });
+if (args[2] == "hold")
+{
+    Print("READY");
+    await Task.Delay(Timeout.Infinite);
+}
 var engine = new QueueEngine(store, ownsStore: true);
 await engine.RecoverAsync();
 await engine.DeclareAsync(atLeastOnce);

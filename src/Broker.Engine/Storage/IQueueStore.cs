@@ -1,3 +1,5 @@
+using Broker.Transport;
+
 namespace Broker.Engine.Storage;
 
 /// <summary>
@@ -72,6 +74,17 @@ public interface IQueueStore : IAsyncDisposable
     void ForgetPolicy(string channel)
     {
     }
+
+    /// <summary>
+    /// Checks whether the store can take writes now, for <see cref="EngineTransport.CheckHealthAsync"/>: a durable store
+    /// reports a stopped log, a data directory that is gone or read-only, a full or nearly full disk. It must be quick,
+    /// must not take the engine's locks, and must change nothing it stores. The default reports healthy (a store that
+    /// cannot fail).
+    /// </summary>
+    /// <param name="cancellationToken">Bounds the check; when it fires the store reports what it knows.</param>
+    /// <returns>The store's health.</returns>
+    ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TransportHealth.Healthy("The store reports no health of its own."));
 }
 
 /// <summary>Receives a store's records during <see cref="IQueueStore.RecoverAsync"/>.</summary>

@@ -1,3 +1,5 @@
+using Broker.Transport;
+
 namespace Broker.Engine.Storage;
 
 /// <summary>
@@ -24,6 +26,11 @@ public sealed class MemoryQueueStore : IQueueStore
                 return _channels.Values.Sum(c => c.Messages.Count);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Memory cannot fail the way a disk does: always healthy.</remarks>
+    public ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TransportHealth.Healthy("The in-memory broker is running; it keeps messages in this process only."));
 
     /// <inheritdoc />
     public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken)

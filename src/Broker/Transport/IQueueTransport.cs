@@ -20,4 +20,14 @@ public interface IQueueTransport : IAsyncDisposable
     /// <returns>The handle; it holds nothing to dispose.</returns>
     /// <exception cref="ArgumentException">The adapter cannot carry this channel (its name, say).</exception>
     ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks whether the adapter can carry messages now: the embedded log is writable and not stopped, the server
+    /// client is connected and authenticated, NATS answers with JetStream. An adapter that is not connected tries to
+    /// connect, within <paramref name="cancellationToken"/>. It never changes delivery state, never waits on the hot path
+    /// (produces, deliveries, settles), and reports a failure as an unhealthy result rather than throwing.
+    /// </summary>
+    /// <param name="cancellationToken">Bounds the check; when it fires the check reports what it knows (unhealthy, with the reason).</param>
+    /// <returns>The status, a description naming what is wrong and what to do, and facts such as the directory or address.</returns>
+    ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken);
 }

@@ -37,6 +37,8 @@ internal sealed class CrashHostProcess : IDisposable
 
     public int Events => Volatile.Read(ref _events);
 
+    public int Id => _process.Id;
+
     public string Errors => string.Join(Environment.NewLine, _errors);
 
     public static CrashHostProcess Start(string directory, int run, string mode) => new(directory, run, mode);

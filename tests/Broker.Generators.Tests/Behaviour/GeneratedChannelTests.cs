@@ -111,6 +111,9 @@ public sealed class GeneratedChannelTests
         public ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
             ValueTask.FromResult<ITransportChannel>(new RecordingChannel(this, channel));
 
+        public ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(TransportHealth.Healthy("Records produces in memory."));
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private sealed class RecordingChannel(RecordingTransport transport, ChannelDefinition channel) : ITransportChannel

@@ -41,12 +41,12 @@ public sealed class NatsServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A single server with JetStream.</summary>
-    public static Task<NatsServerProcess> StartAsync(string storeDirectory)
+    /// <summary>A single server, with JetStream unless told otherwise, on a free port or the one given.</summary>
+    public static Task<NatsServerProcess> StartAsync(string storeDirectory, int? port = null, bool jetStream = true)
     {
-        var port = FreePorts.Next();
-        var arguments = $"-a 127.0.0.1 -p {port} -js -sd \"{storeDirectory}\" -n single";
-        return StartAsync(new NatsServerProcess("single", port, storeDirectory, arguments));
+        var listen = port ?? FreePorts.Next();
+        var arguments = $"-a 127.0.0.1 -p {listen}{(jetStream ? " -js" : "")} -sd \"{storeDirectory}\" -n single";
+        return StartAsync(new NatsServerProcess("single", listen, storeDirectory, arguments));
     }
 
     /// <summary>A server started from a configuration file (cluster nodes).</summary>

@@ -31,6 +31,8 @@ public sealed class ServerConformanceFixture : IBrokerFixture
         public ValueTask<ITransportChannel> OpenChannelAsync(ChannelDefinition channel, CancellationToken cancellationToken) =>
             client.OpenChannelAsync(channel, cancellationToken);
 
+        public ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) => client.CheckHealthAsync(cancellationToken);
+
         public async ValueTask DisposeAsync()
         {
             await client.DisposeAsync();
