@@ -11,7 +11,7 @@ public static class BrokerHealthChecksBuilderExtensions
     /// until disposed; the embedded log is unhealthy when it stopped after a failed write or fsync, when its directory is
     /// gone or not writable, or when another process holds it, and degraded when its disk is nearly full; the server client
     /// is healthy when connected and authenticated (a check while disconnected tries to connect); NATS is healthy when
-    /// connected and JetStream answers. See <c>docs/observability-health.md</c>.
+    /// connected and JetStream answers. See <c>docs/observability.md</c>.
     /// </summary>
     /// <remarks>
     /// The transport is resolved when the check runs, not when it is registered, so registering costs nothing and the
