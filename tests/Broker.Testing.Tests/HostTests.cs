@@ -11,7 +11,8 @@ public sealed class HostTests
     [Fact]
     public async Task AddBrokerTestHarnessReplacesTheAppsBrokerAndClockInItsOwnHost()
     {
-        var builder = Host.CreateApplicationBuilder();
+        // The app's own builder; without its defaults (appsettings, console logging) only to keep the test quick and quiet.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddShopApp().AddSingleton<IMailer>(new FakeMailer());
         builder.Services.AddBrokerTestHarness(o => o.DefaultTimeout = TimeSpan.FromSeconds(20));
         using var host = builder.Build();

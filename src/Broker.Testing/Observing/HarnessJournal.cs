@@ -5,8 +5,8 @@ namespace Broker.Testing;
 /// parallel (each with its own harness) never see each other's messages.
 /// </summary>
 /// <remarks>
-/// Waiters are matched under the journal's lock, both against what was already seen when they start and against each new
-/// entry, so a waiter gets the first match in journal order and never misses an entry added while it registers.
+/// Waiters are matched under the journal's lock, against what was already seen when they start (the earliest match wins)
+/// and then against each new entry as it is added, so a waiter never misses an entry added while it registers.
 /// </remarks>
 internal sealed class HarnessJournal
 {
