@@ -25,8 +25,8 @@ internal static class TelemetryRuns
 
     public static async Task RunAsync(Table table, int messages, int rounds)
     {
-        var off = new List<(double Produce, double Consume)>();
-        var on = new List<(double Produce, double Consume)>();
+        var off = new List<Rates>();
+        var on = new List<Rates>();
         // One warm-up round of each, not counted: JIT and tiering, pools.
         await MeasureAsync(messages / 4, listen: false);
         await MeasureAsync(messages / 4, listen: true);
@@ -37,14 +37,19 @@ internal static class TelemetryRuns
         }
         var (offProduce, offConsume) = (Median(off.Select(r => r.Produce)), Median(off.Select(r => r.Consume)));
         var (onProduce, onConsume) = (Median(on.Select(r => r.Produce)), Median(on.Select(r => r.Consume)));
-        table.Add("telemetry: typed produce (in-memory), nothing listening", $"{offProduce:N0} msg/s", $"median of {rounds}: {Rates(off.Select(r => r.Produce))}");
-        table.Add("telemetry: typed produce (in-memory), every span and metric recorded", $"{onProduce:N0} msg/s", $"{onProduce / offProduce:P0} of nothing listening; median of {rounds}: {Rates(on.Select(r => r.Produce))}");
-        table.Add("telemetry: typed consume (in-memory, 256 handlers), nothing listening", $"{offConsume:N0} msg/s", $"median of {rounds}: {Rates(off.Select(r => r.Consume))}");
-        table.Add("telemetry: typed consume (in-memory, 256 handlers), every span and metric recorded", $"{onConsume:N0} msg/s", $"{onConsume / offConsume:P0} of nothing listening; median of {rounds}: {Rates(on.Select(r => r.Consume))}");
+        var (offProduceCpu, offConsumeCpu) = (Median(off.Select(r => r.ProduceCpuMicroseconds)), Median(off.Select(r => r.ConsumeCpuMicroseconds)));
+        var (onProduceCpu, onConsumeCpu) = (Median(on.Select(r => r.ProduceCpuMicroseconds)), Median(on.Select(r => r.ConsumeCpuMicroseconds)));
+        table.Add("telemetry: typed produce (in-memory), nothing listening", $"{offProduce:N0} msg/s", $"{offProduceCpu:0.00} µs CPU/msg; median of {rounds}: {List(off.Select(r => r.Produce))}");
+        table.Add("telemetry: typed produce (in-memory), every span and metric recorded", $"{onProduce:N0} msg/s", $"{onProduce / offProduce:P0} of nothing listening; {onProduceCpu:0.00} µs CPU/msg; median of {rounds}: {List(on.Select(r => r.Produce))}");
+        table.Add("telemetry: typed consume (in-memory, 256 handlers), nothing listening", $"{offConsume:N0} msg/s", $"{offConsumeCpu:0.00} µs CPU/msg; median of {rounds}: {List(off.Select(r => r.Consume))}");
+        table.Add("telemetry: typed consume (in-memory, 256 handlers), every span and metric recorded", $"{onConsume:N0} msg/s", $"{onConsume / offConsume:P0} of nothing listening; {onConsumeCpu:0.00} µs CPU/msg; median of {rounds}: {List(on.Select(r => r.Consume))}");
     }
 
+    /// <summary>Rates, and the process's CPU time per message (less sensitive than rates to other load on the machine).</summary>
+    public readonly record struct Rates(double Produce, double Consume, double ProduceCpuMicroseconds, double ConsumeCpuMicroseconds);
+
     /// <summary>Produces a backlog with 256 producers awaiting their results, then consumes it with 256 handlers.</summary>
-    public static async Task<(double Produce, double Consume)> MeasureAsync(int messages, bool listen)
+    public static async Task<Rates> MeasureAsync(int messages, bool listen)
     {
         using var listeners = listen ? new Listeners() : null;
         var services = new ServiceCollection();
@@ -53,6 +58,8 @@ internal static class TelemetryRuns
         var channel = provider.GetRequiredService<ITypedOrders>();
 
         long next = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Producers).Select(_ => Task.Run(async () =>
         {
@@ -61,6 +68,9 @@ internal static class TelemetryRuns
                 await channel.ProduceAsync(new TypedOrder(id, "sku-0001-blue"));
         })));
         var produce = messages / clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var produceCpu = (process.TotalProcessorTime - cpu).TotalMicroseconds / messages;
+        cpu = process.TotalProcessorTime;
 
         var completed = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,7 +84,9 @@ internal static class TelemetryRuns
         {
             await done.Task;
         }
-        return (produce, messages / clock.Elapsed.TotalSeconds);
+        var consume = messages / clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return new Rates(produce, consume, produceCpu, (process.TotalProcessorTime - cpu).TotalMicroseconds / messages);
     }
 
     private static double Median(IEnumerable<double> values)
@@ -83,7 +95,7 @@ internal static class TelemetryRuns
         return sorted[sorted.Count / 2];
     }
 
-    private static string Rates(IEnumerable<double> values) => string.Join(", ", values.Select(v => $"{v / 1000:N0} k"));
+    private static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => $"{v / 1000:N0} k"));
 
     /// <summary>What an exporter's SDK does at the least: every span sampled and recorded, every instrument aggregated.</summary>
     private sealed class Listeners : IDisposable

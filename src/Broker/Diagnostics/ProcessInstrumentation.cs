@@ -29,7 +29,7 @@ internal sealed class ProcessInstrumentation : IDisposable
 
     public static ProcessInstrumentation Start(string channel, Delivery delivery, IReadOnlyDictionary<string, string> headers)
     {
-        var activity = BrokerTelemetry.Source.HasListeners() ? StartActivity(channel, delivery, headers) : null;
+        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(() => StartActivity(channel, delivery, headers)) : null;
         if (ClientInstruments.ConsumedMessages.Enabled)
             ClientInstruments.ConsumedMessages.Add(1, Tags(channel, MessagingTags.ProcessOperation, errorType: null));
         // Only a call counted as started is counted as finished, so a listener attached mid-call never sees a negative count.
@@ -69,14 +69,13 @@ internal sealed class ProcessInstrumentation : IDisposable
             activity.SetTag(MessagingTags.Outcome, outcome is { } known ? SettleTelemetry.Name(known) : "unknown");
     }
 
-    public void Dispose() => _activity?.Dispose();
+    public void Dispose() => TelemetryGuard.Stop(_activity);
 
     private static Activity? StartActivity(string channel, Delivery delivery, IReadOnlyDictionary<string, string> headers)
     {
         ActivityContext parent = default;
         ActivityLink[]? links = null;
-        IEnumerable<KeyValuePair<string, string?>>? baggage = null;
-        if (TraceContextHeaders.TryExtract(headers, out var producer, out baggage))
+        if (TraceContextHeaders.TryExtract(headers, out var producer, out var baggage))
         {
             parent = producer;
             links = [new ActivityLink(producer)];

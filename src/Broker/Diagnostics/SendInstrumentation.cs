@@ -29,20 +29,22 @@ internal readonly struct SendInstrumentation
 
     public static SendInstrumentation Start(string channel)
     {
-        Activity? activity = null;
-        if (BrokerTelemetry.Source.HasListeners())
-        {
-            activity = BrokerTelemetry.Source.StartActivity(SpanNames.Send(channel), ActivityKind.Producer);
-            if (activity is { IsAllDataRequested: true })
-            {
-                activity.SetTag(MessagingTags.System, BrokerTelemetry.MessagingSystem);
-                activity.SetTag(MessagingTags.DestinationName, channel);
-                activity.SetTag(MessagingTags.OperationType, MessagingTags.SendOperation);
-                activity.SetTag(MessagingTags.OperationName, MessagingTags.SendOperation);
-            }
-        }
+        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(() => StartActivity(channel)) : null;
         var timed = ClientInstruments.OperationDuration.Enabled;
         return new SendInstrumentation(channel, activity, timed ? Stopwatch.GetTimestamp() : 0);
+    }
+
+    private static Activity? StartActivity(string channel)
+    {
+        var activity = BrokerTelemetry.Source.StartActivity(SpanNames.Send(channel), ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, BrokerTelemetry.MessagingSystem);
+            activity.SetTag(MessagingTags.DestinationName, channel);
+            activity.SetTag(MessagingTags.OperationType, MessagingTags.SendOperation);
+            activity.SetTag(MessagingTags.OperationName, MessagingTags.SendOperation);
+        }
+        return activity;
     }
 
     public void Succeeded(ProduceResult result, int bodySize)
@@ -55,7 +57,7 @@ internal readonly struct SendInstrumentation
                 activity.SetTag(MessagingTags.Duplicate, true);
         }
         Record(errorType: null);
-        Activity?.Dispose();
+        TelemetryGuard.Stop(Activity);
     }
 
     public void Failed(Exception exception)
@@ -71,7 +73,7 @@ internal readonly struct SendInstrumentation
             }
         }
         Record(errorType);
-        Activity?.Dispose();
+        TelemetryGuard.Stop(Activity);
     }
 
     private void Record(string? errorType)

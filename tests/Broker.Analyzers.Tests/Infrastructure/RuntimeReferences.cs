@@ -9,7 +9,8 @@ namespace Broker.Analyzers.Tests.Infrastructure;
 /// <summary>
 /// The assemblies test sources compile against, taken from the running runtime instead of downloaded reference packs,
 /// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting, engine and
-/// server-client assemblies, the generic host, and everything those reference.
+/// server-client assemblies, the generic host, OpenTelemetry (the samples' --trace console), and everything those
+/// reference.
 /// </summary>
 internal static class RuntimeReferences
 {
@@ -33,6 +34,9 @@ internal static class RuntimeReferences
             typeof(Broker.Engine.QueueEngine).Assembly,
             typeof(ServerBrokerBuilderExtensions).Assembly,
             typeof(Host).Assembly,
+            typeof(OpenTelemetry.Trace.BrokerTracerProviderBuilderExtensions).Assembly,
+            typeof(OpenTelemetryServicesExtensions).Assembly,
+            typeof(OpenTelemetry.Trace.ConsoleExporterHelperExtensions).Assembly,
         ];
         var needed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var pending = new Stack<AssemblyName>(roots.Select(a => a.GetName()));

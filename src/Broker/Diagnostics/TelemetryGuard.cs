@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Broker.Diagnostics;
+
+/// <summary>
+/// Telemetry never costs a message. Listeners (an SDK's sampler, an exporter's callbacks) and the propagator (which an
+/// application may replace) are other people's code that runs inside a produce or a delivery; when one of them throws,
+/// the span or the trace context is dropped and the message goes on as if nothing listened.
+/// </summary>
+internal static class TelemetryGuard
+{
+    public static Activity? Start(Func<Activity?> start)
+    {
+        try
+        {
+            return start();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    public static void Stop(Activity? activity)
+    {
+        if (activity is null)
+            return;
+        try
+        {
+            activity.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An ActivityStopped callback threw: the span is lost, the message is not.
+        }
+    }
+}
