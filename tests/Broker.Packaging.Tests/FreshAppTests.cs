@@ -3,7 +3,7 @@ namespace Broker.Packaging.Tests;
 /// <summary>
 /// One PackageReference to Broker is enough: a new worker application outside the repository builds against the
 /// packed package with the generated code and no warning, produces and consumes on the embedded broker in a generic
-/// host, and gets a BRK error for a bad declaration.
+/// host, and gets a BRK error for a bad declaration; a new web app does the same from an endpoint.
 /// </summary>
 [Collection(PackingCollection.Name)]
 public sealed class FreshAppTests(PackedRepository packed)
@@ -52,6 +52,22 @@ public sealed class FreshAppTests(PackedRepository packed)
 
         Assert.Contains("definition: shop/orders ExactlyOnce 00:05:00", run.Output, StringComparison.Ordinal);
         Assert.Contains("round trip: 7 Ada tea+cake", run.Output, StringComparison.Ordinal);
+    }
+
+    // The other first hour: a web app. The ASP.NET Core shared framework brings the host; Broker is its only
+    // package reference.
+    [Fact]
+    public async Task WebAppWithOnlyBrokerProducesFromAnEndpointAndConsumes()
+    {
+        var app = await packed.WebApp;
+
+        var build = Succeeded(app, app.Build, "dotnet build of the web app");
+        var run = Succeeded(app, app.Run, "the web app");
+
+        Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
+        Assert.Contains("produced: Enqueued", run.Output, StringComparison.Ordinal);
+        Assert.Contains("consumed: 8 Grace bread", run.Output, StringComparison.Ordinal);
+        Assert.Contains("health: Healthy", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

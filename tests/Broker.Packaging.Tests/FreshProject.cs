@@ -102,6 +102,63 @@ internal static class FreshProject
         }
         """;
 
+    /// <summary>
+    /// An ASP.NET Core app (the Web SDK, as <c>dotnet new webapi</c> makes it) whose one package reference is Broker:
+    /// the shared framework brings the host.
+    /// </summary>
+    public static string WebProject(string brokerVersion) => $"""
+        <Project Sdk="Microsoft.NET.Sdk.Web">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Broker" Version="{brokerVersion}" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    /// <summary>Produces through an HTTP endpoint, consumes in a hosted consumer, and serves the health check.</summary>
+    public const string WebProgram = """
+        using Broker;
+        using Shop;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddBroker(b => b.UseEmbedded("broker-data")).AddChannels();
+        builder.Services.AddSingleton<Received>();
+        builder.Services.AddConsumer<IOrderChannel, OrderConsumer>();
+        builder.Services.AddHealthChecks().AddBroker();
+        var app = builder.Build();
+        app.MapHealthChecks("/health");
+        app.MapPost("/orders", async (Order order, IOrderChannel orders) => (await orders.ProduceAsync(order)).Status.ToString());
+        await app.StartAsync();
+
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var response = await http.PostAsJsonAsync("/orders", new Order(8, "Grace", ["bread"]));
+        Console.WriteLine($"produced: {await response.Content.ReadAsStringAsync()}");
+        var consumed = await app.Services.GetRequiredService<Received>().Order.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"consumed: {consumed.Id} {consumed.Customer} {string.Join("+", consumed.Items)}");
+        Console.WriteLine($"health: {await http.GetStringAsync("/health")}");
+        await app.StopAsync();
+
+        sealed class Received
+        {
+            public TaskCompletionSource<Order> Order { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        sealed class OrderConsumer(Received received) : IConsumer<Order>
+        {
+            public ValueTask ConsumeAsync(QueueMessage<Order> message, CancellationToken cancellationToken)
+            {
+                received.Order.TrySetResult(message.Data);
+                return ValueTask.CompletedTask;
+            }
+        }
+        """;
+
     /// <summary>A channel interface without <c>partial</c>: BRK0001.</summary>
     public const string BadChannel = """
         using Broker;

@@ -11,11 +11,13 @@ namespace Broker.Packaging.Tests;
 public sealed class PackedRepository : IAsyncLifetime
 {
     private readonly Lazy<Task<FreshApp>> freshApp;
+    private readonly Lazy<Task<FreshApp>> webApp;
     private readonly Lazy<Task<InstalledTool>> tool;
 
     public PackedRepository()
     {
-        freshApp = new(() => Tests.FreshApp.CreateAsync(this));
+        freshApp = new(() => Tests.FreshApp.CreateWorkerAsync(this));
+        webApp = new(() => Tests.FreshApp.CreateWebAsync(this));
         tool = new(() => InstalledTool.InstallAsync(this));
     }
 
@@ -29,8 +31,11 @@ public sealed class PackedRepository : IAsyncLifetime
 
     internal DotnetCli.Result? Pack { get; private set; }
 
-    /// <summary>A new application that references only the Broker package, built and run.</summary>
+    /// <summary>A new worker (<c>dotnet new worker</c>) that adds only the Broker package, built and run.</summary>
     internal Task<FreshApp> FreshApp => freshApp.Value;
+
+    /// <summary>A new ASP.NET Core app that references only the Broker package, built and run.</summary>
+    internal Task<FreshApp> WebApp => webApp.Value;
 
     /// <summary>broker-server installed from the feed with <c>dotnet tool install</c>.</summary>
     internal Task<InstalledTool> Tool => tool.Value;
@@ -77,8 +82,10 @@ public sealed class PackedRepository : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // Let a step that a failed test left running finish before its folder goes.
-        foreach (var step in new Task[] { freshApp.IsValueCreated ? freshApp.Value : Task.CompletedTask, tool.IsValueCreated ? tool.Value : Task.CompletedTask })
+        foreach (var step in new Task[] { Started(freshApp), Started(webApp), Started(tool) })
             await step.ContinueWith(_ => { }, TaskScheduler.Default);
         Packing.Delete(Root);
     }
+
+    private static Task Started<T>(Lazy<Task<T>> step) => step.IsValueCreated ? step.Value : Task.CompletedTask;
 }
