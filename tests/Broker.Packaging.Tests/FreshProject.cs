@@ -21,10 +21,14 @@ internal static class FreshProject
         </configuration>
         """;
 
+    /// <summary>
+    /// The project <c>dotnet new worker</c> writes (the Worker SDK and its Microsoft.Extensions.Hosting reference, at
+    /// the version this repository uses so the restore needs nothing new), plus the one reference a user adds,
+    /// <c>dotnet add package Broker</c>, and strict settings.
+    /// </summary>
     public static string Project(string brokerVersion) => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
+        <Project Sdk="Microsoft.NET.Sdk.Worker">
           <PropertyGroup>
-            <OutputType>Exe</OutputType>
             <TargetFramework>net10.0</TargetFramework>
             <Nullable>enable</Nullable>
             <ImplicitUsings>enable</ImplicitUsings>
@@ -32,6 +36,7 @@ internal static class FreshProject
             <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
           </PropertyGroup>
           <ItemGroup>
+            <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.0" />
             <PackageReference Include="Broker" Version="{brokerVersion}" />
           </ItemGroup>
         </Project>
@@ -48,23 +53,110 @@ internal static class FreshProject
         public partial interface IOrderChannel : IQueueChannel<Order>;
         """;
 
-    /// <summary>Uses the three things the generator writes: AddChannels(), the implementation class and the codec.</summary>
+    /// <summary>
+    /// A generic host on the embedded durable broker: AddBroker(...).AddChannels(), a hosted consumer and the health
+    /// check, all from the Broker package; one produce, awaited until the consumer has it. Also prints what the
+    /// generator wrote: the channel's definition and the codec's round trip.
+    /// </summary>
     public const string Program = """
         using Broker;
         using Broker.Bson;
-        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Diagnostics.HealthChecks;
         using Shop;
 
-        var builder = new BrokerBuilder(new Services()).AddChannels();
-        Console.WriteLine("channels: " + string.Join(", ", builder.ChannelTypes.Select(t => t.FullName)));
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddBroker(b => b.UseEmbedded("broker-data")).AddChannels();
+        builder.Services.AddSingleton<Received>();
+        builder.Services.AddConsumer<IOrderChannel, OrderConsumer>(o => o.MaxParallel = 2);
+        builder.Services.AddHealthChecks().AddBroker();
+        using var host = builder.Build();
+        await host.StartAsync();
 
         var definition = IOrderChannel.Implementation.ChannelDefinition;
         Console.WriteLine($"definition: {definition.Name} {definition.Process} {definition.DedupInterval}");
-
         var copy = BsonCodec.Deserialize<Order>(BsonCodec.ToBson(new Order(7, "Ada", ["tea", "cake"])));
         Console.WriteLine($"round trip: {copy.Id} {copy.Customer} {string.Join("+", copy.Items)}");
 
-        sealed class Services : List<ServiceDescriptor>, IServiceCollection;
+        var orders = host.Services.GetRequiredService<IOrderChannel>();
+        var produced = await orders.ProduceAsync(new Order(7, "Ada", ["tea", "cake"]));
+        Console.WriteLine($"produced: {produced.Status}");
+        var consumed = await host.Services.GetRequiredService<Received>().Order.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"consumed: {consumed.Id} {consumed.Customer} {string.Join("+", consumed.Items)}");
+
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Console.WriteLine($"health: {health.Status}");
+        await host.StopAsync();
+
+        sealed class Received
+        {
+            public TaskCompletionSource<Order> Order { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        sealed class OrderConsumer(Received received) : IConsumer<Order>
+        {
+            public ValueTask ConsumeAsync(QueueMessage<Order> message, CancellationToken cancellationToken)
+            {
+                received.Order.TrySetResult(message.Data);
+                return ValueTask.CompletedTask;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// An ASP.NET Core app (the Web SDK, as <c>dotnet new webapi</c> makes it) whose one package reference is Broker:
+    /// the shared framework brings the host.
+    /// </summary>
+    public static string WebProject(string brokerVersion) => $"""
+        <Project Sdk="Microsoft.NET.Sdk.Web">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="Broker" Version="{brokerVersion}" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    /// <summary>Produces through an HTTP endpoint, consumes in a hosted consumer, and serves the health check.</summary>
+    public const string WebProgram = """
+        using Broker;
+        using Shop;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddBroker(b => b.UseEmbedded("broker-data")).AddChannels();
+        builder.Services.AddSingleton<Received>();
+        builder.Services.AddConsumer<IOrderChannel, OrderConsumer>();
+        builder.Services.AddHealthChecks().AddBroker();
+        var app = builder.Build();
+        app.MapHealthChecks("/health");
+        app.MapPost("/orders", async (Order order, IOrderChannel orders) => (await orders.ProduceAsync(order)).Status.ToString());
+        await app.StartAsync();
+
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var response = await http.PostAsJsonAsync("/orders", new Order(8, "Grace", ["bread"]));
+        Console.WriteLine($"produced: {await response.Content.ReadAsStringAsync()}");
+        var consumed = await app.Services.GetRequiredService<Received>().Order.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"consumed: {consumed.Id} {consumed.Customer} {string.Join("+", consumed.Items)}");
+        Console.WriteLine($"health: {await http.GetStringAsync("/health")}");
+        await app.StopAsync();
+
+        sealed class Received
+        {
+            public TaskCompletionSource<Order> Order { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        sealed class OrderConsumer(Received received) : IConsumer<Order>
+        {
+            public ValueTask ConsumeAsync(QueueMessage<Order> message, CancellationToken cancellationToken)
+            {
+                received.Order.TrySetResult(message.Data);
+                return ValueTask.CompletedTask;
+            }
+        }
         """;
 
     /// <summary>A channel interface without <c>partial</c>: BRK0001.</summary>

@@ -4,128 +4,125 @@ using System.Xml.Linq;
 namespace Broker.Packaging.Tests;
 
 /// <summary>
-/// One PackageReference to Broker gives an application the runtime, the source generator and the analyzers: a fresh
-/// project outside the repository builds against the packed package, uses the generated code, and gets a BRK error
-/// for a bad declaration.
+/// Which packages the repository makes and what they hold: one Broker package for the common case (channels, the
+/// generator and analyzers, the in-memory and embedded brokers, hosting), and one more package per adapter or add-on.
 /// </summary>
 [Collection(PackingCollection.Name)]
-public sealed class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+public sealed class PackageTests(PackedRepository packed)
 {
-    private DotnetCli.Result Succeeded(DotnetCli.Result? step, string name)
+    [Fact]
+    public void EngineAndHostingShipInsideBrokerNotAsPackagesOfTheirOwn()
     {
-        Assert.True(step is not null, $"{name} did not run because an earlier step failed:\n{fixture.Log}");
-        Assert.True(step.ExitCode == 0, $"{name} failed: {step}");
-        return step;
+        var ids = packed.PackageIds();
+
+        Assert.Subset(ids.ToHashSet(), new HashSet<string> { "Broker", "Broker.Client", "Broker.Protocol", "Broker.Nats", "Broker.OpenTelemetry", "Broker.MongoDB", "Broker.Testing", "Broker.Server" });
+        Assert.DoesNotContain("Broker.Engine", ids);
+        Assert.DoesNotContain("Broker.Hosting", ids);
+        Assert.DoesNotContain("Broker.Package", ids);
     }
 
     [Fact]
-    public void PackProducesOneBrokerPackage()
+    public void BrokerPackageCarriesThreeAssembliesWithTheirDocsAndTheCompileTimeAssemblies()
     {
-        Succeeded(fixture.Pack, "dotnet pack");
-        Assert.Equal([Path.GetFileName(fixture.PackagePath)], Directory.GetFiles(fixture.Feed).Select(Path.GetFileName));
+        using var package = packed.OpenPackage("Broker");
+        var entries = package.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/", StringComparison.Ordinal) || n.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            [
+                "analyzers/dotnet/cs/Broker.Analyzers.CodeFixes.dll",
+                "analyzers/dotnet/cs/Broker.Analyzers.dll",
+                "analyzers/dotnet/cs/Broker.Generators.dll",
+                "lib/net10.0/Broker.Engine.dll",
+                "lib/net10.0/Broker.Engine.xml",
+                "lib/net10.0/Broker.Hosting.dll",
+                "lib/net10.0/Broker.Hosting.xml",
+                "lib/net10.0/Broker.dll",
+                "lib/net10.0/Broker.xml",
+            ],
+            entries);
     }
 
     [Fact]
-    public void PackageCarriesTheRuntimeAndTheCompileTimeAssemblies()
+    public void BrokerSymbolPackageHoldsThePdbOfEachAssembly()
     {
-        Succeeded(fixture.Pack, "dotnet pack");
-        using var package = ZipFile.OpenRead(fixture.PackagePath);
-        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        packed.AssertPacked();
+        using var symbols = ZipFile.OpenRead(packed.SymbolsPath("Broker"));
 
-        Assert.Contains("lib/net10.0/Broker.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/Broker.Generators.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/Broker.Analyzers.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/Broker.Analyzers.CodeFixes.dll", entries);
-        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Broker.Generators", StringComparison.Ordinal));
+        Assert.Equal(
+            ["lib/net10.0/Broker.Engine.pdb", "lib/net10.0/Broker.Hosting.pdb", "lib/net10.0/Broker.pdb"],
+            symbols.Entries.Select(e => e.FullName).Where(n => n.EndsWith(".pdb", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
+    // The package's dependencies are those of its three assemblies (the build checks the list against their projects);
+    // it needs no other package of this repository.
     [Fact]
-    public void PackageDependsOnNoCompileTimeProject()
+    public void BrokerPackageDependsOnWhatItsAssembliesUseAndOnNoOtherBrokerPackage()
     {
-        Succeeded(fixture.Pack, "dotnet pack");
-        using var package = ZipFile.OpenRead(fixture.PackagePath);
-        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+        using var package = packed.OpenPackage("Broker");
+        var dependencies = Dependencies(package).Keys.ToList();
 
-        Assert.NotEmpty(dependencies);
+        Assert.Subset(dependencies.ToHashSet(), new HashSet<string>
+        {
+            "Microsoft.Extensions.DependencyInjection.Abstractions",  // Broker
+            "System.IO.Hashing",                                      // Broker: ExactlyOnce hashes
+            "Microsoft.Extensions.Hosting.Abstractions",              // Broker.Hosting: hosted consumers
+            "Microsoft.Extensions.Diagnostics.HealthChecks",          // Broker.Hosting: AddHealthChecks().AddBroker()
+        });
         Assert.All(dependencies, id => Assert.DoesNotMatch("^Broker", id));
     }
 
-    // Applications usually reference Broker.Hosting for AddBroker and AddConsumer; they must get the generator and the
-    // analyzers (BRK0014 is about AddConsumer) without a second PackageReference.
+    // A dependency on a package this repository does not make (Broker.Engine, say) would fail every restore.
     [Fact]
-    public void HostingPackageDependsOnBrokerWithItsAnalyzers()
+    public void EveryDependencyOnARepositoryPackageNamesOneInTheFeedAtTheSameVersion()
     {
-        Succeeded(fixture.PackHosting, "dotnet pack of Broker.Hosting");
-        using var package = ZipFile.OpenRead(fixture.HostingPackagePath);
-        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        var broker = XDocument.Load(nuspec).Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Broker");
+        var ids = packed.PackageIds();
+        var wrong = new List<string>();
+        foreach (var id in ids)
+        {
+            using var package = packed.OpenPackage(id);
+            foreach (var (dependency, version) in Dependencies(package).Where(d => d.Key.StartsWith("Broker", StringComparison.Ordinal)))
+            {
+                if (!ids.Contains(dependency) || version != packed.Version)
+                    wrong.Add($"{id} depends on {dependency} {version}");
+            }
+        }
 
-        Assert.Equal(fixture.Version, (string?)broker.Attribute("version"));
+        Assert.True(wrong.Count == 0, $"Dependencies on packages the feed ({string.Join(", ", ids)}) does not hold at {packed.Version}:\n{string.Join("\n", wrong)}");
+    }
+
+    // One extra package each for the server, NATS and the test harness: they bring Broker with its analyzers folder
+    // (include="All"), so a project that references only one of them still gets the generator.
+    [Theory]
+    [InlineData("Broker.Client", "Broker,Broker.Protocol")]
+    [InlineData("Broker.Nats", "Broker")]
+    [InlineData("Broker.Testing", "Broker")]
+    public void ExtraPackageDependsOnBrokerWithItsAnalyzers(string id, string repositoryDependencies)
+    {
+        using var package = packed.OpenPackage(id);
+        var dependencies = Dependencies(package);
+
+        Assert.Equal(repositoryDependencies.Split(',').Order(StringComparer.Ordinal), dependencies.Keys.Where(k => k.StartsWith("Broker", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var broker = DependencyElement(package, "Broker");
         Assert.DoesNotContain("Analyzers", (string?)broker.Attribute("exclude") ?? "", StringComparison.OrdinalIgnoreCase);
         Assert.Equal("All", (string?)broker.Attribute("include"));
     }
 
     // The wire protocol is its own package, shared by the client and the server instead of living in the client.
     [Fact]
-    public void ProtocolPackageCarriesTheProtocolAssemblyAndDependsOnBroker()
+    public void ClientPackageCarriesTheClientAndNotTheProtocol()
     {
-        Succeeded(fixture.PackProtocol, "dotnet pack of Broker.Protocol");
-        using var package = ZipFile.OpenRead(fixture.ProtocolPackagePath);
-
-        Assert.Contains("lib/net10.0/Broker.Protocol.dll", package.Entries.Select(e => e.FullName));
-        Assert.Equal(new Dictionary<string, string?> { ["Broker"] = fixture.Version }, BrokerDependencies(package));
-    }
-
-    [Fact]
-    public void ClientPackageDependsOnTheProtocolPackage()
-    {
-        Succeeded(fixture.PackClient, "dotnet pack of Broker.Client");
-        using var package = ZipFile.OpenRead(fixture.ClientPackagePath);
+        using var package = packed.OpenPackage("Broker.Client");
 
         Assert.Contains("lib/net10.0/Broker.Client.dll", package.Entries.Select(e => e.FullName));
         Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith("Broker.Protocol.dll", StringComparison.Ordinal));
-        Assert.Equal(new Dictionary<string, string?> { ["Broker"] = fixture.Version, ["Broker.Protocol"] = fixture.Version }, BrokerDependencies(package));
     }
 
-    /// <summary>The package's dependencies on this repository's packages, by id, with their versions.</summary>
-    private static Dictionary<string, string?> BrokerDependencies(ZipArchive package)
-    {
-        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        return XDocument.Load(nuspec).Descendants()
-            .Where(e => e.Name.LocalName == "dependency" && ((string?)e.Attribute("id") ?? "").StartsWith("Broker", StringComparison.Ordinal))
+    /// <summary>The package's dependencies, by id, with their versions.</summary>
+    private static Dictionary<string, string?> Dependencies(ZipArchive package) =>
+        PackedRepository.Nuspec(package).Descendants()
+            .Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("version"));
-    }
 
-    [Fact]
-    public void FreshProjectBuildsWithTheGeneratedCodeAndNoWarnings()
-    {
-        var build = Succeeded(fixture.Build, "dotnet build");
-        Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
-
-        // EmitCompilerGeneratedFiles writes what the generator added to the compilation: it came from the package.
-        var generated = Path.Combine(fixture.App, "obj", "Debug", "net10.0", "generated", "Broker.Generators", "Broker.Generators.ChannelGenerator");
-        Assert.True(File.Exists(Path.Combine(generated, "Shop.IOrderChannel.Channel.g.cs")), $"No generated channel under {generated}.");
-        Assert.True(File.Exists(Path.Combine(generated, "Shop.OrderCodec.g.cs")), $"No generated codec under {generated}.");
-    }
-
-    [Fact]
-    public void FreshProjectRunsTheGeneratedRegistrationImplementationAndCodec()
-    {
-        var run = Succeeded(fixture.Run, "the application");
-
-        Assert.Contains("channels: Shop.IOrderChannel", run.Output, StringComparison.Ordinal);
-        Assert.Contains("definition: shop/orders ExactlyOnce 00:05:00", run.Output, StringComparison.Ordinal);
-        Assert.Contains("round trip: 7 Ada tea+cake", run.Output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void BadDeclarationFailsTheBuildWithABrokerError()
-    {
-        var build = fixture.BuildWithBadDeclaration;
-        Assert.True(build is not null, "The build with the bad declaration did not run because an earlier step failed:\n" + fixture.Log);
-
-        Assert.True(build.ExitCode != 0, "The build with a non-partial channel interface succeeded:\n" + build);
-        Assert.Matches(@"RefundChannel\.cs\(6,18\): error BRK0001: Channel interface 'IRefundChannel' must be partial", build.Output);
-    }
+    private static XElement DependencyElement(ZipArchive package, string id) =>
+        PackedRepository.Nuspec(package).Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == id);
 }

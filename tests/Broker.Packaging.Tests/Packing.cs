@@ -1,11 +1,15 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Broker.Packaging.Tests;
 
-/// <summary>What the packaging fixtures share: fresh versions and folders, packing a project, the user's package cache.</summary>
+/// <summary>What the packaging tests share: fresh versions and folders, packing the repository, the user's package cache.</summary>
 internal static class Packing
 {
     public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Packing builds every src/ project in Release from scratch on a fresh clone: the longest step.</summary>
+    public static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>A version no cache can already hold, so a restore gets exactly the package packed here.</summary>
     public static string NewVersion(string label) => $"0.1.0-{label}." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
@@ -18,11 +22,24 @@ internal static class Packing
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    /// <summary><c>dotnet pack -c Release</c> of a project of this repository into <paramref name="output"/>.</summary>
-    public static Task<DotnetCli.Result> PackAsync(string repository, string project, string output, string version) =>
-        DotnetCli.RunAsync(repository, StepTimeout,
-            "pack", Path.Combine(repository, "src", project, project + ".csproj"), "-c", "Release", "-o", output,
-            $"-p:PackageVersion={version}", "--disable-build-servers", "-nodeReuse:false");
+    /// <summary>
+    /// <c>dotnet pack -c Release</c> of every project under src/ into <paramref name="output"/>, in one invocation (a
+    /// solution filter written to <paramref name="scratch"/>), as a release would: the projects that are not packable
+    /// are built but make no package. Every project there is listed, so a new one is held to the same checks.
+    /// </summary>
+    public static async Task<DotnetCli.Result> PackAllAsync(string repository, string scratch, string output, string version)
+    {
+        var projects = Directory.GetDirectories(Path.Combine(repository, "src"))
+            .SelectMany(directory => Directory.GetFiles(directory, "*.csproj"))
+            .Select(path => Path.GetRelativePath(repository, path))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var filter = Path.Combine(scratch, "src.slnf");
+        Directory.CreateDirectory(scratch);
+        await File.WriteAllTextAsync(filter, JsonSerializer.Serialize(new { solution = new { path = Path.Combine(repository, "Broker.sln"), projects } }));
+        return await DotnetCli.RunAsync(repository, PackTimeout,
+            "pack", filter, "-c", "Release", "-o", output, $"-p:PackageVersion={version}", "--disable-build-servers", "-nodeReuse:false");
+    }
 
     public static void Delete(string root)
     {

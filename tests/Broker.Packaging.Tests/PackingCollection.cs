@@ -1,11 +1,11 @@
 namespace Broker.Packaging.Tests;
 
 /// <summary>
-/// The test classes that pack projects of this repository: one at a time, because their Release builds share the same
-/// obj and bin folders (Broker and the generator are built by both).
+/// Every packaging test class: they share one pack of the repository (<see cref="PackedRepository"/>), and run one at a
+/// time because the applications they build restore and build in folders of that one pack.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PackingCollection
+public sealed class PackingCollection : ICollectionFixture<PackedRepository>
 {
     public const string Name = "Packing";
 }
