@@ -37,9 +37,6 @@ internal sealed class SettingsSection
     /// <summary>The full key of a setting of this section.</summary>
     public string Key(string name) => Path.Length == 0 ? name : Path + ":" + name;
 
-    /// <summary>Marks settings read by other code as known, so <see cref="ReportUnknownKeys"/> leaves them alone.</summary>
-    public void Known(params string[] names) => _known.UnionWith(names);
-
     /// <summary>Adds a problem found by the caller; its text names the key.</summary>
     public void Problem(string text) => _report.Add(text);
 
