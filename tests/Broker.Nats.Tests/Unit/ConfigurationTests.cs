@@ -1,3 +1,4 @@
+using Broker.Conformance;
 using Broker.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,16 @@ public sealed class ConfigurationTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.DoesNotContain("pa55word", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDocumentedTableListsEveryKeyTheReaderAcceptsAndNoOther()
+    {
+        await using var provider = Provider(new() { ["Broker:Nats:" + ConfigurationDocs.UnknownKey] = "1" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(ConfigurationDocs.AcceptedKeys(error.Message, "Broker:Nats").Order(), ConfigurationDocs.Keys("Broker:Nats").Order());
     }
 
     private static ServiceProvider Provider(Dictionary<string, string?> settings, Action<NatsTransportOptions>? configure = null)

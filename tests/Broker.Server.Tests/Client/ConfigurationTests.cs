@@ -1,4 +1,5 @@
 using Broker.Client;
+using Broker.Conformance;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +84,24 @@ public sealed class ConfigurationTests
         Assert.Contains("Broker:Server:Token = '***': ServerClientOptions: set either Token or User and Password, not both.", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("t0p-s3cret", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("pa55word", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDocumentedTableListsEveryKeyTheReaderAcceptsAndNoOther()
+    {
+        await using var provider = Provider(new()
+        {
+            ["Broker:Server:Address"] = "127.0.0.1:8811",
+            ["Broker:Server:" + ConfigurationDocs.UnknownKey] = "1",
+            ["Broker:Server:Tls:" + ConfigurationDocs.UnknownKey] = "1",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        // The table lists Tls's keys as Tls:TargetHost; the reader lists the section Tls among Server's settings.
+        var accepted = ConfigurationDocs.AcceptedKeys(error.Message, "Broker:Server").Where(k => k != "Tls")
+            .Concat(ConfigurationDocs.AcceptedKeys(error.Message, "Broker:Server:Tls").Select(k => "Tls:" + k));
+        Assert.Equal(accepted.Order(), ConfigurationDocs.Keys("Broker:Server").Order());
     }
 
     private static ServiceProvider Provider(Dictionary<string, string?> settings, Action<ServerClientOptions>? configure = null, string? address = null)
