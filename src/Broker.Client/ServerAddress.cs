@@ -8,24 +8,28 @@ internal sealed record ServerAddress(string Host, int Port)
 {
     public const int DefaultPort = 8811;
 
-    public static ServerAddress Parse(string address)
+    /// <summary>Reads an address.</summary>
+    /// <param name="address">The text.</param>
+    /// <param name="parameter">The name errors give as their parameter: the caller's argument or option.</param>
+    /// <exception cref="ArgumentException">The text is not an address; the message says why.</exception>
+    public static ServerAddress Parse(string address, string parameter = "address")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        ArgumentException.ThrowIfNullOrWhiteSpace(address, parameter);
         var text = address.Trim();
         if (text.Contains("://", StringComparison.Ordinal))
-            throw new ArgumentException($"The server address '{address}' must be host:port (for example 127.0.0.1:8811), without a scheme.", nameof(address));
+            throw new ArgumentException($"The server address '{address}' must be host:port (for example 127.0.0.1:8811), without a scheme.", parameter);
         string host;
         string? port = null;
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']', StringComparison.Ordinal);
             if (close < 0)
-                throw new ArgumentException($"The server address '{address}' opens '[' without closing it.", nameof(address));
+                throw new ArgumentException($"The server address '{address}' opens '[' without closing it.", parameter);
             host = text[1..close];
             if (close + 1 < text.Length)
             {
                 if (text[close + 1] != ':')
-                    throw new ArgumentException($"The server address '{address}' must be [ipv6]:port.", nameof(address));
+                    throw new ArgumentException($"The server address '{address}' must be [ipv6]:port.", parameter);
                 port = text[(close + 2)..];
             }
         }
@@ -33,15 +37,15 @@ internal sealed record ServerAddress(string Host, int Port)
         {
             var colon = text.LastIndexOf(':');
             if (colon >= 0 && text.IndexOf(':', StringComparison.Ordinal) != colon)
-                throw new ArgumentException($"The server address '{address}' looks like an IPv6 address; write it as [{text}]:port.", nameof(address));
+                throw new ArgumentException($"The server address '{address}' looks like an IPv6 address; write it as [{text}]:port.", parameter);
             host = colon >= 0 ? text[..colon] : text;
             port = colon >= 0 ? text[(colon + 1)..] : null;
         }
         if (host.Length == 0)
-            throw new ArgumentException($"The server address '{address}' has no host.", nameof(address));
+            throw new ArgumentException($"The server address '{address}' has no host.", parameter);
         var number = DefaultPort;
         if (port is not null && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number is < 1 or > 65535))
-            throw new ArgumentException($"The port in server address '{address}' must be a number from 1 to 65535.", nameof(address));
+            throw new ArgumentException($"The port in server address '{address}' must be a number from 1 to 65535.", parameter);
         return new ServerAddress(host, number);
     }
 

@@ -1,5 +1,6 @@
 using Broker;
 using Broker.Client;
+using Broker.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,21 +15,41 @@ public static class ServerBrokerBuilderExtensions
     /// connection is lost. The clock for lease renewal is the registered <see cref="TimeProvider"/>, if any.
     /// </summary>
     /// <param name="builder">The Broker builder.</param>
-    /// <param name="address">The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>.</param>
-    /// <param name="configure">Credentials, TLS and reconnect settings; null for the defaults.</param>
+    /// <param name="address">
+    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>. It wins over
+    /// <c>Broker:Server:Address</c> in configuration.
+    /// </param>
+    /// <param name="configure">Credentials, TLS and reconnect settings, applied after configuration, if any; null for the defaults.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException">The address or an option is invalid.</exception>
+    /// <exception cref="ArgumentException">The address is invalid, or (without configuration) an option is.</exception>
     public static BrokerBuilder UseServer(this BrokerBuilder builder, string address, Action<ServerClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var parsed = ServerAddress.Parse(address);
-        var options = new ServerClientOptions();
-        configure?.Invoke(options);
-        options.Validate();
-        return builder.UseTransport("Server", sp => new ServerQueueTransport(
-            parsed,
-            options,
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
+        ServerAddress.Parse(address);
+        return builder.UseServer(options =>
+        {
+            options.Address = address;
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="UseServer(BrokerBuilder, string, Action{ServerClientOptions})"/>, with the address and the other
+    /// settings from configuration (<c>Broker:Server</c>, when Broker was added with <c>AddBroker(configuration, ...)</c>;
+    /// see docs/configuration.md) and then from <paramref name="configure"/>, which wins.
+    /// </summary>
+    /// <param name="builder">The Broker builder.</param>
+    /// <param name="configure">Adjusts the options after configuration was applied; it may set <see cref="ServerClientOptions.Address"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">Without configuration: no address was set, or an option is invalid.</exception>
+    public static BrokerBuilder UseServer(this BrokerBuilder builder, Action<ServerClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = AdapterSettings.Resolve(builder, "Server", ServerSettings.Read, configure, static o => o.ValidateWithAddress());
+        return builder.UseTransport("Server", sp =>
+        {
+            var settings = options(sp);
+            return new ServerQueueTransport(ServerAddress.Parse(settings.Address!), settings, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>());
+        });
     }
 }

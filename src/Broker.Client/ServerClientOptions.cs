@@ -8,6 +8,12 @@ namespace Broker.Client;
 /// </summary>
 public sealed class ServerClientOptions
 {
+    /// <summary>
+    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>. Set by <c>UseServer(address)</c>, or
+    /// by configuration (<c>Broker:Server:Address</c>) for <c>UseServer()</c>.
+    /// </summary>
+    public string? Address { get; set; }
+
     /// <summary>The token the server was started with (<c>--token</c>); null when it requires none.</summary>
     public string? Token { get; set; }
 
@@ -68,6 +74,18 @@ public sealed class ServerClientOptions
         Positive(RequestTimeout, nameof(RequestTimeout));
         if (MaxReconnectDelay < ReconnectDelay)
             throw new ArgumentOutOfRangeException(nameof(MaxReconnectDelay), MaxReconnectDelay, "ServerClientOptions.MaxReconnectDelay must be at least ReconnectDelay.");
+    }
+
+    /// <summary>Checks the address and then the other values (<see cref="Validate"/>).</summary>
+    /// <returns>The parsed address.</returns>
+    /// <exception cref="ArgumentException">A value is invalid; the parameter name is the property's.</exception>
+    internal ServerAddress ValidateWithAddress()
+    {
+        if (string.IsNullOrWhiteSpace(Address))
+            throw new ArgumentException("UseServer needs the server's address: pass it (UseServer(\"127.0.0.1:8811\")) or set it in configuration (Broker:Server:Address).", nameof(Address));
+        var address = ServerAddress.Parse(Address, nameof(Address));
+        Validate();
+        return address;
     }
 
     private static void Positive(TimeSpan value, string name)

@@ -1,6 +1,7 @@
 using Broker;
 using Broker.Engine;
 using Broker.Engine.Storage.Log;
+using Broker.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -16,25 +17,44 @@ public static class EmbeddedBrokerExtensions
     /// the holder. The clock is the registered <see cref="TimeProvider"/>, if any.
     /// </summary>
     /// <param name="builder">The Broker builder.</param>
-    /// <param name="path">The data directory, created if missing; relative paths are resolved against the current directory.</param>
-    /// <param name="configure">Adjusts the options; null for the defaults.</param>
+    /// <param name="path">
+    /// The data directory, created if missing; relative paths are resolved against the current directory. It wins over
+    /// <c>Broker:Embedded:Path</c> in configuration.
+    /// </param>
+    /// <param name="configure">Adjusts the options after configuration, if any, was applied; null for the defaults.</param>
     /// <returns>The builder.</returns>
     public static BrokerBuilder UseEmbedded(this BrokerBuilder builder, string path, Action<EmbeddedBrokerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var options = new EmbeddedBrokerOptions();
-        configure?.Invoke(options);
-        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes, MaxChannels = options.MaxChannels };
-        engineOptions.Validate();
-        var logOptions = options.ToLogOptions();
-        logOptions.Validate();
+        return builder.UseEmbedded(options =>
+        {
+            options.Path = path;
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="UseEmbedded(BrokerBuilder, string, Action{EmbeddedBrokerOptions})"/>, with the data directory
+    /// and the other settings from configuration (<c>Broker:Embedded</c>, when Broker was added with
+    /// <c>AddBroker(configuration, ...)</c>; see docs/configuration.md) and then from <paramref name="configure"/>,
+    /// which wins.
+    /// </summary>
+    /// <param name="builder">The Broker builder.</param>
+    /// <param name="configure">Adjusts the options after configuration was applied; it may set <see cref="EmbeddedBrokerOptions.Path"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">Without configuration: no path was set, or an option is invalid.</exception>
+    public static BrokerBuilder UseEmbedded(this BrokerBuilder builder, Action<EmbeddedBrokerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = AdapterSettings.Resolve(builder, "Embedded", EmbeddedSettings.Read, configure, static o => o.Validate());
         return builder.UseTransport("Embedded", sp =>
         {
+            var settings = options(sp);
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var loggers = sp.GetService<ILoggerFactory>();
-            var store = LogQueueStore.Open(path, logOptions, time, loggers?.CreateLogger("Broker.Engine.Log"));
-            var engine = new QueueEngine(store, engineOptions, time, loggers?.CreateLogger("Broker.Engine"), ownsStore: true);
+            var store = LogQueueStore.Open(settings.Path!, settings.ToLogOptions(), time, loggers?.CreateLogger("Broker.Engine.Log"));
+            var engine = new QueueEngine(store, settings.ToEngineOptions(), time, loggers?.CreateLogger("Broker.Engine"), ownsStore: true);
             return new EngineTransport(engine, ownsEngine: true);
         });
     }

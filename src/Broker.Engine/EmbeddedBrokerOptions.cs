@@ -7,6 +7,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public sealed class EmbeddedBrokerOptions
 {
     /// <summary>
+    /// The data directory, created if missing; relative paths are resolved against the current directory. Set by
+    /// <c>UseEmbedded(path)</c>, or by configuration (<c>Broker:Embedded:Path</c>) for <c>UseEmbedded()</c>.
+    /// </summary>
+    public string? Path { get; set; }
+
+    /// <summary>
     /// When a produce or settle counts as stored: <see cref="DurabilityMode.Fsync"/> (default; nothing acknowledged is
     /// lost, even on power loss) or <see cref="DurabilityMode.Buffered"/> (no fsync; survives a crash of the process but
     /// not of the machine: the last seconds of writes can be lost).
@@ -31,6 +37,18 @@ public sealed class EmbeddedBrokerOptions
 
     /// <summary>The most channels held at once; see <see cref="QueueEngineOptions.MaxChannels"/>. Default 100,000.</summary>
     public int MaxChannels { get; set; } = QueueEngineOptions.DefaultMaxChannels;
+
+    /// <summary>Checks the values, naming the first invalid one (its parameter name is the property's).</summary>
+    /// <exception cref="ArgumentException">A value is invalid.</exception>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+            throw new ArgumentException("UseEmbedded needs a data directory: pass it (UseEmbedded(\"./broker-data\")) or set it in configuration (Broker:Embedded:Path).", nameof(Path));
+        ToEngineOptions().Validate();
+        ToLogOptions().Validate();
+    }
+
+    internal QueueEngineOptions ToEngineOptions() => new() { MaxMessageBytes = MaxMessageBytes, MaxChannels = MaxChannels };
 
     internal LogStoreOptions ToLogOptions() => new()
     {

@@ -1,6 +1,7 @@
 using Broker;
 using Broker.Engine;
 using Broker.Engine.Storage;
+using Broker.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,17 +15,18 @@ public static class InMemoryBrokerExtensions
     /// single-process apps that can lose queued messages. The clock is the registered <see cref="TimeProvider"/>, if any.
     /// </summary>
     /// <param name="builder">The Broker builder.</param>
-    /// <param name="configure">Adjusts the options; null for the defaults.</param>
+    /// <param name="configure">
+    /// Adjusts the options after configuration (<c>Broker:InMemory</c>, when Broker was added with
+    /// <c>AddBroker(configuration, ...)</c>) was applied; null for the defaults.
+    /// </param>
     /// <returns>The builder.</returns>
     public static BrokerBuilder UseInMemory(this BrokerBuilder builder, Action<InMemoryBrokerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new InMemoryBrokerOptions();
-        configure?.Invoke(options);
-        var engineOptions = new QueueEngineOptions { MaxMessageBytes = options.MaxMessageBytes };
-        engineOptions.Validate();
+        var options = AdapterSettings.Resolve(builder, "InMemory", InMemorySettings.Read, configure, static o => o.ToEngineOptions().Validate());
         return builder.UseTransport("InMemory", sp =>
         {
+            var engineOptions = options(sp).ToEngineOptions();
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Broker.Engine");
             var engine = new QueueEngine(new MemoryQueueStore(), engineOptions, time, logger);

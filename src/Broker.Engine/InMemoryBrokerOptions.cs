@@ -7,4 +7,6 @@ public sealed class InMemoryBrokerOptions
 {
     /// <summary>The largest payload accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = QueueEngineOptions.DefaultMaxMessageBytes;
+
+    internal QueueEngineOptions ToEngineOptions() => new() { MaxMessageBytes = MaxMessageBytes };
 }

@@ -5,30 +5,38 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Hosting;
 
 /// <summary>Consumes one channel with one consumer class for the lifetime of the host.</summary>
+/// <remarks>
+/// The channel and the options are resolved in <see cref="StartAsync"/>, not when the host creates its hosted services:
+/// the channel opens the adapter, and the host must first have checked the configuration of both (ValidateOnStart) and
+/// reported every problem at once.
+/// </remarks>
 internal sealed partial class ConsumerHostedService<TChannel, TConsumer>(
-    TChannel channel,
-    IServiceScopeFactory scopes,
-    ConsumeOptions options,
+    IServiceProvider services,
+    Func<IServiceProvider, ConsumeOptions> options,
     ILogger logger) : IHostedService, IAsyncDisposable
     where TChannel : class, IQueueChannel
     where TConsumer : class
 {
     private IQueueSubscription? _subscription;
+    private string _channel = "";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = await channel.Accept(new Subscriber(scopes, options, cancellationToken)).ConfigureAwait(false);
-        LogStarted(typeof(TConsumer).Name, channel.Definition.Name, options.MaxParallel);
+        var settings = options(services);
+        var channel = services.GetRequiredService<TChannel>();
+        _channel = channel.Definition.Name;
+        _subscription = await channel.Accept(new Subscriber(services.GetRequiredService<IServiceScopeFactory>(), settings, cancellationToken)).ConfigureAwait(false);
+        LogStarted(typeof(TConsumer).Name, _channel, settings.MaxParallel);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_subscription is null) return;
-        LogStopping(typeof(TConsumer).Name, channel.Definition.Name, _subscription.RunningHandlers);
+        LogStopping(typeof(TConsumer).Name, _channel, _subscription.RunningHandlers);
         // The host's token fires when its shutdown timeout is up: handlers still running then are cancelled and their
         // messages handed back for redelivery.
         await _subscription.StopAsync(cancellationToken).ConfigureAwait(false);
-        LogStopped(typeof(TConsumer).Name, channel.Definition.Name);
+        LogStopped(typeof(TConsumer).Name, _channel);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,6 +37,9 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
         _logger = (loggerFactory ?? options.Connection?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Broker.Nats");
     }
 
+    /// <summary>The settings this transport runs with (for tests of how they were put together).</summary>
+    internal NatsTransportOptions Options => _options;
+
     /// <inheritdoc />
     public TimeProvider TimeProvider => TimeProvider.System;
 

@@ -287,20 +287,9 @@ internal sealed record BrokerServerOptions
     private static long Bytes(string? text, ServerSetting setting, long fallback)
     {
         if (text is null) return fallback;
-        var value = text.Trim();
-        long unit = 1;
-        foreach (var (suffix, factor) in new[] { ("KiB", 1024L), ("MiB", 1024L * 1024), ("GiB", 1024L * 1024 * 1024), ("B", 1L) })
-        {
-            if (value.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                unit = factor;
-                value = value[..^suffix.Length].Trim();
-                break;
-            }
-        }
-        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > long.MaxValue / unit)
+        if (!ByteSizeGrammar.TryParse(text, out var value))
             throw new FormatException($"--{setting.Switch} must be a byte count such as 1048576 or 1MiB, not '{text}'.");
-        return number * unit;
+        return value;
     }
 
     private static TimeSpan Duration(string? text, ServerSetting setting, TimeSpan fallback)

@@ -1,4 +1,5 @@
 using Broker.Transport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,6 +26,14 @@ public sealed class BrokerBuilder
 
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Broker's configuration section (such as <c>Broker</c> in <c>appsettings.json</c>), or null when settings come
+    /// from code only. Adapters read their own child section (<c>Embedded</c>, <c>Server</c>, <c>Nats</c>,
+    /// <c>InMemory</c>) from it when the host starts, before the settings their <c>Use...</c> call passes in code; see
+    /// docs/configuration.md. Set by <c>services.AddBroker(configuration, ...)</c>.
+    /// </summary>
+    public IConfiguration? Configuration { get; init; }
 
     /// <summary>The name of the adapter chosen so far, or null when none is.</summary>
     public string? TransportName => _transportName;
