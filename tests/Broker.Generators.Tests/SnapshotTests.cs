@@ -32,6 +32,16 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void NullChecks()
+    {
+        var mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [mongo], Inputs.NullChecks));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(nameof(NullChecks), run);
+    }
+
+    [Fact]
     public void ApplicationReferencingAChannelLibrary()
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));
