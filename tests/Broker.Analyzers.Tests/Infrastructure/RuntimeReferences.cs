@@ -9,7 +9,7 @@ namespace Broker.Analyzers.Tests.Infrastructure;
 /// <summary>
 /// The assemblies test sources compile against, taken from the running runtime instead of downloaded reference packs,
 /// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting, engine and
-/// server-client assemblies, the generic host, and everything those reference.
+/// server-client assemblies, the generic host, OpenTelemetry as the samples use it, and everything those reference.
 /// </summary>
 internal static class RuntimeReferences
 {
@@ -33,6 +33,10 @@ internal static class RuntimeReferences
             typeof(Broker.Engine.QueueEngine).Assembly,
             typeof(ServerBrokerBuilderExtensions).Assembly,
             typeof(Host).Assembly,
+            // What Sample.Channels' SampleTracing uses: AddOpenTelemetry, the console exporter, AddBrokerInstrumentation.
+            typeof(OpenTelemetryServicesExtensions).Assembly,
+            typeof(OpenTelemetry.Exporter.ConsoleActivityExporter).Assembly,
+            typeof(OpenTelemetry.Trace.BrokerTracerProviderBuilderExtensions).Assembly,
         ];
         var needed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var pending = new Stack<AssemblyName>(roots.Select(a => a.GetName()));
