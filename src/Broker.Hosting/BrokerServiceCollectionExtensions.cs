@@ -60,7 +60,10 @@ public static class BrokerServiceCollectionExtensions
 
         services.TryAddScoped<TConsumer>();
         services.AddSingleton<IHostedService>(sp => new ConsumerHostedService<TChannel, TConsumer>(
-            sp.GetRequiredService<TChannel>(),
+            // Said in Broker's words: dependency injection's own error does not say where channels come from (BRK0019).
+            sp.GetService<TChannel>() ?? throw new InvalidOperationException(
+                $"{typeof(TChannel).Name} is not registered, so {typeof(TConsumer).Name} cannot consume it: channels are registered by " +
+                "the generated AddChannels() on the builder AddBroker returns, as in services.AddBroker(b => b.UseInMemory()).AddChannels()."),
             sp.GetRequiredService<IServiceScopeFactory>(),
             options,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Broker.Hosting.Consumer") ?? Logging.Abstractions.NullLogger.Instance));
