@@ -93,6 +93,12 @@ internal sealed class CodecParser
         if (MemberFinder.FindUnsupportedAttribute(levels) is { } attribute)
             return Fail(path, type, "has an attribute on " + attribute.Where + " that the generated codecs cannot honour: " + attribute.Reason, out problem);
 
+        foreach (var level in levels)
+        {
+            if (!ElementNaming.TryGet(level, out var naming))
+                return Fail(path, type, "is named by a [BrokerNaming] (on " + level.Name + " or its assembly) whose value " + naming + " is not a BsonNaming member", out problem);
+        }
+
         if (!Polymorphism.TryBuild(type, path, _compilation, Enqueue, out var polymorphism, out problem))
             return false;
 

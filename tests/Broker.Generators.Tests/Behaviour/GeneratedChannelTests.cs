@@ -49,7 +49,7 @@ public sealed class GeneratedChannelTests
         var builder = new BrokerBuilder(services).AddChannels();
 
         Assert.Equal(
-            new[] { typeof(IEverythingChannel), typeof(IOrderChannel), typeof(IRegistrationChannel), typeof(Zoo.IZooChannel), typeof(Stored.IStoredChannel), typeof(Stored.IStoredEnvelopeChannel), typeof(NullChecks.INullCheckChannel) }.OrderBy(t => t.FullName),
+            new[] { typeof(IEverythingChannel), typeof(IOrderChannel), typeof(IRegistrationChannel), typeof(Zoo.IZooChannel), typeof(Stored.IStoredChannel), typeof(Stored.IStoredEnvelopeChannel), typeof(NullChecks.INullCheckChannel), typeof(Camel.IProfileChannel), typeof(Camel.IKeyedChannel) }.OrderBy(t => t.FullName),
             builder.ChannelTypes.OrderBy(t => t.FullName));
         Assert.Contains(services, d => d.ServiceType == typeof(IRegistrationChannel));
     }

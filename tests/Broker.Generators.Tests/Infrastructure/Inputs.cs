@@ -113,6 +113,20 @@ internal static class Inputs
         public partial interface IOrderChannel : IQueueChannel<Order>;
         """;
 
+    /// <summary>The seed's channel in an assembly named for JavaScript apps: <c>{ id, username }</c>, as Deepkit writes it.</summary>
+    public const string CamelCaseNaming = """
+        using Broker;
+
+        [assembly: BrokerNaming(BsonNaming.CamelCase)]
+
+        namespace Sample;
+
+        public sealed record User(int Id, string Username);
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """;
+
     public const string NestedNamespace = """
         using Broker;
 
