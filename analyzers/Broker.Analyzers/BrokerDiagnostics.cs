@@ -36,6 +36,7 @@ internal static class BrokerDiagnostics
     public const string ContainerNotPartialId = "BRK0016";
     public const string ImplementationNameTakenId = "BRK0017";
     public const string UnknownSubtypeId = "BRK0018";
+    public const string ChannelsNotAddedId = "BRK0019";
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         NotPartialId,
@@ -200,6 +201,15 @@ internal static class BrokerDiagnostics
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(UnknownSubtypeId),
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor ChannelsNotAdded = new(
+        ChannelsNotAddedId,
+        title: "AddBroker without AddChannels()",
+        messageFormat: "'AddBroker' registers no channel by itself, and 'AddChannels()' is never called on the builder it returns: resolving {0} would fail with dependency injection's \"No service for type\" error; call '.AddChannels()' on the result",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(ChannelsNotAddedId));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

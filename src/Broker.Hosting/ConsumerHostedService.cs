@@ -23,7 +23,10 @@ internal sealed partial class ConsumerHostedService<TChannel, TConsumer>(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options(services);
-        var channel = services.GetRequiredService<TChannel>();
+        // Said in Broker's words: dependency injection's own error does not say where channels come from (BRK0019).
+        var channel = services.GetService<TChannel>() ?? throw new InvalidOperationException(
+            $"{typeof(TChannel).Name} is not registered, so {typeof(TConsumer).Name} cannot consume it: channels are registered by " +
+            "the generated AddChannels() on the builder AddBroker returns, as in services.AddBroker(b => b.UseInMemory()).AddChannels().");
         _channel = channel.Definition.Name;
         _subscription = await channel.Accept(new Subscriber(services.GetRequiredService<IServiceScopeFactory>(), settings, cancellationToken)).ConfigureAwait(false);
         LogStarted(typeof(TConsumer).Name, _channel, settings.MaxParallel);

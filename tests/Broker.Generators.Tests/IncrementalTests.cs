@@ -162,6 +162,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void ChoosingANamingForTheAssemblyRegeneratesItsCodecsAndNothingElse()
+    {
+        var compilation = GeneratorHarness.Compile(ChannelA, ChannelB, Service);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        // The attribute sits in a file no channel is declared in: the codecs must notice it all the same.
+        var edited = Replace(compilation, Service, "[assembly: Broker.BrokerNaming(Broker.BsonNaming.CamelCase)]\n" + Service);
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var codecs = StepAssertions.Outputs(result, TrackingNames.Codecs).ToDictionary(o => StepAssertions.Describe(o.Value), o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, codecs["codec Sample.A.MessageA"]);
+        Assert.Equal(IncrementalStepRunReason.Modified, codecs["codec Sample.B.MessageB"]);
+        Assert.All(StepAssertions.Outputs(result, TrackingNames.ChannelImplementations), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        Assert.Contains("\"sequence\"u8", result.GeneratedSources.Single(s => s.HintName == "Sample.B.MessageBCodec.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RunningTwiceOnTheSameCompilationCachesEverything()
     {
         var compilation = GeneratorHarness.Compile(ChannelA, ChannelB);

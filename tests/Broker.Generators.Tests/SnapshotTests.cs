@@ -32,6 +32,49 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void NullChecks()
+    {
+        var mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [mongo], Inputs.NullChecks));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(nameof(NullChecks), run);
+    }
+
+    [Fact]
+    public void CamelCaseNaming() => VerifyGenerated(nameof(CamelCaseNaming), Inputs.CamelCaseNaming);
+
+    [Fact]
+    public void ACodecFollowsTheNamingOfTheAssemblyThatDeclaresTheType()
+    {
+        // The library names its types camelCase; the application declares a channel of one of them, so it generates
+        // that type's codec itself, and must write the same bytes as the library would.
+        var library = GeneratorHarness.Compile("Shop.Messages", [], """
+            using Broker;
+
+            [assembly: BrokerNaming(BsonNaming.CamelCase)]
+
+            namespace Shop;
+
+            public sealed record User(int Id, string Username);
+            """);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.App", [GeneratorHarness.EmitReference(library)], """
+            using Broker;
+
+            namespace Shop.App;
+
+            [Channel("user/registered")]
+            public partial interface IRegistrationChannel : IQueueChannel<Shop.User>;
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        var codec = run.Source("Shop.UserCodec.g.cs");
+        Assert.Contains("writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8(\"id\"u8), value.Id);", codec, StringComparison.Ordinal);
+        Assert.Contains("FromValidatedUtf8(\"username\"u8)", codec, StringComparison.Ordinal);
+        Assert.DoesNotContain("_id", codec, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ApplicationReferencingAChannelLibrary()
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));

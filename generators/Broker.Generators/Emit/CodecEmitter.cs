@@ -60,7 +60,6 @@ internal static class CodecEmitter
     // after a _t naming it; the declared type writes _t only when its discriminator is required.
     private static void EmitWriteDocument(SourceWriter writer, CodecModel codec, bool root)
     {
-        var polymorphism = codec.Polymorphism;
         var start = root ? "writer.WriteStartDocument()" : "writer.WriteStartDocument(name)";
         if (root)
             writer.WriteLine("/// <inheritdoc/>").WriteLine("public void Write(" + Writer + ", " + codec.TypeName + " value)");
@@ -68,12 +67,32 @@ internal static class CodecEmitter
             writer.WriteLine("/// <summary>Writes the value as an embedded document element.</summary>")
                 .WriteLine("internal static void WriteElement(" + Writer + ", global::Broker.Bson.BsonElementName name, " + codec.TypeName + " value)");
         writer.OpenBlock();
+        // The root names the message type as the first step of a refused null's path; an embedded document's step is
+        // its member or position, which the code writing it adds.
+        var namesRoot = root && codec.ChecksNulls;
+        if (namesRoot)
+            writer.WriteLine("try").OpenBlock();
+        EmitWriteDocumentBody(writer, codec, start);
+        if (namesRoot)
+        {
+            writer.CloseBlock()
+                .WriteLine("catch (global::Broker.Bson.BsonNullMemberException nullMember)")
+                .OpenBlock()
+                .WriteLine("nullMember.AddMember(" + Names.Literal(codec.ShortName) + ");")
+                .WriteLine("throw;")
+                .CloseBlock();
+        }
+        writer.CloseBlock();
+    }
+
+    private static void EmitWriteDocumentBody(SourceWriter writer, CodecModel codec, string start)
+    {
+        var polymorphism = codec.Polymorphism;
         if (polymorphism.IsAbstract)
         {
             writer.WriteLine("var start = " + start + ";")
                 .WriteLine("WriteDerived(ref writer, value);")
-                .WriteLine("writer.WriteEndDocument(start);")
-                .CloseBlock();
+                .WriteLine("writer.WriteEndDocument(start);");
             return;
         }
         if (polymorphism.CanBeDerived)
@@ -90,8 +109,7 @@ internal static class CodecEmitter
         if (polymorphism.AlwaysWritten)
             writer.WriteLine("WriteDiscriminator(ref writer);");
         writer.WriteLine("WriteMembers(ref writer, value);")
-            .WriteLine("writer.WriteEndDocument(start);")
-            .CloseBlock();
+            .WriteLine("writer.WriteEndDocument(start);");
     }
 
     private static void EmitWriteDiscriminator(SourceWriter writer, CodecModel codec)
@@ -150,7 +168,7 @@ internal static class CodecEmitter
                 : member.IgnoreIfNull ? expression + " is not null" : null;
             if (condition is not null)
                 writer.WriteLine("if (" + condition + ")").OpenBlock();
-            ValueWriters.Emit(writer, member.Value, expression, ElementName(member.ElementName), member.Name + "Value", 0);
+            ValueWriters.Emit(writer, member.Value, expression, ElementName(member.ElementName), member.Name + "Value", 0, Position.Member(member.Name));
             if (condition is not null)
                 writer.CloseBlock();
         }

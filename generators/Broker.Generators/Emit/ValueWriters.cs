@@ -14,20 +14,44 @@ internal static class ValueWriters
     /// <param name="name">The element name, such as <c>"Tags"u8</c>, <c>i0</c> or <c>entry0.Key</c>.</param>
     /// <param name="local">The name for the value once it is known not to be null.</param>
     /// <param name="depth">How deep in collections this is.</param>
-    public static void Emit(SourceWriter writer, ValueModel value, string expression, string name, string local, int depth)
+    /// <param name="position">What this value is in its container, for the path of a refused null.</param>
+    public static void Emit(SourceWriter writer, ValueModel value, string expression, string name, string local, int depth, Position position)
     {
         if (!value.CanBeNull)
         {
-            EmitNotNull(writer, value, expression, name, depth);
+            EmitChecked(writer, value, expression, name, depth, position);
             return;
         }
 
         writer.WriteLine("if (" + expression + " is { } " + local + ")").OpenBlock();
-        EmitNotNull(writer, value.Kind == ValueKind.Nullable ? value.Element! : value, local, name, depth);
+        EmitChecked(writer, value.Kind == ValueKind.Nullable ? value.Element! : value, local, name, depth, position);
         writer.CloseBlock()
             .WriteLine("else")
             .OpenBlock()
-            .WriteLine("writer.WriteNull(" + name + ");")
+            .WriteLine(value.RefusesNull
+                // Refused while writing, before anything is stored: a reader would hand the null to code that the
+                // type promised would never see one.
+                ? "global::Broker.Bson.BsonNullMemberException." + position.Throw + ";"
+                : "writer.WriteNull(" + name + ");")
+            .CloseBlock();
+    }
+
+    // A value that can refuse a null deeper down adds its own step to the path as the exception passes. try costs
+    // nothing until something throws, and only values that can throw (as the parser worked out) get one.
+    private static void EmitChecked(SourceWriter writer, ValueModel value, string expression, string name, int depth, Position position)
+    {
+        if (!value.MayRefuseInside)
+        {
+            EmitNotNull(writer, value, expression, name, depth);
+            return;
+        }
+        writer.WriteLine("try").OpenBlock();
+        EmitNotNull(writer, value, expression, name, depth);
+        writer.CloseBlock()
+            .WriteLine("catch (global::Broker.Bson.BsonNullMemberException nullMember" + depth + ")")
+            .OpenBlock()
+            .WriteLine("nullMember" + depth + "." + position.Add + ";")
+            .WriteLine("throw;")
             .CloseBlock();
     }
 
@@ -198,7 +222,7 @@ internal static class ValueWriters
         var index = "i" + depth;
         writer.WriteLine("for (var " + index + " = 0; " + index + " < " + expression + "." + count + "; " + index + "++)")
             .OpenBlock();
-        Emit(writer, value.Element!, expression + "[" + index + "]", index, "item" + depth, depth + 1);
+        Emit(writer, value.Element!, expression + "[" + index + "]", index, "item" + depth, depth + 1, Position.Index(index));
         writer.CloseBlock();
     }
 
@@ -209,7 +233,7 @@ internal static class ValueWriters
         writer.WriteLine("var " + index + " = 0;")
             .WriteLine("foreach (var " + element + " in " + expression + ")")
             .OpenBlock();
-        Emit(writer, value.Element!, element, index, "item" + depth, depth + 1);
+        Emit(writer, value.Element!, element, index, "item" + depth, depth + 1, Position.Index(index));
         writer.WriteLine(index + "++;")
             .CloseBlock();
     }
@@ -238,7 +262,26 @@ internal static class ValueWriters
     {
         var entry = "entry" + depth;
         writer.WriteLine("foreach (var " + entry + " in " + expression + ")").OpenBlock();
-        Emit(writer, value.Element!, entry + ".Value", entry + ".Key", "item" + depth, depth + 1);
+        Emit(writer, value.Element!, entry + ".Value", entry + ".Key", "item" + depth, depth + 1, Position.Key(entry + ".Key"));
         writer.CloseBlock();
     }
+}
+
+/// <summary>
+/// Where a value sits in its container, rendered as the call that throws for a null there and the call that adds the
+/// step to the path of an exception coming from inside it (<c>BsonNullMemberException</c>).
+/// </summary>
+/// <param name="Throw">Such as <c>ThrowMember("ShipTo")</c> or <c>ThrowIndex(i0)</c>.</param>
+/// <param name="Add">Such as <c>AddMember("ShipTo")</c> or <c>AddKey(entry0.Key)</c>.</param>
+internal sealed record Position(string Throw, string Add)
+{
+    /// <summary>A member of the document, by its C# name.</summary>
+    public static Position Member(string name) =>
+        new("ThrowMember(" + Parsing.Names.Literal(name) + ")", "AddMember(" + Parsing.Names.Literal(name) + ")");
+
+    /// <summary>An element of an array, list or set, by the local holding its index.</summary>
+    public static Position Index(string index) => new("ThrowIndex(" + index + ")", "AddIndex(" + index + ")");
+
+    /// <summary>A dictionary value, by the expression of its key.</summary>
+    public static Position Key(string key) => new("ThrowKey(" + key + ")", "AddKey(" + key + ")");
 }

@@ -10,6 +10,7 @@ public interface IBsonCodec<T>
     /// <summary>Writes <paramref name="value"/> as one complete BSON document.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="value">The value; never null.</param>
+    /// <exception cref="BsonNullMemberException">A member declared non-nullable holds null; the path says which.</exception>
     void Write(ref BsonWriter writer, T value);
 
     /// <summary>Reads one complete BSON document.</summary>

@@ -42,6 +42,10 @@ public interface IQueueChannel<T> : IQueueChannel
     /// <param name="options">Per-message hash, delay, priority and deduplication overrides; null for the channel's defaults.</param>
     /// <param name="cancellationToken">Cancels waiting; the message may still have been stored.</param>
     /// <returns>Enqueued or Duplicate, with the message id.</returns>
+    /// <exception cref="Bson.BsonNullMemberException">
+    /// A member declared non-nullable holds null (an <see cref="ArgumentException"/> naming the member path, such as
+    /// <c>Order.Lines[2].Sku</c>); nothing was stored.
+    /// </exception>
     ValueTask<ProduceResult> ProduceAsync(T message, ProduceOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -8,6 +8,8 @@ namespace Broker.Generators.Model;
 /// <param name="Members">The serialized members in MongoDB.Bson's order.</param>
 /// <param name="ConstructorArity">How many arguments the constructor the codec calls takes.</param>
 /// <param name="Polymorphism">How the type takes part in a hierarchy written with <c>_t</c> discriminators.</param>
+/// <param name="ShortName">The type's name with its containing types (<c>User</c>, <c>Outer.Inner</c>): the first step of a null member's path.</param>
+/// <param name="ChecksNulls">Writing can refuse a null inside (see <see cref="ValueModel.ChecksNulls"/>).</param>
 internal sealed record CodecModel(
     string TypeName,
     string DisplayName,
@@ -15,7 +17,9 @@ internal sealed record CodecModel(
     string CodecName,
     EquatableArray<MemberModel> Members,
     int ConstructorArity,
-    PolymorphismModel Polymorphism)
+    PolymorphismModel Polymorphism,
+    string ShortName,
+    bool ChecksNulls = false)
 {
     public string CodecTypeName => "global::" + CodecNamespace + "." + CodecName;
 

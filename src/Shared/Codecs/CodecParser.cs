@@ -72,7 +72,7 @@ internal sealed class CodecParser
             problem = cycle;
             return false;
         }
-        codecs = models.ToEquatableArray();
+        codecs = MarkNullChecks(models).ToEquatableArray();
         return true;
     }
 
@@ -93,6 +93,12 @@ internal sealed class CodecParser
         if (MemberFinder.FindUnsupportedAttribute(levels) is { } attribute)
             return Fail(path, type, "has an attribute on " + attribute.Where + " that the generated codecs cannot honour: " + attribute.Reason, out problem);
 
+        foreach (var level in levels)
+        {
+            if (!ElementNaming.TryGet(level, out var naming))
+                return Fail(path, type, "is named by a [BrokerNaming] (on " + level.Name + " or its assembly) whose value " + naming + " is not a BsonNaming member", out problem);
+        }
+
         if (!Polymorphism.TryBuild(type, path, _compilation, Enqueue, out var polymorphism, out problem))
             return false;
 
@@ -101,7 +107,7 @@ internal sealed class CodecParser
         if (type.IsAbstract)
         {
             // Never created itself: writing and reading go to the codec of the value's (known) type.
-            model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, EquatableArray<MemberModel>.Empty, 0, polymorphism);
+            model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, EquatableArray<MemberModel>.Empty, 0, polymorphism, Names.ShortName(type));
             return true;
         }
 
@@ -146,7 +152,7 @@ internal sealed class CodecParser
             models.Add(memberModel);
         }
 
-        model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, models.ToEquatableArray(), constructor!.Parameters.Length, polymorphism);
+        model = new CodecModel(Names.TypeName(type), Names.DisplayName(type), codecNamespace, codecName, models.ToEquatableArray(), constructor!.Parameters.Length, polymorphism, Names.ShortName(type));
         problem = null;
         return true;
     }
@@ -242,6 +248,10 @@ internal sealed class CodecParser
         }
         var ignoreIfDefault = member.IgnoreIfDefault ? defaultValue ?? "default(" + value.TypeName + ")" : null;
         var ignoreIfNull = member.IgnoreIfNull && value.CanBeNull;
+        // [BsonIgnoreIfNull] says null is expected there (and leaves the element out); [MaybeNull] says the getter can
+        // return null whatever the type says. Neither is a promise the codec should enforce.
+        if (value.RefusesNull && (ignoreIfNull || HasMaybeNull(symbol)))
+            value = value with { RefusesNull = false };
 
         var parameterIndex = -1;
         for (var i = 0; i < constructor.Parameters.Length; i++)
@@ -277,6 +287,55 @@ internal sealed class CodecParser
         model = new MemberModel(name, identifier, member.ElementName, value, binding, -1, isRequired, defaultValue, ignoreIfNull, ignoreIfDefault);
         return true;
     }
+
+    // Which codecs refuse a null somewhere inside (their own members, their elements, the documents they reach, or a
+    // known derived type's), so that only the code writing those documents pays for adding a step to the error's path.
+    // Known only once every codec reached is parsed: a fixpoint, because types can reach each other in a cycle.
+    private static List<CodecModel> MarkNullChecks(List<CodecModel> models)
+    {
+        var checking = new HashSet<string>(StringComparer.Ordinal);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var codec in models)
+            {
+                if (checking.Contains(codec.CodecTypeName))
+                    continue;
+                if (codec.Members.Any(m => MayRefuse(m.Value, checking)) || codec.Polymorphism.KnownTypes.Any(k => checking.Contains(k.CodecTypeName)))
+                {
+                    checking.Add(codec.CodecTypeName);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+
+        return models
+            .Select(codec => codec with
+            {
+                ChecksNulls = checking.Contains(codec.CodecTypeName),
+                Members = codec.Members.Select(m => m with { Value = WithNullChecks(m.Value, checking) }).ToEquatableArray(),
+            })
+            .ToList();
+    }
+
+    private static bool MayRefuse(ValueModel value, HashSet<string> checking) =>
+        value.RefusesNull ||
+        (value.Kind == ValueKind.Document && checking.Contains(value.CodecTypeName!)) ||
+        (value.Element is { } element && value.Kind != ValueKind.Enum && MayRefuse(element, checking));
+
+    private static ValueModel WithNullChecks(ValueModel value, HashSet<string> checking) => value.Kind switch
+    {
+        ValueKind.Document => value with { ChecksNulls = checking.Contains(value.CodecTypeName!) },
+        ValueKind.Nullable or ValueKind.Array or ValueKind.List or ValueKind.Set or ValueKind.Dictionary =>
+            value with { Element = WithNullChecks(value.Element!, checking) },
+        _ => value,
+    };
+
+    private static bool HasMaybeNull(ISymbol member) =>
+        member.GetAttributes().Any(a => a.AttributeClass is { Name: "MaybeNullAttribute" } type &&
+            type.ContainingNamespace?.ToDisplayString() == "System.Diagnostics.CodeAnalysis");
 
     // A cycle of structs through members that can never be null (no reference, nullable or collection in between)
     // would make every value infinitely deep: the writer would fail at run time, so the type is refused instead.

@@ -70,6 +70,11 @@ internal sealed class MappedMember
 /// <c>[BsonIgnore]</c> removes a member from every step, <c>[BsonNoId]</c> turns the id convention off, and
 /// <c>[BsonId]</c> names the id instead of it. Finally all members are sorted, stably, by <c>[BsonElement(Order = n)]</c>.
 /// The id is not moved to the front: <c>ToBson()</c> keeps declaration order.
+/// <para>
+/// Element names: <c>[BsonElement("name")]</c>'s name, <c>_id</c> for the id, or else the member name as the
+/// declaring class's <c>[BrokerNaming]</c> (or its assembly's) says (<see cref="ElementNaming"/>). Under camelCase
+/// naming only an id marked <c>[BsonId]</c> is written as <c>_id</c>; one found by its name is a plain member.
+/// </para>
 /// </summary>
 internal static class MemberFinder
 {
@@ -147,7 +152,9 @@ internal static class MemberFinder
                 mapped.Add(property);
         }
 
+        ElementNaming.TryGet(level, out var naming);
         ISymbol? id = level.GetMembers().FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol && !m.IsStatic && BsonAttributes.Has(m, BsonAttributes.Id) && !IsIgnored(m));
+        var explicitId = id is not null;
         if (id is null && !BsonAttributes.Has(level, BsonAttributes.NoId))
         {
             foreach (var name in IdNames)
@@ -180,17 +187,20 @@ internal static class MemberFinder
                 mapped.Add(member);
         }
 
+        // Under camelCase naming an id found by its name stays mapped where the id convention put it, but as a plain
+        // member: MongoDB.Bson does the same when a post-processing convention unsets such an id.
+        var idElement = explicitId || naming == ElementNaming.Default ? id : null;
         return mapped
-            .Select(symbol => new MappedMember(symbol, ElementName(symbol, id), explicitlyMapped.Contains(symbol)))
+            .Select(symbol => new MappedMember(symbol, ElementName(symbol, idElement, naming), explicitlyMapped.Contains(symbol)))
             .ToList();
     }
 
-    private static string ElementName(ISymbol member, ISymbol? id)
+    private static string ElementName(ISymbol member, ISymbol? id, int naming)
     {
         if (SymbolEqualityComparer.Default.Equals(member, id))
             return "_id";
         var element = BsonAttributes.Find(member, BsonAttributes.Element);
-        return element is not null && BsonAttributes.FirstArgument(element) is string { Length: > 0 } name ? name : member.Name;
+        return element is not null && BsonAttributes.FirstArgument(element) is string { Length: > 0 } name ? name : ElementNaming.Apply(member.Name, naming);
     }
 
     private static bool IsIgnored(ISymbol member) => BsonAttributes.Has(member, BsonAttributes.Ignore);

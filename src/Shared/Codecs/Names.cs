@@ -52,6 +52,15 @@ internal static class Names
         return string.Join("_", parts) + "Codec";
     }
 
+    /// <summary><c>User</c>; a nested type with its containers: <c>Outer.Inner</c>.</summary>
+    public static string ShortName(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
+            parts.Insert(0, named.Name);
+        return string.Join(".", parts);
+    }
+
     /// <summary>An identifier, escaped with <c>@</c> when it is a keyword.</summary>
     public static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -43,6 +43,17 @@ internal sealed class ValueClassifier
     /// <summary>As above, for a member whose <c>[BsonRepresentation]</c> asks for <paramref name="representation"/>.</summary>
     public bool TryClassify(ITypeSymbol type, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
     {
+        if (!TryClassifyType(type, path, representation, out value, out problem))
+            return false;
+        // Only an explicit "not null" promise is enforced: an oblivious reference (annotations disabled where it was
+        // declared) says nothing about null, and refusing it would break code written before nullable types existed.
+        if (value.CanBeNull && type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.NotAnnotated)
+            value = value with { RefusesNull = true };
+        return true;
+    }
+
+    private bool TryClassifyType(ITypeSymbol type, string path, Representation representation, out ValueModel value, out UnsupportedType? problem)
+    {
         value = null!;
         problem = null;
         var typeName = Names.TypeName(type);

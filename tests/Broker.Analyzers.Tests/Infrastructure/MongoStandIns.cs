@@ -15,6 +15,12 @@ internal static class MongoStandIns
                 public System.Type[] KnownTypes { get; } = knownTypes;
             }
 
+            [System.AttributeUsage(System.AttributeTargets.Field | System.AttributeTargets.Property)]
+            public sealed class BsonElementAttribute(string elementName) : System.Attribute
+            {
+                public string ElementName { get; } = elementName;
+            }
+
             [System.AttributeUsage(System.AttributeTargets.All)]
             public sealed class BsonSerializerAttribute(System.Type serializerType) : System.Attribute
             {

@@ -94,14 +94,17 @@ internal static class Samples
         TwoItems = new TwoItems { First = new Alpha.Item { A = 1 }, Second = new Beta.Item { B = "b" } },
     };
 
-    /// <summary>Every reference and nullable empty: the nulls must travel as BSON null, like MongoDB.Bson writes them.</summary>
+    /// <summary>
+    /// Every nullable reference and value empty: the nulls must travel as BSON null, like MongoDB.Bson writes them. A
+    /// member declared non-nullable gets its emptiest value instead, since a null there is refused (NullMemberTests).
+    /// </summary>
     public static Everything EmptyEverything() => new()
     {
-        Order = new OrderEvent { CustomerName = null!, Tags = null!, ShipTo = null },
+        Order = new OrderEvent { CustomerName = "", Tags = [], ShipTo = null },
         Scalars = new Scalars(),
         Collections = new Collections(),
-        InitOnly = new InitOnly { C = null! },
-        Node = new Node { Name = null!, Children = null! },
-        Immutable = new Immutable(0, null!),
+        InitOnly = new InitOnly { C = "" },
+        Node = new Node { Name = "", Children = [] },
+        Immutable = new Immutable(0, ""),
     };
 }

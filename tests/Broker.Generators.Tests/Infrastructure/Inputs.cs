@@ -69,6 +69,64 @@ internal static class Inputs
         public partial interface IOrderChannel : IQueueChannel<OrderEvent>;
         """;
 
+    /// <summary>
+    /// Non-nullable references at every depth (member, nested document, list element, dictionary value, jagged array,
+    /// known derived type) beside members that may hold null: nullable, oblivious, [BsonIgnoreIfNull], [MaybeNull].
+    /// </summary>
+    public const string NullChecks = """
+        using System.Collections.Generic;
+        using System.Diagnostics.CodeAnalysis;
+        using Broker;
+        using MongoDB.Bson.Serialization.Attributes;
+
+        namespace Shop;
+
+        public sealed record Line(string Sku, int Quantity);
+
+        public readonly record struct Money(decimal Amount, string Currency);
+
+        public sealed class Counter { public int Value { get; set; } }
+
+        [BsonKnownTypes(typeof(Card))]
+        public abstract class Payment { public string Reference { get; set; } = ""; }
+
+        public sealed class Card : Payment { public int Digits { get; set; } }
+
+        public sealed class Order
+        {
+            public string Customer { get; set; } = "";
+            public Line? Gift { get; set; }
+            public List<Line> Lines { get; set; } = new();
+            public Dictionary<string, Money> Totals { get; set; } = new();
+            public string[][] Codes { get; set; } = new string[0][];
+            public List<string?> Notes { get; set; } = new();
+            public Counter Counter { get; set; } = new();
+            public Payment? Payment { get; set; }
+            [BsonIgnoreIfNull] public string Coupon { get; set; } = "";
+            [MaybeNull] public string Comment { get; set; } = "";
+        #nullable disable
+            public string Legacy { get; set; }
+        #nullable restore
+        }
+
+        [Channel("orders/placed")]
+        public partial interface IOrderChannel : IQueueChannel<Order>;
+        """;
+
+    /// <summary>The seed's channel in an assembly named for JavaScript apps: <c>{ id, username }</c>, as Deepkit writes it.</summary>
+    public const string CamelCaseNaming = """
+        using Broker;
+
+        [assembly: BrokerNaming(BsonNaming.CamelCase)]
+
+        namespace Sample;
+
+        public sealed record User(int Id, string Username);
+
+        [Channel("user/registered", Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1s")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """;
+
     public const string NestedNamespace = """
         using Broker;
 

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Catalog
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Catalog.Book value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Book");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -49,7 +57,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("name"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Name");
             }
             if (value.Isbn is not null)
             {

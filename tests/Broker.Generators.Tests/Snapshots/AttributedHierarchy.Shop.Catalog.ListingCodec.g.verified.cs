@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Catalog
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Catalog.Listing value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Listing");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -46,27 +54,35 @@ namespace Broker.Generated.Bson.Shop.Catalog
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Title"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Title");
             }
             writer.WriteDecimal(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Price"u8), value.Price);
             writer.WriteDateTimeOffset(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Since"u8), value.Since);
             if (value.Tags is { } TagsValue)
             {
-                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
-                var i0 = 0;
-                foreach (var element0 in TagsValue)
+                try
                 {
-                    if (element0 is { } item0)
+                    var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
+                    var i0 = 0;
+                    foreach (var element0 in TagsValue)
                     {
-                        writer.WriteString(i0, item0);
+                        if (element0 is { } item0)
+                        {
+                            writer.WriteString(i0, item0);
+                        }
+                        else
+                        {
+                            global::Broker.Bson.BsonNullMemberException.ThrowIndex(i0);
+                        }
+                        i0++;
                     }
-                    else
-                    {
-                        writer.WriteNull(i0);
-                    }
-                    i0++;
+                    writer.WriteEndArray(array0);
                 }
-                writer.WriteEndArray(array0);
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Tags");
+                    throw;
+                }
             }
             else
             {
@@ -74,23 +90,39 @@ namespace Broker.Generated.Bson.Shop.Catalog
             }
             if (value.Products is { } ProductsValue)
             {
-                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Products"u8));
-                for (var i0 = 0; i0 < ProductsValue.Count; i0++)
+                try
                 {
-                    if (ProductsValue[i0] is { } item0)
+                    var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Products"u8));
+                    for (var i0 = 0; i0 < ProductsValue.Count; i0++)
                     {
-                        global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.WriteElement(ref writer, i0, item0);
+                        if (ProductsValue[i0] is { } item0)
+                        {
+                            try
+                            {
+                                global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.WriteElement(ref writer, i0, item0);
+                            }
+                            catch (global::Broker.Bson.BsonNullMemberException nullMember1)
+                            {
+                                nullMember1.AddIndex(i0);
+                                throw;
+                            }
+                        }
+                        else
+                        {
+                            global::Broker.Bson.BsonNullMemberException.ThrowIndex(i0);
+                        }
                     }
-                    else
-                    {
-                        writer.WriteNull(i0);
-                    }
+                    writer.WriteEndArray(array0);
                 }
-                writer.WriteEndArray(array0);
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Products");
+                    throw;
+                }
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Products"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Products");
             }
         }
 

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Catalog
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Catalog.Product value)
         {
-            var start = writer.WriteStartDocument();
-            WriteDerived(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteDerived(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Product");
+                throw;
+            }
         }
 
         /// <inheritdoc/>

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Catalog
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Catalog.Toy value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Toy");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -49,7 +57,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("name"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Name");
             }
             WriteShop_Catalog_ShadeName(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Shade"u8), value.Shade);
             if (!global::System.Collections.Generic.EqualityComparer<int>.Default.Equals(value.MinimumAge, (int)(3)))

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Company.Billing.Invoices.InvoicePaid value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("InvoicePaid");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -46,7 +54,7 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("InvoiceId"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("InvoiceId");
             }
             writer.WriteInt64(global::Broker.Bson.BsonElementName.FromValidatedUtf8("AmountCents"u8), value.AmountCents);
             if (value.Note is { } NoteValue)

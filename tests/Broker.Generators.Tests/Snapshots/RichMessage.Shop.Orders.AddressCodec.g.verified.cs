@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Orders
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.Address value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Address");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -46,7 +54,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Street"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Street");
             }
             if (value.City is { } CityValue)
             {
@@ -54,7 +62,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("City"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("City");
             }
             writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Zip"u8), value.Zip);
         }

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Orders
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.Money value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("Money");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -47,7 +55,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Currency"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Currency");
             }
         }
 

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Shop.Orders
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Shop.Orders.OrderEvent value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("OrderEvent");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -51,31 +59,47 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("CustomerName"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("CustomerName");
             }
             if (value.Tags is { } TagsValue)
             {
-                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
-                for (var i0 = 0; i0 < TagsValue.Count; i0++)
+                try
                 {
-                    if (TagsValue[i0] is { } item0)
+                    var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
+                    for (var i0 = 0; i0 < TagsValue.Count; i0++)
                     {
-                        writer.WriteString(i0, item0);
+                        if (TagsValue[i0] is { } item0)
+                        {
+                            writer.WriteString(i0, item0);
+                        }
+                        else
+                        {
+                            global::Broker.Bson.BsonNullMemberException.ThrowIndex(i0);
+                        }
                     }
-                    else
-                    {
-                        writer.WriteNull(i0);
-                    }
+                    writer.WriteEndArray(array0);
                 }
-                writer.WriteEndArray(array0);
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Tags");
+                    throw;
+                }
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Tags"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Tags");
             }
             if (value.ShipTo is { } ShipToValue)
             {
-                global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("ShipTo"u8), ShipToValue);
+                try
+                {
+                    global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("ShipTo"u8), ShipToValue);
+                }
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("ShipTo");
+                    throw;
+                }
             }
             else
             {
@@ -103,10 +127,26 @@ namespace Broker.Generated.Bson.Shop.Orders
             {
                 writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Signature"u8));
             }
-            global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Total"u8), value.Total);
+            try
+            {
+                global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Total"u8), value.Total);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+            {
+                nullMember0.AddMember("Total");
+                throw;
+            }
             if (value.Discount is { } DiscountValue)
             {
-                global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Discount"u8), DiscountValue);
+                try
+                {
+                    global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.WriteElement(ref writer, global::Broker.Bson.BsonElementName.FromValidatedUtf8("Discount"u8), DiscountValue);
+                }
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Discount");
+                    throw;
+                }
             }
             else
             {
@@ -114,23 +154,39 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             if (value.Stops is { } StopsValue)
             {
-                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Stops"u8));
-                for (var i0 = 0; i0 < StopsValue.Count; i0++)
+                try
                 {
-                    if (StopsValue[i0] is { } item0)
+                    var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Stops"u8));
+                    for (var i0 = 0; i0 < StopsValue.Count; i0++)
                     {
-                        global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, i0, item0);
+                        if (StopsValue[i0] is { } item0)
+                        {
+                            try
+                            {
+                                global::Broker.Generated.Bson.Shop.Orders.AddressCodec.WriteElement(ref writer, i0, item0);
+                            }
+                            catch (global::Broker.Bson.BsonNullMemberException nullMember1)
+                            {
+                                nullMember1.AddIndex(i0);
+                                throw;
+                            }
+                        }
+                        else
+                        {
+                            global::Broker.Bson.BsonNullMemberException.ThrowIndex(i0);
+                        }
                     }
-                    else
-                    {
-                        writer.WriteNull(i0);
-                    }
+                    writer.WriteEndArray(array0);
                 }
-                writer.WriteEndArray(array0);
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Stops");
+                    throw;
+                }
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Stops"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Stops");
             }
             if (value.Counts is { } CountsValue)
             {
@@ -143,28 +199,36 @@ namespace Broker.Generated.Bson.Shop.Orders
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Counts"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Counts");
             }
             if (value.Grid is { } GridValue)
             {
-                var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grid"u8));
-                for (var i0 = 0; i0 < GridValue.Length; i0++)
+                try
                 {
-                    if (GridValue[i0] is { } item0)
+                    var array0 = writer.WriteStartArray(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Grid"u8));
+                    for (var i0 = 0; i0 < GridValue.Length; i0++)
                     {
-                        var array1 = writer.WriteStartArray(i0);
-                        for (var i1 = 0; i1 < item0.Length; i1++)
+                        if (GridValue[i0] is { } item0)
                         {
-                            writer.WriteInt32(i1, item0[i1]);
+                            var array1 = writer.WriteStartArray(i0);
+                            for (var i1 = 0; i1 < item0.Length; i1++)
+                            {
+                                writer.WriteInt32(i1, item0[i1]);
+                            }
+                            writer.WriteEndArray(array1);
                         }
-                        writer.WriteEndArray(array1);
+                        else
+                        {
+                            global::Broker.Bson.BsonNullMemberException.ThrowIndex(i0);
+                        }
                     }
-                    else
-                    {
-                        writer.WriteNull(i0);
-                    }
+                    writer.WriteEndArray(array0);
                 }
-                writer.WriteEndArray(array0);
+                catch (global::Broker.Bson.BsonNullMemberException nullMember0)
+                {
+                    nullMember0.AddMember("Grid");
+                    throw;
+                }
             }
             else
             {

@@ -15,9 +15,17 @@ namespace Broker.Generated.Bson.Sample
         /// <inheritdoc/>
         public void Write(ref global::Broker.Bson.BsonWriter writer, global::Sample.User value)
         {
-            var start = writer.WriteStartDocument();
-            WriteMembers(ref writer, value);
-            writer.WriteEndDocument(start);
+            try
+            {
+                var start = writer.WriteStartDocument();
+                WriteMembers(ref writer, value);
+                writer.WriteEndDocument(start);
+            }
+            catch (global::Broker.Bson.BsonNullMemberException nullMember)
+            {
+                nullMember.AddMember("User");
+                throw;
+            }
         }
 
         /// <inheritdoc/>
@@ -47,7 +55,7 @@ namespace Broker.Generated.Bson.Sample
             }
             else
             {
-                writer.WriteNull(global::Broker.Bson.BsonElementName.FromValidatedUtf8("Username"u8));
+                global::Broker.Bson.BsonNullMemberException.ThrowMember("Username");
             }
         }
 
