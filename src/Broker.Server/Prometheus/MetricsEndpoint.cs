@@ -96,20 +96,48 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static Task ServeAsync(HttpContext context, MetricsCollector collector)
+    private static async Task ServeAsync(HttpContext context, MetricsCollector collector)
     {
         var request = context.Request;
         var response = context.Response;
         if (!HttpMethods.IsGet(request.Method) || !request.Path.Equals(Path, StringComparison.Ordinal))
         {
             response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
+            return;
         }
-        var text = collector.Scrape();
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = PrometheusText.ContentType;
-        response.Headers.CacheControl = "no-store";
-        return response.WriteAsync(text, context.RequestAborted);
+        var aborted = context.RequestAborted;
+        Exposition exposition;
+        try
+        {
+            // Waits asynchronously while another request collects: no thread-pool thread is held.
+            exposition = await collector.ScrapeAsync(aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return;
+        }
+        try
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = PrometheusText.ContentType;
+            response.Headers.CacheControl = "no-store";
+            response.ContentLength = exposition.Length;
+            // The cached bytes as they are: the pipe copies each chunk, so the chunks are free again once written.
+            foreach (var segment in exposition.Segments)
+            {
+                var flushed = await response.BodyWriter.WriteAsync(segment, aborted).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            exposition.Release();
+        }
     }
 
     /// <summary>A host lifetime that waits for nothing and listens to no signal: the server starts and stops this host.</summary>
