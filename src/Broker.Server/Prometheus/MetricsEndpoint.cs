@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Broker.Server.Configuration;
 using Broker.Server.Diagnostics;
+using Broker.Server.Hosting;
 using Broker.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -101,7 +102,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>Binds <paramref name="endpoint"/> and starts serving.</summary>
-    /// <exception cref="InvalidOperationException">The address cannot be bound; the message names <c>--metrics</c>.</exception>
+    /// <exception cref="StartRefusedException">The address cannot be bound; the message names <c>--metrics</c>.</exception>
     public static async Task<MetricsEndpoint> StartAsync(ListenEndpoint endpoint, MetricsCollector collector, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger("Broker.Server.Metrics");
@@ -166,7 +167,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             await bandwidth.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"Cannot serve metrics on {endpoint} (--{ServerSetting.Metrics.Switch}): {ex.Message}", ex);
+            throw new StartRefusedException($"Cannot serve metrics on {endpoint} (--{ServerSetting.Metrics.Switch}): {ex.Message}", ex);
         }
         var bound = endpoint.EndPoint;
         if (bound.Port == 0 && app.Urls.FirstOrDefault() is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri))

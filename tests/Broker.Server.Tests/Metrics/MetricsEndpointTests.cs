@@ -101,6 +101,11 @@ public sealed partial class MetricsEndpointTests
         Assert.Equal(1, await server.WaitForExitAsync());
         Assert.Contains($"Cannot serve metrics on 127.0.0.1:{port} (--metrics)", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Broker server listening", server.Output, StringComparison.Ordinal);
+        // Said once, without a stack trace: not also by the host and the metrics endpoint's own host.
+        Assert.Equal(1, Regex.Count(server.Output, "address already in use"));
+        Assert.Contains("The broker server cannot start: Cannot serve metrics", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at Broker.", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]
