@@ -76,6 +76,8 @@ public sealed partial class MetricsEndpointTests
     [InlineData("metrics.example.com:9464", "--metrics address")]
     [InlineData("127.0.0.1:99999", "--metrics address")]
     [InlineData("127.0.0.1:LISTEN", "--metrics (127.0.0.1:")]
+    [InlineData(":9464", "--metrics address ':9464' has no IP address")]
+    [InlineData("http://127.0.0.1:9464", "--metrics address 'http://127.0.0.1:9464' must be host:port without a scheme or path: write 127.0.0.1:9464.")]
     public async Task ABadMetricsValueStopsTheStartNamingTheSetting(string value, string named)
     {
         using var data = new TempDirectory();
@@ -106,6 +108,25 @@ public sealed partial class MetricsEndpointTests
         Assert.Contains("The broker server cannot start: Cannot serve metrics", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Hosting failed", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(" at Broker.", server.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--metrics")]
+    [InlineData("BROKER_METRICS")]
+    public async Task ABlankMetricsValueIsOff(string source)
+    {
+        using var data = new TempDirectory();
+        var arguments = new List<string> { "--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}" };
+        var environment = new Dictionary<string, string>();
+        if (source == "--metrics")
+            arguments.AddRange(["--metrics", " "]);
+        else
+            environment[source] = " ";
+        await using var server = ChildProcess.Start("Broker.Server.dll", arguments, environment);
+
+        await server.WaitForLineAsync("Broker server listening on");
+
+        Assert.DoesNotContain("Serving metrics", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]
