@@ -88,6 +88,12 @@ internal sealed class Exposition
 /// under the large-object threshold (85,000 bytes): a scrape of tens of megabytes never lands on the LOH, whose
 /// collections are gen2 collections.
 /// </summary>
+/// <remarks>
+/// The pool owns at most <see cref="Limit"/> chunks, in expositions and free together; a chunk given back past it is
+/// left to the GC. The collector sets the limit to what the expositions it lets be alive at once take:
+/// so chunks given back by slow responses are kept for the next expositions instead of becoming garbage while new ones
+/// are allocated, and memory stays within the limit however the responses come and go.
+/// </remarks>
 internal sealed class ChunkPool
 {
     /// <summary>The size of a chunk.</summary>
@@ -95,31 +101,28 @@ internal sealed class ChunkPool
 
     private readonly Lock _gate = new();
     private readonly Stack<byte[]> _free = new();
-    private int _keep;
+    private int _limit = int.MaxValue;
+    private int _owned;
     private int _expositions;
 
     /// <summary>Expositions rendered and not yet released by their last holder: the cached one, and older ones being sent.</summary>
     public int Expositions => Volatile.Read(ref _expositions);
 
-    /// <summary>
-    /// Free chunks kept at most: the collector sets it to the size of the latest exposition, enough to render the next one
-    /// while this one is still being sent. Chunks given back past it are left to the GC, so a burst of slow responses
-    /// holding old expositions does not leave the pool as large as the burst.
-    /// </summary>
-    public int Keep
+    /// <summary>The most chunks owned (in expositions or free); free ones past it are dropped at once.</summary>
+    public int Limit
     {
         get
         {
             lock (_gate)
-                return _keep;
+                return _limit;
         }
         set
         {
             lock (_gate)
             {
-                _keep = value;
-                while (_free.Count > _keep)
-                    _free.Pop();
+                _limit = value;
+                while (_owned > _limit && _free.TryPop(out _))
+                    _owned--;
             }
         }
     }
@@ -134,12 +137,24 @@ internal sealed class ChunkPool
         }
     }
 
+    /// <summary>Chunks owned now, in expositions or free (tests).</summary>
+    public int OwnedCount
+    {
+        get
+        {
+            lock (_gate)
+                return _owned;
+        }
+    }
+
     public byte[] Rent()
     {
         lock (_gate)
         {
             if (_free.TryPop(out var chunk))
                 return chunk;
+            // Past the limit too: an exposition that grew needs its chunks; the limit catches up when it is set next.
+            _owned++;
         }
         return new byte[ChunkBytes];
     }
@@ -155,9 +170,10 @@ internal sealed class ChunkPool
         {
             foreach (var chunk in chunks)
             {
-                if (_free.Count >= _keep)
-                    return;
-                _free.Push(chunk);
+                if (_owned > _limit)
+                    _owned--;
+                else
+                    _free.Push(chunk);
             }
         }
     }

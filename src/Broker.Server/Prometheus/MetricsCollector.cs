@@ -84,6 +84,9 @@ internal sealed class MetricsCollector : IDisposable
     /// <summary>Chunks kept free for the next exposition (tests).</summary>
     internal int FreeChunks => _chunks.FreeCount;
 
+    /// <summary>Chunks owned, in expositions or free (tests).</summary>
+    internal int OwnedChunks => _chunks.OwnedCount;
+
     /// <summary>Expositions alive (tests).</summary>
     internal int Expositions => _chunks.Expositions;
 
@@ -151,8 +154,9 @@ internal sealed class MetricsCollector : IDisposable
             family.WriteTo(writer);
         }
         var exposition = writer.Complete();
-        // Enough free chunks for the next one, rendered while this one may still be being sent.
-        _chunks.Keep = exposition.ChunkCount;
+        // Chunks for the expositions that may be alive at once (a collection starts only with fewer alive, so the one
+        // it renders is among them).
+        _chunks.Limit = exposition.ChunkCount * MaxExpositions;
         var window = TimeSpan.FromTicks(Math.Max(MinScrapeInterval.Ticks, _time.GetElapsedTime(started).Ticks * CostFactor));
         // One reference for the caller, besides the cache's own.
         exposition.TryAddReference();

@@ -164,10 +164,15 @@ public sealed class MetricsCollectorTests
         held.Release();
         Assert.Equal(held.ChunkCount, collector.FreeChunks);
         newer.Release();
-        // The next collection renders into the chunks the first one gave back.
-        time.Advance(MetricsCollector.MinScrapeInterval);
-        (await collector.ScrapeAsync(CancellationToken.None)).Release();
+        // The next collections render into the chunks the earlier ones gave back: none are allocated.
+        var owned = collector.OwnedChunks;
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(MetricsCollector.MinScrapeInterval);
+            (await collector.ScrapeAsync(CancellationToken.None)).Release();
+        }
         Assert.Equal(held.ChunkCount, collector.FreeChunks);
+        Assert.Equal(owned, collector.OwnedChunks);
     }
 
     [Fact]

@@ -218,14 +218,17 @@ public sealed class PrometheusTextTests
         Assert.True(exposition.ChunkCount > 3, $"{exposition.ChunkCount} chunks");
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(expected.ToString()), exposition.Length);
         Assert.Equal(expected.ToString(), exposition.Text());
-        // The collector keeps as many free chunks as its last exposition took; they come back with the last reference.
-        pool.Keep = exposition.ChunkCount;
+        // The chunks come back to the pool with the last reference, up to its limit.
+        pool.Limit = exposition.ChunkCount;
         Assert.True(exposition.TryAddReference());
         exposition.Release();
         Assert.Equal(0, pool.FreeCount);
         exposition.Release();
         Assert.Equal(exposition.ChunkCount, pool.FreeCount);
         Assert.False(exposition.TryAddReference());
+        // A lower limit drops free chunks past it.
+        pool.Limit = 1;
+        Assert.Equal((1, 1), (pool.FreeCount, pool.OwnedCount));
     }
 
     /// <summary>The families' text, as a scrape renders it (in name order).</summary>
