@@ -67,16 +67,16 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
     public const int SendBufferBytes = 256 * 1024;
 
     /// <summary>
-    /// The longest a response may take, from the request to the last byte: longer than any scrape timeout Prometheus
-    /// allows (at most the scrape interval), and far longer than a scrape takes when <see cref="MaxBytesPerSecond"/>
-    /// is shared by every slot (7 s for 20,000 channels).
+    /// The longest a response may take, from the request to the last byte: three times Prometheus' default scrape
+    /// timeout (10 s), and far longer than a scrape takes when <see cref="MaxBytesPerSecond"/> is shared by every slot
+    /// (7 s for 20,000 channels).
     /// </summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The bytes a second all responses together are sent at, at most. Rendering is cached, but sending is not free: a
-    /// flood of scrapers reading as fast as loopback goes (750 MB/s in the test) cost the server more than half of two
-    /// cores in copies alone. 32 MiB/s costs a few percent of one core, sends a scrape of 20,000 channels (14 MB) in
+    /// flood of scrapers reading as fast as loopback goes (750 MB/s in the test) cost the server more than half of one
+    /// core, mostly in copies. 32 MiB/s costs a few percent of one core, sends a scrape of 20,000 channels (14 MB) in
     /// half a second when nothing else is sent, and in 7 s when 16 responses share it.
     /// </summary>
     public const int MaxBytesPerSecond = 32 * 1024 * 1024;
