@@ -61,6 +61,9 @@ internal static class Program
         });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The host logs a failed start ("Hosting failed to start", with the stack trace) before rethrowing it, and so
+        // does the metrics endpoint's own host inside it: Main logs every failure that ends the run, once, below.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(options);
@@ -87,6 +90,12 @@ internal static class Program
                 .Replace("AcceptDataLoss", $"--{ServerSetting.AcceptDataLoss.Switch} true", StringComparison.Ordinal);
             ServerLog.DataDirectoryRefused(logger, reason);
             return 3;
+        }
+        catch (Exception ex) when (Unwrap(ex) is StartRefusedException refused)
+        {
+            // An address in use and the like: the message says what and where; a stack trace would only bury it.
+            ServerLog.CannotStart(logger, refused.Message);
+            return 1;
         }
         catch (Exception ex)
         {

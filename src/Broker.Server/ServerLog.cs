@@ -80,6 +80,9 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server cannot start on its data directory: {Reason}")]
     public static partial void DataDirectoryRefused(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server cannot start: {Reason}")]
+    public static partial void CannotStart(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed: {Reason}")]
     public static partial void Failed(ILogger logger, string reason, Exception exception);
 

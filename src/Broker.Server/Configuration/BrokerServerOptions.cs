@@ -238,11 +238,14 @@ internal sealed record BrokerServerOptions
         return null;
     }
 
-    /// <summary><c>off</c>, or an address and port (<see cref="DefaultMetricsPort"/> when only an address is given).</summary>
+    /// <summary>
+    /// <c>off</c>, or an address and port (<see cref="DefaultMetricsPort"/> when only an address is given). A blank value
+    /// counts as not set, off, like an empty one: it must not open an unauthenticated port on an address nobody wrote.
+    /// </summary>
     private static ListenEndpoint? ParseMetrics(string text) =>
-        text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)
+        string.IsNullOrWhiteSpace(text) || text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)
             ? null
-            : ListenEndpoint.Parse(text, $"--{ServerSetting.Metrics.Switch} address", DefaultMetricsPort);
+            : ListenEndpoint.Parse(text, $"--{ServerSetting.Metrics.Switch} address", DefaultMetricsPort, requireAddress: true);
 
     /// <summary>Whether binding <paramref name="metrics"/> would collide with the queue listener (port 0 picks a free port).</summary>
     private bool SharesListenPort(ListenEndpoint metrics)

@@ -34,7 +34,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting AuthTimeout = new("auth-timeout", "AuthTimeout", "Time a new connection has to authenticate (without credentials: to send its first request), TLS handshake included; then it is closed.", "5s");
     public static readonly ServerSetting SessionRetention = new("session-retention", "SessionRetention", "How long a disconnected producer's session (the outcomes of its recent produces) is kept for its reconnect.", "2m");
     public static readonly ServerSetting DeepkitLease = new("deepkit-lease", "DeepkitLease", "Lease of deliveries to Deepkit clients, which cannot renew one.", "5m");
-    public static readonly ServerSetting Metrics = new("metrics", "Metrics", "Serve Prometheus metrics over HTTP, GET /metrics, on this IP address and port (such as 127.0.0.1:9464), or off. No authentication: bind it to loopback or a private interface.", "off");
+    public static readonly ServerSetting Metrics = new("metrics", "Metrics", "Serve Prometheus metrics over HTTP, GET /metrics, on this IP address and port (such as 127.0.0.1:9464), or off (so is an empty or blank value). No authentication: bind it to loopback or a private interface.", "off");
     public static readonly ServerSetting ShutdownTimeout = new("shutdown-timeout", "ShutdownTimeout", "On SIGTERM or Ctrl+C: how long requests in flight may take to finish.", "15s");
     public static readonly ServerSetting Config = new("config", "Config", "A JSON file with any of these settings by their key (command line and environment win).");
 

@@ -105,7 +105,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     internal Task ShutdownDeadline => _shutdownDeadline.Task;
 
     /// <summary>Binds and starts accepting.</summary>
-    /// <exception cref="InvalidOperationException">The address cannot be bound (in use, not local).</exception>
+    /// <exception cref="Hosting.StartRefusedException">The address cannot be bound (in use, not local).</exception>
     public void Start()
     {
         var endPoint = Options.Listen.EndPoint;
@@ -120,7 +120,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         catch (SocketException ex)
         {
             listener.Dispose();
-            throw new InvalidOperationException($"Cannot listen on {endPoint}: {ex.Message}" + (ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (is another broker-server running there?)" : "."), ex);
+            throw new Hosting.StartRefusedException($"Cannot listen on {endPoint}: {ex.Message}" + (ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (is another broker-server running there?)" : "."), ex);
         }
         _listener = listener;
         _accepting = Task.Run(AcceptLoopAsync);

@@ -5,7 +5,8 @@ namespace Broker.Server.Prometheus;
 
 /// <summary>
 /// Renders a measurement's tags as the label part of a series (<c>error_type="Malformed",x="y"</c>), sorted by label name
-/// so the same tags given in another order name the same series. The result is the series' key.
+/// so the same tags given in another order name the same series. <see cref="LabelTable"/> does this once per label set
+/// and keeps the result; this is its slow path.
 /// </summary>
 internal static class LabelSet
 {
@@ -36,7 +37,21 @@ internal static class LabelSet
         return text.ToString();
     }
 
-    private static string Text(object? value) => value switch
+    /// <summary>
+    /// A tag value as its label shows it (before escaping), formatted into <paramref name="buffer"/> when it is not a
+    /// string, so comparing the tags of a measurement with a known label set allocates nothing for the usual values.
+    /// </summary>
+    /// <remarks>The same text as <see cref="Text"/> gives: ISpanFormattable with no format is IFormattable's ToString(null).</remarks>
+    public static ReadOnlySpan<char> ValueText(object? value, Span<char> buffer) => value switch
+    {
+        null => "",
+        string s => s,
+        ISpanFormattable formattable when formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture) => buffer[..written],
+        _ => Text(value),
+    };
+
+    /// <summary>A tag value as its label shows it (before escaping).</summary>
+    public static string Text(object? value) => value switch
     {
         null => "",
         string s => s,

@@ -1,58 +1,129 @@
+using System.Text;
+
 namespace Broker.Server.Prometheus;
 
 /// <summary>
 /// One metric family as the exporter keeps it: its series by label set, each a value or a histogram's buckets, sum and
-/// count. Thread-safe: instruments record from any thread while a scrape reads. At most a fixed number of series are
-/// kept; measurements for one more label set are dropped (and <paramref name="seriesDropped"/> is told once), so memory
-/// stays bounded whatever tags an instrument is given.
+/// count. Series stay between scrapes and are updated in place (an observed one that a collection does not report is
+/// dropped at its end), so a scrape of an unchanged set of channels allocates nothing for them. Thread-safe:
+/// instruments record from any thread while a scrape reads. At most a fixed number of series are kept; measurements for
+/// one more label set are dropped (and <c>seriesDropped</c> is told once), so memory stays bounded whatever tags an
+/// instrument is given.
 /// </summary>
-/// <param name="name">The Prometheus name.</param>
-/// <param name="help">The <c># HELP</c> text: the instrument's description.</param>
-/// <param name="kind">The <c># TYPE</c>.</param>
-/// <param name="aggregation">How measurements become the exposed value.</param>
-/// <param name="bounds">A histogram's upper bucket boundaries, increasing; empty otherwise.</param>
-/// <param name="maxSeries">The most label sets kept.</param>
-/// <param name="seriesDropped">Told, with the family's name, the first time a label set is dropped.</param>
-internal sealed class MetricFamily(string name, string help, MetricKind kind, Aggregation aggregation, double[] bounds, int maxSeries, Action<string>? seriesDropped = null)
+internal sealed class MetricFamily
 {
+    private static readonly Comparison<Series> ByLabels = static (a, b) => a.Labels.Utf8.AsSpan().SequenceCompareTo(b.Labels.Utf8);
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<Labels, Series> _series = [];
+    private readonly LabelTable _labels;
+    private readonly double[] _bounds;
+    private readonly int _maxSeries;
+    private readonly Action<string>? _seriesDropped;
+    private readonly byte[] _header;
+    private readonly byte[] _name;
+    private readonly HistogramNames? _histogramNames;
+    private readonly byte[][] _le;
+
+    // The series in the order they are written (by labels); re-sorted only when series came or went since.
+    private readonly List<Series> _order = [];
+    private bool _orderStale;
+
+    private long _generation;
+    private int _seenThisGeneration;
     private bool _dropped;
 
-    public string Name { get; } = name;
+    /// <param name="name">The Prometheus name.</param>
+    /// <param name="help">The <c># HELP</c> text: the instrument's description.</param>
+    /// <param name="kind">The <c># TYPE</c>.</param>
+    /// <param name="aggregation">How measurements become the exposed value.</param>
+    /// <param name="bounds">A histogram's upper bucket boundaries, increasing; empty otherwise.</param>
+    /// <param name="maxSeries">The most label sets kept.</param>
+    /// <param name="labels">Where label sets are rendered and shared with the other families.</param>
+    /// <param name="seriesDropped">Told, with the family's name, the first time a label set is dropped.</param>
+    public MetricFamily(string name, string help, MetricKind kind, Aggregation aggregation, double[] bounds, int maxSeries, LabelTable labels, Action<string>? seriesDropped = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSeries, 1);
+        Name = name;
+        Kind = kind;
+        Aggregation = aggregation;
+        _bounds = bounds;
+        _maxSeries = maxSeries;
+        _labels = labels;
+        _seriesDropped = seriesDropped;
+        _header = PrometheusText.Header(name, help, kind);
+        _name = Encoding.UTF8.GetBytes(name);
+        _histogramNames = kind == MetricKind.Histogram ? new HistogramNames(name) : null;
+        _le = kind == MetricKind.Histogram ? PrometheusText.BucketLabels(bounds) : [];
+    }
 
-    public string Help { get; } = help;
+    public string Name { get; }
 
-    public MetricKind Kind { get; } = kind;
+    public MetricKind Kind { get; }
 
-    public Aggregation Aggregation { get; } = aggregation;
+    public Aggregation Aggregation { get; }
 
-    public IReadOnlyList<double> Bounds { get; } = bounds;
+    /// <summary>Series held now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _series.Count;
+        }
+    }
 
-    /// <summary>Takes one measurement for the series of <paramref name="labels"/> (see <see cref="LabelSet"/>).</summary>
-    public void Record(double value, string labels)
+    /// <summary>Takes one measurement for the series of <paramref name="tags"/>.</summary>
+    public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         lock (_gate)
         {
-            if (!_series.TryGetValue(labels, out var series))
+            // Found without a reference: a label set this family holds cannot leave the table meanwhile (LabelTable).
+            if (_labels.Find(tags) is not { } found || !_series.TryGetValue(found, out var series))
             {
-                if (_series.Count >= maxSeries)
+                var labels = _labels.Acquire(tags);
+                if (_series.TryGetValue(labels, out series))
                 {
+                    // Tags this family holds already in another form (another order, say): the table has learned the
+                    // new form, the family keeps its one series and its one reference.
+                    _labels.Release(labels);
+                }
+                else if (Full)
+                {
+                    _labels.Release(labels);
                     Dropped();
                     return;
                 }
-                series = new Series(Aggregation == Aggregation.Histogram ? new long[bounds.Length + 1] : null);
-                _series.Add(labels, series);
+                else
+                {
+                    series = new Series(labels, Aggregation == Aggregation.Histogram ? new long[_bounds.Length + 1] : null);
+                    _series.Add(labels, series);
+                    _orderStale = true;
+                }
             }
             switch (Aggregation)
             {
+                case Aggregation.Observed:
+                    // Several instruments may report one series (one per engine, say): the first report of a
+                    // collection replaces the value, the others add to it.
+                    if (series.Generation != _generation)
+                    {
+                        series.Generation = _generation;
+                        series.Value = value;
+                        _seenThisGeneration++;
+                    }
+                    else
+                    {
+                        series.Value += value;
+                    }
+                    break;
                 case Aggregation.LastValue:
                     series.Value = value;
                     break;
                 case Aggregation.Histogram:
                     // Prometheus buckets are upper-inclusive (le): the first boundary not below the value.
                     var bucket = 0;
-                    while (bucket < bounds.Length && value > bounds[bucket])
+                    while (bucket < _bounds.Length && value > _bounds[bucket])
                         bucket++;
                     series.Buckets![bucket]++;
                     series.Value += value;
@@ -65,55 +136,85 @@ internal sealed class MetricFamily(string name, string help, MetricKind kind, Ag
         }
     }
 
-    /// <summary>Forgets every series: observable instruments report them all again at the next scrape.</summary>
-    public void Clear()
-    {
-        lock (_gate)
-            _series.Clear();
-    }
-
-    /// <summary>A consistent copy of the family, for rendering outside the lock.</summary>
-    public FamilySnapshot Snapshot()
+    /// <summary>An observed family's collection starts: what it reports now is the new value of each series.</summary>
+    public void BeginCollection(long generation)
     {
         lock (_gate)
         {
-            var series = new List<SeriesSnapshot>(_series.Count);
-            foreach (var (labels, s) in _series)
-                series.Add(new SeriesSnapshot(labels, s.Value, s.Buckets is null ? null : [.. s.Buckets], s.Count));
-            return new FamilySnapshot(Name, Help, Kind, Bounds, series);
+            _generation = generation;
+            _seenThisGeneration = 0;
         }
     }
+
+    /// <summary>An observed family's collection ended: series it did not report (a channel gone) are dropped.</summary>
+    public void EndCollection()
+    {
+        if (Aggregation != Aggregation.Observed)
+            return;
+        lock (_gate)
+        {
+            foreach (var (labels, series) in _series)
+            {
+                if (series.Generation == _generation)
+                    continue;
+                // Removing while enumerating is allowed for Dictionary (it invalidates nothing since .NET Core 3.0).
+                _series.Remove(labels);
+                _labels.Release(labels);
+                _orderStale = true;
+            }
+        }
+    }
+
+    /// <summary>Writes the family: its HELP and TYPE lines, and its series in label order.</summary>
+    public void WriteTo(ExpositionWriter text)
+    {
+        lock (_gate)
+        {
+            text.Write(_header);
+            if (_orderStale)
+            {
+                // Into the same list each time: no new array of 20,000 references (on the LOH) per change.
+                _order.Clear();
+                _order.AddRange(_series.Values);
+                _order.Sort(ByLabels);
+                _orderStale = false;
+            }
+            foreach (var series in _order)
+            {
+                if (_histogramNames is not null)
+                    PrometheusText.Histogram(text, _histogramNames, _le, series.Labels, series.Buckets, series.Value, series.Count);
+                else
+                    PrometheusText.Sample(text, _name, series.Labels, series.Value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// No room for another series. An observed family counts what this collection reported, not what the last one left
+    /// (those go at its end): channels replaced by as many new ones between two scrapes are all shown.
+    /// </summary>
+    private bool Full => (Aggregation == Aggregation.Observed ? _seenThisGeneration : _series.Count) >= _maxSeries;
 
     private void Dropped()
     {
         if (_dropped)
             return;
         _dropped = true;
-        seriesDropped?.Invoke(Name);
+        _seriesDropped?.Invoke(Name);
     }
 
-    private sealed class Series(long[]? buckets)
+    private sealed class Series(Labels labels, long[]? buckets)
     {
+        public readonly Labels Labels = labels;
+
         public readonly long[]? Buckets = buckets;
 
         /// <summary>The value; a histogram's sum.</summary>
         public double Value;
 
         public long Count;
+
+        /// <summary>The collection that last reported an observed series.</summary>
+        public long Generation = -1;
     }
 }
-
-/// <summary>A metric family at one moment.</summary>
-/// <param name="Name">The Prometheus name.</param>
-/// <param name="Help">The <c># HELP</c> text.</param>
-/// <param name="Kind">The <c># TYPE</c>.</param>
-/// <param name="Bounds">A histogram's upper bucket boundaries; empty otherwise.</param>
-/// <param name="Series">Its series.</param>
-internal sealed record FamilySnapshot(string Name, string Help, MetricKind Kind, IReadOnlyList<double> Bounds, IReadOnlyList<SeriesSnapshot> Series);
-
-/// <summary>One series at one moment.</summary>
-/// <param name="Labels">Its labels as rendered between the braces (<c>a="x",b="y"</c>), empty for none.</param>
-/// <param name="Value">The value; a histogram's sum.</param>
-/// <param name="Buckets">A histogram's count per bucket (not cumulative), the last one above every boundary; null otherwise.</param>
-/// <param name="Count">A histogram's count of measurements.</param>
-internal sealed record SeriesSnapshot(string Labels, double Value, long[]? Buckets = null, long Count = 0);

@@ -111,15 +111,40 @@ internal static class PrometheusNames
         }
     }
 
+    /// <summary>The most bytes <see cref="FormatValue"/> writes ("-1.7976931348623157e+308" is 24).</summary>
+    public const int MaxValueBytes = 32;
+
     /// <summary>A sample value as Prometheus reads it: <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>, or the shortest exact decimal.</summary>
-    public static string Value(double value) => value switch
+    public static string Value(double value)
     {
-        double.PositiveInfinity => "+Inf",
-        double.NegativeInfinity => "-Inf",
-        _ when double.IsNaN(value) => "NaN",
+        Span<byte> text = stackalloc byte[MaxValueBytes];
+        return Encoding.UTF8.GetString(text[..FormatValue(value, text)]);
+    }
+
+    /// <summary><see cref="Value"/> in UTF-8, into <paramref name="destination"/> (at least <see cref="MaxValueBytes"/>).</summary>
+    /// <returns>The bytes written.</returns>
+    public static int FormatValue(double value, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> special = value switch
+        {
+            double.PositiveInfinity => "+Inf"u8,
+            double.NegativeInfinity => "-Inf"u8,
+            _ when double.IsNaN(value) => "NaN"u8,
+            _ => default,
+        };
+        if (!special.IsEmpty)
+        {
+            special.CopyTo(destination);
+            return special.Length;
+        }
+        if (!value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture))
+            throw new ArgumentException($"Needs {MaxValueBytes} bytes.", nameof(destination));
         // "5e-05" as other exporters write it; Prometheus reads either case.
-        _ => value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e'),
-    };
+        var exponent = destination[..written].IndexOf((byte)'E');
+        if (exponent >= 0)
+            destination[exponent] = (byte)'e';
+        return written;
+    }
 
     private static string UnitWord(string unit) => Units.TryGetValue(unit, out var word) ? word : Sanitize(unit, allowColon: false);
 

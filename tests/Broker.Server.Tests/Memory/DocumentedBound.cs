@@ -36,4 +36,27 @@ internal static class DocumentedBound
     /// <summary>The whole per-connection bound: the stuck subscriber's, with chunked frames and payloads being stored besides.</summary>
     public static long Connection(BrokerServerOptions options) =>
         StuckSubscriber(options, options.MaxUnsettled) + 2 * 4L * options.MaxFrameBytes + 2 * ((long)options.MaxInFlightBytes + options.MaxMessageBytes);
+
+    /// <summary>
+    /// What the metrics exporter holds per channel for the engine's four gauges, besides the name: a label set shared by
+    /// the four (its UTF-8 text, its key, its table entries) and four series, generously (docs/server.md: about 700).
+    /// </summary>
+    public const long MetricsChannelBytes = 800;
+
+    /// <summary>
+    /// What the metrics exporter holds for the engine's four gauges of <paramref name="channels"/> channels named in
+    /// <paramref name="nameChars"/> ASCII characters, between scrapes: the series, and the scrape's text twice (the cached
+    /// one, and as many free chunks to render the next one into), in 64 KiB chunks.
+    /// </summary>
+    public static long Metrics(int channels, int nameChars, long scrapeBytes) =>
+        channels * (MetricsChannelBytes + nameChars) + 2 * Chunked(scrapeBytes);
+
+    /// <summary>
+    /// The most, once responses have held older texts: the chunks of as many texts as the collector lets be alive (the
+    /// one it renders among them), which the pool keeps for the next scrapes.
+    /// </summary>
+    public static long MetricsWhileSending(int channels, int nameChars, long scrapeBytes) =>
+        channels * (MetricsChannelBytes + nameChars) + Prometheus.MetricsCollector.MaxExpositions * Chunked(scrapeBytes);
+
+    private static long Chunked(long bytes) => (bytes + 65535) / 65536 * (65536 + 24);
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Broker.Server.Tests.Infrastructure;
 using Broker.Transport;
@@ -74,6 +76,8 @@ public sealed partial class MetricsEndpointTests
     [InlineData("metrics.example.com:9464", "--metrics address")]
     [InlineData("127.0.0.1:99999", "--metrics address")]
     [InlineData("127.0.0.1:LISTEN", "--metrics (127.0.0.1:")]
+    [InlineData(":9464", "--metrics address ':9464' has no IP address")]
+    [InlineData("http://127.0.0.1:9464", "--metrics address 'http://127.0.0.1:9464' must be host:port without a scheme or path: write 127.0.0.1:9464.")]
     public async Task ABadMetricsValueStopsTheStartNamingTheSetting(string value, string named)
     {
         using var data = new TempDirectory();
@@ -99,6 +103,30 @@ public sealed partial class MetricsEndpointTests
         Assert.Equal(1, await server.WaitForExitAsync());
         Assert.Contains($"Cannot serve metrics on 127.0.0.1:{port} (--metrics)", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Broker server listening", server.Output, StringComparison.Ordinal);
+        // Said once, without a stack trace: not also by the host and the metrics endpoint's own host.
+        Assert.Equal(1, Regex.Count(server.Output, "address already in use"));
+        Assert.Contains("The broker server cannot start: Cannot serve metrics", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at Broker.", server.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--metrics")]
+    [InlineData("BROKER_METRICS")]
+    public async Task ABlankMetricsValueIsOff(string source)
+    {
+        using var data = new TempDirectory();
+        var arguments = new List<string> { "--data", data.Path, "--listen", $"127.0.0.1:{FreePorts.Next()}" };
+        var environment = new Dictionary<string, string>();
+        if (source == "--metrics")
+            arguments.AddRange(["--metrics", " "]);
+        else
+            environment[source] = " ";
+        await using var server = ChildProcess.Start("Broker.Server.dll", arguments, environment);
+
+        await server.WaitForLineAsync("Broker server listening on");
+
+        Assert.DoesNotContain("Serving metrics", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,6 +205,202 @@ public sealed partial class MetricsEndpointTests
             foreach (var socket in idle)
                 socket.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task EveryAnswerClosesItsConnectionMethodsAreCaseSensitiveAndABodyIsRefused()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{port}");
+        const string Get = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        // Two requests in one write: the first is answered and the connection closed, so a client cannot keep a slot
+        // between scrapes, nor have one scrape answered many times for one connection.
+        var twice = await HttpAsync(port, Get + Get);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", twice, StringComparison.Ordinal);
+        Assert.Contains("\r\nConnection: close\r\n", twice, StringComparison.Ordinal);
+        Assert.Matches("\r\nContent-Length: [0-9]+\r\n", twice);
+        Assert.Single(Regex.Matches(twice, "HTTP/1.1 "));
+        var notFound = await HttpAsync(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n" + Get);
+        Assert.StartsWith("HTTP/1.1 404 Not Found\r\n", notFound, StringComparison.Ordinal);
+        Assert.Contains("\r\nConnection: close\r\n", notFound, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(notFound, "HTTP/1.1 "));
+        // Methods are case-sensitive: only GET is a scrape.
+        Assert.StartsWith("HTTP/1.1 404", await HttpAsync(port, "get /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 404", await HttpAsync(port, "Get /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), StringComparison.Ordinal);
+        // A GET with a body, given by length or chunked.
+        Assert.StartsWith("HTTP/1.1 413", await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 413", await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"), StringComparison.Ordinal);
+        // An empty body by length is no body.
+        Assert.StartsWith("HTTP/1.1 200", await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OneAddressHoldsFourConnectionsAndAnotherAddressIsServedMeanwhile()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{port}");
+        var one = IPAddress.Loopback;
+        var other = IPAddress.Parse("127.0.0.2");
+        const string Get = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        var held = new List<Socket>();
+        try
+        {
+            // Four sockets from one address that say nothing: each holds a slot until its idle timeout (10 s).
+            for (var i = 0; i < MetricsEndpointLimits.PerAddress; i++)
+                held.Add(await ConnectAsync(port, one));
+            await Task.Delay(500);
+            // A fifth from the same address waits for a slot...
+            using var fifth = await ConnectAsync(port, one);
+            await fifth.SendAsync(Encoding.ASCII.GetBytes(Get));
+            var fifthAnswer = ReadToEndAsync(fifth);
+            // ...while another address is served at once.
+            var stopwatch = Stopwatch.StartNew();
+            Assert.StartsWith("HTTP/1.1 200", await HttpAsync(port, Get, other), StringComparison.Ordinal);
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"another address waited {stopwatch.Elapsed}");
+            Assert.False(fifthAnswer.IsCompleted);
+            // One of the four goes: the fifth gets its slot and its answer.
+            held[0].Dispose();
+            Assert.StartsWith("HTTP/1.1 200", await fifthAnswer, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var socket in held)
+                socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AConnectionThatFindsNoSlotWaitsFiveSecondsThenIsClosedAndLogged()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{port}");
+        var held = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < MetricsEndpointLimits.PerAddress; i++)
+                held.Add(await ConnectAsync(port, IPAddress.Loopback));
+            await Task.Delay(500);
+            var stopwatch = Stopwatch.StartNew();
+
+            var answer = await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", IPAddress.Loopback);
+
+            Assert.Equal("", answer);
+            Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(9));
+            await server.Process.WaitForLineAsync("Refused a metrics connection from 127.0.0.1:");
+            Assert.Contains("4 connections from its address were open", server.Process.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var socket in held)
+                socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AReaderTooSlowIsCutOffAndAScraperElsewhereIsServedMeanwhile()
+    {
+        using var data = new TempDirectory();
+        var port = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(data.Path, "--metrics", $"127.0.0.1:{port}", "--max-channels", "6000", "--segment-bytes", "16MiB");
+        await using (var transport = TestServer.CreateTransport(server.Address))
+        {
+            // 5,000 channels with long names: a scrape of about 4 MB, more than the socket buffers hold.
+            await Task.WhenAll(Enumerable.Range(0, 5_000).Select(async i =>
+                Assert.True((await transport.ProduceAsync(Payloads.Message(new ChannelDefinition($"slow/{new string('x', 110)}{i:D6}"), "m"), CancellationToken.None)).IsEnqueued)));
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var readers = new List<Socket>();
+        try
+        {
+            // Readers that ask and then read nothing at all, from one address: each holds its slot, and its scrape,
+            // only until it has failed to read 64 KiB a second for a while (or 30 s at most).
+            for (var i = 0; i < MetricsEndpointLimits.PerAddress; i++)
+            {
+                var reader = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                readers.Add(reader);
+                await reader.ConnectAsync(IPAddress.Loopback, port);
+                await reader.SendAsync(Encoding.ASCII.GetBytes("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+            }
+            var scrape = await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", IPAddress.Parse("127.0.0.2"));
+            Assert.StartsWith("HTTP/1.1 200", scrape, StringComparison.Ordinal);
+            Assert.True(scrape.Length > 3_000_000, $"{scrape.Length} bytes");
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            foreach (var reader in readers)
+            {
+                // Now it reads: what it gets ends (reset or closed) long before the whole scrape.
+                var received = 0L;
+                try
+                {
+                    var buffer = new byte[64 * 1024];
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45) - stopwatch.Elapsed);
+                    int read;
+                    while ((read = await reader.ReceiveAsync(buffer, timeout.Token)) > 0)
+                    {
+                        received += read;
+                        // Slowly: 4 KiB a second, the pace of the attack.
+                        await Task.Delay(1000, timeout.Token);
+                    }
+                }
+                catch (SocketException)
+                {
+                    // Reset: cut off mid-response.
+                }
+                Assert.True(received < scrape.Length / 2, $"a slow reader got {received} of {scrape.Length} bytes");
+            }
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(40), $"slow readers held on for {stopwatch.Elapsed}");
+        }
+        finally
+        {
+            foreach (var reader in readers)
+                reader.Dispose();
+        }
+    }
+
+    /// <summary>A connection from <paramref name="from"/> to the metrics port on loopback.</summary>
+    private static async Task<Socket> ConnectAsync(int port, IPAddress from)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(from, 0));
+        await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Waits.Generous);
+        return socket;
+    }
+
+    /// <summary>Sends <paramref name="request"/> as it is and reads everything until the server closes.</summary>
+    private static async Task<string> HttpAsync(int port, string request, IPAddress? from = null)
+    {
+        using var socket = await ConnectAsync(port, from ?? IPAddress.Loopback);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        return await ReadToEndAsync(socket);
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(Waits.Generous);
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+                received.Write(buffer, 0, read);
+        }
+        catch (SocketException)
+        {
+            // Reset after what was sent.
+        }
+        return Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    /// <summary>The endpoint's limits, as docs/server.md states them.</summary>
+    private static class MetricsEndpointLimits
+    {
+        public const int PerAddress = 4;
     }
 
     /// <summary>The samples of one scrape by series (name and labels).</summary>

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Broker.Diagnostics;
 using Broker.Server.Prometheus;
+using Broker.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Broker.Server.Tests.Unit;
 
@@ -12,7 +14,7 @@ namespace Broker.Server.Tests.Unit;
 public sealed class MetricsCollectorTests
 {
     [Fact]
-    public void CountersSumHistogramsBucketAndObservableGaugesAreCollectedAtScrapeTime()
+    public async Task CountersSumHistogramsBucketAndObservableGaugesAreCollectedAtScrapeTime()
     {
         var id = Unique();
         using var meter = new Meter(BrokerTelemetry.ServerMeterName);
@@ -31,7 +33,7 @@ public sealed class MetricsCollectorTests
         histogram.Record(0.0625);
         histogram.Record(4);
         size.Record(100);
-        var text = collector.Scrape();
+        var text = await ScrapeAsync(collector);
 
         var name = id.Replace('.', '_');
         Assert.Contains($"# TYPE {name}_refused_total counter\n", text, StringComparison.Ordinal);
@@ -52,33 +54,175 @@ public sealed class MetricsCollectorTests
         var channels = new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 };
         using var meter = new Meter(BrokerTelemetry.EngineMeterName);
         meter.CreateObservableGauge($"{id}.ready", () => channels.Select(c => new Measurement<int>(c.Value, new KeyValuePair<string, object?>("c", c.Key))).ToList());
-        using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance);
+        var time = new FakeTimeProvider();
+        using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance, time);
         var name = id.Replace('.', '_') + "_ready";
-        Assert.Contains($"{name}{{c=\"b\"}} 2\n", collector.Scrape(), StringComparison.Ordinal);
+        Assert.Contains($"{name}{{c=\"b\"}} 2\n", await ScrapeAsync(collector), StringComparison.Ordinal);
 
         channels.Remove("b");
         channels["a"] = 7;
-        // A scrape within the minimum interval is answered with the last one's text.
-        await Task.Delay(MetricsCollector.MinScrapeInterval * 2);
-        var text = collector.Scrape();
+        // A scrape within the cache window is answered with the last one's text.
+        Assert.Contains($"{name}{{c=\"b\"}} 2\n", await ScrapeAsync(collector), StringComparison.Ordinal);
+        time.Advance(MetricsCollector.MinScrapeInterval);
+        var text = await ScrapeAsync(collector);
 
         Assert.Contains($"{name}{{c=\"a\"}} 7\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain($"{name}{{c=\"b\"}}", text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void OtherMetersAreNotExported()
+    public async Task TheCacheWindowIsCountedFromTheStartOfACollectionAndGrowsWithItsCost()
+    {
+        var id = Unique();
+        var time = new FakeTimeProvider();
+        var collections = 0;
+        var cost = TimeSpan.FromMilliseconds(500);
+        using var meter = new Meter(BrokerTelemetry.EngineMeterName);
+        // A collection that takes half a second (of the fake clock): its text is served for ten times that, 5 s.
+        meter.CreateObservableGauge($"{id}.slow", () =>
+        {
+            collections++;
+            time.Advance(cost);
+            return collections;
+        });
+        using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance, time);
+
+        await ScrapeAsync(collector);
+        Assert.Equal(1, collections);
+        // 4.9 s after it started (4.4 s after it ended): still the same text.
+        time.Advance(TimeSpan.FromMilliseconds(4400));
+        await ScrapeAsync(collector);
+        Assert.Equal(1, collections);
+        // 5 s after it started, 4.5 s after it ended: counted from the end, the window would last another half second.
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await ScrapeAsync(collector);
+        Assert.Equal(2, collections);
+
+        // A collection that costs nothing is served for the minimum, 1 s.
+        cost = TimeSpan.Zero;
+        time.Advance(TimeSpan.FromSeconds(5));
+        await ScrapeAsync(collector);
+        Assert.Equal(3, collections);
+        time.Advance(MetricsCollector.MinScrapeInterval - TimeSpan.FromMilliseconds(1));
+        await ScrapeAsync(collector);
+        Assert.Equal(3, collections);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await ScrapeAsync(collector);
+        Assert.Equal(4, collections);
+    }
+
+    [Fact]
+    public async Task ScrapesThatArriveDuringACollectionWaitForItWithoutAThreadAndShareItsText()
+    {
+        var id = Unique();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var collections = 0;
+        using var meter = new Meter(BrokerTelemetry.EngineMeterName);
+        meter.CreateObservableGauge($"{id}.blocked", () =>
+        {
+            Interlocked.Increment(ref collections);
+            entered.Set();
+            release.Wait(Waits.Generous);
+            return 1;
+        });
+        using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance, new FakeTimeProvider());
+
+        var first = Task.Run(() => ScrapeAsync(collector));
+        Assert.True(entered.Wait(Waits.Generous));
+        // Started on this thread: each returns at its first await, waiting on the collection without blocking.
+        var others = Enumerable.Range(0, 16).Select(_ => ScrapeAsync(collector)).ToList();
+        Assert.All(others, o => Assert.False(o.IsCompleted));
+        release.Set();
+        var texts = await Task.WhenAll(others.Append(first));
+
+        Assert.Equal(1, collections);
+        Assert.Single(texts.Distinct());
+    }
+
+    [Fact]
+    public async Task AnExpositionBeingSentOutlivesTheNextCollectionAndItsChunksAreReused()
+    {
+        var id = Unique();
+        using var meter = new Meter(BrokerTelemetry.EngineMeterName);
+        var tags = Enumerable.Range(0, 2_000).Select(i => new KeyValuePair<string, object?>[] { new("c", $"channel-{i:D6}-{new string('x', 100)}") }).ToList();
+        var value = 1;
+        meter.CreateObservableGauge($"{id}.ready", () => tags.Select(t => new Measurement<int>(value, t)));
+        var time = new FakeTimeProvider();
+        using var collector = new MetricsCollector(maxSeries: 10_000, NullLogger.Instance, time);
+
+        var held = await collector.ScrapeAsync(CancellationToken.None);
+        var text = held.Text();
+        value = 2;
+        time.Advance(MetricsCollector.MinScrapeInterval);
+        var newer = await collector.ScrapeAsync(CancellationToken.None);
+
+        // The response still sending the first text sends it whole, though a newer one is cached.
+        Assert.Equal(text, held.Text());
+        Assert.NotEqual(text, newer.Text());
+        Assert.Equal(0, collector.FreeChunks);
+        held.Release();
+        Assert.Equal(held.ChunkCount, collector.FreeChunks);
+        newer.Release();
+        // The next collections render into the chunks the earlier ones gave back: none are allocated.
+        var owned = collector.OwnedChunks;
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(MetricsCollector.MinScrapeInterval);
+            (await collector.ScrapeAsync(CancellationToken.None)).Release();
+        }
+        Assert.Equal(held.ChunkCount, collector.FreeChunks);
+        Assert.Equal(owned, collector.OwnedChunks);
+    }
+
+    [Fact]
+    public async Task ResponsesStillSendingOldTextsKeepTheCachedOneServedInsteadOfMore()
+    {
+        var id = Unique();
+        var collections = 0;
+        using var meter = new Meter(BrokerTelemetry.EngineMeterName);
+        meter.CreateObservableGauge($"{id}.ready", () => ++collections);
+        var time = new FakeTimeProvider();
+        using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance, time);
+
+        // Slow readers, each holding the text of another window.
+        var held = new List<Exposition>();
+        for (var i = 0; i < MetricsCollector.MaxExpositions; i++)
+        {
+            held.Add(await collector.ScrapeAsync(CancellationToken.None));
+            time.Advance(MetricsCollector.MinScrapeInterval);
+        }
+        Assert.Equal(MetricsCollector.MaxExpositions, collections);
+        // The window has passed, but another text would be a fifth in memory: the last one is served again.
+        var again = await collector.ScrapeAsync(CancellationToken.None);
+        Assert.Same(held[^1], again);
+        Assert.Equal(MetricsCollector.MaxExpositions, collections);
+        again.Release();
+
+        // One response finishes: the next scrape collects.
+        held[0].Release();
+        var fresh = await collector.ScrapeAsync(CancellationToken.None);
+        Assert.Equal(MetricsCollector.MaxExpositions + 1, collections);
+        Assert.Equal(MetricsCollector.MaxExpositions, collector.Expositions);
+        fresh.Release();
+        foreach (var exposition in held.Skip(1))
+            exposition.Release();
+        Assert.Equal(1, collector.Expositions);
+    }
+
+    [Fact]
+    public async Task OtherMetersAreNotExported()
     {
         var id = Unique();
         using var meter = new Meter("Someone.Else");
         meter.CreateCounter<long>($"{id}.theirs").Add(1);
         using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance);
 
-        Assert.DoesNotContain(id.Replace('.', '_'), collector.Scrape(), StringComparison.Ordinal);
+        Assert.DoesNotContain(id.Replace('.', '_'), await ScrapeAsync(collector), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ADisposedMetersInstrumentsStopReportingAndItsCountsStay()
+    public async Task ADisposedMetersInstrumentsStopReportingAndItsCountsStay()
     {
         var id = Unique();
         using var collector = new MetricsCollector(maxSeries: 100, NullLogger.Instance);
@@ -87,12 +231,26 @@ public sealed class MetricsCollectorTests
         meter.CreateObservableUpDownCounter($"{id}.open", () => 9);
 
         meter.Dispose();
-        var text = collector.Scrape();
+        var text = await ScrapeAsync(collector);
 
         var name = id.Replace('.', '_');
         Assert.Contains($"{name}_accepted_total 4\n", text, StringComparison.Ordinal);
         // Its family stays (HELP and TYPE), without a sample.
         Assert.DoesNotContain($"\n{name}_open ", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>A scrape's text, the exposition released as the endpoint releases it once sent.</summary>
+    internal static async Task<string> ScrapeAsync(MetricsCollector collector)
+    {
+        var exposition = await collector.ScrapeAsync(CancellationToken.None);
+        try
+        {
+            return exposition.Text();
+        }
+        finally
+        {
+            exposition.Release();
+        }
     }
 
     private static string Unique() => "t" + Guid.NewGuid().ToString("N")[..12];

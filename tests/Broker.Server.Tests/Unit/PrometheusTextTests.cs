@@ -46,12 +46,15 @@ public sealed class PrometheusTextTests
     [Fact]
     public void CountersAndGaugesGetHelpTypeAndOneSamplePerSeries()
     {
-        var text = PrometheusText.Render(
-        [
-            new FamilySnapshot("b_gauge", "Help with a \\ backslash\nand a line feed.", MetricKind.Gauge, [],
-                [new SeriesSnapshot("x=\"2\"", 1.5), new SeriesSnapshot("x=\"1\"", -3)]),
-            new FamilySnapshot("a_things_total", "Things.", MetricKind.Counter, [], [new SeriesSnapshot("", 7)]),
-        ]);
+        var labels = new LabelTable();
+        var gauge = new MetricFamily("b_gauge", "Help with a \\ backslash\nand a line feed.", MetricKind.Gauge, Aggregation.LastValue, [], 10, labels);
+        var counter = new MetricFamily("a_things_total", "Things.", MetricKind.Counter, Aggregation.Delta, [], 10, labels);
+        gauge.Record(1.5, [new("x", "2")]);
+        gauge.Record(-3, [new("x", 1)]);
+        counter.Record(4, []);
+        counter.Record(3, []);
+
+        var text = Render(gauge, counter);
 
         Assert.Equal(
             """
@@ -70,11 +73,13 @@ public sealed class PrometheusTextTests
     [Fact]
     public void HistogramsHaveCumulativeBucketsUpToInfAndSumAndCount()
     {
-        var text = PrometheusText.Render(
-        [
-            new FamilySnapshot("sync_seconds", "Syncs.", MetricKind.Histogram, [0.00005, 0.001, 1],
-                [new SeriesSnapshot("disk=\"a\"", 2.5015, Buckets: [1, 0, 2, 1], Count: 4), new SeriesSnapshot("", 0, Buckets: [0, 0, 0, 0], Count: 0)]),
-        ]);
+        var family = new MetricFamily("sync_seconds", "Syncs.", MetricKind.Histogram, Aggregation.Histogram, [0.00005, 0.001, 1], 10, new LabelTable());
+        // Binary fractions, so the sum is exact; 1 is in the bucket le="1" (upper-inclusive).
+        foreach (var value in new[] { 0.000030517578125, 0.5, 0.25, 2 })
+            family.Record(value, [new("disk", "a")]);
+        family.Record(1, []);
+
+        var text = Render(family);
 
         Assert.Equal(
             """
@@ -82,15 +87,15 @@ public sealed class PrometheusTextTests
             # TYPE sync_seconds histogram
             sync_seconds_bucket{le="5e-05"} 0
             sync_seconds_bucket{le="0.001"} 0
-            sync_seconds_bucket{le="1"} 0
-            sync_seconds_bucket{le="+Inf"} 0
-            sync_seconds_sum 0
-            sync_seconds_count 0
+            sync_seconds_bucket{le="1"} 1
+            sync_seconds_bucket{le="+Inf"} 1
+            sync_seconds_sum 1
+            sync_seconds_count 1
             sync_seconds_bucket{disk="a",le="5e-05"} 1
             sync_seconds_bucket{disk="a",le="0.001"} 1
             sync_seconds_bucket{disk="a",le="1"} 3
             sync_seconds_bucket{disk="a",le="+Inf"} 4
-            sync_seconds_sum{disk="a"} 2.5015
+            sync_seconds_sum{disk="a"} 2.750030517578125
             sync_seconds_count{disk="a"} 4
 
             """.ReplaceLineEndings("\n"),
@@ -111,31 +116,135 @@ public sealed class PrometheusTextTests
     public void AFamilyRecordsIntoUpperInclusiveBucketsAndDropsSeriesPastItsLimit()
     {
         string? dropped = null;
-        var family = new MetricFamily("h", "H.", MetricKind.Histogram, Aggregation.Histogram, [1, 10], maxSeries: 2, seriesDropped: name => dropped = name);
+        var family = new MetricFamily("h", "H.", MetricKind.Histogram, Aggregation.Histogram, [1, 10], maxSeries: 2, new LabelTable(), name => dropped = name);
 
         foreach (var value in new[] { 0.5, 1, 1.25, 10, 11 })
-            family.Record(value, "");
-        family.Record(3, "a=\"1\"");
-        family.Record(3, "a=\"2\"");
+            family.Record(value, []);
+        family.Record(3, [new("a", "1")]);
+        family.Record(3, [new("a", "2")]);
 
-        var snapshot = family.Snapshot();
-        var series = Assert.Single(snapshot.Series, s => s.Labels == "");
-        Assert.Equal([2L, 2, 1], series.Buckets!);
-        Assert.Equal((5L, 23.75), (series.Count, series.Value));
-        Assert.Equal(2, snapshot.Series.Count);
+        var text = Render(family);
+        Assert.Contains("h_bucket{le=\"1\"} 2\nh_bucket{le=\"10\"} 4\nh_bucket{le=\"+Inf\"} 5\nh_sum 23.75\nh_count 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("h_count{a=\"1\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("a=\"2\"", text, StringComparison.Ordinal);
+        Assert.Equal(2, family.Count);
         Assert.Equal("h", dropped);
     }
 
     [Fact]
-    public void ObservedFamiliesSumTheirInstrumentsAndForgetSeriesOnClear()
+    public void ObservedFamiliesSumTheirInstrumentsWithinACollectionAndForgetSeriesNotReported()
     {
-        var family = new MetricFamily("g", "G.", MetricKind.Gauge, Aggregation.Observed, [], maxSeries: 10);
-        family.Record(2, "c=\"orders\"");
-        family.Record(3, "c=\"orders\"");
-        Assert.Equal(5, Assert.Single(family.Snapshot().Series).Value);
+        var labels = new LabelTable();
+        var family = new MetricFamily("g", "G.", MetricKind.Gauge, Aggregation.Observed, [], maxSeries: 10, labels);
+        family.BeginCollection(1);
+        family.Record(2, [new("c", "orders")]);
+        family.Record(3, [new("c", "orders")]);
+        family.Record(1, [new("c", "gone")]);
+        family.EndCollection();
+        Assert.Contains("g{c=\"orders\"} 5\n", Render(family), StringComparison.Ordinal);
 
-        family.Clear();
+        // The next collection replaces the value (it does not add to the last one) and drops what it did not report.
+        family.BeginCollection(2);
+        family.Record(4, [new("c", "orders")]);
+        family.EndCollection();
 
-        Assert.Empty(family.Snapshot().Series);
+        Assert.Equal("# HELP g G.\n# TYPE g gauge\ng{c=\"orders\"} 4\n", Render(family));
+        Assert.Equal(1, labels.Count);
+        family.BeginCollection(3);
+        family.EndCollection();
+        Assert.Equal(0, family.Count);
+        Assert.Equal(0, labels.Count);
+    }
+
+    [Fact]
+    public void AnObservedFamilyAdmitsAFullSetOfNewSeriesWhileLastCollectionsAreStillHeld()
+    {
+        string? dropped = null;
+        var family = new MetricFamily("g", "G.", MetricKind.Gauge, Aggregation.Observed, [], maxSeries: 3, new LabelTable(), name => dropped = name);
+        family.BeginCollection(1);
+        foreach (var channel in new[] { "a", "b", "c" })
+            family.Record(1, [new("c", channel)]);
+        family.EndCollection();
+
+        // Three channels replaced by three others between two scrapes: all three new ones are shown, a fourth is not.
+        family.BeginCollection(2);
+        foreach (var channel in new[] { "d", "e", "f", "g" })
+            family.Record(1, [new("c", channel)]);
+        family.EndCollection();
+
+        var text = Render(family);
+        Assert.Equal(3, family.Count);
+        Assert.Contains("g{c=\"f\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("c=\"g\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("c=\"a\"", text, StringComparison.Ordinal);
+        Assert.Equal("g", dropped);
+    }
+
+    [Fact]
+    public void FamiliesShareOneLabelSetPerTagsAndTagsThatRenderAlikeAreOneSeries()
+    {
+        var labels = new LabelTable();
+        var ready = new MetricFamily("ready", "R.", MetricKind.Gauge, Aggregation.LastValue, [], 10, labels);
+        var delayed = new MetricFamily("delayed", "D.", MetricKind.Gauge, Aggregation.LastValue, [], 10, labels);
+        KeyValuePair<string, object?>[] tags = [new("messaging.destination.name", "orders"), new("n", 42)];
+
+        ready.Record(1, tags);
+        delayed.Record(2, tags);
+        // The same labels: in another order, with the number given as text.
+        ready.Record(3, [new("n", "42"), new("messaging.destination.name", "orders")]);
+
+        Assert.Equal(1, labels.Count);
+        Assert.Equal(1, ready.Count);
+        Assert.Contains("ready{messaging_destination_name=\"orders\",n=\"42\"} 3\n", Render(ready), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnExpositionLargerThanAChunkIsCutAnywhereAndReadsBackWhole()
+    {
+        var family = new MetricFamily("broker_channel_ready", "R.", MetricKind.Gauge, Aggregation.LastValue, [], 10_000, new LabelTable());
+        var expected = new System.Text.StringBuilder("# HELP broker_channel_ready R.\n# TYPE broker_channel_ready gauge\n");
+        var names = Enumerable.Range(0, 2_000).Select(i => $"c/{new string('x', 110)}{i:D6}-é").Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            family.Record(i * 1.5, [new("messaging.destination.name", names[i])]);
+            expected.Append($"broker_channel_ready{{messaging_destination_name=\"{names[i]}\"}} {(i * 1.5).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
+        }
+        var pool = new ChunkPool();
+        var writer = new ExpositionWriter(pool);
+
+        family.WriteTo(writer);
+        var exposition = writer.Complete();
+
+        Assert.True(exposition.ChunkCount > 3, $"{exposition.ChunkCount} chunks");
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(expected.ToString()), exposition.Length);
+        Assert.Equal(expected.ToString(), exposition.Text());
+        // The chunks come back to the pool with the last reference, up to its limit.
+        pool.Limit = exposition.ChunkCount;
+        Assert.True(exposition.TryAddReference());
+        exposition.Release();
+        Assert.Equal(0, pool.FreeCount);
+        exposition.Release();
+        Assert.Equal(exposition.ChunkCount, pool.FreeCount);
+        Assert.False(exposition.TryAddReference());
+        // A lower limit drops free chunks past it.
+        pool.Limit = 1;
+        Assert.Equal((1, 1), (pool.FreeCount, pool.OwnedCount));
+    }
+
+    /// <summary>The families' text, as a scrape renders it (in name order).</summary>
+    internal static string Render(params MetricFamily[] families)
+    {
+        var writer = new ExpositionWriter(new ChunkPool());
+        foreach (var family in families.OrderBy(f => f.Name, StringComparer.Ordinal))
+            family.WriteTo(writer);
+        var exposition = writer.Complete();
+        try
+        {
+            return exposition.Text();
+        }
+        finally
+        {
+            exposition.Release();
+        }
     }
 }

@@ -24,6 +24,7 @@ public sealed class SettingsTests
     [InlineData("example.com:8811", "host names are not resolved")]
     [InlineData("::1:8811", "[::1:8811]:port")]
     [InlineData("127.0.0.1:70000", "0 to 65535")]
+    [InlineData("http://127.0.0.1:8811", "without a scheme or path: write 127.0.0.1:8811.")]
     public void BadListenAddressesAreExplained(string text, string explanation)
     {
         var error = Assert.Throws<FormatException>(() => ListenEndpoint.Parse(text));
@@ -207,6 +208,49 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1", 9464)]
+    [InlineData("localhost:9000", "127.0.0.1", 9000)]
+    [InlineData(" 10.0.0.5:9464 ", "10.0.0.5", 9464)]
+    [InlineData("[::1]:9000", "::1", 9000)]
+    [InlineData("0.0.0.0:0", "0.0.0.0", 0)]
+    public void MetricsAddressesParse(string value, string address, int port)
+    {
+        var metrics = LoadMetrics(value);
+
+        Assert.Equal((IPAddress.Parse(address), port), (metrics!.Address, metrics.Port));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t ")]
+    [InlineData("off")]
+    [InlineData(" OFF ")]
+    public void ABlankMetricsValueIsOffLikeAnEmptyOneFromEverySource(string value)
+    {
+        Assert.Null(LoadMetrics(value));
+        var fromEnvironment = BrokerServerOptions.Load(SettingSources.Build(CommandLine.Parse(["--data", "/var/lib/broker"]), name => name == "BROKER_METRICS" ? value : null));
+        Assert.Null(fromEnvironment.Metrics);
+    }
+
+    [Theory]
+    // An address left out: --listen reads it as loopback, --metrics asks for one.
+    [InlineData(":9000", "The --metrics address ':9000' has no IP address: write one, such as 127.0.0.1:9000")]
+    // IPAddress.TryParse reads these as 0.0.36.248 and 127.0.0.1.
+    [InlineData("9464", "is not a full IPv4 address (a.b.c.d); for port 9464 on loopback write 127.0.0.1:9464")]
+    [InlineData("127.1:9464", "is not a full IPv4 address")]
+    // The scheme's colon made it look like IPv6.
+    [InlineData("http://127.0.0.1:9464", "must be host:port without a scheme or path: write 127.0.0.1:9464.")]
+    [InlineData("127.0.0.1:9464/metrics", "write 127.0.0.1:9464.")]
+    public void SurprisingMetricsValuesAreRefusedSayingWhatToWrite(string value, string explanation)
+    {
+        var error = Assert.Throws<FormatException>(() => LoadMetrics(value));
+
+        Assert.Contains(explanation, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("IPv6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("user")]
     [InlineData("password")]
@@ -281,5 +325,15 @@ public sealed class SettingsTests
                 return directory.FullName;
         }
         throw new InvalidOperationException($"No docs/server.md above {AppContext.BaseDirectory}.");
+    }
+
+    private static ListenEndpoint? LoadMetrics(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Data"] = "/var/lib/broker",
+            ["Metrics"] = value,
+        }).Build();
+        return BrokerServerOptions.Load(configuration).Metrics;
     }
 }
