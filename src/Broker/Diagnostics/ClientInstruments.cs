@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Broker.Diagnostics;
@@ -34,4 +35,18 @@ internal static class ClientInstruments
 
     public static readonly Counter<long> LeasesLost = BrokerTelemetry.Meter.CreateCounter<long>(
         "broker.client.lease_lost", "{message}", "Deliveries whose lease was lost before their handler settled them (a renewal or a settle refused); the message goes to another worker.");
+
+    /// <summary>The tags every measurement carries: the system, the channel, the operation, and the error type of a failure.</summary>
+    public static TagList Tags(string channel, string operation, string? errorType)
+    {
+        var tags = new TagList
+        {
+            { MessagingTags.System, BrokerTelemetry.MessagingSystem },
+            { MessagingTags.DestinationName, channel },
+            { MessagingTags.OperationName, operation },
+        };
+        if (errorType is not null)
+            tags.Add(MessagingTags.ErrorType, errorType);
+        return tags;
+    }
 }

@@ -31,7 +31,7 @@ internal sealed class ProcessInstrumentation : IDisposable
     {
         var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(() => StartActivity(channel, delivery, headers)) : null;
         if (ClientInstruments.ConsumedMessages.Enabled)
-            ClientInstruments.ConsumedMessages.Add(1, Tags(channel, MessagingTags.ProcessOperation, errorType: null));
+            ClientInstruments.ConsumedMessages.Add(1, ClientInstruments.Tags(channel, MessagingTags.ProcessOperation, errorType: null));
         // Only a call counted as started is counted as finished, so a listener attached mid-call never sees a negative count.
         var countedActive = ClientInstruments.ActiveHandlers.Enabled;
         if (countedActive)
@@ -49,16 +49,9 @@ internal sealed class ProcessInstrumentation : IDisposable
         if (_countedActive)
             ClientInstruments.ActiveHandlers.Add(-1, new KeyValuePair<string, object?>(MessagingTags.DestinationName, _channel));
         if (_started != 0 && ClientInstruments.ProcessDuration.Enabled)
-            ClientInstruments.ProcessDuration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, Tags(_channel, MessagingTags.ProcessOperation, errorType));
-        if (exception is not null && _activity is { } activity)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-            if (activity.IsAllDataRequested)
-            {
-                activity.SetTag(MessagingTags.ErrorType, errorType);
-                activity.AddException(exception);
-            }
-        }
+            ClientInstruments.ProcessDuration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, ClientInstruments.Tags(_channel, MessagingTags.ProcessOperation, errorType));
+        if (exception is not null)
+            TelemetryGuard.Fail(_activity, exception, errorType);
     }
 
     /// <summary>The broker's answer to the settle that followed the handler.</summary>
@@ -100,18 +93,5 @@ internal sealed class ProcessInstrumentation : IDisposable
             activity.SetTag(MessagingTags.BodySize, delivery.Payload.Length);
         }
         return activity;
-    }
-
-    internal static TagList Tags(string channel, string operation, string? errorType)
-    {
-        var tags = new TagList
-        {
-            { MessagingTags.System, BrokerTelemetry.MessagingSystem },
-            { MessagingTags.DestinationName, channel },
-            { MessagingTags.OperationName, operation },
-        };
-        if (errorType is not null)
-            tags.Add(MessagingTags.ErrorType, errorType);
-        return tags;
     }
 }

@@ -63,15 +63,7 @@ internal readonly struct SendInstrumentation
     public void Failed(Exception exception)
     {
         var errorType = exception.GetType().FullName;
-        if (Activity is { } activity)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-            if (activity.IsAllDataRequested)
-            {
-                activity.SetTag(MessagingTags.ErrorType, errorType);
-                activity.AddException(exception);
-            }
-        }
+        TelemetryGuard.Fail(Activity, exception, errorType);
         Record(errorType);
         TelemetryGuard.Stop(Activity);
     }
@@ -80,27 +72,14 @@ internal readonly struct SendInstrumentation
     {
         if (ClientInstruments.SentMessages.Enabled)
         {
-            var tags = Tags(errorType);
+            var tags = ClientInstruments.Tags(_channel, MessagingTags.SendOperation, errorType);
             ClientInstruments.SentMessages.Add(1, tags);
         }
         if (_started != 0 && ClientInstruments.OperationDuration.Enabled)
         {
-            var tags = Tags(errorType);
+            var tags = ClientInstruments.Tags(_channel, MessagingTags.SendOperation, errorType);
             tags.Add(MessagingTags.OperationType, MessagingTags.SendOperation);
             ClientInstruments.OperationDuration.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds, tags);
         }
-    }
-
-    private TagList Tags(string? errorType)
-    {
-        var tags = new TagList
-        {
-            { MessagingTags.System, BrokerTelemetry.MessagingSystem },
-            { MessagingTags.DestinationName, _channel },
-            { MessagingTags.OperationName, MessagingTags.SendOperation },
-        };
-        if (errorType is not null)
-            tags.Add(MessagingTags.ErrorType, errorType);
-        return tags;
     }
 }

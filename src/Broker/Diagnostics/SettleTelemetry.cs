@@ -21,7 +21,7 @@ internal static class SettleTelemetry
             _ => null,
         };
         if (counter is { Enabled: true })
-            counter.Add(1, ProcessInstrumentation.Tags(channel, operation, errorType: null));
+            counter.Add(1, ClientInstruments.Tags(channel, operation, errorType: null));
     }
 
     /// <summary>Records a settle that failed: the broker's answer never came.</summary>
@@ -32,7 +32,7 @@ internal static class SettleTelemetry
     public static void LeaseLostOnRenewal(string channel)
     {
         if (ClientInstruments.LeasesLost.Enabled)
-            ClientInstruments.LeasesLost.Add(1, ProcessInstrumentation.Tags(channel, "renew", errorType: null));
+            ClientInstruments.LeasesLost.Add(1, ClientInstruments.Tags(channel, "renew", errorType: null));
     }
 
     /// <summary>The outcome's value for <see cref="MessagingTags.Outcome"/>.</summary>
@@ -50,7 +50,7 @@ internal static class SettleTelemetry
     {
         if (started == 0 || !ClientInstruments.OperationDuration.Enabled)
             return;
-        var tags = ProcessInstrumentation.Tags(channel, operation, errorType);
+        var tags = ClientInstruments.Tags(channel, operation, errorType);
         tags.Add(MessagingTags.OperationType, MessagingTags.SettleOperation);
         ClientInstruments.OperationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }

@@ -34,4 +34,17 @@ internal static class TelemetryGuard
             // An ActivityStopped callback threw: the span is lost, the message is not.
         }
     }
+
+    /// <summary>Marks a span failed as the conventions say: Error status with the message, <c>error.type</c>, an exception event.</summary>
+    public static void Fail(Activity? activity, Exception exception, string? errorType)
+    {
+        if (activity is null)
+            return;
+        activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag(MessagingTags.ErrorType, errorType);
+            activity.AddException(exception);
+        }
+    }
 }
