@@ -41,8 +41,10 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly LogRateLimiter _madeRoomLines = new(1, LogWindow, maxKeys: 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // Connections closed to make room whose slot went to a new connection while they finish closing.
-    private int _closingForRoom;
+    // Connections holding a slot: counted up at accept, down exactly once per connection, by whichever comes first of
+    // its close to make room (the slot goes to the new connection at once) and its removal. One counter, not "served
+    // minus closing", so no interleaving of a removal with an accept can read one slot too few and admit one too many.
+    private int _occupiedSlots;
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private ITimer? _watchdog;
@@ -99,7 +101,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     internal IReadOnlyList<ServerConnection> Connections => [.. _connections.Values.Select(c => c.Connection)];
 
     /// <summary>Connections that hold a slot: those closed to make room gave theirs away already.</summary>
-    private int OccupiedSlots => _connections.Count - Volatile.Read(ref _closingForRoom);
+    internal int OccupiedSlots => Volatile.Read(ref _occupiedSlots);
 
     /// <summary>Completes when a graceful stop has waited long enough for requests in flight.</summary>
     internal Task ShutdownDeadline => _shutdownDeadline.Task;
@@ -172,8 +174,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     {
         LeavePending(connection);
         _connections.TryRemove(connection.Id, out _);
-        if (Interlocked.Exchange(ref connection.RoomState, ServerConnection.Removed) == ServerConnection.ClosedForRoom)
-            Interlocked.Decrement(ref _closingForRoom);
+        // A connection closed to make room gave its slot away then; any other gives it back now.
+        if (Interlocked.Exchange(ref connection.RoomState, ServerConnection.Removed) == ServerConnection.Serving)
+            Interlocked.Decrement(ref _occupiedSlots);
     }
 
     /// <summary>The connection authenticated (or, without credentials, sent a valid frame): no longer pending.</summary>
@@ -222,13 +225,10 @@ internal sealed class BrokerServer : IAsyncDisposable
             // One already closing (timed out, failed) frees its slot soon by itself; it cannot make room now.
             if (!oldest.IsPending)
                 continue;
-            // Counted before it is marked, so its removal (which may follow at once) never counts down first.
-            Interlocked.Increment(ref _closingForRoom);
+            // Removed meanwhile: its removal gives the slot back, so there is room without closing another.
             if (Interlocked.CompareExchange(ref oldest.RoomState, ServerConnection.ClosedForRoom, ServerConnection.Serving) != ServerConnection.Serving)
-            {
-                Interlocked.Decrement(ref _closingForRoom);
-                continue;
-            }
+                return true;
+            Interlocked.Decrement(ref _occupiedSlots);
             var pendingFor = oldest.CloseForRoom();
             Metrics.Evicted();
             if (_madeRoomLines.TryAcquire("room"))
@@ -279,6 +279,7 @@ internal sealed class BrokerServer : IAsyncDisposable
             return;
         }
         Metrics.Accepted();
+        Interlocked.Increment(ref _occupiedSlots);
         var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnection));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Registered before it runs, so a stop never misses it, and pending before it can be admitted.

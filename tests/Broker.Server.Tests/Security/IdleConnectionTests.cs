@@ -54,6 +54,7 @@ public sealed class IdleConnectionTests(ITestOutputHelper output)
             // Every slot but the real client's is still held by an idle connection: nothing was closed early.
             Assert.InRange(stillOpen, server.Options.MaxConnections - 8, server.Options.MaxConnections - 1);
             Assert.InRange(server.Server.ConnectionCount, server.Options.MaxConnections - 8, server.Options.MaxConnections);
+            Assert.True(server.Server.OccupiedSlots <= server.Options.MaxConnections, $"{server.Server.OccupiedSlots} slots held, over --max-connections.");
             // About 1,000 pending connections cost their sockets and a few KiB each, not a 64 KiB read buffer each.
             Assert.InRange(during - before, 0, 32L * 1024 * 1024);
             // ~1,000 connections were closed to make room; the log says so in a few lines, not one warning each.
@@ -162,6 +163,36 @@ public sealed class IdleConnectionTests(ITestOutputHelper output)
         await admitted.SendAsync(FrameBuilder.Produce(2, Jobs.Name, Payloads.Document("kept")));
         var kept = await admitted.ReceiveAsync();
         Assert.Equal((MessageType.Produced, 2u), (kept.Type, kept.Id));
+    }
+
+    [Fact]
+    public async Task ConnectionsClosingWhileOthersArriveAtTheLimitNeverLeaveOneTooManyServed()
+    {
+        // Removals racing accepts at the limit: an earlier "served minus closing" count could read one slot too few
+        // between a removal's two steps and admit a connection over --max-connections for good.
+        await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 8, AuthTimeout = TimeSpan.FromMinutes(2) });
+        var kept = new List<Socket>();
+        try
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                var batch = await OpenIdleAsync(server.Port, 40);
+                // Half hang up at once, so their removals interleave with the accepts of the rest.
+                foreach (var socket in batch.Where((_, i) => i % 2 == 0)) socket.Dispose();
+                kept.AddRange(batch.Where((_, i) => i % 2 == 1));
+            }
+            await Waits.UntilAsync(() => server.Server.ConnectionCount <= server.Options.MaxConnections, "the connections made room for to finish closing");
+            await Waits.UntilAsync(() => server.Server.OccupiedSlots == server.Server.ConnectionCount, "the slot count to settle");
+
+            Assert.InRange(server.Server.OccupiedSlots, 1, server.Options.MaxConnections);
+            await using var transport = server.CreateTransport(o => o.ReconnectWait = TimeSpan.FromSeconds(10));
+            Assert.True((await transport.ProduceAsync(Payloads.Message(Jobs, "still gets in"), CancellationToken.None)).IsEnqueued);
+            Assert.InRange(server.Server.OccupiedSlots, 1, server.Options.MaxConnections);
+        }
+        finally
+        {
+            foreach (var socket in kept) socket.Dispose();
+        }
     }
 
     internal static byte[] Hello(uint id)
