@@ -55,7 +55,7 @@ public static class EmbeddedBrokerExtensions
             var loggers = sp.GetService<ILoggerFactory>();
             var store = LogQueueStore.Open(settings.Path!, settings.ToLogOptions(), time, loggers?.CreateLogger("Broker.Engine.Log"));
             var engine = new QueueEngine(store, settings.ToEngineOptions(), time, loggers?.CreateLogger("Broker.Engine"), ownsStore: true);
-            return new EngineTransport(engine, ownsEngine: true);
+            return new EngineTransport(engine, new Broker.Engine.Management.EngineManagement(engine, Broker.Management.BrokerKind.Embedded, Path.GetFullPath(settings.Path!)), ownsEngine: true);
         });
     }
 }

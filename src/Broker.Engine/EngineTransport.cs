@@ -1,3 +1,5 @@
+using Broker.Engine.Management;
+using Broker.Management;
 using Broker.Transport;
 
 namespace Broker.Engine;
@@ -7,7 +9,7 @@ namespace Broker.Engine;
 /// beyond the BSON payloads. <c>UseInMemory()</c> puts it over a <see cref="Storage.MemoryQueueStore"/>; the embedded
 /// mode (<c>UseEmbedded(path)</c>) puts it over a <see cref="Storage.Log.LogQueueStore"/>.
 /// </summary>
-public sealed class EngineTransport : IQueueTransport, IDisposable
+public sealed class EngineTransport : IManageableTransport, IDisposable
 {
     private readonly bool _ownsEngine;
     private volatile bool _disposed;
@@ -16,14 +18,28 @@ public sealed class EngineTransport : IQueueTransport, IDisposable
     /// <param name="engine">The engine.</param>
     /// <param name="ownsEngine">Whether disposing the adapter disposes the engine.</param>
     public EngineTransport(QueueEngine engine, bool ownsEngine = false)
+        : this(engine, new EngineManagement(engine, BrokerKind.InMemory, "in-memory"), ownsEngine)
+    {
+    }
+
+    /// <summary>Creates the adapter with the management API that describes its engine.</summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="management">The management API of <paramref name="engine"/>.</param>
+    /// <param name="ownsEngine">Whether disposing the adapter disposes the engine.</param>
+    public EngineTransport(QueueEngine engine, IBrokerManagement management, bool ownsEngine = false)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(management);
         Engine = engine;
+        Management = management;
         _ownsEngine = ownsEngine;
     }
 
     /// <summary>The engine behind the adapter.</summary>
     public QueueEngine Engine { get; }
+
+    /// <inheritdoc />
+    public IBrokerManagement Management { get; }
 
     /// <inheritdoc />
     public TimeProvider TimeProvider => Engine.TimeProvider;
