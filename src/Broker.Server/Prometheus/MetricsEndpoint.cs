@@ -186,7 +186,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         var summaries = TimeProvider.System.CreateTimer(_ =>
         {
             foreach (var summary in refusedLines.TakeSummaries())
-                PrometheusLog.ConnectionsRefusedSummary(logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
+                PrometheusLog.ConnectionsRefusedSummary(logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed, MaxConnections, MaxConnectionsPerAddress, MaxWaiting, SlotWait.TotalSeconds);
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return new MetricsEndpoint(app, bound, summaries, bandwidth, meter);
     }
