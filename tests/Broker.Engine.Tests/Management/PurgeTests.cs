@@ -8,7 +8,9 @@ using static Broker.Engine.Tests.Support.EngineHarness;
 
 namespace Broker.Engine.Tests.Management;
 
-/// <summary>Purging removes a channel's ready and delayed messages for good, and nothing else.</summary>
+/// <summary>Purging removes a channel's ready and delayed messages for good, and nothing else. Serial: their races keep thousands of
+/// messages and both cores busy, which would disturb the tests that measure the process.</summary>
+[Collection(Serial.Name)]
 public sealed class PurgeTests
 {
     [Theory]
