@@ -174,6 +174,7 @@ public sealed partial class LogQueueStore
         var reader = new SegmentReader(file, length);
         var records = 0;
         var lastType = (LogRecordType)0;
+        var snapshotVerdict = SnapshotTail.ReadOn;
         while (true)
         {
             while (reader.Next(out var record))
@@ -191,8 +192,11 @@ public sealed partial class LogQueueStore
                 records++;
                 lastType = type;
             }
-            // A snapshot of the head may have read a record while the holder was writing it; read it again before calling it damage.
-            if (!IsReadOnly || !newest || reader.Problem is null || !RereadAfterRace(file, ref reader, ref length))
+            if (!IsReadOnly || !newest || reader.Problem is null)
+                break;
+            // A snapshot of the head may have read a record while the holder was writing it: read it again before calling it damage.
+            snapshotVerdict = RereadAfterRace(file, ref reader, ref length);
+            if (snapshotVerdict != SnapshotTail.ReadOn)
                 break;
         }
         scan.DataEnd = reader.Offset;
@@ -205,12 +209,12 @@ public sealed partial class LogQueueStore
             var at = reader.Offset;
             if (cut)
                 return scan;
-            if (newest && IsReadOnly && reader.FindBatchStartAfter(at) < 0)
+            if (snapshotVerdict == SnapshotTail.End)
             {
                 // The write the holder is making now, or a torn tail it cuts off at its next open: the snapshot ends here.
                 return scan;
             }
-            if (newest && reader.FindBatchStartAfter(at) < 0)
+            if (!IsReadOnly && newest && reader.FindBatchStartAfter(at) < 0)
             {
                 // A torn tail: the write that was under way when the process or machine stopped. A preallocated file keeps
                 // its size (a shorter one would read as truncated next time); its torn bytes become zeros.
