@@ -45,7 +45,7 @@ public static class EmbeddedManagement
             await engine.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new EmbeddedManagementConnection(engine, store, new EngineManagement(engine, BrokerKind.Embedded, fullPath), readOnlyReason);
+        return new EmbeddedManagementConnection(engine, new EngineManagement(engine, BrokerKind.Embedded, fullPath, store.ReadStatus), readOnlyReason);
     }
 
     private static (LogQueueStore Store, string? ReadOnlyReason) OpenStore(string fullPath, ILogger? logger)

@@ -16,9 +16,9 @@ internal static class DataDirectories
     /// <paramref name="dead"/> dead letters on <see cref="Dead"/> (error "boom {id}"), then closes it. Small segments,
     /// so a few hundred messages span several.
     /// </summary>
-    public static async Task PopulateAsync(string directory, int ready, int dead, int payloadBytes = 400, DurabilityMode durability = DurabilityMode.Fsync)
+    public static async Task PopulateAsync(string directory, int ready, int dead, int payloadBytes = 400, DurabilityMode durability = DurabilityMode.Fsync, long segmentBytes = SegmentBytes)
     {
-        var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = SegmentBytes, Durability = durability });
+        var store = LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = segmentBytes, Durability = durability });
         await using var engine = new QueueEngine(store, ownsStore: true);
         await engine.DeclareAsync(new ChannelDefinition(Dead, maxAttempts: 1));
         if (dead > 0)

@@ -54,6 +54,19 @@ public sealed class HeldDirectoryTests
         Assert.False(letters.More);
         Assert.Equal([1L, 2L, 3L], letters.Entries.Select(e => e.Id));
         Assert.All(letters.Entries, e => Assert.Equal($"boom {e.Id}", e.Error));
+        var page = await management.PeekAsync(Work, afterId: 0, limit: 10);
+        Assert.True(page.More);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), page.Messages.Select(m => m.Id));
+        Assert.All(page.Messages, m =>
+        {
+            Assert.Equal(PeekedState.Ready, m.State);
+            Assert.Equal(0, m.DeliveryCount);
+            Assert.StartsWith("work-", System.Text.Encoding.UTF8.GetString(m.Payload.Span), StringComparison.Ordinal);
+            Assert.Equal(400, m.Payload.Length);
+        });
+        var last = await management.PeekAsync(Work, afterId: 295, limit: 10);
+        Assert.False(last.More);
+        Assert.Equal([296L, 297L, 298L, 299L, 300L], last.Messages.Select(m => m.Id));
         var first = await management.GetDeadLetterAsync(Dead, 1);
         Assert.NotNull(first);
         Assert.StartsWith("dead-0", System.Text.Encoding.UTF8.GetString(first.Payload.Span), StringComparison.Ordinal);

@@ -41,6 +41,12 @@ public sealed class LiveWriterTests(ITestOutputHelper output)
                 Assert.True(status.ReadOnly);
                 Assert.Contains($"in use by process {writer.Id} ", status.ReadOnlyReason, StringComparison.Ordinal);
                 var overview = await management.ListChannelsAsync();
+                // Payloads are read from the files, including segments the writer's compaction deletes meanwhile.
+                if (Find(overview, AtLeastOnce) is not null)
+                {
+                    var page = await management.PeekAsync(AtLeastOnce, 0, 50);
+                    Assert.All(page.Messages, m => Assert.StartsWith("r1-p", System.Text.Encoding.UTF8.GetString(m.Payload.Span), StringComparison.Ordinal));
+                }
                 var dead = await management.ListDeadLettersAsync(Dead, 0, 10);
                 Assert.Equal(2, dead.Entries.Count);
                 writableSeen.AddRange(WritableHandlesUnder(directory.Path));

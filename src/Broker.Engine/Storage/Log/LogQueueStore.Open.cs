@@ -36,9 +36,13 @@ public sealed partial class LogQueueStore
         var spare = Path.Combine(Directory, SpareName);
         if (!IsReadOnly && _fs.FileExists(spare))
             _fs.Delete(spare);
+        // The manifest before the files: for a snapshot the holder goes on creating and deleting segments, and it records
+        // a deletion in the manifest before it deletes, and creates a file before it records it. Read in this order, a
+        // file the manifest counts as deleted is one whose live messages are in files this listing has, a file missing
+        // from the listing was deleted since (the manifest changed: read again), and a newer file is simply newer.
+        var manifest = ReadManifest();
         var files = ListSequences(SegmentSuffix, Path.GetFileNameWithoutExtension);
         var quarantined = ListSequences(SegmentSuffix + CorruptSuffix, name => Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(name)));
-        var manifest = ReadManifest();
         // The next write goes to the other slot and a higher generation than what is on disk.
         _manifest = manifest;
         var losses = new List<(LogLossKind Kind, long Sequence, string What)>();
