@@ -55,9 +55,9 @@ public static class EmbeddedManagement
         {
             return (LogQueueStore.Open(fullPath, ToolOptions(), TimeProvider.System, logger), null);
         }
-        catch (DirectoryInUseException held)
+        catch (IOException held) when (held.Data[OsLogFileSystem.HolderKey] is string holder)
         {
-            var reason = ReadOnlyReason(fullPath, held.Holder, DateTimeOffset.UtcNow);
+            var reason = ReadOnlyReason(fullPath, holder, DateTimeOffset.UtcNow);
             return (LogQueueStore.OpenSnapshot(fullPath, reason, logger), reason);
         }
     }

@@ -26,9 +26,8 @@ public sealed class OpenDirectoryTests
             Assert.Equal(directory.Path, status.Description);
             Assert.NotNull(status.Log);
 
-            var second = Assert.Throws<DirectoryInUseException>(() => LogQueueStore.Open(directory.Path));
-            Assert.Contains($"is in use by process {Environment.ProcessId} ", second.Message, StringComparison.Ordinal);
-            Assert.StartsWith($"process {Environment.ProcessId} ", second.Holder, StringComparison.Ordinal);
+            var second = Assert.Throws<IOException>(() => LogQueueStore.Open(directory.Path));
+            Assert.Contains($"'{directory.Path}' is in use by process {Environment.ProcessId} ", second.Message, StringComparison.Ordinal);
 
             // Holding it, the tool changes it.
             Assert.True(await management.RedriveDeadLetterAsync(Dead, 1));
