@@ -33,8 +33,8 @@ internal sealed class BrokerServerManagement : IBrokerManagement
             Description = Description,
             Version = BrokerServer.Version,
             Connections = _server.ConnectionCount,
-            // Log stays null for now: the lead wires LogQueueStore's status (size, segments, fsync times) in here once
-            // the storage helper's branch has landed.
+            // Log is the engine management's, null for now: once the storage helper's branch has landed, the lead
+            // passes LogQueueStore's figures (size, segments, fsync times) as EngineManagement's logStatus, above.
         };
     }
 
