@@ -15,7 +15,12 @@ internal sealed partial class ServerConnection
             throw new ProtocolException(ErrorCodes.InvalidRequest, $"The limit must be at least 1, not {request.Limit}.");
         var limit = Math.Min(request.Limit, MaxDeadLetterPage);
         _ = TrackAsync(id, MessageType.ListDeadLetters, () => ReplyWithDeadLettersAsync(id, async budget =>
-            await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit, budget, CancellationToken.None).ConfigureAwait(false)));
+        {
+            // One more than asked for: the engine's page says More only when its byte budget cut it short, and the
+            // extra entry tells whether the count did (at the cost of copying one more entry).
+            var page = await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit + 1, budget, CancellationToken.None).ConfigureAwait(false);
+            return page.Entries.Count > limit ? new DeadLetterPage([.. page.Entries.Take(limit)], More: true) : page;
+        }));
     }
 
     private void GetDeadLetter(uint id, ReadOnlySpan<byte> body)
@@ -29,34 +34,13 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>
-    /// Answers with a page of dead letters that holds no more payload bytes than its reply frame carries: room for a whole
-    /// frame is reserved in the outbound queue before any payload is copied, so listings asked for by a client that does
-    /// not read wait instead of piling up, and the engine is asked for at most a frame's worth of payloads.
+    /// Answers with a page of dead letters that holds no more payload bytes than its reply frame carries (see
+    /// <see cref="ReplyWithinFrameAsync"/>): the engine is asked for at most a frame's worth of payloads.
     /// </summary>
-    private async Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list)
-    {
-        var frame = Options.MaxFrameBytes;
-        try
-        {
-            await Outbound.ReserveAsync(frame, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            return; // the connection is closing: there is nobody to answer, and nothing went wrong on the server
-        }
-        DeadLetterPage page;
-        try
-        {
-            page = await list(DeadLettersReply.PayloadBudget(frame)).ConfigureAwait(false);
-        }
-        catch
-        {
-            Outbound.Unreserve(frame);
-            throw;
-        }
-        using var scope = Outbound.Enter(frame);
-        DeadLettersReply.Write(scope.Buffer, id, page.Entries, frame, page.More);
-    }
+    private Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list) =>
+        ReplyWithinFrameAsync(
+            frame => list(DeadLettersReply.PayloadBudget(frame)),
+            (buffer, page) => DeadLettersReply.Write(buffer, id, page.Entries, Options.MaxFrameBytes, page.More));
 
     private void RedriveDeadLetter(uint id, ReadOnlySpan<byte> body)
     {
