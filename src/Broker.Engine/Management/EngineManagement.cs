@@ -26,7 +26,10 @@ public sealed class EngineManagement : IBrokerManagement
     private readonly DateTimeOffset _startedAt;
     private readonly Func<LogStatus?>? _logStatus;
 
-    /// <summary>Creates the management API of <paramref name="engine"/>.</summary>
+    /// <summary>
+    /// Creates the management API of <paramref name="engine"/>; when its store is a durable log, the status carries the
+    /// log's figures.
+    /// </summary>
     /// <param name="engine">The engine.</param>
     /// <param name="kind">What kind of broker the engine is.</param>
     /// <param name="description">Which one, for people: the data directory, or "in-memory".</param>
@@ -47,7 +50,8 @@ public sealed class EngineManagement : IBrokerManagement
         _engine = engine;
         _kind = kind;
         _description = description;
-        _logStatus = logStatus;
+        // Every engine over a log (embedded, broker-server) reports its figures without each host wiring them.
+        _logStatus = logStatus ?? (engine.Store is Storage.Log.LogQueueStore log ? log.ReadStatus : null);
         _startedAt = engine.TimeProvider.GetUtcNow();
     }
 
