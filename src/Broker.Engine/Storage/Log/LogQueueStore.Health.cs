@@ -26,6 +26,9 @@ public sealed partial class LogQueueStore
     /// <returns>Unhealthy, degraded or healthy, with the directory, the bytes the segments use and the bytes free.</returns>
     public async ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
+        // A snapshot takes no writes by design, and must not probe another process's directory with a file of its own.
+        if (_readOnlyReason is { } reason)
+            return TransportHealth.Degraded($"The log in '{Directory}' is a read-only snapshot: {reason}");
         var probe = Task.Run(Check, CancellationToken.None);
         try
         {

@@ -34,7 +34,7 @@ public sealed partial class LogQueueStore
     private void CheckSegments()
     {
         var spare = Path.Combine(Directory, SpareName);
-        if (_fs.FileExists(spare))
+        if (!IsReadOnly && _fs.FileExists(spare))
             _fs.Delete(spare);
         var files = ListSequences(SegmentSuffix, Path.GetFileNameWithoutExtension);
         var quarantined = ListSequences(SegmentSuffix + CorruptSuffix, name => Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(name)));
@@ -54,9 +54,12 @@ public sealed partial class LogQueueStore
         {
             foreach (var (sequence, name) in files.Where(f => f.Key < manifest.First).ToList())
             {
-                // Compaction records a deletion in the manifest before it deletes the file: a crash in between leaves this.
-                _fs.Delete(Path.Combine(Directory, name));
+                // Compaction records a deletion in the manifest before it deletes the file: a crash in between leaves this
+                // (or, for a snapshot, the holder's compaction is deleting it right now).
                 files.Remove(sequence);
+                if (IsReadOnly)
+                    continue;
+                _fs.Delete(Path.Combine(Directory, name));
                 LogLeftoverDeleted(name);
             }
             first = manifest.First;
@@ -106,6 +109,8 @@ public sealed partial class LogQueueStore
         PublishSegments();
         _head = _segments.Count > 0 && _segments[^1].Sequence == last ? _segments[^1] : null;
         var waived = losses.Select(l => l.Sequence).Where(s => s > 0);
+        if (IsReadOnly)
+            return;
         var state = new LogManifest(
             _segments.Count > 0 ? _segments[0].Sequence : _lastSequence + 1, _lastSequence, manifest?.LegacyThrough ?? legacyThrough, _largestSegment, manifest?.Waived ?? []);
         WriteManifest(state.Waive(waived.Concat(quarantined.Keys)));
@@ -169,20 +174,26 @@ public sealed partial class LogQueueStore
         var reader = new SegmentReader(file, length);
         var records = 0;
         var lastType = (LogRecordType)0;
-        while (reader.Next(out var record))
+        while (true)
         {
-            var type = LogRecord.TypeOf(record);
-            if (records == 0 && type == LogRecordType.SegmentStart)
+            while (reader.Next(out var record))
             {
-                var body = new BodyReader(record[LogRecord.HeaderSize..]);
-                scan.NewFormat = true;
-                var named = body.I64();
-                scan.DeclaredLength = body.I64();
-                if (named != sequence)
-                    scan.Loss = (LogLossKind.Damaged, $"it holds the records of segment {named}");
+                var type = LogRecord.TypeOf(record);
+                if (records == 0 && type == LogRecordType.SegmentStart)
+                {
+                    var body = new BodyReader(record[LogRecord.HeaderSize..]);
+                    scan.NewFormat = true;
+                    var named = body.I64();
+                    scan.DeclaredLength = body.I64();
+                    if (named != sequence)
+                        scan.Loss = (LogLossKind.Damaged, $"it holds the records of segment {named}");
+                }
+                records++;
+                lastType = type;
             }
-            records++;
-            lastType = type;
+            // A snapshot of the head may have read a record while the holder was writing it; read it again before calling it damage.
+            if (!IsReadOnly || !newest || reader.Problem is null || !RereadAfterRace(file, ref reader, ref length))
+                break;
         }
         scan.DataEnd = reader.Offset;
         // A preallocated file keeps its size whatever happens to the process or the machine: shorter, it was cut.
@@ -194,6 +205,11 @@ public sealed partial class LogQueueStore
             var at = reader.Offset;
             if (cut)
                 return scan;
+            if (newest && IsReadOnly && reader.FindBatchStartAfter(at) < 0)
+            {
+                // The write the holder is making now, or a torn tail it cuts off at its next open: the snapshot ends here.
+                return scan;
+            }
             if (newest && reader.FindBatchStartAfter(at) < 0)
             {
                 // A torn tail: the write that was under way when the process or machine stopped. A preallocated file keeps

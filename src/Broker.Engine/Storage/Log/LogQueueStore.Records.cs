@@ -21,6 +21,7 @@ public sealed partial class LogQueueStore
     {
         if (headers.Length > ushort.MaxValue)
             throw new ArgumentException($"The headers of message {record.Id} of channel '{record.Channel}' take {headers.Length} bytes; the log keeps at most {ushort.MaxValue}.", nameof(headers));
+        ThrowIfReadOnly();
         Task durable;
         PayloadRef reference;
         Segment head;
@@ -51,6 +52,7 @@ public sealed partial class LogQueueStore
             // Expiry is a matter of time: replay drops expired keys by their recorded expiry, so there is nothing to store.
             if (record.Kind == StoreRecordKind.DedupExpired)
                 return ValueTask.CompletedTask;
+            ThrowIfReadOnly();
             var channel = ChannelLocked(record.Channel);
             switch (record.Kind)
             {
@@ -259,6 +261,7 @@ public sealed partial class LogQueueStore
     public ValueTask DeclareAsync(ChannelDefinition policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ThrowIfReadOnly();
         lock (_gate)
         {
             // Written first: a declaration the log refuses (a full disk, a stopped log) must not be repeated in later

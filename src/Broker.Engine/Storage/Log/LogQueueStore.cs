@@ -35,8 +35,9 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
     private readonly LogMetrics _metrics;
     private int _disposed;
 
-    private LogQueueStore(string directory, ILogFileSystem fs, LogStoreOptions options, TimeProvider time, ILogger logger, IDisposable directoryLock)
+    private LogQueueStore(string directory, ILogFileSystem fs, LogStoreOptions options, TimeProvider time, ILogger logger, IDisposable directoryLock, string? readOnlyReason = null)
     {
+        _readOnlyReason = readOnlyReason;
         Directory = directory;
         _fs = fs;
         _options = options;
@@ -114,6 +115,9 @@ public sealed partial class LogQueueStore : IQueueStore, IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         Replay(target, cancellationToken);
+        // A snapshot has no writer and no compaction: it changes nothing in a directory another process holds.
+        if (IsReadOnly)
+            return ValueTask.CompletedTask;
         StartWriter();
         PrepareHead();
         StartCompaction();

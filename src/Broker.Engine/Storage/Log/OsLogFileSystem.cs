@@ -56,20 +56,21 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         return new Locks(lockFile, directoryLock);
     }
 
-    private static IOException InUse(string directory, string ownerPath, Exception? cause)
+    private static DirectoryInUseException InUse(string directory, string ownerPath, Exception? cause) =>
+        new(directory, ReadOwner(ownerPath), cause);
+
+    /// <summary>Who holds the lock, as the holder wrote it at open; "another process" when that cannot be read.</summary>
+    internal static string ReadOwner(string ownerPath)
     {
-        string owner;
         try
         {
-            owner = File.ReadAllText(ownerPath).Trim();
+            var owner = File.ReadAllText(ownerPath).Trim();
+            return owner.Length > 0 ? owner : "another process";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            owner = "another process";
+            return "another process";
         }
-        return new IOException(
-            $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
-            cause);
     }
 
     private sealed class Locks(FileStream lockFile, IDisposable? directoryLock) : IDisposable
