@@ -19,16 +19,11 @@ internal static class ExitCodeMapping
             CommandAppException => (ExitCodes.Usage, exception.Message),
             ManagementReadOnlyException => (ExitCodes.ReadOnly, exception.Message),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
-            _ when BrokerConnector.IsUnreachable(exception) => (ExitCodes.CannotConnect, Describe(exception)),
+            _ when BrokerConnector.IsUnreachable(exception) => (ExitCodes.CannotConnect, exception.Message),
+            BrokerServerException server => (ExitCodes.Failure, $"The server refused: {server.Message} ({server.Code})."),
             // A channel name or id the broker refuses as invalid (not merely absent) is a mistake on the command line.
             ArgumentException => (ExitCodes.Usage, exception.Message),
             _ => (ExitCodes.Failure, $"{exception.GetType().Name}: {exception.Message}"),
         };
     }
-
-    private static string Describe(Exception exception) => exception switch
-    {
-        BrokerServerException server => $"The server refused: {server.Message} ({server.Code}).",
-        _ => exception.Message,
-    };
 }

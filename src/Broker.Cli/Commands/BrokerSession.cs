@@ -33,6 +33,16 @@ internal sealed class BrokerSession(IBrokerManagement broker, Target target, Ter
         await Broker.GetChannelAsync(channel, cancellationToken).ConfigureAwait(false)
         ?? throw new CliException(ExitCodes.NotFound, $"The {Target.Name} has no channel '{channel}'. `broker channels` lists them.");
 
+    /// <summary>
+    /// Writes a sentence to standard output as it is: not wrapped at the table width, so a script or a log gets it on
+    /// one line.
+    /// </summary>
+    public void Say(string sentence)
+    {
+        Terminal.RawOut.WriteLine(sentence);
+        Terminal.RawOut.Flush();
+    }
+
     /// <summary>Writes the command's JSON document to standard output.</summary>
     public void WriteJson<T>(T document, JsonTypeInfo<T> type) => JsonOutput.Write(Terminal.RawOut, document, type);
 }

@@ -48,7 +48,7 @@ internal sealed class ChannelsCommand(Terminal terminal) : BrokerCommand<Channel
         if (channels.Count == 0)
         {
             var what = settings.Filter is null ? "no channels" : $"no channels matching '{settings.Filter}'";
-            session.Terminal.Out.MarkupLineInterpolated($"The {session.Target.Name} has {what}.");
+            session.Say($"The {session.Target.Name} has {what}.");
             return ExitCodes.Success;
         }
         session.Terminal.Out.Write(Table(channels, rates, overview.TakenAt));

@@ -90,13 +90,12 @@ internal abstract class DeadLetterActionCommand(Terminal terminal) : BrokerComma
         }
         else
         {
-            var output = session.Terminal.Out;
             if (selection.Ids.Count == 0)
-                output.MarkupLineInterpolated($"'{channel}' has no dead letters{selection.Description}; nothing to do.");
+                session.Say($"'{channel}' has no dead letters{selection.Description}; nothing to do.");
             else
-                output.MarkupLineInterpolated($"{Done} {Formats.Plural(done, "dead letter")} of '{channel}'.");
+                session.Say($"{Done} {Formats.Plural(done, "dead letter")} of '{channel}'.");
             if (!selection.Explicit && gone.Count > 0)
-                output.MarkupLineInterpolated($"{Formats.Plural(gone.Count, "dead letter was", "dead letters were")} gone before {Verb.ToLowerInvariant()} reached {(gone.Count == 1 ? "it" : "them")}.");
+                session.Say($"{Formats.Plural(gone.Count, "dead letter was", "dead letters were")} gone before {Verb.ToLowerInvariant()} reached {(gone.Count == 1 ? "it" : "them")}.");
         }
         if (missing.Count == 0)
             return ExitCodes.Success;

@@ -38,11 +38,11 @@ internal sealed class DeadLetterListCommand(Terminal terminal) : BrokerCommand<P
         var output = session.Terminal.Out;
         if (entries.Count == 0)
         {
-            output.MarkupLineInterpolated($"'{settings.Channel}' has no dead letters{(settings.After > 0 ? $" after id {settings.After}" : "")}.");
+            session.Say($"'{settings.Channel}' has no dead letters{(settings.After > 0 ? $" after id {settings.After}" : "")}.");
             return ExitCodes.Success;
         }
         output.Write(Table(entries, DateTimeOffset.UtcNow));
-        output.MarkupLineInterpolated($"{Formats.Plural(entries.Count, "dead letter")} of '{settings.Channel}'{(more ? $"; more follow: --after {next}" : "")}.");
+        session.Say($"{Formats.Plural(entries.Count, "dead letter")} of '{settings.Channel}'{(more ? $"; more follow: --after {next}" : "")}.");
         return ExitCodes.Success;
     }
 

@@ -41,7 +41,8 @@ internal sealed record DeadLetterSelection(IReadOnlyList<long> Ids, IReadOnlyLis
                 if (text is null || (entry.Error?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false))
                     ids.Add(entry.Id);
             }
-            if (!page.More || page.Entries.Count == 0)
+            // A full page is read on even when it says nothing more follows; an empty one ends the reading.
+            if (page.Entries.Count == 0 || (!page.More && page.Entries.Count < Paging.PageSize))
                 break;
             after = page.Entries[^1].Id;
         }

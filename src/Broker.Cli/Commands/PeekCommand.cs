@@ -34,16 +34,15 @@ internal sealed class PeekCommand(Terminal terminal) : BrokerCommand<PageSetting
             session.WriteJson(new PeekDocument(settings.Channel, [.. messages.Select(Document)], more, next), JsonOutput.Context.PeekDocument);
             return ExitCodes.Success;
         }
-        var output = session.Terminal.Out;
         if (messages.Count == 0)
         {
-            output.MarkupLineInterpolated($"'{settings.Channel}' has no unfinished messages{(settings.After > 0 ? $" after id {settings.After}" : "")}.");
+            session.Say($"'{settings.Channel}' has no unfinished messages{(settings.After > 0 ? $" after id {settings.After}" : "")}.");
             return ExitCodes.Success;
         }
         var now = DateTimeOffset.UtcNow;
         foreach (var message in messages)
             Show(session.Terminal, message, now);
-        output.MarkupLineInterpolated($"{Formats.Plural(messages.Count, "message")} of '{settings.Channel}'{(more ? $"; more follow: --after {next}" : "")}.");
+        session.Say($"{Formats.Plural(messages.Count, "message")} of '{settings.Channel}'{(more ? $"; more follow: --after {next}" : "")}.");
         return ExitCodes.Success;
     }
 

@@ -24,7 +24,7 @@ internal sealed class PurgeCommand(Terminal terminal) : BrokerCommand<ConfirmSet
         if (session.Json)
             session.WriteJson(new PurgeDocument(settings.Channel, removed), JsonOutput.Context.PurgeDocument);
         else
-            session.Terminal.Out.MarkupLineInterpolated($"Purged '{settings.Channel}': removed {Formats.Plural(removed, "message")}.");
+            session.Say($"Purged '{settings.Channel}': removed {Formats.Plural(removed, "message")}.");
         return ExitCodes.Success;
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Broker.Client;
+using Broker.Engine.Management;
+using Broker.Engine.Storage.Log;
 using Broker.Management;
 using Microsoft.Extensions.Logging;
 
@@ -30,24 +32,26 @@ internal static class BrokerConnector
                 _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown target."),
             };
         }
-        catch (Exception ex) when (IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((IsUnreachable(ex) || CannotOpen(ex)) && !cancellationToken.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.CannotConnect, $"Cannot open the {target.Name}: {ex.Message}", ex);
         }
     }
 
-    /// <summary>Whether <paramref name="exception"/> means the broker cannot be reached, opened or authenticated with.</summary>
-    public static bool IsUnreachable(Exception exception) => exception switch
-    {
-        CliException => false,
-        OperationCanceledException => false,
-        // Refused credentials, and a server that is not a broker (or not one of this version), are not reachable either.
-        BrokerServerException => true,
-        ServerConnectionException or SocketException or AuthenticationException or TimeoutException => true,
-        // A directory another process holds without a read-only view, a damaged log, a missing permission.
-        IOException or UnauthorizedAccessException => true,
-        _ => false,
-    };
+    /// <summary>
+    /// Whether <paramref name="exception"/>, at any point of a command, means the server cannot be reached: it does not
+    /// answer, the connection was lost, TLS failed, or it refused the credentials (a <see cref="ServerConnectionException"/>
+    /// whose inner exception says so).
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) =>
+        exception is ServerConnectionException or SocketException or AuthenticationException or TimeoutException;
+
+    // What opening a data directory throws when the directory cannot be used: not a data directory, a damaged log, a
+    // file that cannot be read. Matched by type, not as any IOException: an assembly that fails to load is an
+    // IOException too, and is not the directory's fault.
+    private static bool CannotOpen(Exception exception) =>
+        exception is DirectoryNotFoundException or NotADataDirectoryException or LogCorruptedException or DirectoryInUseException or UnauthorizedAccessException
+        || exception.GetType() == typeof(IOException);
 
     private static async Task<IBrokerManagementConnection> OpenDirectoryAsync(DataDirectoryTarget target, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -56,13 +60,27 @@ internal static class BrokerConnector
             throw new CliException(ExitCodes.CannotConnect, $"Cannot open the {target.Name}: there is no such directory.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(target.Timeout);
-        return await EngineDirectoryConnection.OpenAsync(target.Directory, loggerFactory, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            // Held by another process, it opens as a read-only snapshot (BrokerStatus.ReadOnly says so and why).
+            return await EmbeddedManagement.OpenAsync(target.Directory, loggerFactory, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(ExitCodes.CannotConnect, $"Cannot open the {target.Name}: reading it took longer than --timeout {target.Timeout.TotalSeconds:0.#} s.");
+        }
     }
 
-    private static Task<IBrokerManagementConnection> ConnectAsync(ServerTarget target, CancellationToken cancellationToken)
+    private static async Task<IBrokerManagementConnection> ConnectAsync(ServerTarget target, CancellationToken cancellationToken)
     {
-        _ = target;
-        _ = cancellationToken;
-        throw new CliException(ExitCodes.Failure, "UNFINISHED: --server lands with Broker.Client.ServerManagement.");
+        try
+        {
+            return await ServerManagement.ConnectAsync(target.Address, target.Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            // The address does not parse: a mistake on the command line, not an unreachable server.
+            throw new CliException(ExitCodes.Usage, ex.Message, ex);
+        }
     }
 }
