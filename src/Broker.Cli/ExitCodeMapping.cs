@@ -19,11 +19,20 @@ internal static class ExitCodeMapping
             CommandAppException => (ExitCodes.Usage, exception.Message),
             ManagementReadOnlyException => (ExitCodes.ReadOnly, exception.Message),
             OperationCanceledException => (ExitCodes.Interrupted, "Interrupted."),
-            _ when BrokerConnector.IsUnreachable(exception) => (ExitCodes.CannotConnect, exception.Message),
+            _ when BrokerConnector.IsUnreachable(exception) => (ExitCodes.CannotConnect, BrokerConnector.ForCommandLine(exception.Message)),
             BrokerServerException server => (ExitCodes.Failure, $"The server refused: {server.Message} ({server.Code})."),
             // A channel name or id the broker refuses as invalid (not merely absent) is a mistake on the command line.
-            ArgumentException => (ExitCodes.Usage, exception.Message),
+            ArgumentException argument => (ExitCodes.Usage, WithoutParameter(argument)),
             _ => (ExitCodes.Failure, $"{exception.GetType().Name}: {exception.Message}"),
         };
+    }
+
+    /// <summary>An argument exception's message without the " (Parameter 'name')" that names a C# parameter, not an option.</summary>
+    public static string WithoutParameter(ArgumentException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.ParamName is { } name
+            ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : exception.Message;
     }
 }

@@ -32,11 +32,20 @@ internal static class BrokerConnector
                 _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown target."),
             };
         }
-        catch (Exception ex) when ((IsUnreachable(ex) || CannotOpen(ex)) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The client's message names the address and what to check already.
+            throw new CliException(ExitCodes.CannotConnect, ForCommandLine(ex.Message), ex);
+        }
+        catch (Exception ex) when (CannotOpen(ex) && !cancellationToken.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.CannotConnect, $"Cannot open the {target.Name}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The client's advice in the command line's words: its options rather than the client library's properties.</summary>
+    public static string ForCommandLine(string message) =>
+        message.Replace("ServerClientOptions.Token, or User and Password,", $"--token (or {TargetResolver.TokenVariable}), or --user and --password (or {TargetResolver.UserVariable} and {TargetResolver.PasswordVariable}),", StringComparison.Ordinal);
 
     /// <summary>
     /// Whether <paramref name="exception"/>, at any point of a command, means the server cannot be reached: it does not
@@ -80,7 +89,7 @@ internal static class BrokerConnector
         catch (ArgumentException ex)
         {
             // The address does not parse: a mistake on the command line, not an unreachable server.
-            throw new CliException(ExitCodes.Usage, ex.Message, ex);
+            throw new CliException(ExitCodes.Usage, ExitCodeMapping.WithoutParameter(ex), ex);
         }
     }
 }
