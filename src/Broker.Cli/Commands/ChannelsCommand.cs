@@ -51,7 +51,7 @@ internal sealed class ChannelsCommand(Terminal terminal) : BrokerCommand<Channel
             session.Say($"The {session.Target.Name} has {what}.");
             return ExitCodes.Success;
         }
-        session.Terminal.Out.Write(Table(channels, rates, overview.TakenAt));
+        session.Terminal.Out.Write(ChannelTable.Render(channels, rates, overview.TakenAt, session.Terminal.Out.Profile.Width));
         return ExitCodes.Success;
     }
 
@@ -76,31 +76,4 @@ internal sealed class ChannelsCommand(Terminal terminal) : BrokerCommand<Channel
             channel.OldestProducedAt, channel.OldestProducedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
             channel.Subscriptions, channel.LastId);
     }
-
-    // Eight narrow columns: at 80 columns the name keeps about 25 characters and wraps beyond; counts never wrap.
-    private static Table Table(IReadOnlyList<ChannelSummary> channels, IReadOnlyDictionary<string, ChannelRates>? rates, DateTimeOffset now)
-    {
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("Channel"));
-        foreach (var heading in new[] { "Ready", "Delayed", "In flight", "Dead", "In/s", "Done/s", "Oldest" })
-            table.AddColumn(new TableColumn(heading).RightAligned().NoWrap());
-        foreach (var channel in channels)
-        {
-            ChannelRates? rate = rates is not null && rates.TryGetValue(channel.Name, out var r) ? r : null;
-            table.AddRow(
-                new Text(channel.Name),
-                new Text(Formats.Count(channel.Ready)),
-                new Text(Formats.Count(channel.Delayed)),
-                new Text(Formats.Count(channel.InFlight)),
-                new Text(Formats.Count(channel.DeadLetters), channel.DeadLetters > 0 ? new Style(Color.Red) : Style.Plain),
-                new Text(Formats.Rate(rate?.ProducedPerSecond)),
-                new Text(Formats.Rate(rate?.CompletedPerSecond)),
-                new Text(channel.OldestProducedAt is { } oldest ? Formats.Age(now - oldest) : "-", Stuck(channel, rate) ? new Style(Color.Yellow) : Style.Plain));
-        }
-        return table;
-    }
-
-    // Work is waiting and none was completed over the interval: the column a person looks for first.
-    private static bool Stuck(ChannelSummary channel, ChannelRates? rate) =>
-        channel.Ready > 0 && rate is { CompletedPerSecond: 0 };
 }
