@@ -11,7 +11,7 @@ namespace Broker.Cli.Settings;
 internal class BrokerSettings : CommandSettings
 {
     [CommandOption("-s|--server <ADDRESS>")]
-    [Description("The broker-server: host:port, host (port 8811) or [ipv6]:port. Default: $BROKER_SERVER.")]
+    [Description("The broker-server: host:port, host (port 8811) or [[ipv6]]:port. Default: $BROKER_SERVER.")]
     public string? Server { get; set; }
 
     [CommandOption("-d|--data <DIRECTORY>")]

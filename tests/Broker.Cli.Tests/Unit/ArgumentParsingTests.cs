@@ -67,6 +67,26 @@ public sealed class ArgumentParsingTests
         Assert.Contains(Nowhere, error, StringComparison.Ordinal);
     }
 
+    // Help text is rendered as markup: a bracket in an option's description must not break it.
+    [Theory]
+    [InlineData("channels")]
+    [InlineData("peek")]
+    [InlineData("purge")]
+    [InlineData("stats")]
+    [InlineData("dead-letters", "list")]
+    [InlineData("dead-letters", "show")]
+    [InlineData("dead-letters", "redrive")]
+    [InlineData("dead-letters", "delete")]
+    public async Task EveryCommandHasHelp(params string[] command)
+    {
+        var (code, output, error) = await RunAsync([.. command, "--help"]);
+
+        Assert.True(code == 0, $"exit code {code}: {error}");
+        Assert.Contains("--server", output, StringComparison.Ordinal);
+        Assert.Contains("[ipv6]:port", output, StringComparison.Ordinal);
+        Assert.Contains("--json", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HelpListsEveryCommand()
     {
