@@ -230,12 +230,12 @@ internal sealed partial class ChannelQueue
 
     /// <summary>
     /// Hands the channel back to its owner once it holds nothing: no message (live, delayed or dead), no dedup key, no
-    /// subscription, no produce under way. It then costs nothing until it is used again; its ids are never handed out
+    /// subscription, no produce or purge under way. It then costs nothing until it is used again; its ids are never handed out
     /// again because the owner starts a new channel above them.
     /// </summary>
     private void ForgetIfIdleLocked()
     {
-        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
+        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _purges != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
             return;
         _forgotten = true;
         _timer?.Dispose();

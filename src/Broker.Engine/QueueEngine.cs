@@ -288,6 +288,25 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     }
 
     /// <summary>
+    /// Removes every message of a channel that is ready or delayed now, for good (through the store: a restart does not
+    /// bring them back). Messages leased to workers are left to their handlers; dead letters and dedup keys are kept.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="cancellationToken">Cancels waiting; the purge goes on to the end once it started.</param>
+    /// <returns>How many messages were removed, once their removal is as durable as the store promises.</returns>
+    /// <remarks>
+    /// The messages removed are exactly those ready or delayed at the instant the call reaches the channel: none of them
+    /// is delivered after that instant, and a message produced, handed back or retried meanwhile stays. They are removed
+    /// in batches, each waiting for the store, so a large backlog neither holds the channel's lock for long nor needs
+    /// memory in proportion to it. If the store fails, what it did not store is put back, deliverable as before.
+    /// </remarks>
+    public async ValueTask<long> PurgeAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is null ? 0 : await queue.PurgeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// A snapshot of a channel's queue, after doing whatever is due (expired leases, delayed messages, expired dedup
     /// keys). Reflects the store's state once recovery has run (any other call, or <see cref="RecoverAsync"/>).
     /// </summary>

@@ -21,8 +21,9 @@ internal sealed class MessageTable
     private const int PageMask = PageSize - 1;
 
     private readonly Dictionary<long, Page> _pages = [];
-    // The same pages' indexes in order, for walks in id order (peek, the oldest message); changes once per page, not per message.
-    private readonly SortedSet<long> _order = [];
+    // The same pages' indexes in order, for walks in id order (peek, the oldest message); changes once per page, not per
+    // message. Made when a second page is: most channels never have one, and pay nothing for it.
+    private SortedSet<long>? _order;
     private Page? _lastPage;
     private long _lastPageIndex = -1;
     private long _highestId;
@@ -41,7 +42,10 @@ internal sealed class MessageTable
         {
             page = new Page();
             _pages.Add(pageIndex, page);
-            _order.Add(pageIndex);
+            if (_order is not null)
+                _order.Add(pageIndex);
+            else if (_pages.Count > 1)
+                _order = [.. _pages.Keys];
             _lastPage = page;
             _lastPageIndex = pageIndex;
         }
@@ -87,7 +91,7 @@ internal sealed class MessageTable
         if (page.Live == 0 && pageIndex != _highestId >> PageShift)
         {
             _pages.Remove(pageIndex);
-            _order.Remove(pageIndex);
+            _order?.Remove(pageIndex);
             if (ReferenceEquals(page, _lastPage))
             {
                 _lastPage = null;
@@ -120,6 +124,16 @@ internal sealed class MessageTable
             return;
         if (firstPage == long.MaxValue >> PageShift)
             return;
+        if (_order is null)
+        {
+            // One page at most, and not the page of fromId unless it was visited above.
+            foreach (var (pageIndex, only) in _pages)
+            {
+                if (pageIndex > firstPage)
+                    only.VisitFrom(pageIndex << PageShift, 0, ref state, visit);
+            }
+            return;
+        }
         foreach (var pageIndex in _order.GetViewBetween(firstPage + 1, long.MaxValue >> PageShift))
         {
             if (!_pages[pageIndex].VisitFrom(pageIndex << PageShift, 0, ref state, visit))

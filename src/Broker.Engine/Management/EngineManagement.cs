@@ -129,7 +129,7 @@ public sealed class EngineManagement : IBrokerManagement
     public ValueTask<long> PurgeAsync(string channel, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
-        throw new NotImplementedException("UNFINISHED: purge lands with the engine's management work.");
+        return _engine.PurgeAsync(channel, cancellationToken);
     }
 
     private static ChannelSummary Summarize(ChannelStats stats) =>

@@ -13,6 +13,9 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
     /// <summary>Runs before the next read, once, then clears itself.</summary>
     public Action? BeforeNextRead { get; set; }
 
+    /// <summary>Decides whether an append fails (and with what) instead of reaching the store; null for none.</summary>
+    public Func<StoreRecord, Exception?>? FailAppend { get; set; }
+
     /// <summary>Records appended so far, by kind.</summary>
     public Dictionary<StoreRecordKind, int> Appended { get; } = [];
 
@@ -25,6 +28,8 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
 
     public ValueTask AppendAsync(StoreRecord record)
     {
+        if (FailAppend?.Invoke(record) is { } failure)
+            return ValueTask.FromException(failure);
         lock (Appended)
             Appended[record.Kind] = Appended.GetValueOrDefault(record.Kind) + 1;
         return inner.AppendAsync(record);

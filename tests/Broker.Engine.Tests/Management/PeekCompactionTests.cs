@@ -9,7 +9,9 @@ using static Broker.Engine.Tests.Management.PeekTests;
 
 namespace Broker.Engine.Tests.Management;
 
-/// <summary>Peeking an embedded log while compaction moves payloads and workers finish messages.</summary>
+/// <summary>Peeking an embedded log while compaction moves payloads and workers finish messages. Serial: their races keep thousands of
+/// messages and both cores busy, which would disturb the tests that measure the process.</summary>
+[Collection(Serial.Name)]
 public sealed class PeekCompactionTests(ITestOutputHelper output)
 {
     private static readonly LogStoreOptions Small = new() { SegmentBytes = 64 * 1024 };
