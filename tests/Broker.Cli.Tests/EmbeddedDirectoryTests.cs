@@ -221,4 +221,39 @@ public sealed class EmbeddedDirectoryTests : IDisposable
         Assert.Contains("embedded", text.Output, StringComparison.Ordinal);
         Assert.Contains("segment", text.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PurgeRemovesWaitingMessagesAndKeepsDeadLetters()
+    {
+        await SeedAsync(orders: 5, payments: 1);
+
+        var purge = (await BrokerCli.RunAsync("purge", "cli/orders", "--yes", "--data", Data)).Exits(0);
+        var dead = (await BrokerCli.RunAsync("purge", "cli/payments", "--yes", "--data", Data, "--json")).Exits(0).Json();
+        var after = (await BrokerCli.RunAsync("channels", "--data", Data, "--interval", "0", "--json")).Exits(0).Json();
+
+        Assert.Contains("Purged 'cli/orders': removed 5 messages.", purge.Output, StringComparison.Ordinal);
+        Assert.Equal(0, dead.GetProperty("removed").GetInt64());
+        // A channel left with nothing (no messages, dead letters or workers) is forgotten by the broker.
+        var channels = after.GetProperty("channels").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.False(channels.TryGetValue("cli/orders", out var orders) && orders.GetProperty("ready").GetInt64() != 0, after.ToString());
+        Assert.Equal(1, channels["cli/payments"].GetProperty("deadLetters").GetInt64());
+    }
+
+    // Ctrl+C stops a command that waits (here between the two snapshots of the rates) with its own exit code, and the
+    // directory is released for the application.
+    [Fact]
+    public async Task AnInterruptedCommandExitsWith130AndReleasesTheDirectory()
+    {
+        await SeedAsync(orders: 1, payments: 0);
+        var running = BrokerCli.Start(["channels", "--data", Data, "--interval", "60s"]);
+        var owner = Path.Combine(Data, "LOCK.owner");
+        await Waits.UntilAsync(() => Task.FromResult(File.Exists(owner) && File.ReadAllText(owner).StartsWith($"process {running.Id} ", StringComparison.Ordinal)), "the command to hold the directory");
+
+        await running.InterruptAsync();
+        var run = (await running.Completion).Exits(130);
+
+        Assert.Contains("Interrupted", run.Error, StringComparison.Ordinal);
+        await using var broker = TestBroker.Embedded(Data);
+        await broker.ProduceOrdersAsync(1);
+    }
 }

@@ -139,4 +139,24 @@ public sealed class ServerTests
         Assert.Contains(server.Address, untrusted.Error, StringComparison.Ordinal);
         Assert.Contains(server.Address, plain.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PurgeOverTheServerRemovesReadyAndDelayedMessages()
+    {
+        await using var server = await ServerProcess.StartAsync("--token", Token);
+        await using (var broker = TestBroker.Server(server.Address, Token))
+        {
+            await broker.ProduceOrdersAsync(3);
+            await broker.Orders.ProduceAsync(new Order(4, "later", []), new ProduceOptions { Delay = TimeSpan.FromHours(1) });
+        }
+
+        var refused = (await BrokerCli.RunAsync(["purge", "cli/orders"], Environment(server))).Exits(6);
+        var purge = (await BrokerCli.RunAsync(["purge", "cli/orders", "--yes", "--json"], Environment(server))).Exits(0).Json();
+        var after = (await BrokerCli.RunAsync(["channels", "--interval", "0", "--json"], Environment(server))).Exits(0).Json();
+
+        Assert.Contains("--yes", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(4, purge.GetProperty("removed").GetInt64());
+        // A channel left with nothing (no messages, dead letters or workers) is forgotten by the broker.
+        Assert.DoesNotContain(after.GetProperty("channels").EnumerateArray(), c => c.GetProperty("name").GetString() == "cli/orders" && c.GetProperty("ready").GetInt64() + c.GetProperty("delayed").GetInt64() > 0);
+    }
 }

@@ -46,6 +46,13 @@ public static class BrokerCli
 
     public static async Task<CliRun> RunAsync(string[] arguments, IReadOnlyDictionary<string, string>? environment, string? input = null)
     {
+        var running = Start(arguments, environment, input);
+        return await running.Completion;
+    }
+
+    /// <summary>Starts the command and returns while it runs.</summary>
+    public static RunningCli Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null, string? input = null)
+    {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var info = new ProcessStartInfo(dotnet)
         {
@@ -66,22 +73,47 @@ public static class BrokerCli
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        // Standard input is a pipe, not a terminal; closing it means an answer never comes.
-        if (input is not null)
-            await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        try
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+        return new RunningCli(process, arguments, WaitAsync(process, arguments, input));
+    }
+
+    private static async Task<CliRun> WaitAsync(Process process, string[] arguments, string? input)
+    {
+        using (process)
         {
-            await process.WaitForExitAsync().WaitAsync(Timeout);
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            // Standard input is a pipe, not a terminal; closing it means an answer never comes.
+            if (input is not null)
+                await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(Timeout);
+            }
+            catch (TimeoutException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"broker {string.Join(' ', arguments)} did not exit within {Timeout.TotalSeconds:0} s (waiting for input?).\n--- stdout ---\n{await output}\n--- stderr ---\n{await error}");
+            }
+            return new CliRun(arguments, process.ExitCode, await output, await error);
         }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"broker {string.Join(' ', arguments)} did not exit within {Timeout.TotalSeconds:0} s (waiting for input?).\n--- stdout ---\n{await output}\n--- stderr ---\n{await error}");
-        }
-        return new CliRun(arguments, process.ExitCode, await output, await error);
+    }
+}
+
+/// <summary>A run of the command line still going: its process id, a way to interrupt it, and its outcome.</summary>
+public sealed class RunningCli(Process process, string[] arguments, Task<CliRun> completion)
+{
+    public int Id { get; } = process.Id;
+
+    public string[] Arguments { get; } = arguments;
+
+    public Task<CliRun> Completion { get; } = completion;
+
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it, by process id.</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start("kill", ["-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 }
