@@ -33,8 +33,8 @@ internal sealed class BrokerServerManagement : IBrokerManagement
             Description = Description,
             Version = BrokerServer.Version,
             Connections = _server.ConnectionCount,
-            // Log stays null for now: the lead wires LogQueueStore's status (size, segments, fsync times) in here once
-            // the storage helper's branch has landed.
+            // Log is the engine management's, null for now: once the storage helper's branch has landed, the lead
+            // passes LogQueueStore's figures (size, segments, fsync times) as EngineManagement's logStatus, above.
         };
     }
 
@@ -78,38 +78,23 @@ internal sealed class BrokerServerManagement : IBrokerManagement
     }
 
     /// <summary>
-    /// Peeks at most <paramref name="limit"/> messages without copying much more than <paramref name="budget"/> bytes of
-    /// payloads and headers: the engine is asked for as many messages as the budget left holds at the largest size a
-    /// message may have (at least one), again after the last id, until the budget, the limit or the channel is used up.
-    /// So the copies stay within the budget plus one message however large the messages are, and a channel of small
-    /// messages still fills a page.
+    /// Peeks at most <paramref name="limit"/> messages holding no more than <paramref name="budget"/> bytes of payloads
+    /// and headers (the first message whatever its size), so a server answering with one frame never copies more than
+    /// that frame carries.
     /// </summary>
     /// <param name="channel">The channel name.</param>
     /// <param name="afterId">Only ids greater than this.</param>
     /// <param name="limit">At most this many, at least 1.</param>
-    /// <param name="budget">Bytes of <see cref="Protocol.Messages.PeekedReply.Cost"/> to stop at.</param>
+    /// <param name="budget">Bytes of payloads and headers to stop at (<see cref="Protocol.Messages.PeekedReply.PayloadBudget"/>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The messages, and whether more follow the last one.</returns>
-    public async ValueTask<MessagePage> PeekWithinAsync(string channel, long afterId, int limit, long budget, CancellationToken cancellationToken = default)
+    public ValueTask<MessagePage> PeekWithinAsync(string channel, long afterId, int limit, long budget, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var largest = Protocol.Messages.PeekedReply.EntryOverhead + (long)_server.Options.MaxMessageBytes + HeaderCodec.MaxBytes;
-        var messages = new List<PeekedMessage>();
-        while (true)
-        {
-            var ask = (int)Math.Clamp(budget / largest, 1, limit - messages.Count);
-            var page = await _engine.PeekAsync(channel, afterId, ask, cancellationToken).ConfigureAwait(false);
-            foreach (var message in page.Messages)
-            {
-                messages.Add(message);
-                budget -= Protocol.Messages.PeekedReply.Cost(message);
-            }
-            if (!page.More || page.Messages.Count == 0)
-                return new MessagePage(messages, More: false);
-            if (messages.Count >= limit || budget <= 0)
-                return new MessagePage(messages, More: true);
-            afterId = page.Messages[^1].Id;
-        }
+        // Each message also costs its reply entry's overhead, which the engine's byte budget does not count: ask for no
+        // more messages than the frame has room for entries.
+        limit = (int)Math.Clamp(budget / Protocol.Messages.PeekedReply.EntryOverhead, 1, limit);
+        return _server.Engine.PeekAsync(channel, afterId, limit, budget, cancellationToken);
     }
 
     /// <inheritdoc />

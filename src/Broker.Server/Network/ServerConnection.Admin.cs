@@ -15,7 +15,12 @@ internal sealed partial class ServerConnection
             throw new ProtocolException(ErrorCodes.InvalidRequest, $"The limit must be at least 1, not {request.Limit}.");
         var limit = Math.Min(request.Limit, MaxDeadLetterPage);
         _ = TrackAsync(id, MessageType.ListDeadLetters, () => ReplyWithDeadLettersAsync(id, async budget =>
-            await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit, budget, CancellationToken.None).ConfigureAwait(false)));
+        {
+            // One more than asked for: the engine's page says More only when its byte budget cut it short, and the
+            // extra entry tells whether the count did (at the cost of copying one more entry).
+            var page = await _server.Engine.ListDeadLettersAsync(request.Channel, request.AfterId, limit + 1, budget, CancellationToken.None).ConfigureAwait(false);
+            return page.Entries.Count > limit ? new DeadLetterPage([.. page.Entries.Take(limit)], More: true) : page;
+        }));
     }
 
     private void GetDeadLetter(uint id, ReadOnlySpan<byte> body)

@@ -42,6 +42,8 @@ internal sealed partial class ServerConnection
     {
         var request = PeekRequest.Read(body);
         CheckChannelName(request.Channel);
+        if (request.AfterId < 0)
+            throw new ProtocolException(ErrorCodes.InvalidRequest, $"The id to peek after must be 0 or more, not {request.AfterId}.");
         var limit = PageLimit(request.Limit);
         _ = TrackAsync(id, MessageType.Peek, () => ReplyWithinFrameAsync(
             frame => Management.PeekWithinAsync(request.Channel, request.AfterId, limit, PeekedReply.PayloadBudget(frame)).AsTask(),
