@@ -45,7 +45,7 @@ public static class EmbeddedManagement
             await engine.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new EmbeddedManagementConnection(engine, store, new EngineManagement(engine, BrokerKind.Embedded, fullPath), readOnlyReason);
+        return new EmbeddedManagementConnection(engine, new EngineManagement(engine, BrokerKind.Embedded, fullPath, store.ReadStatus), readOnlyReason);
     }
 
     private static (LogQueueStore Store, string? ReadOnlyReason) OpenStore(string fullPath, ILogger? logger)
@@ -55,9 +55,9 @@ public static class EmbeddedManagement
         {
             return (LogQueueStore.Open(fullPath, ToolOptions(), TimeProvider.System, logger), null);
         }
-        catch (DirectoryInUseException held)
+        catch (IOException held) when (held.Data[OsLogFileSystem.HolderKey] is string holder)
         {
-            var reason = ReadOnlyReason(fullPath, held.Holder, DateTimeOffset.UtcNow);
+            var reason = ReadOnlyReason(fullPath, holder, DateTimeOffset.UtcNow);
             return (LogQueueStore.OpenSnapshot(fullPath, reason, logger), reason);
         }
     }

@@ -1,30 +1,25 @@
-using Broker.Engine.Storage.Log;
 using Broker.Management;
 using Broker.Transport;
 
 namespace Broker.Engine.Management;
 
 /// <summary>
-/// A data directory opened by <see cref="EmbeddedManagement.OpenAsync"/>: the engine's management API, the log's
-/// figures in the status, and, for a snapshot of a directory another process holds, read-only: the status says so
+/// A data directory opened by <see cref="EmbeddedManagement.OpenAsync"/>: the engine's management API and, for a snapshot of a directory another process holds, read-only: the status says so
 /// and why, and every call that would change the broker throws <see cref="ManagementReadOnlyException"/> with that
 /// text. Disposing it closes the engine and the log (releasing the directory when this process held it).
 /// </summary>
 internal sealed class EmbeddedManagementConnection : IBrokerManagementConnection
 {
     private readonly QueueEngine _engine;
-    private readonly LogQueueStore _store;
     private readonly IBrokerManagement _inner;
     private readonly string? _readOnlyReason;
 
-    /// <param name="engine">The engine over <paramref name="store"/>, owning it.</param>
-    /// <param name="store">The log or its snapshot.</param>
+    /// <param name="engine">The engine over the log or its snapshot, owning it.</param>
     /// <param name="inner">The engine's management API.</param>
     /// <param name="readOnlyReason">Why the connection is read-only; null when this process holds the directory.</param>
-    public EmbeddedManagementConnection(QueueEngine engine, LogQueueStore store, IBrokerManagement inner, string? readOnlyReason)
+    public EmbeddedManagementConnection(QueueEngine engine, IBrokerManagement inner, string? readOnlyReason)
     {
         _engine = engine;
-        _store = store;
         _inner = inner;
         _readOnlyReason = readOnlyReason;
     }
@@ -33,7 +28,6 @@ internal sealed class EmbeddedManagementConnection : IBrokerManagementConnection
     public async ValueTask<BrokerStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         var status = await _inner.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        status = status with { Log = status.Log ?? _store.ReadStatus() };
         return _readOnlyReason is null ? status : status with { ReadOnly = true, ReadOnlyReason = _readOnlyReason };
     }
 

@@ -31,6 +31,9 @@ public sealed partial class LogQueueStore
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel policy record at offset {Offset} of log segment '{Segment}' is not a valid policy ({Problem}); skipped, the channel keeps its earlier or default policy")]
     private partial void LogBadPolicy(string segment, long offset, string problem);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "The log in '{Directory}' changed while a read-only snapshot read it ({Problem}); reading it again")]
+    private static partial void LogSnapshotRetried(ILogger logger, string directory, string problem);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened log '{Directory}': {Segments} segments, {Messages} message records replayed")]
     private partial void LogRecovered(string directory, int segments, long messages);
 

@@ -36,9 +36,13 @@ public sealed partial class LogQueueStore
         var spare = Path.Combine(Directory, SpareName);
         if (!IsReadOnly && _fs.FileExists(spare))
             _fs.Delete(spare);
+        // The manifest before the files: for a snapshot the holder goes on creating and deleting segments, and it records
+        // a deletion in the manifest before it deletes, and creates a file before it records it. Read in this order, a
+        // file the manifest counts as deleted is one whose live messages are in files this listing has, a file missing
+        // from the listing was deleted since (the manifest changed: read again), and a newer file is simply newer.
+        var manifest = ReadManifest();
         var files = ListSequences(SegmentSuffix, Path.GetFileNameWithoutExtension);
         var quarantined = ListSequences(SegmentSuffix + CorruptSuffix, name => Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(name)));
-        var manifest = ReadManifest();
         // The next write goes to the other slot and a higher generation than what is on disk.
         _manifest = manifest;
         var losses = new List<(LogLossKind Kind, long Sequence, string What)>();
@@ -174,6 +178,7 @@ public sealed partial class LogQueueStore
         var reader = new SegmentReader(file, length);
         var records = 0;
         var lastType = (LogRecordType)0;
+        var snapshotVerdict = SnapshotTail.ReadOn;
         while (true)
         {
             while (reader.Next(out var record))
@@ -191,8 +196,11 @@ public sealed partial class LogQueueStore
                 records++;
                 lastType = type;
             }
-            // A snapshot of the head may have read a record while the holder was writing it; read it again before calling it damage.
-            if (!IsReadOnly || !newest || reader.Problem is null || !RereadAfterRace(file, ref reader, ref length))
+            if (!IsReadOnly || !newest || reader.Problem is null)
+                break;
+            // A snapshot of the head may have read a record while the holder was writing it: read it again before calling it damage.
+            snapshotVerdict = RereadAfterRace(file, ref reader, ref length);
+            if (snapshotVerdict != SnapshotTail.ReadOn)
                 break;
         }
         scan.DataEnd = reader.Offset;
@@ -205,12 +213,12 @@ public sealed partial class LogQueueStore
             var at = reader.Offset;
             if (cut)
                 return scan;
-            if (newest && IsReadOnly && reader.FindBatchStartAfter(at) < 0)
+            if (snapshotVerdict == SnapshotTail.End)
             {
                 // The write the holder is making now, or a torn tail it cuts off at its next open: the snapshot ends here.
                 return scan;
             }
-            if (newest && reader.FindBatchStartAfter(at) < 0)
+            if (!IsReadOnly && newest && reader.FindBatchStartAfter(at) < 0)
             {
                 // A torn tail: the write that was under way when the process or machine stopped. A preallocated file keeps
                 // its size (a shorter one would read as truncated next time); its torn bytes become zeros.

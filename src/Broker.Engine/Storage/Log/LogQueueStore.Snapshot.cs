@@ -61,6 +61,7 @@ public sealed partial class LogQueueStore
                 // design, and its live messages are in a newer segment. Read again from the new manifest.
                 store.CloseFiles();
                 store._metrics.Dispose();
+                LogSnapshotRetried(store._logger, directory, ex.Message);
                 if (attempt == SnapshotAttempts)
                 {
                     throw new IOException(
@@ -99,23 +100,36 @@ public sealed partial class LogQueueStore
     }
 
     /// <summary>
-    /// Reads the newest segment of a snapshot again from where reading stopped at a bad record, when an intact write
-    /// follows it: the holder may have been writing that record while it was read (a write becomes visible piece by
-    /// piece). The later write is looked for first, so when it is there the bad record was complete before the second
-    /// read began.
+    /// Decides what a bad record in the newest segment of a snapshot is. Without an intact write after it, it is the
+    /// write the holder is making now (or a torn tail it cuts off at its next open): the end of the snapshot. With one,
+    /// the holder may still have been writing it when it was read (a write becomes visible piece by piece, and a read
+    /// of a whole block can see a later page written and an earlier one not yet): it is read again from there, and
+    /// since the later write was seen first, the bad record was complete before this second read began.
     /// </summary>
-    /// <returns>True when the record now reads whole (reading goes on with <paramref name="reader"/>); false when it is still bad (damage) or no write follows it (the end of the snapshot).</returns>
-    private static bool RereadAfterRace(ILogFile file, ref SegmentReader reader, ref long length)
+    /// <returns>
+    /// <see cref="SnapshotTail.ReadOn"/> when the record now reads whole (reading goes on with <paramref name="reader"/>);
+    /// <see cref="SnapshotTail.End"/> for the end of the snapshot; <see cref="SnapshotTail.Damaged"/> when it is still bad.
+    /// </returns>
+    private static SnapshotTail RereadAfterRace(ILogFile file, ref SegmentReader reader, ref long length)
     {
         var at = reader.Offset;
+        // Decided once: a later look could see a write that began after this one and call the tail damage.
         if (reader.FindBatchStartAfter(at) < 0)
-            return false;
+            return SnapshotTail.End;
         var current = Math.Max(length, file.Length);
         if (!new SegmentReader(file, current, at).Next(out _))
-            return false;
+            return SnapshotTail.Damaged;
         length = current;
         reader = new SegmentReader(file, current, at);
-        return true;
+        return SnapshotTail.ReadOn;
+    }
+
+    /// <summary>What a bad record in the newest segment of a snapshot turned out to be.</summary>
+    private enum SnapshotTail
+    {
+        ReadOn,
+        End,
+        Damaged,
     }
 
     /// <summary>The lock of a snapshot: none (the holder has it).</summary>

@@ -41,18 +41,28 @@ public sealed partial class LogQueueStore
     private (long Syncs, double MeanMs, double MaxMs) RecentSyncs(int window)
     {
         var syncs = Volatile.Read(ref _syncs);
-        var count = (int)Math.Min(Math.Min(syncs, window), _syncTicks.Length);
+        var (mean, max) = SummarizeSyncs(_syncTicks, syncs, window);
+        return (syncs, mean, max);
+    }
+
+    /// <summary>
+    /// The mean and longest of the latest <paramref name="window"/> durations (Stopwatch ticks) in <paramref name="ring"/>,
+    /// whose length is a power of two and where sync number n (from 1) went to slot (n - 1) mod length; milliseconds.
+    /// </summary>
+    internal static (double MeanMs, double MaxMs) SummarizeSyncs(long[] ring, long syncs, int window)
+    {
+        var count = (int)Math.Min(Math.Min(syncs, window), ring.Length);
         if (count == 0)
-            return (syncs, 0, 0);
+            return (0, 0);
         long total = 0, longest = 0;
         for (var i = 0; i < count; i++)
         {
             // The writer may overwrite the oldest of these meanwhile: the figure then takes in a newer sync, never a torn one.
-            var ticks = Volatile.Read(ref _syncTicks[(syncs - 1 - i) & (_syncTicks.Length - 1)]);
+            var ticks = Volatile.Read(ref ring[(syncs - 1 - i) & (ring.Length - 1)]);
             total += ticks;
             longest = Math.Max(longest, ticks);
         }
         var msPerTick = 1000.0 / Stopwatch.Frequency;
-        return (syncs, total * msPerTick / count, longest * msPerTick);
+        return (total * msPerTick / count, longest * msPerTick);
     }
 }

@@ -56,8 +56,22 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         return new Locks(lockFile, directoryLock);
     }
 
-    private static DirectoryInUseException InUse(string directory, string ownerPath, Exception? cause) =>
-        new(directory, ReadOwner(ownerPath), cause);
+    /// <summary>
+    /// The key of <see cref="Exception.Data"/> under which the error of a directory in use carries its holder, as the
+    /// holder wrote it (<c>process 1234 (/usr/bin/app) on host, since ...</c>): a tool opens a read-only snapshot then.
+    /// The error itself stays a plain <see cref="IOException"/>, as applications have always seen it.
+    /// </summary>
+    internal const string HolderKey = "Broker.DirectoryHolder";
+
+    private static IOException InUse(string directory, string ownerPath, Exception? cause)
+    {
+        var owner = ReadOwner(ownerPath);
+        var error = new IOException(
+            $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
+            cause);
+        error.Data[HolderKey] = owner;
+        return error;
+    }
 
     /// <summary>Who holds the lock, as the holder wrote it at open; "another process" when that cannot be read.</summary>
     internal static string ReadOwner(string ownerPath)
