@@ -59,7 +59,7 @@ internal static class BrokerConnector
     // file that cannot be read. Matched by type, not as any IOException: an assembly that fails to load is an
     // IOException too, and is not the directory's fault.
     private static bool CannotOpen(Exception exception) =>
-        exception is DirectoryNotFoundException or NotADataDirectoryException or LogCorruptedException or DirectoryInUseException or UnauthorizedAccessException
+        exception is DirectoryNotFoundException or NotADataDirectoryException or LogCorruptedException or UnauthorizedAccessException
         || exception.GetType() == typeof(IOException);
 
     private static async Task<IBrokerManagementConnection> OpenDirectoryAsync(DataDirectoryTarget target, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
