@@ -28,10 +28,11 @@ internal static class Program
     }
 
     /// <summary>The command line's commands, writing to <paramref name="terminal"/>.</summary>
-    public static CommandApp Create(Terminal terminal)
+    public static BrokerApp Create(Terminal terminal)
     {
         ArgumentNullException.ThrowIfNull(terminal);
         var app = new CommandApp();
+        var broker = new BrokerApp(app);
         app.Configure(config =>
         {
             config.SetApplicationName("broker");
@@ -42,6 +43,7 @@ internal static class Program
             config.CancellationExitCode(ExitCodes.Interrupted);
             config.SetExceptionHandler((exception, _) =>
             {
+                broker.Handled = true;
                 var (code, message) = ExitCodeMapping.For(exception);
                 terminal.Error.MarkupLineInterpolated($"[red]broker:[/] {message}");
                 return code;
@@ -78,11 +80,28 @@ internal static class Program
                 .WithDescription("The broker's figures: connections, channels, throughput, log size and fsync latency.")
                 .WithExample("stats", "--server", "127.0.0.1:8811");
         });
-        return app;
+        return broker;
     }
 
     /// <summary>The tool's version, as <c>broker --version</c> prints it.</summary>
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}
+
+/// <summary>
+/// The command line ready to run. Spectre answers a branch given without its command (<c>broker dead-letters</c>) with
+/// its help and exit code 1; that is a usage error here (2), as every other incomplete command line is.
+/// </summary>
+internal sealed class BrokerApp(CommandApp app)
+{
+    /// <summary>Whether the exception handler ran: a code it returned is already one of <see cref="ExitCodes"/>.</summary>
+    public bool Handled { get; set; }
+
+    /// <summary>Runs the command line; the exit code.</summary>
+    public async Task<int> RunAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    {
+        var code = await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        return code == ExitCodes.Failure && !Handled ? ExitCodes.Usage : code;
+    }
 }

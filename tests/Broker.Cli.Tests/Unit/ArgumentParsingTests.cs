@@ -49,6 +49,15 @@ public sealed class ArgumentParsingTests
     }
 
     [Fact]
+    public async Task ABranchWithoutItsCommandIsAUsageErrorWithHelp()
+    {
+        var (code, output, _) = await RunAsync("dead-letters");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("redrive", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoBrokerGivenIsAUsageErrorThatSaysHowToGiveOne()
     {
         var (code, _, error) = await RunAsync("channels");
