@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Broker.Diagnostics;
 using System.Threading.RateLimiting;
 using Broker.Server.Configuration;
 using Broker.Server.Diagnostics;
@@ -89,13 +91,15 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ITimer _summaries;
     private readonly TokenBucketRateLimiter _bandwidth;
+    private readonly Meter _meter;
 
-    private MetricsEndpoint(WebApplication app, IPEndPoint bound, ITimer summaries, TokenBucketRateLimiter bandwidth)
+    private MetricsEndpoint(WebApplication app, IPEndPoint bound, ITimer summaries, TokenBucketRateLimiter bandwidth, Meter meter)
     {
         _app = app;
         LocalEndPoint = bound;
         _summaries = summaries;
         _bandwidth = bandwidth;
+        _meter = meter;
     }
 
     /// <summary>The bound address (with the actual port when port 0 was asked for).</summary>
@@ -107,6 +111,12 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Broker.Server.Metrics");
         var gate = new ConnectionGate(MaxConnections, MaxConnectionsPerAddress, MaxWaiting);
+        // The endpoint's own occupancy, so an operator (and a test) can see its slots taken without guessing.
+        var meter = new Meter(BrokerTelemetry.ServerMeterName);
+        meter.CreateObservableUpDownCounter("broker.server.metrics_endpoint.connections", () => gate.Open, "{connection}",
+            $"Connections to the metrics endpoint holding one of its {MaxConnections} slots, this scrape's included.");
+        meter.CreateObservableUpDownCounter("broker.server.metrics_endpoint.waiting", () => gate.Waiting, "{connection}",
+            $"Connections to the metrics endpoint waiting for a slot (at most {MaxWaiting}).");
         // A flood of connections is refused without a log line each: a few, then a summary per window.
         var refusedLines = new LogRateLimiter(5, LogWindow);
         var perTenthOfASecond = MaxBytesPerSecond / 10 / PermitBytes;
@@ -167,6 +177,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             await bandwidth.DisposeAsync().ConfigureAwait(false);
+            meter.Dispose();
             throw new StartRefusedException($"Cannot serve metrics on {endpoint} (--{ServerSetting.Metrics.Switch}): {ex.Message}", ex);
         }
         var bound = endpoint.EndPoint;
@@ -175,9 +186,9 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         var summaries = TimeProvider.System.CreateTimer(_ =>
         {
             foreach (var summary in refusedLines.TakeSummaries())
-                PrometheusLog.ConnectionsRefusedSummary(logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
+                PrometheusLog.ConnectionsRefusedSummary(logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed, MaxConnections, MaxConnectionsPerAddress, MaxWaiting, SlotWait.TotalSeconds);
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        return new MetricsEndpoint(app, bound, summaries, bandwidth);
+        return new MetricsEndpoint(app, bound, summaries, bandwidth, meter);
     }
 
     /// <summary>Stops accepting, lets a scrape in progress finish (for a moment), and closes.</summary>
@@ -195,6 +206,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         }
         await _app.DisposeAsync().ConfigureAwait(false);
         await _bandwidth.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
     }
 
     /// <summary>Serves a connection once it has a slot (waiting a while for one), else closes it.</summary>

@@ -26,6 +26,6 @@ internal static partial class PrometheusLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a metrics connection from {Remote}: {Reason}")]
     public static partial void ConnectionRefused(ILogger logger, string remote, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} metrics connection(s) from {Source} in the last {Seconds} s, {Suppressed} of them not logged one by one: the endpoint serves 16 connections, 4 per address, and lets 64 more wait 5 s for a slot")]
-    public static partial void ConnectionsRefusedSummary(ILogger logger, int count, string source, double seconds, int suppressed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} metrics connection(s) from {Source} in the last {Seconds} s, {Suppressed} of them not logged one by one: the endpoint serves {MaxConnections} connections, {PerAddress} per address, and lets {MaxWaiting} more wait {WaitSeconds} s for a slot")]
+    public static partial void ConnectionsRefusedSummary(ILogger logger, int count, string source, double seconds, int suppressed, int maxConnections, int perAddress, int maxWaiting, double waitSeconds);
 }

@@ -252,7 +252,7 @@ public sealed partial class MetricsEndpointTests
             // Four sockets from one address that say nothing: each holds a slot until its idle timeout (10 s).
             for (var i = 0; i < MetricsEndpointLimits.PerAddress; i++)
                 held.Add(await ConnectAsync(port, one));
-            await Task.Delay(500);
+            await WaitUntilHeldAsync(port, held.Count, other);
             // A fifth from the same address waits for a slot...
             using var fifth = await ConnectAsync(port, one);
             await fifth.SendAsync(Encoding.ASCII.GetBytes(Get));
@@ -284,7 +284,7 @@ public sealed partial class MetricsEndpointTests
         {
             for (var i = 0; i < MetricsEndpointLimits.PerAddress; i++)
                 held.Add(await ConnectAsync(port, IPAddress.Loopback));
-            await Task.Delay(500);
+            await WaitUntilHeldAsync(port, held.Count, IPAddress.Parse("127.0.0.2"));
             var stopwatch = Stopwatch.StartNew();
 
             var answer = await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", IPAddress.Loopback);
@@ -402,6 +402,21 @@ public sealed partial class MetricsEndpointTests
     {
         public const int PerAddress = 4;
     }
+
+    /// <summary>
+    /// Waits until the endpoint reports <paramref name="held"/> connections in its slots besides the scrape asking (from
+    /// <paramref name="from"/>, another address, so it never waits behind them): the server has taken them in.
+    /// </summary>
+    private static Task WaitUntilHeldAsync(int port, int held, IPAddress from) =>
+        Waits.UntilAsync(async () =>
+        {
+            var response = await HttpAsync(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", from);
+            var open = EndpointConnections().Match(response);
+            return open.Success && int.Parse(open.Groups[1].Value, CultureInfo.InvariantCulture) >= held + 1;
+        }, $"the metrics endpoint to hold {held} connections");
+
+    [GeneratedRegex(@"^broker_server_metrics_endpoint_connections (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex EndpointConnections();
 
     /// <summary>The samples of one scrape by series (name and labels).</summary>
     private sealed partial class Scrape(string text)
