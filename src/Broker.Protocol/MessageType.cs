@@ -99,4 +99,31 @@ public enum MessageType : byte
 
     /// <summary>Broker: a channel's counts: <c>{c, r, d, l, x, k, s, i}</c>.</summary>
     StatsReply = 179,
+
+    /// <summary>Broker: a page of channels in name order: <c>{a?, n}</c>; answered by Channels.</summary>
+    ListChannels = 180,
+
+    /// <summary>Broker: channels with their counts: <c>{t, r: [...], m}</c>.</summary>
+    Channels = 181,
+
+    /// <summary>Broker: one channel's counts: <c>{c}</c>; answered by Channels with zero or one row.</summary>
+    GetChannel = 182,
+
+    /// <summary>Broker: copy a channel's unfinished messages without consuming them: <c>{c, a, n}</c>; answered by Peeked.</summary>
+    Peek = 183,
+
+    /// <summary>Broker: peeked messages: <c>{d: [...], m}</c>.</summary>
+    Peeked = 184,
+
+    /// <summary>Broker: remove a channel's ready and delayed messages: <c>{c}</c>; answered by Purged.</summary>
+    Purge = 185,
+
+    /// <summary>Broker: how many messages a purge removed: <c>{n}</c>.</summary>
+    Purged = 186,
+
+    /// <summary>Broker: the server's own figures: <c>{}</c>; answered by Status.</summary>
+    ServerStatus = 187,
+
+    /// <summary>Broker: the server's own figures: <c>{k, d, r, t, s, c, p, x, v, o, l?}</c>.</summary>
+    Status = 188,
 }

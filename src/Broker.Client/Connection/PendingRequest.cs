@@ -120,6 +120,32 @@ internal static class Replies
         return (entries, more);
     };
 
+    public static (DateTimeOffset TakenAt, List<Management.ChannelSummary> Rows, bool More) Channels(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Channels);
+        var (takenAt, rows) = ChannelsReply.Read(body, out var more);
+        return (takenAt, rows, more);
+    }
+
+    public static ReplyParser<(List<Management.PeekedMessage> Messages, bool More)> Peeked(string channel) => (type, body) =>
+    {
+        Expect(type, MessageType.Peeked);
+        var messages = PeekedReply.Read(body, channel, out var more);
+        return (messages, more);
+    };
+
+    public static long Purged(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Purged);
+        return PurgedReply.Read(body);
+    }
+
+    public static Management.BrokerStatus Status(MessageType type, ReadOnlySpan<byte> body)
+    {
+        Expect(type, MessageType.Status);
+        return StatusReply.Read(body);
+    }
+
     private static void Expect(MessageType actual, MessageType expected)
     {
         if (actual != expected)

@@ -41,10 +41,13 @@ public readonly record struct ListDeadLettersRequest(string Channel, long AfterI
     }
 }
 
-/// <summary>GetDeadLetter (175), RedriveDeadLetter (176), DeleteDeadLetter (177), and Stats (178) without <c>i</c>: <c>{c, i}</c>.</summary>
-/// <param name="Type">One of the four message types above.</param>
+/// <summary>
+/// GetDeadLetter (175), RedriveDeadLetter (176), DeleteDeadLetter (177): <c>{c, i}</c>; and without <c>i</c>, Stats (178),
+/// GetChannel (182) and Purge (185): <c>{c}</c>.
+/// </summary>
+/// <param name="Type">One of the message types above.</param>
 /// <param name="Channel">The channel.</param>
-/// <param name="MessageId">The dead letter's message id; unused (0) for Stats.</param>
+/// <param name="MessageId">The dead letter's message id; unused (0) for the requests about a whole channel.</param>
 public readonly record struct ChannelRequest(MessageType Type, string Channel, long MessageId) : IRequestFrame
 {
     /// <summary>Parses the body of a frame of <paramref name="type"/>.</summary>
@@ -62,7 +65,7 @@ public readonly record struct ChannelRequest(MessageType Type, string Channel, l
             else reader.Skip();
         }
         reader.ReadEndDocument(scope);
-        if (type != MessageType.Stats && id is null) throw Wire.Missing(type, "i");
+        if (NamesMessage(type) && id is null) throw Wire.Missing(type, "i");
         return new ChannelRequest(type, channel ?? throw Wire.Missing(type, "c"), id ?? 0);
     }
 
@@ -72,9 +75,12 @@ public readonly record struct ChannelRequest(MessageType Type, string Channel, l
         var frame = new DocumentFrame(buffer, id, RouteType.Client, Type);
         ref var writer = ref frame.Writer;
         writer.WriteString("c"u8, Channel);
-        if (Type != MessageType.Stats) writer.WriteInt64("i"u8, MessageId);
+        if (NamesMessage(Type)) writer.WriteInt64("i"u8, MessageId);
         frame.End();
     }
+
+    /// <summary>Whether a request of <paramref name="type"/> names a message (<c>i</c>), not just a channel.</summary>
+    private static bool NamesMessage(MessageType type) => type is not (MessageType.Stats or MessageType.GetChannel or MessageType.Purge);
 }
 
 /// <summary>

@@ -63,6 +63,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         Sessions = new ProducerSessions(maxDetached: options.MaxConnections * 4);
         Failures = new RequestFailureLog(Logger);
         Metrics = new ServerMetrics(() => _connections.Count);
+        Management = new BrokerServerManagement(this);
     }
 
     /// <summary>The server's name and version, as Welcome reports it.</summary>
@@ -74,6 +75,12 @@ internal sealed class BrokerServer : IAsyncDisposable
     public QueueEngine Engine { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>
+    /// The management API of this server (channels, peek, dead letters, purge, status with connections and version):
+    /// what the management frames and the dashboard answer with.
+    /// </summary>
+    public BrokerServerManagement Management { get; }
 
     public Credentials Credentials { get; }
 

@@ -29,34 +29,13 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>
-    /// Answers with a page of dead letters that holds no more payload bytes than its reply frame carries: room for a whole
-    /// frame is reserved in the outbound queue before any payload is copied, so listings asked for by a client that does
-    /// not read wait instead of piling up, and the engine is asked for at most a frame's worth of payloads.
+    /// Answers with a page of dead letters that holds no more payload bytes than its reply frame carries (see
+    /// <see cref="ReplyWithinFrameAsync"/>): the engine is asked for at most a frame's worth of payloads.
     /// </summary>
-    private async Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list)
-    {
-        var frame = Options.MaxFrameBytes;
-        try
-        {
-            await Outbound.ReserveAsync(frame, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            return; // the connection is closing: there is nobody to answer, and nothing went wrong on the server
-        }
-        DeadLetterPage page;
-        try
-        {
-            page = await list(DeadLettersReply.PayloadBudget(frame)).ConfigureAwait(false);
-        }
-        catch
-        {
-            Outbound.Unreserve(frame);
-            throw;
-        }
-        using var scope = Outbound.Enter(frame);
-        DeadLettersReply.Write(scope.Buffer, id, page.Entries, frame, page.More);
-    }
+    private Task ReplyWithDeadLettersAsync(uint id, Func<long, Task<DeadLetterPage>> list) =>
+        ReplyWithinFrameAsync(
+            frame => list(DeadLettersReply.PayloadBudget(frame)),
+            (buffer, page) => DeadLettersReply.Write(buffer, id, page.Entries, Options.MaxFrameBytes, page.More));
 
     private void RedriveDeadLetter(uint id, ReadOnlySpan<byte> body)
     {

@@ -375,6 +375,11 @@ internal sealed partial class ServerConnection
             case MessageType.RedriveDeadLetter: RedriveDeadLetter(id, body); break;
             case MessageType.DeleteDeadLetter: DeleteDeadLetter(id, body); break;
             case MessageType.Stats: Stats(id, body); break;
+            case MessageType.ListChannels: ListChannels(id, body); break;
+            case MessageType.GetChannel: GetChannel(id, body); break;
+            case MessageType.Peek: Peek(id, body); break;
+            case MessageType.Purge: Purge(id, body); break;
+            case MessageType.ServerStatus: ServerStatus(id); break;
             default: throw new ProtocolException(ErrorCodes.UnknownMessage, $"Message type {(byte)type} is not supported by this server.");
         }
     }
