@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Broker.Engine;
-using Broker.Engine.Management;
-using Broker.Management;
 using Broker.Server.Configuration;
 using Broker.Server.Dashboard;
 using Broker.Server.Network;
@@ -52,7 +50,7 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
         _server = new BrokerServer(options, _engine, loggerFactory, certificate);
         // Bound before the queue listener too; it checks credentials with the listener's own checker and throttle.
         if (options.Http is { } httpAt)
-            await StartDashboardAsync(httpAt, _engine, _server, cancellationToken).ConfigureAwait(false);
+            await StartDashboardAsync(httpAt, _server, cancellationToken).ConfigureAwait(false);
         _server.Start();
     }
 
@@ -83,12 +81,10 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
     /// </summary>
     private static int MaxSeries(BrokerServerOptions options) => options.EffectiveMaxChannels + 1024;
 
-    private async Task StartDashboardAsync(ListenEndpoint at, QueueEngine engine, BrokerServer server, CancellationToken cancellationToken)
+    private async Task StartDashboardAsync(ListenEndpoint at, BrokerServer server, CancellationToken cancellationToken)
     {
-        var description = $"{options.Listen}, data {options.DataDirectory}";
-        var management = new ServerFiguresManagement(new EngineManagement(engine, BrokerKind.Server, description), BrokerServer.Version, () => server.ConnectionCount);
         var authentication = new BasicAuthentication(server.Credentials, server.Throttle, server.PasswordHashes);
-        _dashboard = await DashboardEndpoint.StartAsync(at, management, authentication, loggerFactory, cancellationToken).ConfigureAwait(false);
+        _dashboard = await DashboardEndpoint.StartAsync(at, server.Management, authentication, loggerFactory, cancellationToken).ConfigureAwait(false);
         var bound = _dashboard.LocalEndPoint.ToString();
         DashboardLog.Serving(_logger, bound, server.Credentials.Required ? "the server's credentials required, HTTP Basic" : "no credentials, loopback only");
         if (!at.IsLoopback)
