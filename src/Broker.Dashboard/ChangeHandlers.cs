@@ -119,7 +119,8 @@ internal static class ChangeHandlers
                     redriven++;
                 after = entry.Id;
             }
-            if (!listing.More || listing.Entries.Count == 0)
+            // A short listing is the last, whatever the broker's More says; a full one may have more behind it.
+            if (listing.Entries.Count == 0 || (!listing.More && listing.Entries.Count < Dashboard.RedriveBatch))
                 return redriven;
         }
     }

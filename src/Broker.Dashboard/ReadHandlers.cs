@@ -30,7 +30,9 @@ internal static class ReadHandlers
             await ChannelView.BadRequestAsync(context, dashboard, view.Status, error!).ConfigureAwait(false);
             return;
         }
-        var page = await dashboard.Management(context).PeekAsync(view.Channel.Name, after, Dashboard.MessagesPerPage, context.RequestAborted).ConfigureAwait(false);
+        // One more than a page is asked for, so whether more follow is known whatever the broker's More means.
+        var peeked = await dashboard.Management(context).PeekAsync(view.Channel.Name, after, Dashboard.MessagesPerPage + 1, context.RequestAborted).ConfigureAwait(false);
+        var page = peeked.Messages.Count > Dashboard.MessagesPerPage ? new MessagePage([.. peeked.Messages.Take(Dashboard.MessagesPerPage)], More: true) : peeked;
         await Respond.Html(context, ChannelPage.Render(view.Urls, view.Status, view.Channel, view.Rates, view.TakenAt, page, after)).ConfigureAwait(false);
     }
 
@@ -43,7 +45,8 @@ internal static class ReadHandlers
             await ChannelView.BadRequestAsync(context, dashboard, view.Status, error!).ConfigureAwait(false);
             return;
         }
-        var listing = await dashboard.Management(context).ListDeadLettersAsync(view.Channel.Name, after, Dashboard.MessagesPerPage, context.RequestAborted).ConfigureAwait(false);
+        var listed = await dashboard.Management(context).ListDeadLettersAsync(view.Channel.Name, after, Dashboard.MessagesPerPage + 1, context.RequestAborted).ConfigureAwait(false);
+        var listing = listed.Entries.Count > Dashboard.MessagesPerPage ? new DeadLetterListing([.. listed.Entries.Take(Dashboard.MessagesPerPage)], More: true) : listed;
         await Respond.Html(context, DeadLettersPage.Render(view.Urls, view.Status, view.Channel, view.Rates, view.TakenAt, listing, after, Notice.From(context))).ConfigureAwait(false);
     }
 
