@@ -10,11 +10,12 @@ namespace Broker.Dashboard.Tests.Infrastructure;
 public sealed partial class DashboardClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly CookieContainer _cookies = new();
 
     public DashboardClient(Uri dashboard, IEnumerable<(string Name, string Value)> headers)
     {
         Dashboard = dashboard;
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = dashboard, Timeout = Waits.Generous };
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = dashboard, Timeout = Waits.Generous };
         foreach (var (name, value) in headers)
             _http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
     }
@@ -23,6 +24,9 @@ public sealed partial class DashboardClient : IDisposable
     public Uri Dashboard { get; }
 
     public HttpClient Http => _http;
+
+    /// <summary>The cookies it holds for the dashboard, as a Cookie header.</summary>
+    public string Cookies => _cookies.GetCookieHeader(Dashboard);
 
     /// <summary>GETs a dashboard address (relative to its home, such as "dead-letters?channel=x").</summary>
     public Task<HttpResponseMessage> GetAsync(string relative) => _http.GetAsync(relative);
