@@ -112,6 +112,13 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
+            // Kestrel refuses a body over the limit only when it is read, and a handler that reads it as a form would
+            // turn that into a 400: say 413 up front for a declared length.
+            if (context.Request.ContentLength > MaxRequestBodyBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
             if (await authentication.AdmitAsync(context).ConfigureAwait(false))
                 await next(context).ConfigureAwait(false);
         });
