@@ -156,7 +156,8 @@ internal sealed partial class ChannelQueue
             switch (slot.Status)
             {
                 case MessageStatus.Delayed:
-                    due = _delayedDue[id];
+                    // A delayed message a purge took away (and is about to remove) is carried as it was produced.
+                    due = _delayedDue.TryGetValue(id, out var delayedDue) ? delayedDue : due;
                     break;
                 case MessageStatus.Leased:
                     // The delivery in progress is not counted until it is settled; after a restart it never happened.

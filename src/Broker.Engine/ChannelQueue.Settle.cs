@@ -27,6 +27,7 @@ internal sealed partial class ChannelQueue
                 completed = _messages.Find(lease.Id);
                 priority = PriorityOf(lease.Id);
                 write = Write(StoreRecord.Completed(Name, lease.Id, Forget(lease.Id)));
+                _completed++;
                 outcome = SettleOutcome.Completed;
                 DispatchLocked(now, batch);
             }
@@ -56,6 +57,8 @@ internal sealed partial class ChannelQueue
                 batch.Return();
                 return;
             }
+            // Not stored, so not completed.
+            _completed--;
             ref var slot = ref _messages.Add(id);
             slot = saved;
             if (priority != 0)

@@ -26,10 +26,11 @@ internal sealed partial class ChannelQueue
     private readonly MessageTable _messages = new();
     // Most messages have priority 0; only the others pay for an entry here.
     private readonly Dictionary<long, int> _priorities = [];
-    private readonly ReadyQueue _ready = new();
-    private readonly BinaryHeap<DelayedEntry, DueOrder> _delayed = new();
+    // Not readonly: a purge takes the ready and delayed messages away whole (see ChannelQueue.Purge.cs).
+    private ReadyQueue _ready = new();
+    private BinaryHeap<DelayedEntry, DueOrder> _delayed = new();
     // The due time of each delayed message by id, for a store that copies it (the heap is ordered by due, not id).
-    private readonly Dictionary<long, long> _delayedDue = [];
+    private Dictionary<long, long> _delayedDue = [];
     private readonly BinaryHeap<LeaseDeadline, LeaseDeadlineOrder> _deadlines = new();
     private readonly Dictionary<long, Lease> _leases = [];
     private readonly Dictionary<long, DeadLetterInfo> _deadLetters = [];
@@ -40,6 +41,10 @@ internal sealed partial class ChannelQueue
     private readonly IChannelOwner _owner;
     private long _lastId;
     private long _lastToken;
+    // Messages accepted and completed since the engine started (carried over when the channel was forgotten): plain
+    // fields changed under the lock the produce and the completion hold anyway, read without it for the engine's totals.
+    private long _produced;
+    private long _completed;
     // Produces that have an id but no slot yet (their store write is under way): the channel is not idle meanwhile.
     private int _producing;
     private bool _forgotten;
@@ -51,8 +56,11 @@ internal sealed partial class ChannelQueue
     /// <param name="logger">The engine's logger.</param>
     /// <param name="owner">Told when the channel holds nothing any more, so it can drop it.</param>
     /// <param name="firstId">Ids start above this: above every id a forgotten channel of the same engine handed out.</param>
-    public ChannelQueue(string name, IQueueStore store, TimeProvider time, ILogger logger, IChannelOwner owner, long firstId)
+    /// <param name="counters">What a forgotten channel of the same name counted, to count on from.</param>
+    public ChannelQueue(string name, IQueueStore store, TimeProvider time, ILogger logger, IChannelOwner owner, long firstId, ChannelCounters counters = default)
     {
+        _produced = counters.Produced;
+        _completed = counters.Completed;
         _store = store;
         _time = time;
         _logger = logger;
@@ -66,6 +74,9 @@ internal sealed partial class ChannelQueue
     public string Name { get; }
 
     public TimeProvider Time => _time;
+
+    /// <summary>What the channel counted so far; exact once it is forgotten, a recent value before.</summary>
+    public ChannelCounters Counters => new(Volatile.Read(ref _produced), Volatile.Read(ref _completed));
 
     /// <summary>Stores a message; null when this channel was forgotten meanwhile (the caller asks the engine for it again).</summary>
     public async ValueTask<ProduceResult?> ProduceAsync(OutgoingMessage message, CancellationToken cancellationToken)
@@ -147,6 +158,7 @@ internal sealed partial class ChannelQueue
             slot = new MessageSlot { Position = payload.Position, Length = payload.Length, HeadersLength = (ushort)payload.HeadersLength, ProducedTicks = now };
             if (message.Priority != 0)
                 _priorities[id] = message.Priority;
+            _produced++;
             var at = NowTicks();
             Place(id, ref slot, due, at);
             DispatchLocked(at, batch);
@@ -189,7 +201,12 @@ internal sealed partial class ChannelQueue
                 DispatchLocked(now, batch);
             PurgeDedup(now);
             ForgetIfIdleLocked();
-            stats = new ChannelStats(Name, _ready.Count, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId);
+            stats = new ChannelStats(Name, _ready.Count, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId)
+            {
+                Produced = _produced,
+                Completed = _completed,
+                OldestProducedAt = FindOldestLocked() is { } oldest ? ToTime(oldest) : null,
+            };
         }
         Deliver(batch);
         return stats;
@@ -213,12 +230,12 @@ internal sealed partial class ChannelQueue
 
     /// <summary>
     /// Hands the channel back to its owner once it holds nothing: no message (live, delayed or dead), no dedup key, no
-    /// subscription, no produce under way. It then costs nothing until it is used again; its ids are never handed out
+    /// subscription, no produce or purge under way. It then costs nothing until it is used again; its ids are never handed out
     /// again because the owner starts a new channel above them.
     /// </summary>
     private void ForgetIfIdleLocked()
     {
-        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
+        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _purges != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
             return;
         _forgotten = true;
         _timer?.Dispose();
@@ -232,6 +249,9 @@ internal sealed partial class ChannelQueue
     /// <summary>Makes a message visible at <paramref name="due"/>: ready now, or delayed until then.</summary>
     private void Place(long id, ref MessageSlot slot, long due, long now)
     {
+        // Every message that becomes ready or delayed passes here: the one place the oldest message's floor must hear of it.
+        if (id < _oldestFloor)
+            _oldestFloor = id;
         if (due > now)
         {
             slot.Status = MessageStatus.Delayed;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Broker.Engine.Diagnostics;
 using Broker.Engine.Storage;
+using Broker.Management;
 using Broker.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,6 +40,10 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     private volatile bool _disposed;
     // Every id any forgotten channel handed out is at most this: a channel created later starts above it.
     private long _idFloor;
+    // What forgotten channels counted, by name, so one that comes back counts on (at most MaxKeptCounters names; the
+    // totals keep what the evicted ones counted); and what all of them counted, for the engine's totals. Under _channelsGate.
+    private readonly Dictionary<string, ChannelCounters> _forgottenCounters = new(StringComparer.Ordinal);
+    private ChannelCounters _forgottenTotals;
 
     /// <summary>Creates an engine over a store. It recovers the store's state on first use (or on <see cref="RecoverAsync"/>).</summary>
     /// <param name="store">Where messages are kept.</param>
@@ -224,6 +229,31 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         return queue is null ? new DeadLetterPage([], More: false) : queue.ListDeadLetters(afterId, limit, maxPayloadBytes);
     }
 
+    /// <summary>
+    /// Copies a channel's unfinished messages (ready, delayed and leased) in id order without consuming them: no lease
+    /// is taken, no delivery counted, no due time or order changed, nothing done that was due (a delayed message whose
+    /// time has come but that the channel's timer has not promoted yet is still delayed here).
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="afterId">Only ids greater than this (0 for the first page).</param>
+    /// <param name="limit">At most this many, at least 1.</param>
+    /// <param name="maxPayloadBytes">The stored bytes (headers and payloads) the page may hold; the first message is included whatever its size.</param>
+    /// <param name="cancellationToken">Cancels waiting for recovery.</param>
+    /// <returns>The messages, and whether more follow (the page stopped at its count or its byte budget).</returns>
+    /// <remarks>
+    /// The walk skips dead letters (they are listed by <see cref="ListDeadLettersAsync(string, long, int, long, CancellationToken)"/>)
+    /// and holds the channel's lock only while it copies references; payloads are read after it. A message that finishes
+    /// meanwhile is still copied if the store can read it (a snapshot of the instant of the walk), or left out when the
+    /// store already reclaimed its payload.
+    /// </remarks>
+    public async ValueTask<MessagePage> PeekAsync(string channel, long afterId, int limit, long maxPayloadBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxPayloadBytes);
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is null ? new MessagePage([], More: false) : queue.Peek(afterId, limit, maxPayloadBytes);
+    }
+
     /// <summary>Gets one dead letter.</summary>
     /// <param name="channel">The channel name.</param>
     /// <param name="id">The message id.</param>
@@ -255,6 +285,25 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     {
         var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
         return queue is not null && await queue.DeleteDeadLetterAsync(id).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes every message of a channel that is ready or delayed now, for good (through the store: a restart does not
+    /// bring them back). Messages leased to workers are left to their handlers; dead letters and dedup keys are kept.
+    /// </summary>
+    /// <param name="channel">The channel name.</param>
+    /// <param name="cancellationToken">Cancels waiting; the purge goes on to the end once it started.</param>
+    /// <returns>How many messages were removed, once their removal is as durable as the store promises.</returns>
+    /// <remarks>
+    /// The messages removed are exactly those ready or delayed at the instant the call reaches the channel: none of them
+    /// is delivered after that instant, and a message produced, handed back or retried meanwhile stays. They are removed
+    /// in batches, each waiting for the store, so a large backlog neither holds the channel's lock for long nor needs
+    /// memory in proportion to it. If the store fails, what it did not store is put back, deliverable as before.
+    /// </remarks>
+    public async ValueTask<long> PurgeAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        var queue = await FindAsync(channel, cancellationToken).ConfigureAwait(false);
+        return queue is null ? 0 : await queue.PurgeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -319,7 +368,10 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
                 EngineLog.ChannelLimitReached(_logger, channel, MaxChannels);
                 throw new ChannelLimitException(channel, MaxChannels);
             }
-            queue = new ChannelQueue(channel, _store, TimeProvider, _logger, this, Volatile.Read(ref _idFloor));
+            // A channel that comes back counts on from what it counted before it was forgotten.
+            if (_forgottenCounters.Remove(channel, out var counters))
+                _forgottenTotals -= counters;
+            queue = new ChannelQueue(channel, _store, TimeProvider, _logger, this, Volatile.Read(ref _idFloor), counters);
             _channels[channel] = queue;
             return queue;
         }
@@ -330,8 +382,49 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     {
         RaiseIdFloor(lastId);
         lock (_channelsGate)
-            _channels.TryRemove(new KeyValuePair<string, ChannelQueue>(queue.Name, queue));
+        {
+            if (_channels.TryRemove(new KeyValuePair<string, ChannelQueue>(queue.Name, queue)))
+                KeepCountersLocked(queue.Name, queue.Counters);
+        }
         _store.ForgetChannel(queue.Name, lastId);
+    }
+
+    /// <summary>The most forgotten channels whose counters are kept for their return.</summary>
+    internal const int MaxKeptCounters = 10_000;
+
+    /// <summary>
+    /// Messages produced and completed on every channel since the engine started, forgotten channels included: the sum
+    /// only grows.
+    /// </summary>
+    internal ChannelCounters GetTotals()
+    {
+        // Under the lock that creating and forgetting take, so no channel is counted twice or missed; each channel's
+        // counters are read without its own lock (which comes before this one).
+        lock (_channelsGate)
+        {
+            var totals = _forgottenTotals;
+            foreach (var queue in _channels.Values)
+                totals += queue.Counters;
+            return totals;
+        }
+    }
+
+    private void KeepCountersLocked(string channel, ChannelCounters counters)
+    {
+        _forgottenTotals += counters;
+        if (counters == default)
+            return;
+        if (_forgottenCounters.Count >= MaxKeptCounters && !_forgottenCounters.ContainsKey(channel))
+        {
+            // Full: one that has been away longest (a dictionary that is only added to enumerates in insertion order,
+            // close enough) counts from zero if it ever comes back; the totals keep its count.
+            foreach (var oldest in _forgottenCounters.Keys)
+            {
+                _forgottenCounters.Remove(oldest);
+                break;
+            }
+        }
+        _forgottenCounters[channel] = counters;
     }
 
     private void RaiseIdFloor(long id)

@@ -62,6 +62,24 @@ internal sealed class BinaryHeap<T, TOrder>
         return top;
     }
 
+    /// <summary>
+    /// Removes the item stored last, in no particular order: taking the last slot of the array keeps the heap a heap,
+    /// so emptying a heap this way costs nothing per item (a purge, where the order does not matter).
+    /// </summary>
+    public bool TryTakeAny(out T item)
+    {
+        if (_count == 0)
+        {
+            item = default!;
+            return false;
+        }
+        item = _items[--_count];
+        _items[_count] = default!;
+        if (_count < _items.Length / 4 && _items.Length > 64)
+            Array.Resize(ref _items, _items.Length / 2);
+        return true;
+    }
+
     private void SiftDown(T item)
     {
         var i = 0;

@@ -46,6 +46,16 @@ internal sealed class IdSet
         return true;
     }
 
+    /// <summary>Whether <paramref name="id"/> is in the set.</summary>
+    public bool Contains(long id)
+    {
+        if (!_pages.TryGetValue(id >> PageShift, out var page))
+            return false;
+        var bit = (int)(id & ((1 << PageShift) - 1));
+        var i = (bit >> 6) - page.StartWord;
+        return (uint)i < (uint)page.Words.Length && (page.Words[i] & (1UL << (bit & 63))) != 0;
+    }
+
     /// <summary>Removes and returns the smallest id.</summary>
     public bool TryTakeMin(out long id)
     {

@@ -21,12 +21,17 @@ internal sealed class MessageTable
     private const int PageMask = PageSize - 1;
 
     private readonly Dictionary<long, Page> _pages = [];
+    // The same pages' indexes in order, for walks in id order (peek, the oldest message); changes once per page, not per message.
+    private readonly SortedSet<long> _order = [];
     private Page? _lastPage;
     private long _lastPageIndex = -1;
     private long _highestId;
 
     /// <summary>Unfinished messages.</summary>
     public int Count { get; private set; }
+
+    /// <summary>The highest id ever added (0 for none).</summary>
+    public long HighestId => _highestId;
 
     /// <summary>Adds message <paramref name="id"/> (or returns it when replay sees it again) and returns its slot.</summary>
     public ref MessageSlot Add(long id)
@@ -36,6 +41,7 @@ internal sealed class MessageTable
         {
             page = new Page();
             _pages.Add(pageIndex, page);
+            _order.Add(pageIndex);
             _lastPage = page;
             _lastPageIndex = pageIndex;
         }
@@ -81,6 +87,7 @@ internal sealed class MessageTable
         if (page.Live == 0 && pageIndex != _highestId >> PageShift)
         {
             _pages.Remove(pageIndex);
+            _order.Remove(pageIndex);
             if (ReferenceEquals(page, _lastPage))
             {
                 _lastPage = null;
@@ -94,6 +101,30 @@ internal sealed class MessageTable
     {
         foreach (var (pageIndex, page) in _pages)
             page.ForEach(pageIndex << PageShift, state, visit);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every unfinished message from id <paramref name="fromId"/> on, in id order,
+    /// until it returns false. Costs the pages it passes (found in order, not probed one index at a time) and the slots
+    /// of their live spans: a walk is as long as the messages it passes, never as long as the span of ids.
+    /// </summary>
+    public void VisitFrom<TState>(long fromId, ref TState state, OrderedSlotVisitor<TState> visit)
+    {
+        if (Count == 0 || fromId > _highestId)
+            return;
+        fromId = Math.Max(fromId, 1);
+        var firstPage = fromId >> PageShift;
+        // The page of fromId first without the sorted set: a walk that ends there (the usual peek, the oldest message)
+        // allocates nothing.
+        if (TryGetPage(firstPage, out var page) && !page.VisitFrom(firstPage << PageShift, (int)(fromId & PageMask), ref state, visit))
+            return;
+        if (firstPage == long.MaxValue >> PageShift)
+            return;
+        foreach (var pageIndex in _order.GetViewBetween(firstPage + 1, long.MaxValue >> PageShift))
+        {
+            if (!_pages[pageIndex].VisitFrom(pageIndex << PageShift, 0, ref state, visit))
+                return;
+        }
     }
 
     /// <summary>Bytes of slot windows held (for tests of the memory bound).</summary>
@@ -207,6 +238,20 @@ internal sealed class MessageTable
             }
         }
 
+        /// <summary>Visits the live slots from <paramref name="fromOffset"/> on, in order; false when the visitor stopped.</summary>
+        public bool VisitFrom<TState>(long first, int fromOffset, ref TState state, OrderedSlotVisitor<TState> visit)
+        {
+            if (Live == 0) return true;
+            var mask = Slots.Length - 1;
+            for (var offset = Math.Max(_low, fromOffset); offset <= _high; offset++)
+            {
+                ref var slot = ref Slots[offset & mask];
+                if (slot.Status != MessageStatus.None && !visit(ref state, first + offset, ref slot))
+                    return false;
+            }
+            return true;
+        }
+
         private void Fit(int offset)
         {
             var low = Live == 0 ? offset : Math.Min(_low, offset);
@@ -234,6 +279,9 @@ internal sealed class MessageTable
         }
     }
 }
+
+/// <summary>Visits one slot of a <see cref="MessageTable"/> in id order; returns false to stop the walk.</summary>
+internal delegate bool OrderedSlotVisitor<TState>(ref TState state, long id, ref MessageSlot slot);
 
 /// <summary>Visits one slot of a <see cref="MessageTable"/>.</summary>
 internal delegate void SlotVisitor<TState>(TState state, long id, ref MessageSlot slot);

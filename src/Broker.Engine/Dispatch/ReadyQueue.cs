@@ -23,6 +23,17 @@ internal sealed class ReadyQueue
             Count++;
     }
 
+    /// <summary>Whether <paramref name="id"/>, of priority <paramref name="priority"/>, is waiting here.</summary>
+    public bool Contains(long id, int priority)
+    {
+        foreach (var (level, ids) in _levels)
+        {
+            if (level == priority)
+                return ids.Contains(id);
+        }
+        return false;
+    }
+
     public bool TryTake(out long id)
     {
         foreach (var (_, ids) in _levels)
