@@ -6,10 +6,16 @@ namespace Broker.Protocol;
 /// Bytes queued and not yet written are counted. Senders that can wait (deliveries, dead-letter pages) reserve room for
 /// their whole frame first (<see cref="ReserveAsync"/>), so those frames never take the queue past <see cref="Limit"/>,
 /// however many senders there are; replies that cannot wait are queued at once. A write that makes no progress for long
-/// is visible through <see cref="IsStalled"/>.
+/// (no slice of <see cref="WriteSliceBytes"/> taken by the socket) is visible through <see cref="IsStalled"/>.
 /// </summary>
 public sealed class OutboundQueue : IAsyncDisposable
 {
+    /// <summary>
+    /// The most one socket write sends before the stall clock restarts: a reader taking 256 KiB per write timeout (10 s
+    /// by default: 26 KB/s) is slow but alive.
+    /// </summary>
+    internal const int WriteSliceBytes = 256 * 1024;
+
     private readonly Stream _stream;
     private readonly Lock _gate = new();
     private readonly AsyncAutoResetSignal _wake = new();
@@ -152,7 +158,7 @@ public sealed class OutboundQueue : IAsyncDisposable
         }
     }
 
-    /// <summary>True when a socket write has been under way for longer than <paramref name="timeoutMs"/>.</summary>
+    /// <summary>True when the socket has taken no slice of a write under way for longer than <paramref name="timeoutMs"/>.</summary>
     public bool IsStalled(long nowMs, long timeoutMs)
     {
         var started = Volatile.Read(ref _writeStartedAt);
@@ -243,7 +249,7 @@ public sealed class OutboundQueue : IAsyncDisposable
                     continue;
                 }
 
-                await _stream.WriteAsync(_writing.WrittenMemory).ConfigureAwait(false);
+                await WriteWatchedAsync(_writing.WrittenMemory).ConfigureAwait(false);
                 lock (_gate)
                 {
                     Volatile.Write(ref _writeStartedAt, 0);
@@ -268,6 +274,22 @@ public sealed class OutboundQueue : IAsyncDisposable
         {
             Volatile.Write(ref _writeStartedAt, 0);
         }
+    }
+
+    /// <summary>
+    /// Writes a batch a slice at a time, restarting the stall clock after each slice: "stalled" means the socket took no
+    /// slice for the write timeout, not that a batch of megabytes took longer than that to reach a reader who reads
+    /// slowly but steadily. Batches of a slice or less (nearly all) are one write, as before.
+    /// </summary>
+    private async ValueTask WriteWatchedAsync(ReadOnlyMemory<byte> batch)
+    {
+        while (batch.Length > WriteSliceBytes)
+        {
+            await _stream.WriteAsync(batch[..WriteSliceBytes]).ConfigureAwait(false);
+            batch = batch[WriteSliceBytes..];
+            Volatile.Write(ref _writeStartedAt, Math.Max(1, Environment.TickCount64));
+        }
+        await _stream.WriteAsync(batch).ConfigureAwait(false);
     }
 
     /// <summary>Marks the queue failed and releases every sender waiting for space, so none waits forever.</summary>
