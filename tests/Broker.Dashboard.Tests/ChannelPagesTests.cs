@@ -112,6 +112,63 @@ public sealed class ChannelPagesTests
         Assert.DoesNotContain("Next channels", second, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AChannelsPageShowsItsMessagesPeekedAndPagedWithoutConsumingThem()
+    {
+        await using var app = await TestApp.StartAsync();
+        var channel = new ChannelDefinition("orders/created");
+        for (var i = 0; i < Dashboard.MessagesPerPage + 2; i++)
+            await app.Transport.ProduceAsync(Payloads.Message(channel, $"order {i}", new Dictionary<string, string> { ["tenant"] = "acme" }), CancellationToken.None);
+        await app.Transport.ProduceAsync(new ChannelMessage(channel, Payloads.Document("later"), null, TimeSpan.FromHours(1), 0), CancellationToken.None);
+        using var client = app.Client();
+
+        var first = await client.PageAsync("channel?name=orders%2Fcreated");
+
+        Assert.Contains("<h1>orders/created</h1>", first, StringComparison.Ordinal);
+        Assert.Contains("data-field=\"ready\">27<", first, StringComparison.Ordinal);
+        Assert.Contains("data-field=\"delayed\">1<", first, StringComparison.Ordinal);
+        Assert.Contains("&quot;t&quot;: &quot;order 0&quot;", first, StringComparison.Ordinal);
+        Assert.Contains("<dt>tenant</dt><dd>acme</dd>", first, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"state ready\">ready</span>", first, StringComparison.Ordinal);
+        Assert.Contains("0 deliveries", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("order 25", first, StringComparison.Ordinal);
+        var next = System.Text.RegularExpressions.Regex.Match(first, "href=\"/broker/(channel\\?name=orders%2Fcreated&amp;after=\\d+)\">Next messages");
+        Assert.True(next.Success, first);
+        var second = await client.PageAsync(System.Net.WebUtility.HtmlDecode(next.Groups[1].Value));
+        Assert.Contains("&quot;t&quot;: &quot;order 26&quot;", second, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"state delayed\">delayed</span>", second, StringComparison.Ordinal);
+        Assert.Contains("due <time>", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("order 0&quot;", second, StringComparison.Ordinal);
+        // Peeking took nothing: the first worker still gets the first message, on its first delivery.
+        await using var worker = await app.Transport.SubscribeAsync(channel, new SubscriptionSettings(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var delivery = await worker.NextAsync();
+        Assert.Equal(1, delivery.Tries);
+        Assert.Contains("order 0", System.Text.Encoding.UTF8.GetString(delivery.Payload.Span), StringComparison.Ordinal);
+        Assert.Contains("data-field=\"ready\">27<", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RatesAppearOnceTwoLooksAreASecondApart()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var app = await TestApp.StartAsync(time: time);
+        var channel = new ChannelDefinition("orders/created");
+        using var client = app.Client();
+        await app.Transport.ProduceAsync(Payloads.Message(channel, "first"), CancellationToken.None);
+
+        var before = Row(await client.PageAsync(""), "orders/created");
+        for (var i = 0; i < 20; i++)
+            await app.Transport.ProduceAsync(Payloads.Message(channel, $"order {i}"), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var after = Row(await client.PageAsync(""), "orders/created");
+
+        // A dash (encoded) until there is an earlier look to compare with.
+        Assert.Contains("data-field=\"produced\">&#x2013;<", before, StringComparison.Ordinal);
+        Assert.Contains("data-field=\"produced\">10/s<", after, StringComparison.Ordinal);
+        Assert.Contains("data-field=\"completed\">0/s<", after, StringComparison.Ordinal);
+        Assert.Contains("data-field=\"oldest\">2 s<", after, StringComparison.Ordinal);
+    }
+
     /// <summary>The markup of one channel's row of the channel list.</summary>
     internal static string Row(string page, string channel)
     {

@@ -36,11 +36,14 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <param name="broker">Chooses the adapter; in-memory when null.</param>
     /// <param name="management">Mounts the dashboard over this instead of the transport's management API.</param>
-    public static async Task<TestApp> StartAsync(Action<BrokerBuilder>? broker = null, Func<IServiceProvider, IBrokerManagement>? management = null)
+    /// <param name="time">The broker's clock (the in-memory and embedded brokers take the registered one).</param>
+    public static async Task<TestApp> StartAsync(Action<BrokerBuilder>? broker = null, Func<IServiceProvider, IBrokerManagement>? management = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (time is not null)
+            builder.Services.AddSingleton(time);
         builder.Services.AddBroker(broker ?? (b => b.UseInMemory()));
         builder.Services.AddAntiforgery();
         builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
