@@ -61,6 +61,9 @@ public sealed class BrowserTests
         Assert.DoesNotContain("stuck", browser.Find("tr[data-channel='billing/invoice']").GetAttribute("class") ?? "", StringComparison.Ordinal);
     }
 
+    private static long PageWidth(Browser browser) =>
+        Convert.ToInt64(browser.Driver.ExecuteScript("return document.documentElement.scrollWidth"), System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task InAnAspNetCoreAppWithTheEmbeddedBrokerBehindItsPolicy()
     {
@@ -89,8 +92,13 @@ public sealed class BrowserTests
                 browser.Screenshot(Path.Combine(screenshots, "dashboard.png"), 1280, 760);
                 browser.Screenshot(Path.Combine(screenshots, "dashboard-phone.png"), 390, 844);
                 Assert.True(new FileInfo(Path.Combine(screenshots, "dashboard-phone.png")).Length > 10_000);
-                // At a phone's width nothing runs off the side.
-                Assert.True(Convert.ToInt64(browser.Driver.ExecuteScript("return document.documentElement.scrollWidth"), System.Globalization.CultureInfo.InvariantCulture) <= 390);
+                // At a small phone's width nothing runs off the side, on the list or on the dead letters.
+                browser.Driver.Manage().Window.Size = new System.Drawing.Size(375, 812);
+                Assert.True(PageWidth(browser) <= 375, $"The channel list is {PageWidth(browser)} px wide at 375.");
+                browser.Find("tr[data-channel='billing/invoice'] a[data-field='deadLetters']").Click();
+                await browser.WaitForTextAsync("p.error", "502 Bad Gateway");
+                Assert.True(PageWidth(browser) <= 375, $"The dead letters are {PageWidth(browser)} px wide at 375.");
+                browser.Go(app.Dashboard);
 
                 browser.Driver.Manage().Window.Size = new System.Drawing.Size(1280, 900);
                 browser.Find("tr[data-channel='billing/invoice'] a[data-field='deadLetters']").Click();

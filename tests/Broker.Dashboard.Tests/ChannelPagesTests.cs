@@ -169,6 +169,40 @@ public sealed class ChannelPagesTests
         Assert.Contains("data-field=\"oldest\">2 s<", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LargePayloadsAreCutShortSoAPageOfThemStaysSmall()
+    {
+        await using var app = await TestApp.StartAsync();
+        var channel = new ChannelDefinition("blobs");
+        var big = new string('x', 200_000);
+        for (var i = 0; i < Dashboard.MessagesPerPage + 1; i++)
+            await app.Transport.ProduceAsync(Payloads.Message(channel, big), CancellationToken.None);
+        using var client = app.Client();
+
+        var page = await client.PageAsync("channel?name=blobs");
+
+        Assert.Contains("Cut short: the first 16,384 characters of", page, StringComparison.Ordinal);
+        Assert.Contains("Payload, 195.3 KiB", page, StringComparison.Ordinal);
+        // 25 payloads of 200 KB each: the page carries 16 K characters of each, not 5 MB.
+        Assert.True(page.Length < Dashboard.MessagesPerPage * (Pages.MessageView.MaxPayloadCharacters + 2048), $"The page is {page.Length} characters.");
+    }
+
+    [Fact]
+    public async Task APollCarriesOnePageOfChannelsAtMost()
+    {
+        await using var app = await TestApp.StartAsync();
+        for (var i = 0; i < Dashboard.ChannelsPerPage + 20; i++)
+            await app.Transport.ProduceAsync(Payloads.Message(new ChannelDefinition($"c{i:000}"), "x"), CancellationToken.None);
+        using var client = app.Client();
+
+        var first = await client.PageAsync("api/channels");
+        var second = await client.PageAsync("api/channels?after=c099");
+
+        Assert.Equal(Dashboard.ChannelsPerPage, System.Text.RegularExpressions.Regex.Count(first, "\"name\":"));
+        Assert.Equal(20, System.Text.RegularExpressions.Regex.Count(second, "\"name\":"));
+        Assert.Contains("\"name\":\"c100\"", second, StringComparison.Ordinal);
+    }
+
     /// <summary>The markup of one channel's row of the channel list.</summary>
     internal static string Row(string page, string channel)
     {
