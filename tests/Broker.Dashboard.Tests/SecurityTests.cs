@@ -3,6 +3,7 @@ using Broker.Engine;
 using Broker.Engine.Storage;
 using Broker.Management;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -133,6 +134,8 @@ public sealed class SecurityTests
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<IQueueTransport>(new UnmanageableTransport(new EngineTransport(new QueueEngine(new MemoryQueueStore()), ownsEngine: true)));
         builder.Services.AddAntiforgery();
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new Broker.Server.Dashboard.MemoryXmlRepository());
         await using var app = builder.Build();
         app.Use(async (context, next) =>
         {

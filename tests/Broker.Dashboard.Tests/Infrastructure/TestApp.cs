@@ -3,6 +3,8 @@ using Broker.Management;
 using Broker.Transport;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,6 +48,9 @@ public sealed class TestApp : IAsyncDisposable
             builder.Services.AddSingleton(time);
         builder.Services.AddBroker(broker ?? (b => b.UseInMemory()));
         builder.Services.AddAntiforgery();
+        // Keys in memory, as broker-server keeps them: a test run writes nothing to the home directory.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new Broker.Server.Dashboard.MemoryXmlRepository());
         builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o => o.AddPolicy(Policy, p => p.RequireRole("ops")));
