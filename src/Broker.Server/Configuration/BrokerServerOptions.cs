@@ -113,6 +113,12 @@ internal sealed record BrokerServerOptions
     /// <summary>The port of <c>--metrics</c> when it names only an address: the one Prometheus exporters usually take.</summary>
     public const int DefaultMetricsPort = 9464;
 
+    /// <summary>Where the web dashboard is served (<c>--http</c>); null, the default, serves none.</summary>
+    public ListenEndpoint? Http { get; init; }
+
+    /// <summary>The port of <c>--http</c> when it names only an address.</summary>
+    public const int DefaultHttpPort = 8812;
+
     /// <summary>How long a new Deepkit subscription waits before its first push (its client drops a push read together with the subscribe Ack).</summary>
     public TimeSpan DeepkitFirstPushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -187,6 +193,7 @@ internal sealed record BrokerServerOptions
             DeepkitLease = Duration(Get(ServerSetting.DeepkitLease), ServerSetting.DeepkitLease, TimeSpan.FromMinutes(5)),
             ShutdownTimeout = Duration(Get(ServerSetting.ShutdownTimeout), ServerSetting.ShutdownTimeout, TimeSpan.FromSeconds(15)),
             Metrics = Get(ServerSetting.Metrics) is { } metrics ? ParseMetrics(metrics) : null,
+            Http = Get(ServerSetting.Http) is { } http ? ParseOptionalEndpoint(http, ServerSetting.Http, DefaultHttpPort) : null,
         };
     }
 
@@ -233,6 +240,8 @@ internal sealed record BrokerServerOptions
             return "Durations must be positive.";
         if (Metrics is { } served && SharesListenPort(served))
             return $"--{ServerSetting.Metrics.Switch} ({served}) must not take the port of --{ServerSetting.Listen.Switch} ({Listen}): give the metrics endpoint a port of its own, such as {DefaultMetricsPort}.";
+        if (Http is { } dashboard && HttpProblem(dashboard) is { } httpProblem)
+            return httpProblem;
         if (DeepkitLease < Transport.SubscriptionLimits.MinLease || DeepkitLease > Transport.SubscriptionLimits.MaxLease)
             return $"--deepkit-lease must be between {Transport.SubscriptionLimits.MinLease.TotalMilliseconds:0} ms and {Transport.SubscriptionLimits.MaxLeaseHours} hours, like every subscription's lease.";
         return null;
@@ -246,6 +255,37 @@ internal sealed record BrokerServerOptions
         string.IsNullOrWhiteSpace(text) || text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)
             ? null
             : ListenEndpoint.Parse(text, $"--{ServerSetting.Metrics.Switch} address", DefaultMetricsPort, requireAddress: true);
+
+    /// <summary>
+    /// <c>off</c> (or blank), or an address and port, <paramref name="defaultPort"/> when only an address is given: an
+    /// HTTP endpoint is never opened on an address nobody wrote.
+    /// </summary>
+    private static ListenEndpoint? ParseOptionalEndpoint(string text, ServerSetting setting, int defaultPort) =>
+        string.IsNullOrWhiteSpace(text) || text.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : ListenEndpoint.Parse(text, $"--{setting.Switch} address", defaultPort, requireAddress: true);
+
+    /// <summary>
+    /// Why the dashboard cannot be served where <c>--http</c> says: another listener's port, or another machine's reach
+    /// without credentials (it can re-drive and delete dead letters, so like the queue listener it stays on loopback
+    /// unless the server has credentials).
+    /// </summary>
+    private string? HttpProblem(ListenEndpoint http)
+    {
+        if (SharesListenPort(http))
+            return $"--{ServerSetting.Http.Switch} ({http}) must not take the port of --{ServerSetting.Listen.Switch} ({Listen}): give the dashboard a port of its own, such as {DefaultHttpPort}.";
+        if (Metrics is { } metrics && http.Port != 0 && http.Port == metrics.Port && SharesPort(http, metrics))
+            return $"--{ServerSetting.Http.Switch} ({http}) must not take the port of --{ServerSetting.Metrics.Switch} ({metrics}): give the dashboard a port of its own, such as {DefaultHttpPort}.";
+        if (!http.IsLoopback && !RequiresAuthentication)
+            return $"Refusing to serve the dashboard on {http}: without credentials it is served on a loopback address only (127.0.0.1 or [::1]), since it can re-drive and delete dead letters. Set --token, or --user with --password, to let other machines in.";
+        return null;
+    }
+
+    private static bool SharesPort(ListenEndpoint a, ListenEndpoint b)
+    {
+        static bool Any(System.Net.IPAddress address) => address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any);
+        return Any(a.Address) || Any(b.Address) || a.Address.Equals(b.Address);
+    }
 
     /// <summary>Whether binding <paramref name="metrics"/> would collide with the queue listener (port 0 picks a free port).</summary>
     private bool SharesListenPort(ListenEndpoint metrics)

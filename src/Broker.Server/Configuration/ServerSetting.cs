@@ -35,6 +35,7 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     public static readonly ServerSetting SessionRetention = new("session-retention", "SessionRetention", "How long a disconnected producer's session (the outcomes of its recent produces) is kept for its reconnect.", "2m");
     public static readonly ServerSetting DeepkitLease = new("deepkit-lease", "DeepkitLease", "Lease of deliveries to Deepkit clients, which cannot renew one.", "5m");
     public static readonly ServerSetting Metrics = new("metrics", "Metrics", "Serve Prometheus metrics over HTTP, GET /metrics, on this IP address and port (such as 127.0.0.1:9464), or off (so is an empty or blank value). No authentication: bind it to loopback or a private interface.", "off");
+    public static readonly ServerSetting Http = new("http", "Http", "Serve the web dashboard over HTTP on this IP address and port (such as 127.0.0.1:8812), or off (so is an empty or blank value). It asks for the server's credentials when they are set (HTTP Basic) and can re-drive and delete dead letters: bind it to loopback.", "off");
     public static readonly ServerSetting ShutdownTimeout = new("shutdown-timeout", "ShutdownTimeout", "On SIGTERM or Ctrl+C: how long requests in flight may take to finish.", "15s");
     public static readonly ServerSetting Config = new("config", "Config", "A JSON file with any of these settings by their key (command line and environment win).");
 
@@ -45,6 +46,6 @@ internal sealed record ServerSetting(string Switch, string Key, string Help, str
     [
         Data, Durability, SegmentBytes, AcceptDataLoss, Listen, Token, User, Password, PasswordHash, TlsCertificate, TlsKey, TlsPassword, MaxMessageBytes, MaxFrameBytes, MaxConnections, MaxChannels,
         MaxOutboundBytes, MaxInFlightBytes, MaxInFlightRequests, MaxSubscriptions, MaxParallel, MaxUnsettled, WriteTimeout, AuthTimeout, SessionRetention,
-        DeepkitLease, Metrics, ShutdownTimeout, Config,
+        DeepkitLease, Metrics, Http, ShutdownTimeout, Config,
     ];
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Broker.Engine;
 using Broker.Server.Configuration;
+using Broker.Server.Dashboard;
 using Broker.Server.Network;
 using Broker.Server.Prometheus;
 using Broker.Server.Security;
@@ -21,6 +22,7 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
     private BrokerServer? _server;
     private MetricsCollector? _metrics;
     private MetricsEndpoint? _metricsEndpoint;
+    private DashboardEndpoint? _dashboard;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,11 +48,15 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
                 PrometheusLog.NotLoopback(_logger, bound);
         }
         _server = new BrokerServer(options, _engine, loggerFactory, certificate);
+        // Bound before the queue listener too; it checks credentials with the listener's own checker and throttle.
+        if (options.Http is { } httpAt)
+            await StartDashboardAsync(httpAt, _server, cancellationToken).ConfigureAwait(false);
         _server.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await StopDashboardAsync().ConfigureAwait(false);
         await StopMetricsAsync().ConfigureAwait(false);
         if (_server is not null)
             await _server.StopAsync().ConfigureAwait(false);
@@ -61,6 +67,7 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
 
     public async ValueTask DisposeAsync()
     {
+        await StopDashboardAsync().ConfigureAwait(false);
         await StopMetricsAsync().ConfigureAwait(false);
         if (_server is not null)
             await _server.DisposeAsync().ConfigureAwait(false);
@@ -73,6 +80,25 @@ internal sealed class BrokerServerService(BrokerServerOptions options, ILoggerFa
     /// pass the limit, hence the margin), which covers the per-channel gauges, and plenty for error codes.
     /// </summary>
     private static int MaxSeries(BrokerServerOptions options) => options.EffectiveMaxChannels + 1024;
+
+    private async Task StartDashboardAsync(ListenEndpoint at, BrokerServer server, CancellationToken cancellationToken)
+    {
+        var authentication = new BasicAuthentication(server.Credentials, server.Throttle, server.PasswordHashes);
+        _dashboard = await DashboardEndpoint.StartAsync(at, server.Management, authentication, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var bound = _dashboard.LocalEndPoint.ToString();
+        DashboardLog.Serving(_logger, bound, server.Credentials.Required ? "the server's credentials required, HTTP Basic" : "no credentials, loopback only");
+        if (!at.IsLoopback)
+            DashboardLog.NotLoopback(_logger, bound);
+    }
+
+    private async Task StopDashboardAsync()
+    {
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync().ConfigureAwait(false);
+            _dashboard = null;
+        }
+    }
 
     private async Task StopMetricsAsync()
     {

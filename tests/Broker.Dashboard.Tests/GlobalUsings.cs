@@ -1,0 +1,3 @@
+global using Broker.Dashboard.Tests.Infrastructure;
+global using Broker.Transport;
+global using FreePorts = Broker.Conformance.FreePorts;
