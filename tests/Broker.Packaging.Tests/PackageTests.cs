@@ -15,7 +15,7 @@ public sealed class PackageTests(PackedRepository packed)
     {
         var ids = packed.PackageIds();
 
-        Assert.Subset(ids.ToHashSet(), new HashSet<string> { "Broker", "Broker.Client", "Broker.Protocol", "Broker.Nats", "Broker.OpenTelemetry", "Broker.MongoDB", "Broker.Testing", "Broker.Server" });
+        Assert.Subset(ids.ToHashSet(), new HashSet<string> { "Broker", "Broker.Client", "Broker.Protocol", "Broker.Nats", "Broker.OpenTelemetry", "Broker.MongoDB", "Broker.Testing", "Broker.Server", "Broker.Cli", "Broker.Dashboard" });
         Assert.DoesNotContain("Broker.Engine", ids);
         Assert.DoesNotContain("Broker.Hosting", ids);
         Assert.DoesNotContain("Broker.Package", ids);
@@ -90,12 +90,13 @@ public sealed class PackageTests(PackedRepository packed)
         Assert.True(wrong.Count == 0, $"Dependencies on packages the feed ({string.Join(", ", ids)}) does not hold at {packed.Version}:\n{string.Join("\n", wrong)}");
     }
 
-    // One extra package each for the server, NATS and the test harness: they bring Broker with its analyzers folder
+    // One extra package each for the server, NATS, the test harness and the dashboard: they bring Broker with its analyzers folder
     // (include="All"), so a project that references only one of them still gets the generator.
     [Theory]
     [InlineData("Broker.Client", "Broker,Broker.Protocol")]
     [InlineData("Broker.Nats", "Broker")]
     [InlineData("Broker.Testing", "Broker")]
+    [InlineData("Broker.Dashboard", "Broker")]
     public void ExtraPackageDependsOnBrokerWithItsAnalyzers(string id, string repositoryDependencies)
     {
         using var package = packed.OpenPackage(id);

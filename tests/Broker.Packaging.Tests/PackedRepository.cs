@@ -13,12 +13,14 @@ public sealed class PackedRepository : IAsyncLifetime
     private readonly Lazy<Task<FreshApp>> freshApp;
     private readonly Lazy<Task<FreshApp>> webApp;
     private readonly Lazy<Task<InstalledTool>> tool;
+    private readonly Lazy<Task<InstalledTool>> cli;
 
     public PackedRepository()
     {
         freshApp = new(() => Tests.FreshApp.CreateWorkerAsync(this));
         webApp = new(() => Tests.FreshApp.CreateWebAsync(this));
-        tool = new(() => InstalledTool.InstallAsync(this));
+        tool = new(() => InstalledTool.InstallAsync(this, "Broker.Server", "broker-server"));
+        cli = new(() => InstalledTool.InstallAsync(this, "Broker.Cli", "broker"));
     }
 
     public string Version { get; } = Packing.NewVersion("packtest");
@@ -39,6 +41,9 @@ public sealed class PackedRepository : IAsyncLifetime
 
     /// <summary>broker-server installed from the feed with <c>dotnet tool install</c>.</summary>
     internal Task<InstalledTool> Tool => tool.Value;
+
+    /// <summary>The broker command line installed from the feed with <c>dotnet tool install</c>.</summary>
+    internal Task<InstalledTool> Cli => cli.Value;
 
     public async Task InitializeAsync()
     {
