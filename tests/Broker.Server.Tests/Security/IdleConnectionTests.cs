@@ -176,7 +176,7 @@ public sealed class IdleConnectionTests(ITestOutputHelper output)
         {
             for (var round = 0; round < 40; round++)
             {
-                var batch = await OpenIdleAsync(server.Port, 40);
+                var batch = await OpenChurningAsync(server.Port, 40);
                 // Half hang up at once, so their removals interleave with the accepts of the rest.
                 foreach (var socket in batch.Where((_, i) => i % 2 == 0)) socket.Dispose();
                 kept.AddRange(batch.Where((_, i) => i % 2 == 1));
@@ -200,6 +200,29 @@ public sealed class IdleConnectionTests(ITestOutputHelper output)
         using var buffer = new FrameBuffer(256);
         new HelloRequest(HelloRequest.CurrentVersion, UInt128.One + (UInt128)Random.Shared.NextInt64(1, long.MaxValue), "idle-test").Write(buffer, id);
         return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>
+    /// Opens <paramref name="count"/> plain TCP connections at once at a server at its limit, where the oldest pending
+    /// ones are closed to make room at any instant, even before a connect returns (a reset): those are left out.
+    /// </summary>
+    private static async Task<List<Socket>> OpenChurningAsync(int port, int count)
+    {
+        var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Waits.Generous);
+                return socket;
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                return null;
+            }
+        }));
+        return [.. opened.OfType<Socket>()];
     }
 
     /// <summary>Opens plain TCP connections that send nothing, a hundred at a time (the listen backlog is 512).</summary>
