@@ -34,7 +34,7 @@ internal abstract class BrokerCommand<TSettings>(Terminal terminal) : AsyncComma
                 var status = await connection.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 readOnly = status.ReadOnly;
                 if (readOnly)
-                    Terminal.Error.MarkupLineInterpolated($"[yellow]Read-only:[/] {status.ReadOnlyReason ?? "this view cannot change the broker."}");
+                    Terminal.Error.MarkupLineInterpolated($"[yellow]Read-only:[/] {Formats.Printable(status.ReadOnlyReason ?? "this view cannot change the broker.")}");
             }
             var session = new BrokerSession(connection, target, Terminal, settings.Json, readOnly);
             return await RunAsync(session, settings, cancellationToken).ConfigureAwait(false);
