@@ -45,7 +45,7 @@ internal static class Program
             {
                 broker.Handled = true;
                 var (code, message) = ExitCodeMapping.For(exception);
-                terminal.Error.MarkupLineInterpolated($"[red]broker:[/] {message}");
+                terminal.Error.MarkupLineInterpolated($"[red]broker:[/] {Formats.Printable(message)}");
                 return code;
             });
 

@@ -23,6 +23,10 @@ internal abstract class BrokerCommand<TSettings>(Terminal terminal) : AsyncComma
         ArgumentNullException.ThrowIfNull(settings);
         // Everything the command line can get wrong is said before connecting: a typo needs no broker to be reported.
         var target = TargetResolver.Resolve(settings, Environment.GetEnvironmentVariable);
+        // A name no channel can have is a typo too: the server would only refuse it (InvalidRequest, code 1) after the
+        // connection was made, and a data directory would throw its own argument error.
+        if (settings is ChannelSettings { Channel: var channel } && !ChannelNameRules.IsValid(channel, out var nameError))
+            throw new CliException(ExitCodes.Usage, nameError!);
         CheckArguments(settings);
         using var loggers = StandardErrorLoggerProvider.CreateFactory(Terminal.Error);
         var connection = await BrokerConnector.OpenAsync(target, loggers, cancellationToken).ConfigureAwait(false);
@@ -34,7 +38,7 @@ internal abstract class BrokerCommand<TSettings>(Terminal terminal) : AsyncComma
                 var status = await connection.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 readOnly = status.ReadOnly;
                 if (readOnly)
-                    Terminal.Error.MarkupLineInterpolated($"[yellow]Read-only:[/] {status.ReadOnlyReason ?? "this view cannot change the broker."}");
+                    Terminal.Error.MarkupLineInterpolated($"[yellow]Read-only:[/] {Formats.Printable(status.ReadOnlyReason ?? "this view cannot change the broker.")}");
             }
             var session = new BrokerSession(connection, target, Terminal, settings.Json, readOnly);
             return await RunAsync(session, settings, cancellationToken).ConfigureAwait(false);

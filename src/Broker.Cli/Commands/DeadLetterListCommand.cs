@@ -59,7 +59,7 @@ internal sealed class DeadLetterListCommand(Terminal terminal) : BrokerCommand<P
                 new Text(entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(entry.Tries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(Formats.Age(now - entry.DeadLetteredAt)),
-                new Text(Preview(entry.Error), new Style(Color.Red)));
+                new Text(Formats.Printable(Preview(entry.Error)), new Style(Color.Red)));
         }
         return table;
     }

@@ -39,14 +39,14 @@ internal sealed class DeadLetterShowCommand(Terminal terminal) : BrokerCommand<D
         if (entry.Priority != 0)
             details.AddRow(new Text("priority"), new Text(entry.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         foreach (var (key, value) in headers)
-            details.AddRow(new Text("header"), new Text($"{key}: {value}"));
+            details.AddRow(new Text("header"), new Text(Formats.Printable($"{key}: {value}")));
         if (headerError is not null)
             details.AddRow(new Text("headers"), new Text(headerError));
         output.Write(details);
         output.MarkupLine("[bold]error[/]");
-        session.Terminal.RawOut.WriteLine(string.IsNullOrEmpty(entry.Error) ? "(none recorded)" : entry.Error);
+        session.Terminal.RawOut.WriteLine(string.IsNullOrEmpty(entry.Error) ? "(none recorded)" : Formats.Printable(entry.Error, multiline: true));
         output.MarkupLine("[bold]payload[/]");
-        session.Terminal.RawOut.WriteLine(payload);
+        session.Terminal.RawOut.WriteLine(Formats.Printable(payload, multiline: true));
         session.Terminal.RawOut.Flush();
         return ExitCodes.Success;
     }

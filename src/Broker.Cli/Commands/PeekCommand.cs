@@ -64,12 +64,12 @@ internal sealed class PeekCommand(Terminal terminal) : BrokerCommand<PageSetting
             details.AddRow("priority", message.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var (headers, headerError) = PayloadView.Headers(message.Headers);
         foreach (var (key, value) in headers)
-            details.AddRow(new Text("header"), new Text($"{key}: {value}"));
+            details.AddRow(new Text("header"), new Text(Formats.Printable($"{key}: {value}")));
         if (headerError is not null)
             details.AddRow(new Text("headers"), new Text(headerError));
         output.Write(details);
         // The payload as it is, unwrapped, so it can be copied.
-        terminal.RawOut.WriteLine(PayloadView.Decode(message.Payload).Text);
+        terminal.RawOut.WriteLine(Formats.Printable(PayloadView.Decode(message.Payload).Text, multiline: true));
         terminal.RawOut.Flush();
     }
 

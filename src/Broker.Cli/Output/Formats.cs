@@ -7,6 +7,37 @@ internal static class Formats
 {
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
 
+    // C0 controls, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates.
+    private static readonly System.Buffers.SearchValues<char> s_unprintable = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7f, 0x21)).Concat(Enumerable.Range(0x202a, 5)).Concat(Enumerable.Range(0x2066, 4)).Select(c => (char)c)));
+
+    /// <summary>
+    /// Text from the broker's data (a handler's error, a header, a payload, a message from the server or the holder of a
+    /// directory) made safe to print: control characters (ESC, BEL, CR, the C1 set, ...) and the bidirectional overrides
+    /// are shown as <c>\u001b</c> escapes, so such text cannot recolour, retitle, clear or rewrite the operator's terminal
+    /// nor disguise what it says. Line feeds and tabs are kept when <paramref name="multiline"/> (a CR LF becomes a LF).
+    /// </summary>
+    /// <param name="text">The text as it came.</param>
+    /// <param name="multiline">Whether line feeds and tabs are kept; false for a cell or a line of its own.</param>
+    public static string Printable(string text, bool multiline = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.AsSpan().ContainsAny(s_unprintable))
+            return text;
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (multiline && c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                continue;
+            if (!s_unprintable.Contains(c) || (multiline && c is '\n' or '\t'))
+                builder.Append(c);
+            else
+                builder.Append(s_invariant, $"\\u{(int)c:x4}");
+        }
+        return builder.ToString();
+    }
+
     /// <summary>A count with thousands separators: <c>12,345</c>.</summary>
     public static string Count(long value) => value.ToString("N0", s_invariant);
 

@@ -36,7 +36,7 @@ internal sealed class StandardErrorLoggerProvider(IAnsiConsole error) : ILoggerP
             if (exception is not null && !message.Contains(exception.Message, StringComparison.Ordinal))
                 message += ": " + exception.Message;
             lock (error)
-                error.MarkupLineInterpolated($"[{colour}]broker: {level}:[/] {message}");
+                error.MarkupLineInterpolated($"[{colour}]broker: {level}:[/] {Formats.Printable(message)}");
         }
     }
 }

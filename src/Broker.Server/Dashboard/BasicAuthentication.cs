@@ -18,6 +18,9 @@ internal sealed class BasicAuthentication(Credentials credentials, Authenticatio
     /// <summary>What the browser shows when it asks for credentials.</summary>
     public const string Challenge = "Basic realm=\"broker-server\", charset=\"UTF-8\"";
 
+    /// <summary>Whether the server has credentials, so that every request must present them.</summary>
+    public bool Required => credentials.Required;
+
     /// <summary>Lets the request through when it may pass; otherwise answers it (401, 429 or 503) and returns false.</summary>
     public async Task<bool> AdmitAsync(HttpContext context)
     {

@@ -119,6 +119,16 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
             }
+            // Without credentials, the loopback address is all that guards the dashboard, and DNS rebinding gets past it:
+            // a page the operator opens points its own name at 127.0.0.1 and reads, and posts to, the dashboard as its own
+            // origin (the antiforgery token is readable from there). Its requests name that host; refuse them.
+            if (!authentication.Required && !IsAddressOrLocalhost(context.Request.Host))
+            {
+                context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("This dashboard is served to its own address (or localhost) only.\n", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
             if (await authentication.AdmitAsync(context).ConfigureAwait(false))
                 await next(context).ConfigureAwait(false);
         });
@@ -191,6 +201,13 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
             gate.Exit(source);
         }
     }
+
+    /// <summary>
+    /// Whether a request's Host names an IP address or <c>localhost</c>: names no other site can point at this machine
+    /// (DNS rebinding needs a name of the attacker's own).
+    /// </summary>
+    internal static bool IsAddressOrLocalhost(HostString host) =>
+        host.HasValue && (host.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Host.Trim('[', ']'), out _));
 
     /// <summary>A host lifetime that waits for nothing and listens to no signal: the server starts and stops this host.</summary>
     private sealed class EmbeddedLifetime : IHostLifetime

@@ -73,12 +73,26 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
         return error;
     }
 
+    /// <summary>The most of the holder's record read: a line of a hundred characters or so, with room to spare.</summary>
+    internal const int MaxOwnerChars = 1024;
+
     /// <summary>Who holds the lock, as the holder wrote it at open; "another process" when that cannot be read.</summary>
+    /// <remarks>
+    /// Whoever can write in the directory can put anything in its place: only a file with content is read, not a link
+    /// (to /dev/zero, say) nor a device or a named pipe (whose size is 0: opening a pipe would wait for a writer for
+    /// ever), and only its first <see cref="MaxOwnerChars"/> characters.
+    /// </remarks>
     internal static string ReadOwner(string ownerPath)
     {
         try
         {
-            var owner = File.ReadAllText(ownerPath).Trim();
+            var info = new FileInfo(ownerPath);
+            if (!info.Exists || info.Length == 0 || info.LinkTarget is not null || (info.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0)
+                return "another process";
+            using var reader = new StreamReader(ownerPath);
+            var buffer = new char[MaxOwnerChars];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            var owner = new string(buffer, 0, read).Trim();
             return owner.Length > 0 ? owner : "another process";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
