@@ -5,7 +5,7 @@ using System.Text;
 namespace Broker.Dashboard.Tests;
 
 /// <summary><c>broker-server --http</c>: the dashboard over the server's engine, behind the server's credentials.</summary>
-public sealed class ServerDashboardTests
+public sealed partial class ServerDashboardTests
 {
     private const string Token = "s3cret-token";
 
@@ -70,7 +70,8 @@ public sealed class ServerDashboardTests
     [Fact]
     public async Task OneAddressHoldsAFewConnectionsAtMostAndIdleOnesAreCutOffSoOthersGetIn()
     {
-        await using var server = await ServerProcess.StartAsync();
+        var metricsPort = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync("--metrics", $"127.0.0.1:{metricsPort}");
         var idle = new List<System.Net.Sockets.TcpClient>();
         try
         {
@@ -81,8 +82,18 @@ public sealed class ServerDashboardTests
                 await socket.ConnectAsync(IPAddress.Loopback, server.HttpPort);
                 idle.Add(socket);
             }
-            using var http = new HttpClient { BaseAddress = server.Dashboard, Timeout = Waits.Generous };
+            // The idle ones' 5 s for a request count from about now.
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Connected is not yet taken in: wait until the server says the eight hold their slots.
+            using (var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/"), Timeout = Waits.Generous })
+            {
+                await Waits.UntilAsync(async () =>
+                {
+                    var held = DashboardConnections().Match(await metrics.GetStringAsync("metrics"));
+                    return held.Success && int.Parse(held.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 8;
+                }, "the dashboard to hold the eight idle connections");
+            }
+            using var http = new HttpClient { BaseAddress = server.Dashboard, Timeout = Waits.Generous };
 
             // One more waits for a slot: it is served once the server cut the idle ones off (their 5 s for a request).
             using var response = await http.GetAsync("/");
@@ -138,4 +149,7 @@ public sealed class ServerDashboardTests
         request.Headers.Authorization = authorization;
         return http.SendAsync(request);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^broker_server_dashboard_connections (\d+)$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex DashboardConnections();
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Broker.Diagnostics;
 using Broker.Management;
 using Broker.Server.Configuration;
 using Broker.Server.Diagnostics;
@@ -57,12 +59,14 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ITimer _summaries;
+    private readonly Meter _meter;
 
-    private DashboardEndpoint(WebApplication app, IPEndPoint bound, ITimer summaries)
+    private DashboardEndpoint(WebApplication app, IPEndPoint bound, ITimer summaries, Meter meter)
     {
         _app = app;
         LocalEndPoint = bound;
         _summaries = summaries;
+        _meter = meter;
     }
 
     /// <summary>The bound address (with the actual port when port 0 was asked for).</summary>
@@ -74,6 +78,12 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("Broker.Server.Dashboard");
         var gate = new ConnectionGate(MaxConnections, MaxConnectionsPerAddress, MaxWaiting);
+        // The dashboard's slots, as the metrics endpoint reports its own: an operator (and a test) sees them taken.
+        var meter = new Meter(BrokerTelemetry.ServerMeterName);
+        meter.CreateObservableUpDownCounter("broker.server.dashboard.connections", () => gate.Open, "{connection}",
+            $"Connections to the --http dashboard holding one of its {MaxConnections} slots.");
+        meter.CreateObservableUpDownCounter("broker.server.dashboard.waiting", () => gate.Waiting, "{connection}",
+            $"Connections to the --http dashboard waiting for a slot (at most {MaxWaiting}).");
         var refusedLines = new LogRateLimiter(5, LogWindow);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "broker-server-dashboard" });
         builder.Services.AddSingleton(loggerFactory);
@@ -140,6 +150,7 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            meter.Dispose();
             throw new StartRefusedException($"Cannot serve the dashboard on {endpoint} (--{ServerSetting.Http.Switch}): {ex.Message}", ex);
         }
         var bound = endpoint.EndPoint;
@@ -150,7 +161,7 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
             foreach (var summary in refusedLines.TakeSummaries())
                 DashboardLog.ConnectionsRefusedSummary(logger, summary.Events, summary.Key == LogRateLimiter.OtherKeys ? "other addresses" : summary.Key, summary.Period.TotalSeconds, summary.Suppressed);
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        return new DashboardEndpoint(app, bound, summaries);
+        return new DashboardEndpoint(app, bound, summaries, meter);
     }
 
     /// <summary>Stops accepting, lets a request in progress finish (for a moment), and closes.</summary>
@@ -167,6 +178,7 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
             // What is still open is closed by the dispose below.
         }
         await _app.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
     }
 
     private static async Task AdmitAsync(ConnectionContext connection, ConnectionDelegate next, ConnectionGate gate, LogRateLimiter refusedLines, ILogger logger)
