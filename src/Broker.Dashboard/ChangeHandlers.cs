@@ -97,6 +97,11 @@ internal static class ChangeHandlers
         {
             await ReadOnlyAsync(context, urls, null, ex.Message, channel!).ConfigureAwait(false);
         }
+        catch (ArgumentException ex)
+        {
+            // An address edited by hand: a channel name the broker refuses says why, as a 400, not a server error.
+            await Respond.Html(context, ProblemPage.Render(urls, null, "Bad request", ex.Message + " Nothing was changed."), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -74,6 +74,23 @@ public sealed class DeadLetterChangeTests
     }
 
     [Fact]
+    public async Task APostWithAValidTokenButAChannelNameTheBrokerRefusesIs400NamingTheRule()
+    {
+        await using var app = await TestApp.StartAsync();
+        await Payloads.DeadLetterAsync(app.Transport, Failing, 1, "boom");
+        var id = (await app.Transport.ListDeadLettersAsync(Failing, 0, 10, CancellationToken.None)).Single().Id;
+        using var client = app.Client();
+        var form = await client.ConfirmAsync($"dead-letters/redrive?channel=billing%2Finvoice&id={id}");
+
+        // The form's own token, on an address edited to name a channel no broker accepts.
+        using var response = await client.PostAsync(form.Action.Replace("billing%2Finvoice", "bad%20name%21", StringComparison.Ordinal), [new(form.TokenField, form.Token)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("bad name!", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await app.Transport.ListDeadLettersAsync(Failing, 0, 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task APostWithoutTheTokenOrWithAWrongOneChangesNothingAndIs400()
     {
         await using var app = await TestApp.StartAsync();
