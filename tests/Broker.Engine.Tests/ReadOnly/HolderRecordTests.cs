@@ -61,4 +61,41 @@ public sealed class HolderRecordTests
         Assert.Contains("in use by process 1 xxx", status.ReadOnlyReason, StringComparison.Ordinal);
         Assert.InRange(status.ReadOnlyReason!.Length, 1, 2_000);
     }
+
+    [Theory]
+    [InlineData("MANIFEST")]
+    [InlineData("segment")]
+    public async Task ALogFileReplacedByANamedPipeEndsTheOpenInsteadOfHangingIt(string which)
+    {
+        if (OperatingSystem.IsWindows())
+            return; // named pipes in the file system are Unix's
+        using var directory = new TempDirectory();
+        await PopulateAsync(directory.Path, ready: 3, dead: 0);
+        using var holder = await HeldDirectoryTests.HoldAsync(directory.Path);
+        var file = which == "MANIFEST"
+            ? Path.Combine(directory.Path, "MANIFEST")
+            : Directory.GetFiles(directory.Path, "*.seg").Order(StringComparer.Ordinal).Last();
+        File.Delete(file);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [file]))
+            await mkfifo.WaitForExitAsync();
+
+        // Whatever the snapshot makes of an empty file there (a damaged directory, or nothing in that segment), it says so
+        // at once: before, the open waited for a writer of the pipe for ever.
+        var open = Task.Run(async () =>
+        {
+            await using var management = await EmbeddedManagement.OpenAsync(directory.Path);
+            return await management.GetStatusAsync();
+        });
+        var finished = await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(60)));
+
+        Assert.Same(open, finished);
+        try
+        {
+            Assert.True((await open).ReadOnly);
+        }
+        catch (IOException)
+        {
+            // Refused as damaged, naming the file: also an answer, and the one a MANIFEST with no bytes gets.
+        }
+    }
 }

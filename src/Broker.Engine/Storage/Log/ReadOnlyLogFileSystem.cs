@@ -37,21 +37,31 @@ internal sealed class ReadOnlyLogFileSystem : ILogFileSystem
 
     private sealed class ReadOnlyFile : ILogFile
     {
-        private readonly FileStream _stream;
-        private readonly SafeFileHandle _handle;
+        private readonly string _path;
+        private readonly FileStream? _stream;
+        private readonly SafeFileHandle? _handle;
 
         public ReadOnlyFile(string path)
         {
+            _path = path;
+            // A file of no bytes is not opened: it holds nothing to read, and a named pipe or a device put where a log file
+            // belongs reports no bytes too, where opening it would wait for a writer that never comes (a pipe) or read
+            // without end (a device). The snapshot sees an empty file, as it would at that instant. A file that is not
+            // there throws FileNotFoundException here as the open would.
+            if (new FileInfo(path).Length == 0)
+                return;
             // Sharing everything: the holder goes on writing the head and compaction goes on deleting old segments, whose
             // contents stay readable through this handle.
             _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
             _handle = _stream.SafeFileHandle;
         }
 
-        public long Length => RandomAccess.GetLength(_handle);
+        public long Length => _handle is null ? 0 : RandomAccess.GetLength(_handle);
 
         public int Read(Span<byte> buffer, long offset)
         {
+            if (_handle is null)
+                return 0;
             var total = 0;
             while (total < buffer.Length)
             {
@@ -62,12 +72,12 @@ internal sealed class ReadOnlyLogFileSystem : ILogFileSystem
             return total;
         }
 
-        public void Write(ReadOnlySpan<byte> data, long offset) => throw Refused("write to", _stream.Name);
+        public void Write(ReadOnlySpan<byte> data, long offset) => throw Refused("write to", _path);
 
-        public void Sync() => throw Refused("sync", _stream.Name);
+        public void Sync() => throw Refused("sync", _path);
 
-        public void SetLength(long length) => throw Refused("resize", _stream.Name);
+        public void SetLength(long length) => throw Refused("resize", _path);
 
-        public void Dispose() => _stream.Dispose();
+        public void Dispose() => _stream?.Dispose();
     }
 }
