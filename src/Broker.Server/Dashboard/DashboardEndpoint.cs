@@ -80,11 +80,9 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
         var gate = new ConnectionGate(MaxConnections, MaxConnectionsPerAddress, MaxWaiting);
         // The dashboard's slots, as the metrics endpoint reports its own: an operator (and a test) sees them taken.
         var meter = new Meter(BrokerTelemetry.ServerMeterName);
-        meter.CreateObservableUpDownCounter("broker.server.dashboard.connections", () => gate.Open, "{connection}",
-            $"Connections to the --http dashboard holding one of its {MaxConnections} slots.");
-        meter.CreateObservableUpDownCounter("broker.server.dashboard.waiting", () => gate.Waiting, "{connection}",
-            $"Connections to the --http dashboard waiting for a slot (at most {MaxWaiting}).");
+        gate.Report(meter, "broker.server.dashboard", "the --http dashboard");
         var refusedLines = new LogRateLimiter(5, LogWindow);
+        var admission = new GatedAdmission(gate, SlotWait, refusedLines, (remote, reason) => DashboardLog.ConnectionRefused(logger, remote, reason));
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "broker-server-dashboard" });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -115,7 +113,7 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
             kestrel.Listen(endpoint.EndPoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                listen.Use(next => connection => AdmitAsync(connection, next, gate, refusedLines, logger));
+                listen.Use(next => connection => admission.AdmitAsync(connection, next));
             });
         });
         builder.WebHost.UseSockets();
@@ -181,51 +179,10 @@ internal sealed class DashboardEndpoint : IAsyncDisposable
         _meter.Dispose();
     }
 
-    private static async Task AdmitAsync(ConnectionContext connection, ConnectionDelegate next, ConnectionGate gate, LogRateLimiter refusedLines, ILogger logger)
-    {
-        var source = ClientAddress.SourceOf(connection.RemoteEndPoint);
-        ConnectionGate.Refusal refusal;
-        try
-        {
-            refusal = await gate.EnterAsync(source, SlotWait, connection.ConnectionClosed).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        if (refusal != ConnectionGate.Refusal.None)
-        {
-            if (refusedLines.TryAcquire(ClientAddress.Describe(source)))
-            {
-                var reason = refusal == ConnectionGate.Refusal.SourceFull
-                    ? $"{MaxConnectionsPerAddress} connections from its address were open, the most one address may hold"
-                    : $"all {MaxConnections} connections were open";
-                DashboardLog.ConnectionRefused(logger, connection.RemoteEndPoint?.ToString() ?? "?", reason);
-            }
-            return;
-        }
-        try
-        {
-            await next(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Exit(source);
-        }
-    }
-
     /// <summary>
     /// Whether a request's Host names an IP address or <c>localhost</c>: names no other site can point at this machine
     /// (DNS rebinding needs a name of the attacker's own).
     /// </summary>
     internal static bool IsAddressOrLocalhost(HostString host) =>
         host.HasValue && (host.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Host.Trim('[', ']'), out _));
-
-    /// <summary>A host lifetime that waits for nothing and listens to no signal: the server starts and stops this host.</summary>
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -25,6 +25,27 @@ internal sealed class ConnectionGate(int maxConnections, int maxPerSource, int m
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _open;
 
+    /// <summary>Connections served at once.</summary>
+    public int MaxConnections => maxConnections;
+
+    /// <summary>Connections served at once from one source address.</summary>
+    public int MaxPerSource => maxPerSource;
+
+    /// <summary>
+    /// Reports the slots on <paramref name="meter"/> as <c>{name}.connections</c> (held) and <c>{name}.waiting</c>, so
+    /// an operator (and a test) sees them taken without guessing.
+    /// </summary>
+    /// <param name="meter">The endpoint's meter.</param>
+    /// <param name="name">The instruments' prefix, such as <c>broker.server.dashboard</c>.</param>
+    /// <param name="endpoint">How descriptions name the endpoint, such as <c>the --http dashboard</c>.</param>
+    public void Report(System.Diagnostics.Metrics.Meter meter, string name, string endpoint)
+    {
+        meter.CreateObservableUpDownCounter(name + ".connections", () => Open, "{connection}",
+            $"Connections to {endpoint} holding one of its {maxConnections} slots.");
+        meter.CreateObservableUpDownCounter(name + ".waiting", () => Waiting, "{connection}",
+            $"Connections to {endpoint} waiting for a slot (at most {maxWaiting}).");
+    }
+
     /// <summary>Why a connection was refused.</summary>
     public enum Refusal
     {

@@ -113,12 +113,10 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         var gate = new ConnectionGate(MaxConnections, MaxConnectionsPerAddress, MaxWaiting);
         // The endpoint's own occupancy, so an operator (and a test) can see its slots taken without guessing.
         var meter = new Meter(BrokerTelemetry.ServerMeterName);
-        meter.CreateObservableUpDownCounter("broker.server.metrics_endpoint.connections", () => gate.Open, "{connection}",
-            $"Connections to the metrics endpoint holding one of its {MaxConnections} slots, this scrape's included.");
-        meter.CreateObservableUpDownCounter("broker.server.metrics_endpoint.waiting", () => gate.Waiting, "{connection}",
-            $"Connections to the metrics endpoint waiting for a slot (at most {MaxWaiting}).");
+        gate.Report(meter, "broker.server.metrics_endpoint", "the metrics endpoint");
         // A flood of connections is refused without a log line each: a few, then a summary per window.
         var refusedLines = new LogRateLimiter(5, LogWindow);
+        var admission = new GatedAdmission(gate, SlotWait, refusedLines, (remote, reason) => PrometheusLog.ConnectionRefused(logger, remote, reason));
         var perTenthOfASecond = MaxBytesPerSecond / 10 / PermitBytes;
         var bandwidth = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
@@ -157,7 +155,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
             kestrel.Listen(endpoint.EndPoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                listen.Use(next => connection => AdmitAsync(connection, next, gate, refusedLines, logger));
+                listen.Use(next => connection => admission.AdmitAsync(connection, next));
             });
         });
         builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = address =>
@@ -208,43 +206,6 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         await _bandwidth.DisposeAsync().ConfigureAwait(false);
         _meter.Dispose();
     }
-
-    /// <summary>Serves a connection once it has a slot (waiting a while for one), else closes it.</summary>
-    private static async Task AdmitAsync(ConnectionContext connection, ConnectionDelegate next, ConnectionGate gate, LogRateLimiter refusedLines, ILogger logger)
-    {
-        var source = ClientAddress.SourceOf(connection.RemoteEndPoint);
-        ConnectionGate.Refusal refusal;
-        try
-        {
-            refusal = await gate.EnterAsync(source, SlotWait, connection.ConnectionClosed).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client gave up waiting.
-            return;
-        }
-        if (refusal != ConnectionGate.Refusal.None)
-        {
-            if (refusedLines.TryAcquire(ClientAddress.Describe(source)))
-            {
-                var reason = refusal == ConnectionGate.Refusal.SourceFull
-                    ? $"{MaxConnectionsPerAddress} connections from its address were open, the most one address may hold"
-                    : $"all {MaxConnections} connections were open";
-                PrometheusLog.ConnectionRefused(logger, connection.RemoteEndPoint?.ToString() ?? "?", reason);
-            }
-            // Returning without serving closes the connection.
-            return;
-        }
-        try
-        {
-            await next(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Exit(source);
-        }
-    }
-
     private static async Task ServeAsync(HttpContext context, MetricsCollector collector, RateLimiter bandwidth)
     {
         var request = context.Request;
@@ -310,12 +271,4 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
 
     /// <summary>How logs name a source.</summary>
     private static string Source(string key) => key == LogRateLimiter.OtherKeys ? "other addresses" : key;
-
-    /// <summary>A host lifetime that waits for nothing and listens to no signal: the server starts and stops this host.</summary>
-    private sealed class EmbeddedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
