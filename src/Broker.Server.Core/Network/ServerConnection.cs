@@ -528,9 +528,14 @@ internal sealed partial class ServerConnection
         if (Interlocked.Exchange(ref _finished, 1) != 0) return;
         if (_shuttingDown && _outbound is not null)
         {
-            // Graceful stop: what was accepted is finished (stored, answered) before the goodbye.
-            await Task.WhenAny(_inFlight.WaitForNoneAsync(), _server.ShutdownDeadline).ConfigureAwait(false);
-            WriteError(0, ErrorCodes.ShuttingDown, "The server is stopping.");
+            // Graceful stop: what was accepted is finished (stored, answered) before the goodbye. The goodbye promises the
+            // client that every request without an answer before it was never read, so it may send those again elsewhere
+            // (the next host of a shared embedded directory): it is said only when that is true. Requests the stop's
+            // deadline cut off may have taken effect, so then the connection closes without it.
+            var drained = _inFlight.WaitForNoneAsync();
+            await Task.WhenAny(drained, _server.ShutdownDeadline).ConfigureAwait(false);
+            if (drained.IsCompleted)
+                WriteError(0, ErrorCodes.ShuttingDown, "The server is stopping; it answered every request it read and reads no more.");
         }
 
         // The leases of a closed connection are lost at once: their messages go to other workers now.

@@ -23,7 +23,7 @@ internal sealed record BrokerServerOptions
     public const int LargestFrameBytes = 1024 * 1024 * 1024;
 
     /// <summary>The frame limit when none is given: room for a message of the largest size and its frame's fields.</summary>
-    private const int FrameAllowance = 64 * 1024;
+    internal const int FrameAllowance = 64 * 1024;
 
     /// <summary>
     /// The least room a frame must leave beside the largest message: its header's fields and the message's headers at
@@ -40,6 +40,12 @@ internal sealed record BrokerServerOptions
     public long SegmentBytes { get; init; } = LogStoreOptions.DefaultSegmentBytes;
 
     public ListenEndpoint Listen { get; init; } = ListenEndpoint.Parse("127.0.0.1:8811");
+
+    /// <summary>
+    /// A Unix domain socket to listen on instead of <see cref="Listen"/>: the shared embedded broker's endpoint in its data
+    /// directory, where the socket file's permissions are the access control. Not a command-line setting.
+    /// </summary>
+    public string? UnixSocket { get; init; }
 
     public string? Token { get; init; }
 

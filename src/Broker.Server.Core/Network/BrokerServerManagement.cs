@@ -22,7 +22,7 @@ internal sealed class BrokerServerManagement : IBrokerManagement
 
     /// <summary>The server's address (the bound one, once listening) and its data directory, for people.</summary>
     public string Description =>
-        $"{_server.LocalEndPoint?.ToString() ?? _server.Options.Listen.EndPoint.ToString()}, data {Path.GetFullPath(_server.Options.DataDirectory)}";
+        $"{_server.ListeningOn}, data {Path.GetFullPath(_server.Options.DataDirectory)}";
 
     /// <inheritdoc />
     public async ValueTask<BrokerStatus> GetStatusAsync(CancellationToken cancellationToken = default)

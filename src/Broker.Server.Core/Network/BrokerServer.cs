@@ -113,15 +113,20 @@ internal sealed class BrokerServer : IAsyncDisposable
     /// <summary>Completes when a graceful stop has waited long enough for requests in flight.</summary>
     internal Task ShutdownDeadline => _shutdownDeadline.Task;
 
+    /// <summary>Where the server listens, as its log lines and status name it: the bound address, or the socket's path.</summary>
+    public string ListeningOn => Options.UnixSocket ?? LocalEndPoint?.ToString() ?? Options.Listen.ToString();
+
     /// <summary>Binds and starts accepting.</summary>
     /// <exception cref="Hosting.StartRefusedException">The address cannot be bound (in use, not local).</exception>
     public void Start()
     {
-        var endPoint = Options.Listen.EndPoint;
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        EndPoint endPoint = Options.UnixSocket is { } path ? new UnixDomainSocketEndPoint(path) : Options.Listen.EndPoint;
+        var listener = Options.UnixSocket is null
+            ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && ((IPEndPoint)endPoint).Address.Equals(IPAddress.IPv6Any))
                 listener.DualMode = true;
             listener.Bind(endPoint);
             listener.Listen(512);
@@ -134,11 +139,11 @@ internal sealed class BrokerServer : IAsyncDisposable
         _listener = listener;
         _accepting = Task.Run(AcceptLoopAsync);
         _watchdog = TimeProvider.System.CreateTimer(static s => ((BrokerServer)s!).Watch(), this, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
-        var security = (Credentials.Required ? "authentication required" : "no authentication, loopback only") + (Certificate is null ? ", plain TCP" : ", TLS");
-        var bound = LocalEndPoint!.ToString();
-        ServerLog.Listening(Logger, bound, Options.DataDirectory, security);
-        if (Credentials.Required && Certificate is null && !Options.Listen.IsLoopback)
-            ServerLog.PlaintextCredentials(Logger, bound);
+        var security = Options.UnixSocket is not null ? "a Unix domain socket, the file's permissions decide who connects"
+            : (Credentials.Required ? "authentication required" : "no authentication, loopback only") + (Certificate is null ? ", plain TCP" : ", TLS");
+        ServerLog.Listening(Logger, ListeningOn, Options.DataDirectory, security);
+        if (Options.UnixSocket is null && Credentials.Required && Certificate is null && !Options.Listen.IsLoopback)
+            ServerLog.PlaintextCredentials(Logger, ListeningOn);
     }
 
     /// <summary>Stops gracefully within <see cref="BrokerServerOptions.ShutdownTimeout"/>, then closes what is left.</summary>
