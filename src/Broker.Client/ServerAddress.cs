@@ -3,8 +3,11 @@ using System.Net;
 
 namespace Broker.Client;
 
-/// <summary>A server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8811 (Deepkit's).</summary>
-internal sealed record ServerAddress(string Host, int Port)
+/// <summary>
+/// A server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8811 (Deepkit's). Or the
+/// path of a Unix domain socket (<see cref="SocketPath"/>): the shared embedded broker's endpoint in its data directory.
+/// </summary>
+internal sealed record ServerAddress(string Host, int Port, string? SocketPath = null)
 {
     public const int DefaultPort = 8811;
 
@@ -49,7 +52,11 @@ internal sealed record ServerAddress(string Host, int Port)
         return new ServerAddress(host, number);
     }
 
+    /// <summary>The Unix domain socket at <paramref name="path"/>.</summary>
+    public static ServerAddress UnixSocket(string path) => new("localhost", 0, path);
+
     public override string ToString() =>
+        SocketPath is not null ? "unix:" + SocketPath :
         IPAddress.TryParse(Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}"
             : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";

@@ -59,6 +59,13 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
 
     public ServerClientOptions Options => _options;
 
+    /// <summary>
+    /// Runs before every connection attempt, the first one and each reconnect, on the connect loop: the shared embedded
+    /// broker tries there to take its directory's lock and host it, so that a client whose host died becomes the next
+    /// host before it connects again. An exception counts as a failed attempt (logged, then backed off).
+    /// </summary>
+    internal Func<CancellationToken, Task>? BeforeConnect { get; init; }
+
     /// <summary>The current connection, (re)connecting if needed.</summary>
     /// <exception cref="ServerConnectionException">No connection within <see cref="ServerClientOptions.ReconnectWait"/>.</exception>
     internal async ValueTask<ClientConnection> ConnectionAsync(CancellationToken cancellationToken)
@@ -216,6 +223,8 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
             try
             {
                 attempts++;
+                if (BeforeConnect is { } beforeConnect)
+                    await beforeConnect(_disposed.Token).ConfigureAwait(false);
                 connection = await ClientConnection.OpenAsync(_address, _options, _session, this, _logger, _disposed.Token).ConfigureAwait(false);
                 lock (_gate)
                 {

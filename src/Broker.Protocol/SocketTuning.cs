@@ -10,9 +10,12 @@ public static class SocketTuning
     /// peer that vanished without closing (a pulled cable, a frozen machine) within about 20 seconds, so its leases and
     /// in-flight requests do not wait forever.
     /// </summary>
-    /// <param name="socket">A connected TCP socket.</param>
+    /// <param name="socket">A connected socket; a Unix domain socket (the shared embedded broker's) has nothing to tune.</param>
     public static void Apply(Socket socket)
     {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (socket.AddressFamily == AddressFamily.Unix)
+            return;
         socket.NoDelay = true;
         try
         {

@@ -67,12 +67,17 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var socket = address.SocketPath is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         Stream? stream = null;
         ClientConnection? connection = null;
         try
         {
-            await socket.ConnectAsync(address.Host, address.Port, timeout.Token).ConfigureAwait(false);
+            if (address.SocketPath is { } path)
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
+            else
+                await socket.ConnectAsync(address.Host, address.Port, timeout.Token).ConfigureAwait(false);
             SocketTuning.Apply(socket);
             stream = new NetworkStream(socket, ownsSocket: true);
             if (options.Tls is { } tls)
@@ -177,8 +182,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             waiting = [.. _pending.Values];
             _pending.Clear();
         }
+        // The server's graceful goodbye says it answered every request it read: those still waiting never reached it,
+        // and are sent again on the next connection as if never sent (a produce is then not "outcome unknown").
+        var unread = reason is BrokerServerException { Code: ErrorCodes.ShuttingDown };
         foreach (var pending in waiting)
-            pending.Fail(new ConnectionLostException($"The connection to the broker server at {Address} was lost: {reason.Message}", wasSent: true, reason));
+            pending.Fail(new ConnectionLostException($"The connection to the broker server at {Address} was lost: {reason.Message}", wasSent: !unread, reason));
         Publish([.. waiting]);
         try
         {
@@ -307,6 +315,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         Abort(reason);
     }
 
+    private static readonly TimeSpan ReadToEndAfterWriteFailure = TimeSpan.FromSeconds(1);
+
     private async Task WatchOutboundAsync()
     {
         try
@@ -315,6 +325,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // A write fails when the server has closed its end, and what it said before closing (a graceful goodbye,
+            // which tells that the requests still waiting never reached it) is still to be read: the read loop gets a
+            // moment to reach the end of the stream and close the connection with that, before this closes it blind.
+            await Task.WhenAny(_readLoop, Task.Delay(ReadToEndAfterWriteFailure)).ConfigureAwait(false);
             Abort(ex);
         }
     }
