@@ -1,4 +1,5 @@
 using Broker;
+using Broker.Embedded;
 using Broker.Engine;
 using Broker.Engine.Storage.Log;
 using Broker.Settings;
@@ -10,11 +11,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EmbeddedBrokerExtensions
 {
     /// <summary>
-    /// Runs the queue engine in this process over a durable log in <paramref name="path"/>: no server to install. A
-    /// produce completes once the message is fsync'd (shared by concurrent producers); a backlog survives restarts and
-    /// waits for a worker that starts later, in this process or another one that opens the same directory after this
-    /// one closed it. One directory serves one process at a time: a second one gets an <see cref="IOException"/> naming
-    /// the holder. The clock is the registered <see cref="TimeProvider"/>, if any.
+    /// Runs the queue engine over a durable log in <paramref name="path"/>: no server to install. A produce completes once
+    /// the message is fsync'd (shared by concurrent producers); a backlog survives restarts. Several processes on this
+    /// machine may use the same directory at once (an app and its workers): the first to take the directory's lock hosts
+    /// the log in-process and serves the others over a Unix domain socket in the directory (<c>broker.sock</c>); when it
+    /// exits or dies, another takes over within about a second and the others reconnect on their own
+    /// (docs/shared-embedded.md). With <see cref="EmbeddedBrokerOptions.Shared"/> false the directory serves this process
+    /// alone, and a second one gets an <see cref="IOException"/> naming the holder. The clock is the registered
+    /// <see cref="TimeProvider"/>, if any.
     /// </summary>
     /// <param name="builder">The Broker builder.</param>
     /// <param name="path">
@@ -53,6 +57,8 @@ public static class EmbeddedBrokerExtensions
             var settings = options(sp);
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var loggers = sp.GetService<ILoggerFactory>();
+            if (settings.Shared && EmbeddedEndpoint.IsSupported)
+                return new SharedEmbeddedTransport(settings, time, loggers);
             var store = LogQueueStore.Open(settings.Path!, settings.ToLogOptions(), time, loggers?.CreateLogger("Broker.Engine.Log"));
             var engine = new QueueEngine(store, settings.ToEngineOptions(), time, loggers?.CreateLogger("Broker.Engine"), ownsStore: true);
             return new EngineTransport(engine, new Broker.Engine.Management.EngineManagement(engine, Broker.Management.BrokerKind.Embedded, Path.GetFullPath(settings.Path!)), ownsEngine: true);

@@ -14,5 +14,6 @@ internal static class EmbeddedSettings
         options.AcceptDataLoss = section.Boolean(nameof(EmbeddedBrokerOptions.AcceptDataLoss), options.AcceptDataLoss);
         options.MaxMessageBytes = section.Bytes32(nameof(EmbeddedBrokerOptions.MaxMessageBytes), options.MaxMessageBytes);
         options.MaxChannels = section.Int32(nameof(EmbeddedBrokerOptions.MaxChannels), options.MaxChannels);
+        options.Shared = section.Boolean(nameof(EmbeddedBrokerOptions.Shared), options.Shared);
     }
 }

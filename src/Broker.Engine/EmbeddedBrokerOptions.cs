@@ -32,6 +32,14 @@ public sealed class EmbeddedBrokerOptions
     /// </summary>
     public bool AcceptDataLoss { get; set; }
 
+    /// <summary>
+    /// Let other processes on this machine use the same directory at once (default true): the process that holds the
+    /// directory's lock hosts the log and serves the others over a Unix domain socket in the directory
+    /// (<c>broker.sock</c>), and when it exits another takes over. False: this process uses the directory alone, and
+    /// another process that opens it gets an <see cref="IOException"/> naming the holder.
+    /// </summary>
+    public bool Shared { get; set; } = true;
+
     /// <summary>The largest payload accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = QueueEngineOptions.DefaultMaxMessageBytes;
 

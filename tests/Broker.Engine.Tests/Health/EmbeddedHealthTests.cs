@@ -147,7 +147,13 @@ public sealed class EmbeddedHealthTests
     private static ServiceProvider Embedded(string path)
     {
         var services = Services();
-        services.AddBroker(b => b.UseEmbedded(path, o => o.SegmentBytes = 128 * 1024));
+        // Unshared: these tests are about the log's own health in the process that holds it; a shared directory's
+        // roles are tested in Broker.Embedded.Tests.
+        services.AddBroker(b => b.UseEmbedded(path, o =>
+        {
+            o.SegmentBytes = 128 * 1024;
+            o.Shared = false;
+        }));
         return services.BuildServiceProvider();
     }
 

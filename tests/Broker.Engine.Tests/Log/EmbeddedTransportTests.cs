@@ -6,6 +6,10 @@ using static Broker.Engine.Tests.Support.EngineHarness;
 
 namespace Broker.Engine.Tests.Log;
 
+/// <summary>
+/// UseEmbedded with <see cref="EmbeddedBrokerOptions.Shared"/> false: the engine over the log in this process alone. The
+/// shared directory (the default) is tested in Broker.Embedded.Tests.
+/// </summary>
 public sealed class EmbeddedTransportTests
 {
     [Fact]
@@ -63,6 +67,7 @@ public sealed class EmbeddedTransportTests
             o.MaxMessageBytes = 8;
             o.Durability = DurabilityMode.Buffered;
             o.SegmentBytes = 128 * 1024;
+            o.Shared = false;
         });
         await using var provider = services.BuildServiceProvider();
 
@@ -76,7 +81,11 @@ public sealed class EmbeddedTransportTests
     private static ServiceProvider Provider(string path)
     {
         var services = new ServiceCollection();
-        new BrokerBuilder(services).UseEmbedded(path, o => o.SegmentBytes = 128 * 1024);
+        new BrokerBuilder(services).UseEmbedded(path, o =>
+        {
+            o.SegmentBytes = 128 * 1024;
+            o.Shared = false;
+        });
         return services.BuildServiceProvider();
     }
 }

@@ -1,0 +1,65 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Broker.Embedded;
+
+/// <summary>
+/// The local endpoint of a shared data directory: the Unix domain socket <c>broker.sock</c> in it. Who may connect is
+/// decided by the file's permissions, which follow the directory's: whoever may write in the directory (and so could
+/// write the log itself) may use the broker.
+/// </summary>
+internal static class EmbeddedEndpoint
+{
+    public const string FileName = "broker.sock";
+
+    /// <summary>The longest socket path Linux takes (sun_path is 108 bytes with its terminating zero).</summary>
+    public const int MaxPathBytes = 107;
+
+    /// <summary>The socket's path in <paramref name="directory"/> (a full path).</summary>
+    /// <exception cref="ArgumentException">The path is longer than a Unix domain socket's address allows.</exception>
+    public static string PathIn(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        var bytes = Encoding.UTF8.GetByteCount(path);
+        if (bytes > MaxPathBytes)
+        {
+            throw new ArgumentException(
+                $"The embedded broker's data directory '{directory}' is too deep to share: its socket '{path}' is {bytes} bytes long, and a Unix domain socket's path may be at most {MaxPathBytes}. " +
+                "Use a shorter path, or set EmbeddedBrokerOptions.Shared (Broker:Embedded:Shared) to false to use the directory from one process only.",
+                nameof(directory));
+        }
+        return path;
+    }
+
+    /// <summary>True where the shared mode can run: Unix domain sockets and a lock that dies with its process.</summary>
+    public static bool IsSupported => Socket.OSSupportsUnixDomainSockets && !OperatingSystem.IsWindows();
+
+    /// <summary>
+    /// Removes a socket file left by a host that died. Called only by the holder of the directory's lock, so no live host
+    /// can own it: the lock is the only arbiter of who hosts, never the file.
+    /// </summary>
+    public static void RemoveStale(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>Gives the socket the directory's read and write permissions, for the owner, the group and others.</summary>
+    public static void Restrict(string path, string directory)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var directoryMode = File.GetUnixFileMode(directory);
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if ((directoryMode & UnixFileMode.GroupWrite) != 0)
+            mode |= UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        if ((directoryMode & UnixFileMode.OtherWrite) != 0)
+            mode |= UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        File.SetUnixFileMode(path, mode);
+    }
+}

@@ -1,0 +1,2 @@
+global using Broker.Transport;
+global using Xunit;
