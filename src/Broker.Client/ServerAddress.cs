@@ -4,12 +4,16 @@ using System.Net;
 namespace Broker.Client;
 
 /// <summary>
-/// A server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8811 (Deepkit's). Or the
-/// path of a Unix domain socket (<see cref="SocketPath"/>): the shared embedded broker's endpoint in its data directory.
+/// A server address: <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8811 (Deepkit's). Or a Unix
+/// domain socket, <c>unix:/path/to/broker.sock</c> (<see cref="SocketPath"/>): the shared embedded broker's endpoint in
+/// its data directory.
 /// </summary>
 internal sealed record ServerAddress(string Host, int Port, string? SocketPath = null)
 {
     public const int DefaultPort = 8811;
+
+    /// <summary>The prefix of a Unix domain socket's address: <c>unix:/path/to/broker.sock</c>.</summary>
+    public const string UnixScheme = "unix:";
 
     /// <summary>Reads an address.</summary>
     /// <param name="address">The text.</param>
@@ -19,6 +23,13 @@ internal sealed record ServerAddress(string Host, int Port, string? SocketPath =
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address, parameter);
         var text = address.Trim();
+        if (text.StartsWith(UnixScheme, StringComparison.Ordinal))
+        {
+            var path = text[UnixScheme.Length..];
+            if (path.Length == 0)
+                throw new ArgumentException($"The server address '{address}' names no socket: write unix:/path/to/broker.sock.", parameter);
+            return UnixSocket(path);
+        }
         if (text.Contains("://", StringComparison.Ordinal))
             throw new ArgumentException($"The server address '{address}' must be host:port (for example 127.0.0.1:8811), without a scheme.", parameter);
         string host;
@@ -56,7 +67,7 @@ internal sealed record ServerAddress(string Host, int Port, string? SocketPath =
     public static ServerAddress UnixSocket(string path) => new("localhost", 0, path);
 
     public override string ToString() =>
-        SocketPath is not null ? "unix:" + SocketPath :
+        SocketPath is not null ? UnixScheme + SocketPath :
         IPAddress.TryParse(Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}"
             : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";

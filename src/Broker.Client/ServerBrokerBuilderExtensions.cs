@@ -16,7 +16,7 @@ public static class ServerBrokerBuilderExtensions
     /// </summary>
     /// <param name="builder">The Broker builder.</param>
     /// <param name="address">
-    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>. It wins over
+    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>, or a shared embedded directory's socket, <c>unix:/path/broker.sock</c>. It wins over
     /// <c>Broker:Server:Address</c> in configuration.
     /// </param>
     /// <param name="configure">Credentials, TLS and reconnect settings, applied after configuration, if any; null for the defaults.</param>

@@ -9,7 +9,7 @@ namespace Broker.Client;
 public sealed class ServerClientOptions
 {
     /// <summary>
-    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>. Set by <c>UseServer(address)</c>, or
+    /// The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>, or a shared embedded directory's socket, <c>unix:/path/broker.sock</c>. Set by <c>UseServer(address)</c>, or
     /// by configuration (<c>Broker:Server:Address</c>) for <c>UseServer()</c>.
     /// </summary>
     public string? Address { get; set; }

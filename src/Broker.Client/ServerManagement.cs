@@ -17,7 +17,7 @@ public static class ServerManagement
     /// it throws at once, naming the address and what to check, instead of retrying. A connection lost later is opened
     /// again in the background, as for an application's client.
     /// </summary>
-    /// <param name="address">The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>; wins over <see cref="ServerClientOptions.Address"/>.</param>
+    /// <param name="address">The server: <c>host:port</c>, <c>host</c> (port 8811) or <c>[ipv6]:port</c>, or <c>unix:/path/broker.sock</c>; wins over <see cref="ServerClientOptions.Address"/>.</param>
     /// <param name="options">Credentials, TLS and time limits.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The management API; dispose it to close the connection.</returns>

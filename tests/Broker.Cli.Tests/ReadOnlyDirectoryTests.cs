@@ -3,8 +3,8 @@ using Broker.Cli.Tests.Infrastructure;
 namespace Broker.Cli.Tests;
 
 /// <summary>
-/// A data directory another process holds (here: this test process, with the embedded broker open on it) opens as a
-/// read-only snapshot: reading works and says so on standard error; a change is refused with its own exit code and
+/// A data directory another process holds without sharing it (here: this test process, with the embedded broker open on
+/// it and Shared = false) opens as a read-only snapshot: reading works and says so on standard error; a change is refused with its own exit code and
 /// the broker's explanation, without asking first, and changes nothing.
 /// </summary>
 public sealed class ReadOnlyDirectoryTests : IDisposable
@@ -16,7 +16,7 @@ public sealed class ReadOnlyDirectoryTests : IDisposable
     [Fact]
     public async Task AHeldDirectoryIsReadButNotChanged()
     {
-        await using var holder = TestBroker.Embedded(_directory.Path);
+        await using var holder = TestBroker.Embedded(_directory.Path, shared: false);
         await holder.ProduceOrdersAsync(2);
         await holder.DeadLetterPaymentsAsync(1, _ => "card declined");
         var data = new[] { "--data", _directory.Path };

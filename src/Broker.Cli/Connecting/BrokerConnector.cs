@@ -71,12 +71,40 @@ internal static class BrokerConnector
         timeout.CancelAfter(target.Timeout);
         try
         {
-            // Held by another process, it opens as a read-only snapshot (BrokerStatus.ReadOnly says so and why).
+            // Hosted by an application that shares it (UseEmbedded), the directory is managed live through its host,
+            // changes included, as the application's own processes use it.
+            if (await TryHostAsync(target, timeout.Token).ConfigureAwait(false) is { } hosted)
+                return hosted;
+            // Held by another process that does not share it, it opens as a read-only snapshot (BrokerStatus.ReadOnly
+            // says so and why).
             return await EmbeddedManagement.OpenAsync(target.Directory, loggerFactory, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new CliException(ExitCodes.CannotConnect, $"Cannot open the {target.Name}: reading it took longer than --timeout {target.Timeout.TotalSeconds:0.#} s.");
+        }
+    }
+
+    /// <summary>The socket a shared embedded directory's host serves (Broker.Embedded's EmbeddedEndpoint.FileName).</summary>
+    internal const string SharedSocketName = "broker.sock";
+
+    /// <summary>
+    /// Connects to the host of a shared directory through its socket; null when no process serves it (no socket, or one
+    /// a host that died left behind: nothing answers on it).
+    /// </summary>
+    private static async Task<IBrokerManagementConnection?> TryHostAsync(DataDirectoryTarget target, CancellationToken cancellationToken)
+    {
+        var socket = Path.GetFullPath(Path.Combine(target.Directory, SharedSocketName));
+        if (!Path.Exists(socket))
+            return null;
+        try
+        {
+            var options = new ServerClientOptions { ClientName = "broker command line", ConnectTimeout = TimeSpan.FromSeconds(5) };
+            return await ServerManagement.ConnectAsync("unix:" + socket, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServerConnectionException)
+        {
+            return null;
         }
     }
 

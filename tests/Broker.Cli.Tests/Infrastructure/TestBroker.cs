@@ -22,7 +22,8 @@ public sealed class TestBroker : IAsyncDisposable
 
     public IPayments Payments => _services.GetRequiredService<IPayments>();
 
-    public static TestBroker Embedded(string directory) => new(b => b.UseEmbedded(directory));
+    /// <summary>The embedded broker on <paramref name="directory"/>, shared with other processes (the default) or not.</summary>
+    public static TestBroker Embedded(string directory, bool shared = true) => new(b => b.UseEmbedded(directory, o => o.Shared = shared));
 
     public static TestBroker Server(string address, string token) => new(b => b.UseServer(address, o => o.Token = token));
 

@@ -43,10 +43,20 @@ public sealed class SettingsTests
         Assert.Equal((host, port), (address.Host, address.Port));
     }
 
+    [Fact]
+    public void AUnixSocketAddressNamesTheSocketAndReadsBackTheSame()
+    {
+        var address = ServerAddress.Parse("unix:/var/lib/app/broker-data/broker.sock");
+
+        Assert.Equal("/var/lib/app/broker-data/broker.sock", address.SocketPath);
+        Assert.Equal("unix:/var/lib/app/broker-data/broker.sock", address.ToString());
+    }
+
     [Theory]
     [InlineData("tcp://127.0.0.1:8811")]
     [InlineData("127.0.0.1:0")]
     [InlineData("::1")]
+    [InlineData("unix:")]
     public void BadClientAddressesAreRefused(string text) =>
         Assert.Throws<ArgumentException>(() => ServerAddress.Parse(text));
 
