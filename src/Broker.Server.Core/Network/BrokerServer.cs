@@ -14,9 +14,10 @@ using Microsoft.Extensions.Logging;
 namespace Broker.Server.Network;
 
 /// <summary>
-/// The TCP side of the server: accepts connections up to the limit, serves each with a <see cref="ServerConnection"/>
-/// over the shared <see cref="QueueEngine"/>, watches them (authentication deadline, stalled writes) and stops
-/// gracefully: no new connections, no new requests, requests in flight finished, goodbye, close.
+/// The listening side of the server (TCP, or the Unix socket of a shared embedded directory): accepts connections up to
+/// the limit, serves each with a <see cref="ServerConnection"/> over the shared <see cref="QueueEngine"/>, watches them
+/// (authentication deadline, stalled writes) and stops gracefully: no new connections, no new requests, requests in
+/// flight finished, goodbye, close.
 /// </summary>
 /// <remarks>
 /// A connection is <em>pending</em> from its accept until it is admitted (it authenticated, or, on a server without
