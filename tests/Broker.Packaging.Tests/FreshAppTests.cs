@@ -3,7 +3,8 @@ namespace Broker.Packaging.Tests;
 /// <summary>
 /// One PackageReference to Broker is enough: a new worker application outside the repository builds against the
 /// packed package with the generated code and no warning, produces and consumes on the embedded broker in a generic
-/// host, and gets a BRK error for a bad declaration; a new web app does the same from an endpoint.
+/// host, and gets a BRK error for a bad declaration; a new web app does the same from an endpoint; and two processes of
+/// one new application share one embedded data directory at once, one hosting it for the other.
 /// </summary>
 [Collection(PackingCollection.Name)]
 public sealed class FreshAppTests(PackedRepository packed)
@@ -68,6 +69,24 @@ public sealed class FreshAppTests(PackedRepository packed)
         Assert.Contains("produced: Enqueued", run.Output, StringComparison.Ordinal);
         Assert.Contains("consumed: 8 Grace bread", run.Output, StringComparison.Ordinal);
         Assert.Contains("health: Healthy", run.Output, StringComparison.Ordinal);
+    }
+
+    // The shared embedded broker's promise, from the package alone: an app and its worker on one directory at once. Each
+    // process waits for the other's messages, so they overlap whichever starts first: one hosts the directory, and the
+    // other uses it through the host's socket.
+    [Fact]
+    public async Task TwoProcessesShareOneEmbeddedDirectoryOneProducingOneConsuming()
+    {
+        var app = await packed.PairApp;
+        Assert.True(app.Build.ExitCode == 0, $"dotnet build of the two-process app failed: {app.Build}");
+        Assert.True(app.Consumer is { ExitCode: 0 } && app.Producer is { ExitCode: 0 }, $"A process failed:\n{app.Log}");
+
+        Assert.Contains("produced: 3 Enqueued", app.Producer.Output, StringComparison.Ordinal);
+        Assert.Contains("consume done: 1,2,3", app.Consumer.Output, StringComparison.Ordinal);
+        Assert.Contains("produce done: 1,2,3", app.Producer.Output, StringComparison.Ordinal);
+        // Broker.Embedded logs each process's role: one hosted, and the other was its client.
+        Assert.Contains("Hosting the embedded broker", app.Consumer.Output + app.Producer.Output, StringComparison.Ordinal);
+        Assert.Contains("through the process that hosts it", app.Consumer.Output + app.Producer.Output, StringComparison.Ordinal);
     }
 
     [Fact]

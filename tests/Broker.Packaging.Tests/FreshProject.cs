@@ -102,6 +102,84 @@ internal static class FreshProject
         }
         """;
 
+    /// <summary>A second channel for <see cref="PairProgram"/>: each order consumed is answered with a receipt.</summary>
+    public const string Receipts = """
+        using Broker;
+
+        namespace Shop;
+
+        public sealed record Receipt(int OrderId);
+
+        [Channel("shop/receipts")]
+        public partial interface IReceiptChannel : IQueueChannel<Receipt>;
+        """;
+
+    /// <summary>
+    /// One program that runs as two processes on one data directory, as an app and its worker do: "consume" takes three
+    /// orders and answers each with a receipt; "produce" produces the orders and waits for their receipts. Neither can
+    /// finish without the other, so both run at once whichever starts first, and the directory serves both.
+    /// </summary>
+    public const string PairProgram = """
+        using Broker;
+        using Shop;
+
+        var role = args is ["produce" or "consume"] ? args[0] : throw new ArgumentException("Usage: App produce|consume");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddBroker(b => b.UseEmbedded("broker-data")).AddChannels();
+        builder.Services.AddSingleton<Tally>();
+        if (role == "consume")
+            builder.Services.AddConsumer<IOrderChannel, OrderConsumer>();
+        else
+            builder.Services.AddConsumer<IReceiptChannel, ReceiptConsumer>();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        if (role == "produce")
+        {
+            var orders = host.Services.GetRequiredService<IOrderChannel>();
+            for (var id = 1; id <= Tally.Count; id++)
+                Console.WriteLine($"produced: {id} {(await orders.ProduceAsync(new Order(id, "Ada", ["tea"]))).Status}");
+        }
+        var ids = await host.Services.GetRequiredService<Tally>().All.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"{role} done: {string.Join(",", ids)}");
+        await host.StopAsync();
+
+        sealed class Tally
+        {
+            public const int Count = 3;
+            private readonly SortedSet<int> _ids = [];
+
+            public TaskCompletionSource<int[]> All { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Add(int id)
+            {
+                lock (_ids)
+                {
+                    if (_ids.Add(id) && _ids.Count == Count)
+                        All.TrySetResult([.. _ids]);
+                }
+            }
+        }
+
+        sealed class OrderConsumer(Tally tally, IReceiptChannel receipts) : IConsumer<Order>
+        {
+            public async ValueTask ConsumeAsync(QueueMessage<Order> message, CancellationToken cancellationToken)
+            {
+                await receipts.ProduceAsync(new Receipt(message.Data.Id), cancellationToken: cancellationToken);
+                tally.Add(message.Data.Id);
+            }
+        }
+
+        sealed class ReceiptConsumer(Tally tally) : IConsumer<Receipt>
+        {
+            public ValueTask ConsumeAsync(QueueMessage<Receipt> message, CancellationToken cancellationToken)
+            {
+                tally.Add(message.Data.OrderId);
+                return ValueTask.CompletedTask;
+            }
+        }
+        """;
+
     /// <summary>
     /// An ASP.NET Core app (the Web SDK, as <c>dotnet new webapi</c> makes it) whose one package reference is Broker:
     /// the shared framework brings the host.

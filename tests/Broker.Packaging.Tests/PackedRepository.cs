@@ -12,6 +12,7 @@ public sealed class PackedRepository : IAsyncLifetime
 {
     private readonly Lazy<Task<FreshApp>> freshApp;
     private readonly Lazy<Task<FreshApp>> webApp;
+    private readonly Lazy<Task<FreshPairApp>> pairApp;
     private readonly Lazy<Task<InstalledTool>> tool;
     private readonly Lazy<Task<InstalledTool>> cli;
 
@@ -19,6 +20,7 @@ public sealed class PackedRepository : IAsyncLifetime
     {
         freshApp = new(() => Tests.FreshApp.CreateWorkerAsync(this));
         webApp = new(() => Tests.FreshApp.CreateWebAsync(this));
+        pairApp = new(() => FreshPairApp.CreateAsync(this));
         tool = new(() => InstalledTool.InstallAsync(this, "Broker.Server", "broker-server"));
         cli = new(() => InstalledTool.InstallAsync(this, "Broker.Cli", "broker"));
     }
@@ -38,6 +40,9 @@ public sealed class PackedRepository : IAsyncLifetime
 
     /// <summary>A new ASP.NET Core app that references only the Broker package, built and run.</summary>
     internal Task<FreshApp> WebApp => webApp.Value;
+
+    /// <summary>A new worker that references only the Broker package, run as two processes on one data directory.</summary>
+    internal Task<FreshPairApp> PairApp => pairApp.Value;
 
     /// <summary>broker-server installed from the feed with <c>dotnet tool install</c>.</summary>
     internal Task<InstalledTool> Tool => tool.Value;
@@ -87,7 +92,7 @@ public sealed class PackedRepository : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // Let a step that a failed test left running finish before its folder goes.
-        foreach (var step in new Task[] { Started(freshApp), Started(webApp), Started(tool) })
+        foreach (var step in new Task[] { Started(freshApp), Started(webApp), Started(pairApp), Started(tool), Started(cli) })
             await step.ContinueWith(_ => { }, TaskScheduler.Default);
         Packing.Delete(Root);
     }

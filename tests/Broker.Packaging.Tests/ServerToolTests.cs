@@ -6,15 +6,16 @@ namespace Broker.Packaging.Tests;
 [Collection(PackingCollection.Name)]
 public sealed class ServerToolTests(PackedRepository packed)
 {
-    // A tool package carries its dependencies: the server speaks the protocol through Broker.Protocol and does not
-    // need the client.
+    // A tool package carries its dependencies: the server's core (which the shared embedded broker hosts too) speaks the
+    // protocol through Broker.Protocol, and neither needs the client.
     [Fact]
-    public void ToolPackageCarriesTheProtocolAndNotTheClient()
+    public void ToolPackageCarriesTheServersCoreAndTheProtocolAndNotTheClient()
     {
         using var package = packed.OpenPackage("Broker.Server");
         var assemblies = package.Entries.Select(e => e.Name).Where(n => n.StartsWith("Broker", StringComparison.Ordinal) && n.EndsWith(".dll", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
 
         Assert.Contains("Broker.Server.dll", assemblies);
+        Assert.Contains("Broker.Server.Core.dll", assemblies);
         Assert.Contains("Broker.Protocol.dll", assemblies);
         Assert.Contains("Broker.Engine.dll", assemblies);
         Assert.DoesNotContain("Broker.Client.dll", assemblies);
