@@ -66,6 +66,13 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
     /// </summary>
     internal Func<CancellationToken, Task>? BeforeConnect { get; init; }
 
+    /// <summary>
+    /// How many failed attempts in a row are logged at Debug before the warnings start: a shared embedded directory's
+    /// host takes a moment to replay its log and open its socket, at every start and every takeover, and the attempts of
+    /// that moment are expected, not news. 0 (the default): every failure is a warning.
+    /// </summary>
+    internal int QuietAttempts { get; init; }
+
     /// <summary>The current connection, (re)connecting if needed.</summary>
     /// <exception cref="ServerConnectionException">No connection within <see cref="ServerClientOptions.ReconnectWait"/>.</exception>
     internal async ValueTask<ClientConnection> ConnectionAsync(CancellationToken cancellationToken)
@@ -266,7 +273,10 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                 if (connection is not null)
                     await connection.DisposeAsync().ConfigureAwait(false);
                 _lastError = ex;
-                LogConnectFailed(_logger, connectionAddress, attempts, ex.Message);
+                if (attempts <= QuietAttempts)
+                    LogConnectFailedQuietly(_logger, connectionAddress, attempts, ex.Message);
+                else
+                    LogConnectFailed(_logger, connectionAddress, attempts, ex.Message);
                 AttemptFailed();
                 if (ex is BrokerServerException { Code: ErrorCodes.AuthenticationFailed or ErrorCodes.Unauthenticated })
                 {
@@ -327,6 +337,9 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not connect to the broker server at {Address} (attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string address, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not connect to the broker at {Address} yet (attempt {Attempt}): {Reason}")]
+    private static partial void LogConnectFailedQuietly(ILogger logger, string address, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The broker server at {Address} refused to restore the subscription to channel '{Channel}': {Reason}; it has ended")]
     private static partial void LogRestoreRefused(ILogger logger, string channel, string address, string reason);

@@ -28,6 +28,9 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
     // backoffs keep the gap near the replay's length, not a backoff's.
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromMilliseconds(250);
+    // Attempts logged at Debug while a host starts (about 10 s of them at the longest backoff): a replay takes a moment
+    // at every start and takeover; a host that stays out of reach longer than that is worth the warnings.
+    private const int QuietAttempts = 40;
 
     private readonly EmbeddedBrokerOptions _settings;
     private readonly ILoggerFactory? _loggers;
@@ -143,7 +146,7 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
             ReconnectDelay = FirstRetry,
             MaxReconnectDelay = LongestRetry,
         };
-        var client = new ServerQueueTransport(ServerAddress.UnixSocket(SocketPath), options, TimeProvider, _loggers) { BeforeConnect = TakeOverAsync };
+        var client = new ServerQueueTransport(ServerAddress.UnixSocket(SocketPath), options, TimeProvider, _loggers) { BeforeConnect = TakeOverAsync, QuietAttempts = QuietAttempts };
         lock (_gate)
         {
             if (!_disposed)
