@@ -3,10 +3,12 @@ using Microsoft.Extensions.Hosting;
 namespace Broker.Embedded.Tests.Processes;
 
 /// <summary>
-/// Consumes the child's channel, 8 messages at a time, printing <c>DONE key id tries</c> at the end of each handler,
-/// after a millisecond's work (so a process killed between the line and its acknowledgement shows the redelivery as a
-/// second DONE of the same id). On shutdown the subscription stops as a hosted consumer's does: running handlers
-/// finish, the rest goes back for redelivery.
+/// Consumes the child's channel, printing <c>DONE key id tries</c> at the end of each handler, after a millisecond's
+/// work (so a process killed between the line and its acknowledgement shows the redelivery as a second DONE of the same
+/// id). 32 handlers at a time: a message costs a consumer a delivery, a settle and its fsync, twice what it costs a
+/// producer, so with the producers' 8 in flight fewer would let a backlog grow for the end of a test to drain. On
+/// shutdown the subscription stops as a hosted consumer's does: running handlers finish, the rest goes back for
+/// redelivery.
 /// </summary>
 internal sealed class ChildConsumer(IQueueChannel<ProcessJob> channel) : IHostedService, IAsyncDisposable
 {
@@ -21,7 +23,7 @@ internal sealed class ChildConsumer(IQueueChannel<ProcessJob> channel) : IHosted
                 await Task.Delay(1, CancellationToken.None);
                 ChildOutput.Handled(message.Data.Key, message.Id, message.Tries);
             },
-            new ConsumeOptions { MaxParallel = 8 },
+            new ConsumeOptions { MaxParallel = 32 },
             cancellationToken);
         ChildOutput.Line(ChildOutput.Consuming);
     }

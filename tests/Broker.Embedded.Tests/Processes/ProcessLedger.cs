@@ -77,10 +77,10 @@ internal sealed class ProcessLedger
         lock (_gate) return _roles.LastOrDefault(r => r.Process == process)?.Host;
     }
 
-    /// <summary>The first process to report HOST at or after <paramref name="since"/>, with the moment it did.</summary>
-    public RoleChange? FirstHostSince(long since)
+    /// <summary>The first process (other than <paramref name="except"/>) to report HOST at or after <paramref name="since"/>, with the moment it did.</summary>
+    public RoleChange? FirstHostSince(long since, string? except = null)
     {
-        lock (_gate) return _roles.Where(r => r.Host && r.Timestamp >= since).MinBy(r => r.Timestamp);
+        lock (_gate) return _roles.Where(r => r.Host && r.Timestamp >= since && r.Process != except).MinBy(r => r.Timestamp);
     }
 
     /// <summary>The first acknowledgement stamped at or after <paramref name="since"/> (in <paramref name="process"/>, if given).</summary>
