@@ -164,6 +164,13 @@ internal sealed partial class ChannelQueue
         return renewed;
     }
 
+    /// <summary>The deliveries <paramref name="subscription"/> holds: granted and not settled yet.</summary>
+    public int HeldBy(EngineSubscription subscription)
+    {
+        lock (_gate)
+            return subscription.Held.Count;
+    }
+
     public void StopDeliveries(EngineSubscription subscription)
     {
         lock (_gate)

@@ -107,6 +107,12 @@ public sealed class EngineSubscription : ITransportSubscription
         return _queue.TryReadPayload(this, delivery, out payload, out headers);
     }
 
+    /// <summary>
+    /// The deliveries this subscription holds: granted to it and not settled yet. A server stopping gracefully waits for
+    /// them to reach 0 before it closes, so its consumers' handlers finish on it.
+    /// </summary>
+    public int Unsettled => _queue.HeldBy(this);
+
     /// <inheritdoc />
     public ValueTask StopDeliveriesAsync(CancellationToken cancellationToken)
     {

@@ -160,6 +160,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         var connections = _connections.Values.ToArray();
         var inFlight = connections.Sum(c => c.Connection.RequestsInFlight);
         ServerLog.Stopping(Logger, Options.ShutdownTimeout.TotalSeconds, inFlight, connections.Length);
+        await LetHandlersSettleAsync(connections.Select(c => c.Connection).ToArray()).ConfigureAwait(false);
         foreach (var (connection, _) in connections)
             connection.BeginShutdown();
         var all = Task.WhenAll(connections.Select(c => c.Running));
@@ -175,6 +176,26 @@ internal sealed class BrokerServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// No new deliveries, then a moment for the clients' handlers to settle those they hold, while requests are still
+    /// read: a settle that arrived after the goodbye would be refused by the next server (a shared directory's next host
+    /// never leased the message), and the message handled again. At most <see cref="SettleGrace"/>, or half the stop's
+    /// timeout when that is shorter; a handler still running after it loses its lease as before.
+    /// </summary>
+    private async Task LetHandlersSettleAsync(ServerConnection[] connections)
+    {
+        await Task.WhenAll(connections.Select(c => c.StopDeliveriesAsync())).ConfigureAwait(false);
+        var grace = TimeSpan.FromTicks(Math.Min(SettleGrace.Ticks, Options.ShutdownTimeout.Ticks / 2));
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(grace.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (connections.Any(c => c.Unsettled > 0) && TimeProvider.System.GetTimestamp() < deadline)
+            await Task.Delay(SettlePoll).ConfigureAwait(false);
+    }
+
+    /// <summary>The longest a graceful stop waits for handlers to settle what they hold.</summary>
+    internal static readonly TimeSpan SettleGrace = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(10);
 
     public async ValueTask DisposeAsync()
     {

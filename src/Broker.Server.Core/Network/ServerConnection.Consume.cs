@@ -224,4 +224,27 @@ internal sealed partial class ServerConnection
             _inFlight.End(0);
         }
     }
+
+    /// <summary>
+    /// The first step of a graceful stop: no new deliveries to this connection's subscriptions (those granted are still
+    /// pushed), while its requests, settles included, are still read.
+    /// </summary>
+    internal async Task StopDeliveriesAsync()
+    {
+        ForwardedSubscription[] subscriptions;
+        lock (_gate)
+            subscriptions = [.. _subscriptions.Values];
+        foreach (var subscription in subscriptions)
+            await subscription.StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Deliveries this connection's subscriptions hold and the client has not settled yet.</summary>
+    internal int Unsettled
+    {
+        get
+        {
+            lock (_gate)
+                return _subscriptions.Values.Sum(s => s.Engine.Unsettled);
+        }
+    }
 }

@@ -8,9 +8,9 @@ namespace Broker.Embedded.Tests.Processes;
 /// The hosting process stopped with SIGTERM (its generic host stops it as any application stops: services first, then the
 /// service provider, which hands the directory over), three times in a row under load, each time replaced by a new
 /// process. Proves the graceful hand-over's promise: no produce anywhere fails (no outcome unknown, no error, no retry),
-/// the stopped host exits cleanly, another process hosts, and no acknowledged message is lost or stored twice.
-/// Redeliveries are allowed and counted: a delivery a client holds at the hand-over is settled on the next host, which
-/// never leased it, so its completion is refused and the message comes again (same id): at-least-once consumption.
+/// the stopped host exits cleanly, another process hosts, and no acknowledged message is lost or stored twice. Nor is
+/// any handled twice: the stopping host sends no new deliveries and waits for the clients' handlers to settle those they
+/// hold before its goodbye (the next host never leased them, and would refuse their completions).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class GracefulHandOverTests(ITestOutputHelper output)
@@ -54,6 +54,7 @@ public sealed class GracefulHandOverTests(ITestOutputHelper output)
         Assert.Equal(0, ledger.Unknown);
         Assert.Empty(ledger.Lost());
         Assert.Empty(ledger.StoredTwice());
+        Assert.Empty(ledger.HandledMoreThanOnce());
         Assert.Empty(ledger.Unexpected());
         fleet.Host();
     }
