@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Broker.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Broker.Server.Tests.Crash;
 
@@ -11,7 +13,7 @@ namespace Broker.Server.Tests.Crash;
 /// (SIGKILL), another one takes over, the messages its handlers held are welcomed by the other worker, the killed
 /// process restarted joins again as a client, and every request after that is welcomed too.
 /// </summary>
-public sealed partial class SharedDirectorySampleTests
+public sealed partial class SharedDirectorySampleTests(ITestOutputHelper output)
 {
     private const string TookOver = "Took over hosting the embedded broker";
 
@@ -25,13 +27,19 @@ public sealed partial class SharedDirectorySampleTests
         await using var workerB = await StartWorkerAsync(data.Path, Role.Client);
         ChildProcess[] workers = [workerA, workerB];
 
-        await WelcomedAsync(await app.RegisterAsync(1, 6), workers);
+        var first = await app.RegisterAsync(1, 6);
+        await WelcomedAsync(first, workers);
+        output.WriteLine($"app hosting: {Report(first, workers)}");
 
         await app.Process.KillAsync();
+        var takeover = Stopwatch.StartNew();
         await Waits.UntilAsync(() => workers.Any(w => w.Output.Contains(TookOver, StringComparison.Ordinal)), "a worker to take over hosting the directory");
+        output.WriteLine($"app killed; worker {(workerA.Output.Contains(TookOver, StringComparison.Ordinal) ? "A" : "B")} took over, seen after {takeover.ElapsedMilliseconds} ms");
         await using var restarted = await SampleApp.StartAsync(data.Path);
         Assert.Equal(Role.Client, restarted.Role);
-        await WelcomedAsync(await restarted.RegisterAsync(7, 6), workers);
+        var second = await restarted.RegisterAsync(7, 6);
+        await WelcomedAsync(second, workers);
+        output.WriteLine($"restarted app, a client: {Report(second, workers)}");
     }
 
     [Fact]
@@ -54,12 +62,21 @@ public sealed partial class SharedDirectorySampleTests
         // The dead host's leases end with it: the next host replays the log, and its deliveries are ready again.
         await WelcomedAsync(first, [hosting, other]);
         Assert.All(unfinished, id => Assert.Contains(id, Ids(Sent(), other.Output)));
-        Assert.True(other.Output.Contains(TookOver, StringComparison.Ordinal) || app.Process.Output.Contains(TookOver, StringComparison.Ordinal),
-            $"Neither the other worker nor the app took over. The other worker printed:\n{other.Output}\nThe app printed:\n{app.Process.Output}");
+        var newHost = other.Output.Contains(TookOver, StringComparison.Ordinal) ? "the other worker"
+            : app.Process.Output.Contains(TookOver, StringComparison.Ordinal) ? "the app"
+            : null;
+        Assert.True(newHost is not null, $"Neither the other worker nor the app took over. The other worker printed:\n{other.Output}\nThe app printed:\n{app.Process.Output}");
+        output.WriteLine($"hosting worker killed with {unfinished.Count} mail(s) unfinished, all welcomed by the other worker; {newHost} took over; {Report(first, [hosting, other])}");
 
         await using var restarted = await StartWorkerAsync(data.Path, Role.Client, slow);
-        await WelcomedAsync(await app.RegisterAsync(9, 8), [other, restarted]);
+        var second = await app.RegisterAsync(9, 8);
+        await WelcomedAsync(second, [other, restarted]);
+        output.WriteLine($"restarted worker, a client: {Report(second, [other, restarted])}");
     }
+
+    // "6 requests, welcomed 3 + 3": how many of the messages each worker welcomed (first deliveries and redeliveries).
+    private static string Report(IReadOnlyList<long> messages, IReadOnlyList<ChildProcess> workers) =>
+        $"{messages.Count} requests, welcomed {string.Join(" + ", workers.Select(w => Ids(Sent(), w.Output).Count(messages.Contains)))}";
 
     // Short and under /tmp: the directory's socket path may be at most 107 bytes.
     private static TempDirectory ShortDirectory() => new("brk", "/tmp");
