@@ -6,7 +6,8 @@ namespace Sample.Channels;
 
 /// <summary>
 /// Which broker the sample apps share, from the command line: <c>--data &lt;dir&gt;</c> for the embedded broker (the
-/// default, in <c>./broker-data</c>), or <c>--server &lt;host:port&gt;</c> for a running <c>broker-server</c>.
+/// default, in <c>./broker-data</c>; the app and the workers run on one directory at once, the first to open it hosting
+/// it for the others: docs/shared-embedded.md), or <c>--server &lt;host:port&gt;</c> for a running <c>broker-server</c>.
 /// </summary>
 public static class SampleBroker
 {

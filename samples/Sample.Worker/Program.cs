@@ -1,5 +1,6 @@
-// The seed's worker.ts: consumes user/registered until stopped (Ctrl+C). Start several against one broker server to
-// share the load: dotnet run --project samples/Sample.Worker
+// The seed's worker.ts: consumes user/registered until stopped (Ctrl+C). Start several, and the app, on one data
+// directory (./broker-data by default) or one broker server (--server host:port) to share the load:
+// dotnet run --project samples/Sample.Worker
 using Broker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -8,9 +8,9 @@ namespace Broker.Analyzers.Tests.Infrastructure;
 
 /// <summary>
 /// The assemblies test sources compile against, taken from the running runtime instead of downloaded reference packs,
-/// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting, engine and
-/// server-client assemblies, the generic host, OpenTelemetry (the samples' --trace console), and everything those
-/// reference.
+/// so the tests need no network: the shared framework this test host runs on, plus Broker, its hosting, engine,
+/// embedded and server-client assemblies, the generic host, ASP.NET Core (Sample.App's HTTP API), OpenTelemetry (the
+/// samples' --trace console), and everything those reference.
 /// </summary>
 internal static class RuntimeReferences
 {
@@ -32,8 +32,12 @@ internal static class RuntimeReferences
             typeof(ChannelAttribute).Assembly,
             typeof(BrokerServiceCollectionExtensions).Assembly,
             typeof(Broker.Engine.QueueEngine).Assembly,
+            typeof(EmbeddedBrokerExtensions).Assembly,
             typeof(ServerBrokerBuilderExtensions).Assembly,
             typeof(Host).Assembly,
+            typeof(Microsoft.AspNetCore.Builder.WebApplication).Assembly,
+            typeof(Microsoft.AspNetCore.Builder.HealthCheckEndpointRouteBuilderExtensions).Assembly,
+            typeof(Microsoft.AspNetCore.Http.Results).Assembly,
             typeof(OpenTelemetry.Trace.BrokerTracerProviderBuilderExtensions).Assembly,
             typeof(OpenTelemetryServicesExtensions).Assembly,
             typeof(OpenTelemetry.Trace.ConsoleExporterHelperExtensions).Assembly,

@@ -20,12 +20,12 @@ public sealed partial class SampleDeploymentTests
         // Each mail takes five seconds, so the kill lands while the first worker is inside the handler even when App's
         // own shutdown is slow on a loaded machine.
         string[] workerArguments = ["--server", server.Address, "--mail-time", "5s"];
-        await using var workerA = ChildProcess.Start(SampleAssembly("Sample.Worker"), workerArguments);
-        await using var workerB = ChildProcess.Start(SampleAssembly("Sample.Worker"), workerArguments);
+        await using var workerA = ChildProcess.Start(SampleExecutable.Path("Sample.Worker"), workerArguments);
+        await using var workerB = ChildProcess.Start(SampleExecutable.Path("Sample.Worker"), workerArguments);
         await workerA.WaitForLineAsync("consumes channel 'user/registered'");
         await workerB.WaitForLineAsync("consumes channel 'user/registered'");
 
-        await using (var app = ChildProcess.Start(SampleAssembly("Sample.App"), ["--server", server.Address, "--count", Users.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        await using (var app = ChildProcess.Start(SampleExecutable.Path("Sample.App"), ["--server", server.Address, "--count", Users.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             Assert.Equal(0, await app.WaitForExitAsync());
             Assert.Equal(Users, Regex.Count(app.Output, "Registered user[0-9]+: message [0-9]+ stored"));
@@ -53,11 +53,11 @@ public sealed partial class SampleDeploymentTests
     {
         using var data = new TempDirectory();
         await using var server = await ServerProcess.StartAsync(data.Path);
-        await using var worker = ChildProcess.Start(SampleAssembly("Sample.Worker"), ["--server", server.Address, "--trace", "console"]);
+        await using var worker = ChildProcess.Start(SampleExecutable.Path("Sample.Worker"), ["--server", server.Address, "--trace", "console"]);
         await worker.WaitForLineAsync("consumes channel 'user/registered'");
 
         string appOutput;
-        await using (var app = ChildProcess.Start(SampleAssembly("Sample.App"), ["--server", server.Address, "--count", "1", "--trace", "console"]))
+        await using (var app = ChildProcess.Start(SampleExecutable.Path("Sample.App"), ["--server", server.Address, "--count", "1", "--trace", "console"]))
         {
             Assert.Equal(0, await app.WaitForExitAsync());
             appOutput = app.Output;
@@ -85,19 +85,6 @@ public sealed partial class SampleDeploymentTests
 
     [GeneratedRegex(@"^Activity\.(?<field>[A-Za-z]+):[ ]+(?<value>.+)$", RegexOptions.Multiline)]
     private static partial Regex SpanField();
-
-    // The sample executables, built with the solution next to this test's own output (bin/<configuration>/net10.0).
-    private static string SampleAssembly(string project)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (!File.Exists(Path.Combine(root.FullName, "Broker.sln")))
-            root = root.Parent ?? throw new InvalidOperationException($"No Broker.sln above {AppContext.BaseDirectory}.");
-        var path = Path.Combine(root.FullName, "samples", project, "bin", configuration, output.Name, project + ".dll");
-        Assert.True(File.Exists(path), $"{path} is missing: build the solution first.");
-        return path;
-    }
 
     [GeneratedRegex(@"Welcome mail sent to (?<user>user[0-9]+) \(user [0-9]+; message [0-9]+, delivery (?<delivery>[0-9]+)\)")]
     private static partial Regex Sent();

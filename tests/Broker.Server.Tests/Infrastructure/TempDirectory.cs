@@ -1,11 +1,14 @@
 namespace Broker.Server.Tests.Infrastructure;
 
-/// <summary>A fresh directory under the system's temp directory, deleted when disposed.</summary>
+/// <summary>
+/// A fresh directory under the system's temp directory (or <c>parent</c>), deleted when disposed. A shared embedded
+/// directory wants a short one under /tmp: its socket's path may be at most 107 bytes, whatever TMPDIR says.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory(string prefix = "broker-server-tests")
+    public TempDirectory(string prefix = "broker-server-tests", string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..12]);
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
     }
 
