@@ -12,19 +12,29 @@ internal static class EmbeddedEndpoint
 {
     public const string FileName = "broker.sock";
 
-    /// <summary>The longest socket path Linux takes (sun_path is 108 bytes with its terminating zero).</summary>
-    public const int MaxPathBytes = 107;
+    /// <summary>
+    /// The longest socket path the OS takes: sun_path holds 108 bytes on Linux and 104 on macOS and the BSDs, with the
+    /// terminating zero.
+    /// </summary>
+    public static int MaxPathBytes => OperatingSystem.IsLinux() ? 107 : 103;
+
+    /// <summary>
+    /// The name the socket is bound under before its permissions are set; renamed to <see cref="FileName"/> only then, so
+    /// the socket is never reachable with the process's umask instead of the directory's permissions. Longer than
+    /// <see cref="FileName"/>, so it is the one checked against <see cref="MaxPathBytes"/>.
+    /// </summary>
+    public const string BindingName = "broker.sock.new";
 
     /// <summary>The socket's path in <paramref name="directory"/> (a full path).</summary>
     /// <exception cref="ArgumentException">The path is longer than a Unix domain socket's address allows.</exception>
     public static string PathIn(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        var bytes = Encoding.UTF8.GetByteCount(path);
+        var bytes = Encoding.UTF8.GetByteCount(Path.Combine(directory, BindingName));
         if (bytes > MaxPathBytes)
         {
             throw new ArgumentException(
-                $"The embedded broker's data directory '{directory}' is too deep to share: its socket '{path}' is {bytes} bytes long, and a Unix domain socket's path may be at most {MaxPathBytes}. " +
+                $"The embedded broker's data directory '{directory}' is too deep to share: its socket's path '{Path.Combine(directory, BindingName)}' is {bytes} bytes long, and a Unix domain socket's path may be at most {MaxPathBytes}. " +
                 "Use a shorter path, or set EmbeddedBrokerOptions.Shared (Broker:Embedded:Shared) to false to use the directory from one process only.",
                 nameof(directory));
         }
@@ -38,8 +48,14 @@ internal static class EmbeddedEndpoint
     /// Removes a socket file left by a host that died. Called only by the holder of the directory's lock, so no live host
     /// can own it: the lock is the only arbiter of who hosts, never the file.
     /// </summary>
+    /// <exception cref="IOException">Something else than a file or socket has the name (a directory): named, with the fix.</exception>
     public static void RemoveStale(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new IOException(
+                $"'{path}' is a directory, where the shared embedded broker keeps its socket; remove it (nothing of the broker's is in it).");
+        }
         try
         {
             File.Delete(path);

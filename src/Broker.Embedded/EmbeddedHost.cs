@@ -66,11 +66,14 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             var started = Stopwatch.StartNew();
             await engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
             var socket = EmbeddedEndpoint.PathIn(directory);
+            var binding = Path.Combine(directory, EmbeddedEndpoint.BindingName);
+            EmbeddedEndpoint.RemoveStale(binding);
             EmbeddedEndpoint.RemoveStale(socket);
             var options = new BrokerServerOptions
             {
                 DataDirectory = directory,
                 UnixSocket = socket,
+                UnixSocketBinding = binding,
                 Durability = settings.Durability,
                 SegmentBytes = settings.SegmentBytes,
                 MaxMessageBytes = settings.MaxMessageBytes,
@@ -80,9 +83,11 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             var serverLoggers = loggers ?? NullLoggerFactory.Instance;
             server = new BrokerServer(options, engine, serverLoggers);
             server.Start();
-            EmbeddedEndpoint.Restrict(socket, directory);
+            // Reachable under its name only once its permissions are the directory's.
+            EmbeddedEndpoint.Restrict(binding, directory);
+            File.Move(binding, socket, overwrite: true);
             var logger = serverLoggers.CreateLogger("Broker.Embedded");
-            var channels = engine.ChannelCount;
+            var channels = engine.Channels.Count;
             var elapsed = started.ElapsedMilliseconds;
             EmbeddedLog.Hosting(logger, directory, socket, channels, elapsed);
             return new EmbeddedHost(directory, engine, server, socket);

@@ -114,12 +114,15 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
             return TransportHealth.Healthy(health.Description, data);
         var description = health.Description;
         if (!IsHost)
-        {
-            description += $" The directory is held by {OsLogFileSystem.ReadOwner(System.IO.Path.Combine(Directory, "LOCK.owner"))}; " +
-                "if that process does not share it (broker-server, or UseEmbedded with Shared = false), connect to it with UseServer instead.";
-        }
+            description += " " + NotServed();
         return TransportHealth.Unhealthy(description, health.Exception, data);
     }
+
+    /// <summary>Why a client may find nothing on the socket, naming the directory's holder and what to do.</summary>
+    private string NotServed() =>
+        $"The broker data directory '{Directory}' is held by {OsLogFileSystem.ReadOwner(System.IO.Path.Combine(Directory, "LOCK.owner"))}. " +
+        "If that process shares it, it serves this one once its log is replayed. If it does not (UseEmbedded with Shared = false, " +
+        "or broker-server), stop it to let the processes on this directory share it, or, for broker-server, connect to its address with UseServer.";
 
     private async Task<IManageableTransport> StartAsync()
     {
@@ -174,7 +177,13 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
             return;
         var host = await EmbeddedHost.TryStartAsync(_settings, Directory, shared: true, TimeProvider, _loggers, cancellationToken).ConfigureAwait(false);
         if (host is null)
+        {
+            // Held, and nothing to connect to: the holder is still replaying its log, or it never shares. This is the
+            // attempt's error, which the client logs and, past its wait, names in its own.
+            if (!Path.Exists(SocketPath))
+                throw new IOException(NotServed());
             return;
+        }
         lock (_gate)
         {
             if (!_disposed)

@@ -142,6 +142,17 @@ public sealed class RoleTests
     }
 
     [Fact]
+    public async Task ADirectoryWhereTheSocketBelongsStopsTheStartNamingIt()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(directory.Path, EmbeddedEndpoint.FileName));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => OpenAsync(directory.Path));
+
+        Assert.Contains("is a directory, where the shared embedded broker keeps its socket", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheSocketTakesTheDirectorysPermissions()
     {
         using var directory = new TempDirectory();
@@ -160,7 +171,7 @@ public sealed class RoleTests
 
         var error = Assert.Throws<ArgumentException>(() => new SharedEmbeddedTransport(new EmbeddedBrokerOptions { Path = deep }, TimeProvider.System, null));
 
-        Assert.Contains("at most 107", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"at most {EmbeddedEndpoint.MaxPathBytes}", error.Message, StringComparison.Ordinal);
         Assert.Contains("Shared", error.Message, StringComparison.Ordinal);
     }
 

@@ -47,6 +47,12 @@ internal sealed record BrokerServerOptions
     /// </summary>
     public string? UnixSocket { get; init; }
 
+    /// <summary>
+    /// Where the <see cref="UnixSocket"/> is bound, when the host renames it to <see cref="UnixSocket"/> after setting its
+    /// permissions; null binds it at <see cref="UnixSocket"/>.
+    /// </summary>
+    public string? UnixSocketBinding { get; init; }
+
     public string? Token { get; init; }
 
     public string? User { get; init; }

@@ -121,7 +121,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     /// <exception cref="Hosting.StartRefusedException">The address cannot be bound (in use, not local).</exception>
     public void Start()
     {
-        EndPoint endPoint = Options.UnixSocket is { } path ? new UnixDomainSocketEndPoint(path) : Options.Listen.EndPoint;
+        EndPoint endPoint = Options.UnixSocket is { } path ? new UnixDomainSocketEndPoint(Options.UnixSocketBinding ?? path) : Options.Listen.EndPoint;
         var listener = Options.UnixSocket is null
             ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
             : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

@@ -67,7 +67,7 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
     {
         var owner = ReadOwner(ownerPath);
         var error = new IOException(
-            $"The broker data directory '{directory}' is in use by {owner}. One directory serves one process: stop the other one, or give this one its own directory.",
+            $"The broker data directory '{directory}' is in use by {owner}, which holds it alone. Stop that process, give this one its own directory, or let them share it (UseEmbedded shares a directory unless its Shared option is false; broker-server does not share its directory: connect to it with UseServer).",
             cause);
         error.Data[HolderKey] = owner;
         return error;
