@@ -278,9 +278,10 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                 else
                     LogConnectFailed(_logger, connectionAddress, attempts, ex.Message);
                 AttemptFailed();
-                if (ex is BrokerServerException { Code: ErrorCodes.AuthenticationFailed or ErrorCodes.Unauthenticated })
+                if (ex is BrokerServerException { Code: ErrorCodes.AuthenticationFailed or ErrorCodes.Unauthenticated } or ConnectBlockedException { FailWaiting: true })
                 {
-                    // Waiting longer will not fix wrong credentials: fail the operations waiting now, keep trying for later ones.
+                    // Waiting longer will not fix wrong credentials (nor a directory this process cannot host): fail the
+                    // operations waiting now, keep trying for later ones.
                     TaskCompletionSource<ClientConnection> refused;
                     lock (_gate)
                     {
@@ -289,7 +290,7 @@ internal sealed partial class ServerQueueTransport : IQueueTransport, IConnectio
                     }
                     refused.TrySetException(ex);
                 }
-                if (!await BackOffAsync(Jitter(delay)).ConfigureAwait(false))
+                if (!await BackOffAsync(ex is ConnectBlockedException { RetryAfter: { } after } ? after : Jitter(delay)).ConfigureAwait(false))
                     break;
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
             }

@@ -6,7 +6,7 @@ namespace Broker.Embedded;
 /// <summary>
 /// The local endpoint of a shared data directory: the Unix domain socket <c>broker.sock</c> in it. Who may connect is
 /// decided by the file's permissions, which follow the directory's: whoever may write in the directory (and so could
-/// write the log itself) may use the broker.
+/// delete or replace the log's files) may use the broker.
 /// </summary>
 internal static class EmbeddedEndpoint
 {
@@ -18,23 +18,16 @@ internal static class EmbeddedEndpoint
     /// </summary>
     public static int MaxPathBytes => OperatingSystem.IsLinux() ? 107 : 103;
 
-    /// <summary>
-    /// The name the socket is bound under before its permissions are set; renamed to <see cref="FileName"/> only then, so
-    /// the socket is never reachable with the process's umask instead of the directory's permissions. Longer than
-    /// <see cref="FileName"/>, so it is the one checked against <see cref="MaxPathBytes"/>.
-    /// </summary>
-    public const string BindingName = "broker.sock.new";
-
     /// <summary>The socket's path in <paramref name="directory"/> (a full path).</summary>
     /// <exception cref="ArgumentException">The path is longer than a Unix domain socket's address allows.</exception>
     public static string PathIn(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        var bytes = Encoding.UTF8.GetByteCount(Path.Combine(directory, BindingName));
+        var bytes = Encoding.UTF8.GetByteCount(path);
         if (bytes > MaxPathBytes)
         {
             throw new ArgumentException(
-                $"The embedded broker's data directory '{directory}' is too deep to share: its socket's path '{Path.Combine(directory, BindingName)}' is {bytes} bytes long, and a Unix domain socket's path may be at most {MaxPathBytes}. " +
+                $"The embedded broker's data directory '{directory}' is too deep to share: its socket '{path}' is {bytes} bytes long, and a Unix domain socket's path may be at most {MaxPathBytes}. " +
                 "Use a shorter path, or set EmbeddedBrokerOptions.Shared (Broker:Embedded:Shared) to false to use the directory from one process only.",
                 nameof(directory));
         }
@@ -65,17 +58,20 @@ internal static class EmbeddedEndpoint
         }
     }
 
-    /// <summary>Gives the socket the directory's read and write permissions, for the owner, the group and others.</summary>
-    public static void Restrict(string path, string directory)
+    /// <summary>
+    /// The socket's permissions: read and write for the owner, and for the group and others as far as the directory lets
+    /// them write in it. The server sets them before it listens (<c>BrokerServerOptions.UnixSocketMode</c>).
+    /// </summary>
+    public static UnixFileMode? ModeFor(string directory)
     {
         if (OperatingSystem.IsWindows())
-            return;
+            return null;
         var directoryMode = File.GetUnixFileMode(directory);
         var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         if ((directoryMode & UnixFileMode.GroupWrite) != 0)
             mode |= UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
         if ((directoryMode & UnixFileMode.OtherWrite) != 0)
             mode |= UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        File.SetUnixFileMode(path, mode);
+        return mode;
     }
 }

@@ -66,14 +66,12 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             var started = Stopwatch.StartNew();
             await engine.RecoverAsync(cancellationToken).ConfigureAwait(false);
             var socket = EmbeddedEndpoint.PathIn(directory);
-            var binding = Path.Combine(directory, EmbeddedEndpoint.BindingName);
-            EmbeddedEndpoint.RemoveStale(binding);
             EmbeddedEndpoint.RemoveStale(socket);
             var options = new BrokerServerOptions
             {
                 DataDirectory = directory,
                 UnixSocket = socket,
-                UnixSocketBinding = binding,
+                UnixSocketMode = EmbeddedEndpoint.ModeFor(directory),
                 Durability = settings.Durability,
                 SegmentBytes = settings.SegmentBytes,
                 MaxMessageBytes = settings.MaxMessageBytes,
@@ -81,11 +79,8 @@ internal sealed class EmbeddedHost : IAsyncDisposable
                 MaxChannels = settings.MaxChannels,
             };
             var serverLoggers = loggers ?? NullLoggerFactory.Instance;
-            server = new BrokerServer(options, engine, serverLoggers);
+            server = new BrokerServer(options, engine, new WarningsOnlyLoggerFactory(serverLoggers));
             server.Start();
-            // Reachable under its name only once its permissions are the directory's.
-            EmbeddedEndpoint.Restrict(binding, directory);
-            File.Move(binding, socket, overwrite: true);
             var logger = serverLoggers.CreateLogger("Broker.Embedded");
             var channels = engine.Channels.Count;
             var elapsed = started.ElapsedMilliseconds;

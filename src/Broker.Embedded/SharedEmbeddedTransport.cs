@@ -1,4 +1,5 @@
 using Broker.Client;
+using Broker.Client.Connection;
 using Broker.Engine;
 using Broker.Engine.Storage.Log;
 using Broker.Management;
@@ -31,6 +32,10 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
     // Attempts logged at Debug while a host starts (about 10 s of them at the longest backoff): a replay takes a moment
     // at every start and takeover; a host that stays out of reach longer than that is worth the warnings.
     private const int QuietAttempts = 40;
+    // A directory this process took and could not host is tried again this seldom: each try replays the log.
+    private static readonly TimeSpan HostingRetry = TimeSpan.FromSeconds(10);
+    // A holder that has not served its socket for the quiet attempts' while most likely never will (it does not share).
+    private static readonly TimeSpan UnservedRetry = TimeSpan.FromSeconds(2);
 
     private readonly EmbeddedBrokerOptions _settings;
     private readonly ILoggerFactory? _loggers;
@@ -42,6 +47,8 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
     private EngineTransport? _local;
     private ServerQueueTransport? _client;
     private bool _disposed;
+    private int _cannotHost;
+    private int _unservedAttempts;
 
     public SharedEmbeddedTransport(EmbeddedBrokerOptions settings, TimeProvider time, ILoggerFactory? loggers)
     {
@@ -175,13 +182,34 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
     {
         if (IsHost)
             return;
-        var host = await EmbeddedHost.TryStartAsync(_settings, Directory, shared: true, TimeProvider, _loggers, cancellationToken).ConfigureAwait(false);
+        EmbeddedHost? host;
+        try
+        {
+            host = await EmbeddedHost.TryStartAsync(_settings, Directory, shared: true, TimeProvider, _loggers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The lock was free, and hosting failed after taking it (a log that lost data, files it may not read, the
+            // socket's name taken): every attempt would replay the log again and fail the same way. Said once as an
+            // error; the operations waiting fail now with it, and the next attempt comes after a long pause.
+            if (Interlocked.Exchange(ref _cannotHost, 1) == 0)
+                EmbeddedLog.CannotHost(_logger, ex, Directory);
+            throw new ConnectBlockedException(
+                $"This process took the broker data directory '{Directory}' to host it, as the process that hosted it is gone, and could not: {ex.Message}",
+                HostingRetry, failWaiting: true, ex);
+        }
+        Volatile.Write(ref _cannotHost, 0);
         if (host is null)
         {
             // Held, and nothing to connect to: the holder is still replaying its log, or it never shares. This is the
-            // attempt's error, which the client logs and, past its wait, names in its own.
+            // attempt's error, which the client logs (at Debug while a replay may explain it) and names in its own when
+            // an operation gives up; past that moment, attempts come less often.
             if (!Path.Exists(SocketPath))
-                throw new IOException(NotServed());
+            {
+                var unserved = ++_unservedAttempts;
+                throw new ConnectBlockedException(NotServed(), unserved > QuietAttempts ? UnservedRetry : null, failWaiting: false);
+            }
+            _unservedAttempts = 0;
             return;
         }
         lock (_gate)

@@ -86,6 +86,9 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "The broker server failed: {Reason}")]
     public static partial void Failed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The accept loop failed; the server no longer accepts connections")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not accept a connection; trying again every {RetryMs} ms (logged once per 10 s)")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, double retryMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The connection watchdog failed this round; it runs again in 250 ms (logged once per 10 s)")]
+    public static partial void WatchFailed(ILogger logger, Exception exception);
 }

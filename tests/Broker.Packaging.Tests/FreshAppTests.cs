@@ -86,7 +86,7 @@ public sealed class FreshAppTests(PackedRepository packed)
         Assert.Contains("produce done: 1,2,3", app.Producer.Output, StringComparison.Ordinal);
         // Broker.Embedded logs each process's role: one hosted, and the other was its client.
         Assert.Contains("Hosting the embedded broker", app.Consumer.Output + app.Producer.Output, StringComparison.Ordinal);
-        Assert.Contains("through the process that hosts it", app.Consumer.Output + app.Producer.Output, StringComparison.Ordinal);
+        Assert.Contains(", through its socket ", app.Consumer.Output + app.Producer.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private ITimer? _deadlines;
     private Exception? _closeReason;
     private ErrorReply? _serverError;
+    // The server's graceful goodbye arrived (Error, id 0, ShuttingDown): it answered every request it read.
+    private bool _saidGoodbye;
     private ChannelDefinition? _lastDeclared;
     private uint _lastId;
 
@@ -173,6 +175,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     public void Abort(Exception reason)
     {
         PendingRequest[] waiting;
+        bool unread;
         lock (_gate)
         {
             if (_closeReason is not null) return;
@@ -181,10 +184,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             Volatile.Write(ref _closeReason, reason);
             waiting = [.. _pending.Values];
             _pending.Clear();
+            // The server's graceful goodbye says it answered every request it read: those still waiting never reached
+            // it, and are sent again on the next connection as if never sent (a produce is then not "outcome unknown").
+            unread = _saidGoodbye;
         }
-        // The server's graceful goodbye says it answered every request it read: those still waiting never reached it,
-        // and are sent again on the next connection as if never sent (a produce is then not "outcome unknown").
-        var unread = reason is BrokerServerException { Code: ErrorCodes.ShuttingDown };
         foreach (var pending in waiting)
             pending.Fail(new ConnectionLostException($"The connection to the broker server at {Address} was lost: {reason.Message}", wasSent: !unread, reason));
         Publish([.. waiting]);
@@ -315,7 +318,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         Abort(reason);
     }
 
-    private static readonly TimeSpan ReadToEndAfterWriteFailure = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReadToEndAfterWriteFailure = TimeSpan.FromSeconds(5);
 
     private async Task WatchOutboundAsync()
     {
@@ -365,9 +368,14 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
         if (header.Type == MessageType.Error)
         {
-            // Not the answer to a request: the server explains why it is about to close the connection.
+            // Not the answer to a request: the server explains why it is about to close the connection. Only a
+            // ShuttingDown with id 0 is the graceful goodbye (an error for a request this client gave up on is not).
             var error = ErrorReply.Read(body);
-            lock (_gate) _serverError = error;
+            lock (_gate)
+            {
+                _serverError = error;
+                _saidGoodbye |= header.Id == 0 && error.Code == ErrorCodes.ShuttingDown;
+            }
             LogServerError(_logger, Address, error.Code, error.Message);
         }
         return null;

@@ -48,10 +48,10 @@ internal sealed record BrokerServerOptions
     public string? UnixSocket { get; init; }
 
     /// <summary>
-    /// Where the <see cref="UnixSocket"/> is bound, when the host renames it to <see cref="UnixSocket"/> after setting its
-    /// permissions; null binds it at <see cref="UnixSocket"/>.
+    /// The <see cref="UnixSocket"/> file's permissions, set between bind and listen: until listen a connection is refused,
+    /// so nobody ever reaches the socket under the process's umask instead. Null keeps the umask's.
     /// </summary>
-    public string? UnixSocketBinding { get; init; }
+    public UnixFileMode? UnixSocketMode { get; init; }
 
     public string? Token { get; init; }
 

@@ -40,6 +40,8 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly LogRateLimiter _sentNothingLines = new(5, LogWindow);
     private readonly LogRateLimiter _refusedLines = new(5, LogWindow);
     private readonly LogRateLimiter _madeRoomLines = new(1, LogWindow, maxKeys: 1);
+    private readonly LogRateLimiter _acceptFailedLines = new(1, LogWindow, maxKeys: 1);
+    private readonly LogRateLimiter _watchFailedLines = new(1, LogWindow, maxKeys: 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Connections holding a slot: counted up at accept, down exactly once per connection, by whichever comes first of
@@ -121,7 +123,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     /// <exception cref="Hosting.StartRefusedException">The address cannot be bound (in use, not local).</exception>
     public void Start()
     {
-        EndPoint endPoint = Options.UnixSocket is { } path ? new UnixDomainSocketEndPoint(Options.UnixSocketBinding ?? path) : Options.Listen.EndPoint;
+        EndPoint endPoint = Options.UnixSocket is { } path ? new UnixDomainSocketEndPoint(path) : Options.Listen.EndPoint;
         var listener = Options.UnixSocket is null
             ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
             : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -130,6 +132,8 @@ internal sealed class BrokerServer : IAsyncDisposable
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && ((IPEndPoint)endPoint).Address.Equals(IPAddress.IPv6Any))
                 listener.DualMode = true;
             listener.Bind(endPoint);
+            if (Options.UnixSocket is { } socketPath && Options.UnixSocketMode is { } mode && !OperatingSystem.IsWindows())
+                File.SetUnixFileMode(socketPath, mode);
             listener.Listen(512);
         }
         catch (SocketException ex)
@@ -294,12 +298,26 @@ internal sealed class BrokerServer : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                ServerLog.AcceptFailed(Logger, ex);
-                return;
+                // Out of file descriptors or buffers (EMFILE, ENFILE, ENOBUFS): the listener is fine and accepts again
+                // once the process has some to spare. Ending the loop would leave the port (or a shared directory's socket,
+                // with its lock still held) taken by a server that serves nobody.
+                if (_acceptFailedLines.TryAcquire("accept"))
+                    ServerLog.AcceptFailed(Logger, ex, AcceptRetry.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(AcceptRetry, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
             }
             Accept(socket);
         }
     }
+
+    private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(100);
 
     private void Accept(Socket socket)
     {
@@ -358,11 +376,21 @@ internal sealed class BrokerServer : IAsyncDisposable
 
     private void Watch()
     {
-        var now = Environment.TickCount64;
-        foreach (var (connection, _) in _connections.Values)
-            connection.Check(now);
-        Sessions.Sweep(now, Options.SessionRetention);
-        WriteSummaries();
+        // A timer's callback that throws ends the process: in a shared embedded directory's host, that process is the
+        // application. Whatever one round hits (a descriptor or memory shortage), the next round tries again.
+        try
+        {
+            var now = Environment.TickCount64;
+            foreach (var (connection, _) in _connections.Values)
+                connection.Check(now);
+            Sessions.Sweep(now, Options.SessionRetention);
+            WriteSummaries();
+        }
+        catch (Exception ex)
+        {
+            if (_watchFailedLines.TryAcquire("watch"))
+                ServerLog.WatchFailed(Logger, ex);
+        }
     }
 
     private void WriteSummaries()

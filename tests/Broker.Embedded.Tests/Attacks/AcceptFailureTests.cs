@@ -16,7 +16,7 @@ namespace Broker.Embedded.Tests.Attacks;
 [Collection(SerialAttacks.Name)]
 public sealed class AcceptFailureTests
 {
-    // FAILS before the fix: the accept loop logs "The accept loop failed; the server no longer accepts connections" and
+    // Failed before the fix: the accept loop logs "The accept loop failed; the server no longer accepts connections" and
     // ends; the client's produce then fails after 30 s with "Could not connect ... within 10 s".
     [Fact]
     public async Task AHostWhoseSocketRanOutOfFileDescriptorsOnceServesNewClientsAfterwards()

@@ -16,7 +16,7 @@ namespace Broker.Embedded.Tests.Attacks;
 [SupportedOSPlatform("linux")]
 public sealed class UnhostableDirectoryTests
 {
-    // FAILS before the fix: the client retries the takeover every 250 ms, logging a warning each time, until the produce
+    // Failed before the fix: the client retries the takeover every 250 ms, logging a warning each time, until the produce
     // gives up after the client's ReconnectWait (30 s): about 110 warnings.
     [Fact]
     public async Task AClientWhoseTakeoverFindsDataLostFailsWithTheLossWithoutRetryingItOverAndOver()

@@ -14,7 +14,7 @@ namespace Broker.Embedded.Tests.Attacks;
 [SupportedOSPlatform("linux")]
 public sealed class UnsharedHolderTests
 {
-    // FAILS before the fix: the error names the socket and "Cannot assign requested address", not the holder.
+    // Failed before the fix: the error names the socket and "Cannot assign requested address", not the holder.
     [Fact]
     public async Task AProduceToADirectoryHeldByAProcessThatDoesNotShareItFailsNamingTheHolder()
     {
