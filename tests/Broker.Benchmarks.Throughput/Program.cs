@@ -18,6 +18,14 @@ using Broker.Transport;
 //   metric recorded, alternating (--telemetry-messages N per round, default 200,000; --no-telemetry skips it,
 //   --telemetry-only runs only it),
 //   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
+// --shared-embedded runs only the shared embedded broker's comparison (SharedEmbeddedRuns): the host's own channels, a
+// client process on the directory's socket and broker-server over TCP, alternating (--shared-messages N per round,
+// default 200,000; --rounds R, default 3).
+if (Arg("--shared-client") is { } sharedDirectory)
+{
+    // The client process of that comparison: its output is read by the measuring process, so nothing else is printed.
+    return await SharedClientProcess.ServeAsync(sharedDirectory, int.Parse(Arg("--host-pid")!, CultureInfo.InvariantCulture));
+}
 var root = Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "broker-bench");
 var memoryMessages = long.Parse(Arg("--memory") ?? "0", CultureInfo.InvariantCulture);
 var seconds = double.Parse(Arg("--seconds") ?? "3", CultureInfo.InvariantCulture);
@@ -28,6 +36,12 @@ var table = new Table();
 Console.WriteLine($"Broker throughput harness: {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} CPUs, data in {root}");
 
 var memoryOnly = args.Contains("--memory-only");
+if (args.Contains("--shared-embedded"))
+{
+    await SharedEmbeddedRuns.RunAsync(table, root, int.Parse(Arg("--shared-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    table.Print();
+    return 0;
+}
 if (args.Contains("--telemetry-only"))
 {
     await TelemetryRuns.RunAsync(table, int.Parse(Arg("--telemetry-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));

@@ -20,6 +20,13 @@ internal sealed class BrokerServerProcess : IDisposable
 
     public string Address { get; }
 
+    /// <summary>The server process's CPU time so far (user and system), to split a round's cost between client and server.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public static BrokerServerProcess Start(string root)
     {
         var data = Path.Combine(root, "server");
