@@ -46,6 +46,16 @@ internal sealed class PasswordHashLimiter
     /// <summary>Verifications run so far.</summary>
     public long Runs => Interlocked.Read(ref _runs);
 
+    /// <summary>Verifications waiting in line for a slot (for tests and diagnostics).</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+                return _line.Count;
+        }
+    }
+
     /// <summary>Runs <paramref name="verify"/> when a slot is free and it is this source's turn.</summary>
     /// <param name="source">The source address the attempt comes from (<see cref="ClientAddress.SourceOf(IPAddress)"/>).</param>
     /// <param name="verify">The verification; it runs on the thread pool.</param>

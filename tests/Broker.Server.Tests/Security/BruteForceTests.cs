@@ -154,6 +154,10 @@ public sealed class BruteForceTests(ITestOutputHelper output)
                 guessers.Add(guesser);
                 await guesser.SendAsync(AuthenticateFrame(1, "app", $"guess {i}"));
             }
+            // Every guess in line (or hashed) before the newcomer asks: the server reads connections concurrently, so
+            // sent first is not read first on a busy machine (once the newcomer came fourth).
+            var hashes = server.Server.PasswordHashes;
+            await Waits.UntilAsync(() => hashes.Runs + hashes.Waiting >= 60, "the 60 guesses to be in line for hashing");
             await using var newcomer = await RawConnection.OpenAsync(server.Port, from: IPAddress.Parse("127.0.2.1"));
             await newcomer.SendAsync(AuthenticateFrame(9, "app", Password));
 
