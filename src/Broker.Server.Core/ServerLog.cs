@@ -59,6 +59,9 @@ internal static partial class ServerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} closed with a protocol error ({Code}): {Message}")]
     public static partial void ProtocolError(ILogger logger, string connection, string code, string message);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} connection(s) from {Source} closed with a protocol error in the last {Seconds} s, {Suppressed} of them not logged one by one")]
+    public static partial void ProtocolErrorSummary(ILogger logger, int count, string source, double seconds, int suppressed);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} failed to authenticate ({Code}): {Message}")]
     public static partial void AuthenticationFailed(ILogger logger, string connection, string code, string message);
 

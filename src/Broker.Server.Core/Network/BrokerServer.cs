@@ -38,6 +38,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly Lock _pendingGate = new();
     private readonly LogRateLimiter _authenticationFailedLines = new(5, LogWindow);
     private readonly LogRateLimiter _sentNothingLines = new(5, LogWindow);
+    private readonly LogRateLimiter _protocolErrorLines = new(5, LogWindow);
     private readonly LogRateLimiter _refusedLines = new(5, LogWindow);
     private readonly LogRateLimiter _madeRoomLines = new(1, LogWindow, maxKeys: 1);
     private readonly LogRateLimiter _acceptFailedLines = new(1, LogWindow, maxKeys: 1);
@@ -228,6 +229,13 @@ internal sealed class BrokerServer : IAsyncDisposable
             ServerLog.AuthenticationFailed(Logger, connection.Name, code, message);
     }
 
+    /// <summary>A connection closed for a protocol error: a few lines per source address, then a summary.</summary>
+    internal void LogProtocolError(ServerConnection connection, string code, string message)
+    {
+        if (_protocolErrorLines.TryAcquire(connection.SourceName))
+            ServerLog.ProtocolError(Logger, connection.Name, code, message);
+    }
+
     internal void LogSentNothing(ServerConnection connection, double seconds)
     {
         if (_sentNothingLines.TryAcquire(connection.SourceName))
@@ -399,6 +407,8 @@ internal sealed class BrokerServer : IAsyncDisposable
         static string Source(string key) => key == LogRateLimiter.OtherKeys ? "other addresses" : key;
         foreach (var summary in _authenticationFailedLines.TakeSummaries())
             ServerLog.AuthenticationFailedSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
+        foreach (var summary in _protocolErrorLines.TakeSummaries())
+            ServerLog.ProtocolErrorSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
         foreach (var summary in _sentNothingLines.TakeSummaries())
             ServerLog.SentNothingSummary(Logger, summary.Events, Source(summary.Key), summary.Period.TotalSeconds, summary.Suppressed);
         foreach (var summary in _refusedLines.TakeSummaries())

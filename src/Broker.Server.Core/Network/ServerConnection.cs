@@ -518,7 +518,7 @@ internal sealed partial class ServerConnection
         if (!logged && code is ErrorCodes.Unauthenticated or ErrorCodes.AuthenticationFailed)
             _server.LogAuthenticationFailed(this, code, message);
         else if (!logged)
-            ServerLog.ProtocolError(Logger, Name, code, message);
+            _server.LogProtocolError(this, code, message);
         if (_outbound is not null)
             ReplyError(id, code, message);
     }
