@@ -195,7 +195,7 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
             if (Interlocked.Exchange(ref _cannotHost, 1) == 0)
                 EmbeddedLog.CannotHost(_logger, ex, Directory);
             throw new ConnectBlockedException(
-                $"This process took the broker data directory '{Directory}' to host it, as the process that hosted it is gone, and could not: {ex.Message}",
+                $"This process took the broker data directory '{Directory}' to host it (no other process held it) and could not: {ex.Message}",
                 HostingRetry, failWaiting: true, ex);
         }
         Volatile.Write(ref _cannotHost, 0);
