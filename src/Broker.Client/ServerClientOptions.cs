@@ -51,7 +51,10 @@ public sealed class ServerClientOptions
 
     /// <summary>
     /// How long a settle, lease renewal or dead-letter call waits for the server's answer on a live connection.
-    /// Produces have no such limit: they complete when the message is on disk or fail when the connection does.
+    /// Produces have no such limit: they complete when the message is on disk or fail when the connection does. But a
+    /// server that sends nothing for this long while requests wait is asked whether it is there (a channel's counts, which
+    /// it answers from memory), and the connection is closed as lost when that goes unanswered for this long too: a
+    /// frozen server (stopped, in a debugger) fails the requests after about twice this time instead of holding them.
     /// Default 30 seconds.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

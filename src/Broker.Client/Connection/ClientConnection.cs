@@ -34,8 +34,17 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private ErrorReply? _serverError;
     // The server's graceful goodbye arrived (Error, id 0, ShuttingDown): it answered every request it read.
     private bool _saidGoodbye;
+    // When the server last sent anything (Environment.TickCount64), and whether a liveness probe is out.
+    private long _lastReceived = Environment.TickCount64;
+    private int _probing;
     private ChannelDefinition? _lastDeclared;
     private uint _lastId;
+
+    /// <summary>
+    /// How long the server may send nothing while requests wait before it is asked whether it is there, and how long it
+    /// then has to answer (<see cref="ServerClientOptions.RequestTimeout"/>).
+    /// </summary>
+    public TimeSpan Silence { get; init; } = TimeSpan.FromSeconds(30);
 
     private ClientConnection(string address, Stream stream, IConnectionOwner owner, ILogger logger)
     {
@@ -88,7 +97,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 stream = ssl;
                 await ssl.AuthenticateAsClientAsync(tls, timeout.Token).ConfigureAwait(false);
             }
-            connection = new ClientConnection(address.ToString(), stream, owner, logger);
+            connection = new ClientConnection(address.ToString(), stream, owner, logger) { Silence = options.RequestTimeout };
             connection.Start();
             if (options.Token is not null || options.User is not null)
             {
@@ -228,8 +237,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     {
         var now = Environment.TickCount64;
         PendingRequest? late = null;
+        bool waiting;
         lock (_gate)
         {
+            waiting = _pending.Count > 0;
             foreach (var pending in _pending.Values)
             {
                 if (pending.Deadline < now)
@@ -240,8 +251,37 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             }
         }
         if (late is not null)
+        {
             Abort(new TimeoutException($"The broker server at {Address} did not answer a {late.What ?? "request"} in time."));
+            return;
+        }
+        // Produces wait without a deadline (a slow disk is no reason to give up on them), so a server that froze (stopped,
+        // in a debugger, deadlocked) would hold them for ever: its socket stays open, and a Unix socket has no keep-alive.
+        // After a silence as long as a request's timeout while requests wait, it is asked for a channel's counts, which
+        // it answers from memory; no answer within that timeout closes the connection as lost, like any late request.
+        if (waiting && now - Volatile.Read(ref _lastReceived) > (long)Silence.TotalMilliseconds && Interlocked.Exchange(ref _probing, 1) == 0)
+            _ = ProbeAsync();
     }
+
+    /// <summary>The liveness question (see <see cref="CheckDeadlines"/>): any answer, even an error, is proof of life.</summary>
+    private async Task ProbeAsync()
+    {
+        try
+        {
+            await RequestAsync(new ChannelRequest(MessageType.Stats, ProbeChannel, 0), Replies.Stats, Silence, "liveness probe (it had sent nothing while requests waited)", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConnectionLostException or BrokerServerException or TimeoutException)
+        {
+            // Lost: the transport reconnects. Refused: it answered, so it lives.
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+    }
+
+    // A valid channel name the probe asks about; asking creates nothing (the engine answers zeros for an unknown channel).
+    private const string ProbeChannel = "broker-liveness-probe";
 
     private (Task<T> Reply, uint Id) Send<TFrame, T>(in TFrame frame, ReplyParser<T> parser, long deadline, string? what)
         where TFrame : IRequestFrame, allows ref struct
@@ -300,6 +340,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         {
             while (await _reader.FillAsync(CancellationToken.None).ConfigureAwait(false))
             {
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 List<PendingRequest>? answered = null;
                 while (_reader.TryTake(out var offset, out var length))
                 {

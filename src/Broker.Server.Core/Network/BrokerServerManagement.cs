@@ -33,8 +33,7 @@ internal sealed class BrokerServerManagement : IBrokerManagement
             Description = Description,
             Version = BrokerServer.Version,
             Connections = _server.ConnectionCount,
-            // Log is the engine management's, null for now: once the storage helper's branch has landed, the lead
-            // passes LogQueueStore's figures (size, segments, fsync times) as EngineManagement's logStatus, above.
+            // Log comes from the engine's management, which reads it from the engine's LogQueueStore.
         };
     }
 
