@@ -14,11 +14,15 @@ internal sealed partial class DirectoryLock : IDisposable
     private const int CloseOnExec = 0x80000; // O_CLOEXEC on Linux
     private const int Exclusive = 2; // LOCK_EX
     private const int NonBlocking = 4; // LOCK_NB
+    private const int Unlock = 8; // LOCK_UN
     private const int WouldBlock = 11; // EWOULDBLOCK
 
     private int _fd;
 
     private DirectoryLock(int fd) => _fd = fd;
+
+    /// <summary>The locked directory's file descriptor (tests duplicate it, as a child process being started does).</summary>
+    internal int Descriptor => _fd;
 
     /// <summary>Takes the lock.</summary>
     /// <param name="path">The directory.</param>
@@ -48,8 +52,13 @@ internal sealed partial class DirectoryLock : IDisposable
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
-            _ = Native.Close(fd);
+        if (fd < 0)
+            return;
+        // Unlocked before the close: a flock belongs to the open file description, which a child process being started
+        // at this instant shares until its exec closes its copy; a close alone would leave the lock held that long, and
+        // the next opener (a restart in this process, the next host of a shared directory) refused.
+        _ = Native.Flock(fd, Unlock);
+        _ = Native.Close(fd);
     }
 
     private static partial class Native

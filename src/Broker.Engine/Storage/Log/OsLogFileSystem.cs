@@ -105,6 +105,7 @@ internal sealed partial class OsLogFileSystem : ILogFileSystem
     {
         public void Dispose()
         {
+            // .NET unlocks the file's flock itself before closing it; the directory's is unlocked by DirectoryLock.
             lockFile.Dispose();
             directoryLock?.Dispose();
         }
