@@ -17,11 +17,11 @@ namespace Broker.Embedded;
 /// </summary>
 internal sealed class EmbeddedHost : IAsyncDisposable
 {
-    private readonly BrokerServer? _server;
-    private readonly string? _socket;
+    private readonly BrokerServer _server;
+    private readonly string _socket;
     private int _disposed;
 
-    private EmbeddedHost(string directory, QueueEngine engine, BrokerServer? server, string? socket)
+    private EmbeddedHost(string directory, QueueEngine engine, BrokerServer server, string socket)
     {
         Engine = engine;
         _server = server;
@@ -33,31 +33,27 @@ internal sealed class EmbeddedHost : IAsyncDisposable
 
     public IBrokerManagement Management { get; }
 
-    /// <summary>The server on the directory's socket; null when the directory is not shared.</summary>
-    internal BrokerServer? Server => _server;
-
     /// <summary>
-    /// Takes the directory's lock, replays the log and, when <paramref name="shared"/>, serves the directory's socket.
+    /// Takes the directory's lock, replays the log and serves the directory's socket. (An unshared directory needs none of
+    /// this: UseEmbedded opens its log and engine directly.)
     /// </summary>
     /// <returns>The host, or null when another process holds the lock (it hosts; connect to its socket).</returns>
     /// <exception cref="IOException">The directory cannot be used (and not because another process holds it).</exception>
     /// <exception cref="LogDataLossException">The log lost acknowledged data; see <see cref="EmbeddedBrokerOptions.AcceptDataLoss"/>.</exception>
     public static async Task<EmbeddedHost?> TryStartAsync(
-        EmbeddedBrokerOptions settings, string directory, bool shared, TimeProvider time, ILoggerFactory? loggers, CancellationToken cancellationToken)
+        EmbeddedBrokerOptions settings, string directory, TimeProvider time, ILoggerFactory? loggers, CancellationToken cancellationToken)
     {
         LogQueueStore store;
         try
         {
             store = LogQueueStore.Open(directory, settings.ToLogOptions(), time, loggers?.CreateLogger("Broker.Engine.Log"));
         }
-        catch (IOException ex) when (shared && ex.Data.Contains(OsLogFileSystem.HolderKey))
+        catch (IOException ex) when (ex.Data.Contains(OsLogFileSystem.HolderKey))
         {
             return null;
         }
         // The engine closes the log when disposed: the last group commit is written and the lock released.
         var engine = new QueueEngine(store, settings.ToEngineOptions(), time, loggers?.CreateLogger("Broker.Engine"), ownsStore: true);
-        if (!shared)
-            return new EmbeddedHost(directory, engine, null, null);
 
         BrokerServer? server = null;
         try
@@ -105,10 +101,8 @@ internal sealed class EmbeddedHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        if (_server is not null)
-            await _server.DisposeAsync().ConfigureAwait(false);
-        if (_socket is not null)
-            EmbeddedEndpoint.RemoveStale(_socket);
+        await _server.DisposeAsync().ConfigureAwait(false);
+        EmbeddedEndpoint.RemoveStale(_socket);
         await Engine.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -133,7 +133,7 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
 
     private async Task<IManageableTransport> StartAsync()
     {
-        var host = await EmbeddedHost.TryStartAsync(_settings, Directory, shared: true, TimeProvider, _loggers, _disposing.Token).ConfigureAwait(false);
+        var host = await EmbeddedHost.TryStartAsync(_settings, Directory, TimeProvider, _loggers, _disposing.Token).ConfigureAwait(false);
         if (host is not null)
         {
             var local = new EngineTransport(host.Engine, host.Management);
@@ -185,7 +185,7 @@ internal sealed class SharedEmbeddedTransport : IManageableTransport
         EmbeddedHost? host;
         try
         {
-            host = await EmbeddedHost.TryStartAsync(_settings, Directory, shared: true, TimeProvider, _loggers, cancellationToken).ConfigureAwait(false);
+            host = await EmbeddedHost.TryStartAsync(_settings, Directory, TimeProvider, _loggers, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -179,7 +179,7 @@ public sealed class RoleTests
     public async Task ADirectoryHeldByAProcessThatDoesNotShareItIsUnhealthyNamingItAndTheWayOut()
     {
         using var directory = new TempDirectory();
-        await using var alone = await OpenUnsharedAsync(directory.Path);
+        using var alone = HoldUnshared(directory.Path);
         await using var client = await OpenAsync(directory.Path);
 
         using var timeout = new CancellationTokenSource(Generous);
@@ -188,12 +188,6 @@ public sealed class RoleTests
         Assert.Equal(TransportHealthStatus.Unhealthy, health.Status);
         Assert.Contains($"process {Environment.ProcessId} ", health.Description, StringComparison.Ordinal);
         Assert.Contains("UseServer", health.Description, StringComparison.Ordinal);
-    }
-
-    private static async Task<IAsyncDisposable> OpenUnsharedAsync(string directory)
-    {
-        var host = await EmbeddedHost.TryStartAsync(new EmbeddedBrokerOptions { Path = directory }, directory, shared: false, TimeProvider.System, null, default);
-        return host!;
     }
 
     /// <summary>Receives and completes <paramref name="count"/> deliveries.</summary>

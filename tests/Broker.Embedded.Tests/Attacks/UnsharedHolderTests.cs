@@ -19,8 +19,7 @@ public sealed class UnsharedHolderTests
     public async Task AProduceToADirectoryHeldByAProcessThatDoesNotShareItFailsNamingTheHolder()
     {
         using var directory = new TempDirectory();
-        await using var alone = await EmbeddedHost.TryStartAsync(new EmbeddedBrokerOptions { Path = directory.Path }, directory.Path, shared: false, TimeProvider.System, null, default);
-        Assert.NotNull(alone);
+        using var alone = HoldUnshared(directory.Path);
         await using var client = await OpenAsync(directory.Path);
 
         var error = await Assert.ThrowsAnyAsync<Exception>(async () => await client.ProduceAsync(Message(Channel(), "nobody serves this"), default));

@@ -1,3 +1,4 @@
+using Broker.Engine.Storage.Log;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Embedded.Tests.Support;
@@ -17,6 +18,13 @@ internal static class Shared
         await transport.StartedAsync(timeout.Token);
         return transport;
     }
+
+    /// <summary>
+    /// Holds <paramref name="directory"/> as a process that does not share it does (UseEmbedded with Shared = false,
+    /// broker-server): its log open, nothing served on its socket.
+    /// </summary>
+    public static LogQueueStore HoldUnshared(string directory) =>
+        LogQueueStore.Open(directory, new LogStoreOptions { SegmentBytes = 1024 * 1024 }, TimeProvider.System);
 
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 10 ms, for <see cref="Generous"/> at most.</summary>
     public static async Task UntilAsync(Func<bool> condition, string what)
