@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Embedded;
 
@@ -10,7 +11,7 @@ namespace Broker.Embedded;
 /// </summary>
 internal static class EmbeddedEndpoint
 {
-    public const string FileName = "broker.sock";
+    public const string FileName = EmbeddedBrokerOptions.SocketFileName;
 
     /// <summary>
     /// The longest socket path the OS takes: sun_path holds 108 bytes on Linux and 104 on macOS and the BSDs, with the

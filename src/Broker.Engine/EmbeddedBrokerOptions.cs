@@ -40,6 +40,12 @@ public sealed class EmbeddedBrokerOptions
     /// </summary>
     public bool Shared { get; set; } = true;
 
+    /// <summary>
+    /// The name of the Unix domain socket the process hosting a shared directory serves in it: what the other processes,
+    /// and the <c>broker</c> command line, connect to.
+    /// </summary>
+    public const string SocketFileName = "broker.sock";
+
     /// <summary>The largest payload accepted, in bytes. Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = QueueEngineOptions.DefaultMaxMessageBytes;
 

@@ -4,6 +4,7 @@ using Broker.Client;
 using Broker.Engine.Management;
 using Broker.Engine.Storage.Log;
 using Broker.Management;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Broker.Cli.Connecting;
@@ -85,16 +86,13 @@ internal static class BrokerConnector
         }
     }
 
-    /// <summary>The socket a shared embedded directory's host serves (Broker.Embedded's EmbeddedEndpoint.FileName).</summary>
-    internal const string SharedSocketName = "broker.sock";
-
     /// <summary>
     /// Connects to the host of a shared directory through its socket; null when no process serves it (no socket, or one
     /// a host that died left behind: nothing answers on it).
     /// </summary>
     private static async Task<IBrokerManagementConnection?> TryHostAsync(DataDirectoryTarget target, CancellationToken cancellationToken)
     {
-        var socket = Path.GetFullPath(Path.Combine(target.Directory, SharedSocketName));
+        var socket = Path.GetFullPath(Path.Combine(target.Directory, EmbeddedBrokerOptions.SocketFileName));
         if (!Path.Exists(socket))
             return null;
         try
