@@ -142,6 +142,32 @@ public sealed class RoleTests
     }
 
     [Fact]
+    public async Task ASocketPathOfExactlyTheLimitIsTakenAndOneByteMoreIsRefused()
+    {
+        // "/tmp/" + name + "/broker.sock": a directory name that makes the socket's path exactly the limit, unique.
+        var limit = EmbeddedEndpoint.MaxPathBytes;
+        var unique = Guid.NewGuid().ToString("N");
+        var fits = "/tmp/" + unique + new string('d', limit - "/tmp/".Length - unique.Length - "/broker.sock".Length);
+
+        Assert.Equal(limit, EmbeddedEndpoint.PathIn(fits).Length);
+        try
+        {
+            // The OS takes it too: a host binds there, and a client connects.
+            await using var host = await OpenAsync(fits);
+            await using var client = await OpenAsync(fits);
+            Assert.True(host.IsHost);
+            await client.ProduceAsync(Message(Channel(), "at the limit"), default);
+        }
+        finally
+        {
+            Directory.Delete(fits, recursive: true);
+        }
+        Assert.Throws<ArgumentException>(() => EmbeddedEndpoint.PathIn(fits + "d"));
+        // Bytes, not characters: one two-byte character instead of a one-byte one is one byte too many.
+        Assert.Throws<ArgumentException>(() => EmbeddedEndpoint.PathIn(fits[..^1] + "é"));
+    }
+
+    [Fact]
     public async Task ADirectoryWhereTheSocketBelongsStopsTheStartNamingIt()
     {
         using var directory = new TempDirectory();
