@@ -42,4 +42,22 @@ public sealed class ChannelAttribute : Attribute
     /// five minutes. Defaults to <c>"1s"</c>.
     /// </summary>
     public string? RetryDelay { get; set; }
+
+    /// <summary>
+    /// Makes the channel ordered by key: messages with the same ordering key are handled one at a time, in production
+    /// order, across all workers, while messages with different keys run in parallel. Each produce gives its key in
+    /// <see cref="ProduceOptions.OrderingKey"/> (a message without one is unordered). Implied by <see cref="OrderBy"/>.
+    /// See <c>docs/ordering.md</c>.
+    /// </summary>
+    public bool Ordered { get; set; }
+
+    /// <summary>
+    /// The message member (property or field, by name: use <c>nameof</c>) whose value is each message's ordering key, which
+    /// makes the channel <see cref="Ordered"/>. Its type must be a string, a <see cref="Guid"/>, an integer type or an
+    /// enum (nullable allowed: null means no key); the analyzer checks it at compile time. Numbers and enums are written
+    /// in invariant culture (an enum as its number), a Guid in its "D" form.
+    /// <see cref="ProduceOptions.OrderingKey"/> overrides it for one produce.
+    /// </summary>
+    /// <example><c>[Channel("orders", OrderBy = nameof(Order.CustomerId))]</c></example>
+    public string? OrderBy { get; set; }
 }

@@ -27,13 +27,18 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
     /// </param>
     /// <param name="maxAttempts">Deliveries before dead-lettering, at least 1.</param>
     /// <param name="retryDelay">Delay before the first retry; null means <see cref="DefaultRetryDelay"/>.</param>
+    /// <param name="ordered">
+    /// Whether the channel's messages may carry ordering keys (<see cref="ProduceOptions.OrderingKey"/>,
+    /// <see cref="ChannelAttribute.OrderBy"/>); see <see cref="Ordered"/>.
+    /// </param>
     /// <exception cref="ArgumentException">A value is invalid; the message names it.</exception>
     public ChannelDefinition(
         string name,
         QueueMessageProcessing process = QueueMessageProcessing.AtLeastOnce,
         TimeSpan? dedupInterval = null,
         int maxAttempts = DefaultMaxAttempts,
-        TimeSpan? retryDelay = null)
+        TimeSpan? retryDelay = null,
+        bool ordered = false)
     {
         if (!ChannelNameRules.IsValid(name, out var nameError))
             throw new ArgumentException(nameError, nameof(name));
@@ -53,6 +58,7 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
         DedupInterval = process == QueueMessageProcessing.ExactlyOnce ? dedupInterval ?? DefaultDedupInterval : TimeSpan.Zero;
         MaxAttempts = maxAttempts;
         RetryDelay = retryDelay ?? DefaultRetryDelay;
+        Ordered = ordered;
     }
 
     /// <summary>The channel name.</summary>
@@ -70,6 +76,13 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
     /// <summary>Delay before the first retry; doubled on each further retry up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; }
 
+    /// <summary>
+    /// Whether the channel carries ordering keys: messages with the same key are handled one at a time, in production
+    /// order, across all workers (<c>docs/ordering.md</c>). A produce with a key on a channel that is not ordered is
+    /// refused, so a key is never silently ignored; the NATS adapter sets up its ordered partitions only for such channels.
+    /// </summary>
+    public bool Ordered { get; }
+
     /// <summary>The delay before the retry that follows failed delivery number <paramref name="tries"/>.</summary>
     /// <param name="tries">How many deliveries the message has had, at least 1.</param>
     /// <returns>
@@ -86,17 +99,17 @@ public sealed class ChannelDefinition : IEquatable<ChannelDefinition>
     /// <inheritdoc />
     public bool Equals(ChannelDefinition? other) =>
         other is not null && Name == other.Name && Process == other.Process && DedupInterval == other.DedupInterval &&
-        MaxAttempts == other.MaxAttempts && RetryDelay == other.RetryDelay;
+        MaxAttempts == other.MaxAttempts && RetryDelay == other.RetryDelay && Ordered == other.Ordered;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ChannelDefinition);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Name, Process, DedupInterval, MaxAttempts, RetryDelay);
+    public override int GetHashCode() => HashCode.Combine(Name, Process, DedupInterval, MaxAttempts, RetryDelay, Ordered);
 
     /// <inheritdoc />
     public override string ToString() =>
         Process == QueueMessageProcessing.ExactlyOnce
-            ? $"{Name} (ExactlyOnce, dedup {Interval.Format(DedupInterval)}, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)})"
-            : $"{Name} (AtLeastOnce, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)})";
+            ? $"{Name} (ExactlyOnce, dedup {Interval.Format(DedupInterval)}, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)}{(Ordered ? ", ordered by key" : "")})"
+            : $"{Name} (AtLeastOnce, {MaxAttempts} attempts, retry after {Interval.Format(RetryDelay)}{(Ordered ? ", ordered by key" : "")})";
 }

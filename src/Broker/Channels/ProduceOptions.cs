@@ -29,6 +29,15 @@ public sealed record ProduceOptions
     public TimeSpan? Dedup { get; init; }
 
     /// <summary>
+    /// The message's ordering key, on a channel declared <see cref="ChannelAttribute.Ordered"/> (or with
+    /// <see cref="ChannelAttribute.OrderBy"/>, whose member value it overrides): messages with the same key are handled one
+    /// at a time, in production order, across all workers; messages with different keys run in parallel. Null: the
+    /// channel's <see cref="ChannelAttribute.OrderBy"/> member decides, or the message has no key and is unordered. At most
+    /// <see cref="Transport.MessageLimits.MaxOrderingKeyBytes"/> bytes of UTF-8, not empty. See <c>docs/ordering.md</c>.
+    /// </summary>
+    public string? OrderingKey { get; init; }
+
+    /// <summary>
     /// Headers that travel with the message (trace context, a correlation id, your own metadata): string keys, compared
     /// ordinally, and string values. They are stored with the message and kept through retries, delays, hand-backs and
     /// dead-letter re-drives; a handler reads them from <see cref="QueueMessage{T}.Headers"/>. At most

@@ -43,6 +43,19 @@ internal static class ProducePolicy
         return delay;
     }
 
+    /// <summary>Resolves a message's ordering key: the produce's own, else the channel's <c>OrderBy</c> member value, else none.</summary>
+    /// <exception cref="ArgumentException">A key on a channel that is not ordered, or a key that breaks <see cref="MessageLimits.CheckOrderingKey"/>.</exception>
+    public static string? ResolveOrderingKey(ChannelDefinition channel, ProduceOptions? options, string? fromMember)
+    {
+        var key = options?.OrderingKey ?? fromMember;
+        if (key is null)
+            return null;
+        if (!channel.Ordered)
+            throw new ArgumentException($"Channel '{channel.Name}' is not ordered, so ProduceOptions.OrderingKey would be ignored; declare it with [Channel(..., Ordered = true)] or OrderBy, or remove the key.", nameof(options));
+        MessageLimits.CheckOrderingKey(channel.Name, key);
+        return key;
+    }
+
     private static UInt128 HashExplicitKey(string hash)
     {
         if (hash.Length == 0)

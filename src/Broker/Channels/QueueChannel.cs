@@ -68,8 +68,10 @@ public class QueueChannel<T> : IQueueChannel<T>
             writer.Flush();
 
             var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
+            var orderingKey = ProducePolicy.ResolveOrderingKey(Definition, options, options?.OrderingKey is null && Definition.Ordered ? OrderingKeyOf(message) : null);
             var outgoing = new OutgoingMessage(buffer.WrittenMemory, dedup, delay, options?.Priority ?? 0)
             {
+                OrderingKey = orderingKey,
                 Headers = HeaderCodec.EncodeWithTraceContext(options?.Headers, TraceContextHeaders.Inject(telemetry.ContextToCarry), Definition.Name),
             };
             var channel = await _channel.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -99,6 +101,14 @@ public class QueueChannel<T> : IQueueChannel<T>
         var logger = _loggerFactory.CreateLogger("Broker.Subscription");
         return SubscriptionRunner<T>.Start(subscription, Definition, _codec, handler, settings, _channel.Transport.TimeProvider, logger);
     }
+
+    /// <summary>
+    /// The ordering key a message carries when its produce gives none: the generated channel of a
+    /// <c>[Channel(..., OrderBy = ...)]</c> interface returns that member's value. Null (the default): no key.
+    /// </summary>
+    /// <param name="message">The message being produced.</param>
+    /// <returns>The key, or null for an unordered message.</returns>
+    protected virtual string? OrderingKeyOf(T message) => null;
 
     /// <inheritdoc />
     public override string ToString() => $"QueueChannel<{typeof(T).Name}> {Definition}";

@@ -15,6 +15,12 @@ public static class MessageLimits
     /// </summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(MaxDelayDays);
 
+    /// <summary>
+    /// The longest ordering key, in UTF-8 bytes. Keys name an entity (a customer id, an order number); a longer one is a
+    /// payload passed by mistake, and every waiting message of a key keeps its key in memory.
+    /// </summary>
+    public const int MaxOrderingKeyBytes = 256;
+
     /// <summary>Checks a message, naming its channel and what is wrong.</summary>
     /// <param name="channel">The channel name, for the message.</param>
     /// <param name="message">The message.</param>
@@ -30,6 +36,22 @@ public static class MessageLimits
         if (message.Dedup is { } dedup && (dedup.Window <= TimeSpan.Zero || dedup.Window > DedupWindow.Max))
             throw new ArgumentOutOfRangeException(nameof(message), dedup.Window, $"The deduplication window of a message for channel '{channel}' is {Describe(dedup.Window)}; it must be greater than zero and at most {DedupWindow.MaxDays} days.");
         HeaderCodec.Validate(message.Headers.Span, channel);
+        if (message.OrderingKey is { } key)
+            CheckOrderingKey(channel, key);
+    }
+
+    /// <summary>Checks an ordering key: not empty, at most <see cref="MaxOrderingKeyBytes"/> bytes of UTF-8.</summary>
+    /// <param name="channel">The channel name, for the message.</param>
+    /// <param name="key">The key.</param>
+    /// <exception cref="ArgumentException">The key is empty or too long.</exception>
+    public static void CheckOrderingKey(string channel, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0)
+            throw new ArgumentException($"The ordering key of a message for channel '{channel}' is empty; use null for an unordered message.", nameof(key));
+        // Cheap bound first: a string of at most 85 chars cannot exceed 256 UTF-8 bytes.
+        if (key.Length > MaxOrderingKeyBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(key) is var bytes && bytes > MaxOrderingKeyBytes)
+            throw new ArgumentException($"The ordering key of a message for channel '{channel}' is {bytes} bytes of UTF-8; the limit is {MaxOrderingKeyBytes}.", nameof(key));
     }
 
     /// <summary>Checks a payload's size alone (a server checks it before it copies the payload out of its frame).</summary>

@@ -16,6 +16,13 @@ public readonly record struct OutgoingMessage(
     /// They travel and persist with the message, through retries, delays, hand-backs and dead-letter re-drives.
     /// </summary>
     public ReadOnlyMemory<byte> Headers { get; init; }
+
+    /// <summary>
+    /// The ordering key: messages of a channel with the same key are delivered in production order, at most one of them
+    /// leased at any time; null for an unordered message. At most <see cref="MessageLimits.MaxOrderingKeyBytes"/> bytes
+    /// of UTF-8, not empty (<see cref="MessageLimits.Validate"/>).
+    /// </summary>
+    public string? OrderingKey { get; init; }
 }
 
 /// <summary>The deduplication of an ExactlyOnce message.</summary>
