@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+using Broker.Nats.Tests.Infrastructure;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Broker.Nats.Tests.Ordering;
+
+/// <summary>
+/// The JetStream behaviour that per-key ordering rests on, shown on the installed nats-server (2.9.10 here) with
+/// NATS.Net alone, no adapter: a pull consumer with <c>MaxAckPending = 1</c> hands out one message at a time across
+/// every puller, and a NAK (with or without delay) or an expired ack wait gives the same message back before the next.
+/// One surprise they pin down: while the one message is out, a "no wait" pull is not answered at once but waits until
+/// it expires (or the message comes back), which is why the adapter pulls partitions concurrently with the shortest
+/// expiry NATS.Net allows (1 s). If a server version changes any of this, these tests say so first.
+/// </summary>
+public sealed class PartitionConsumerServerTests(NatsFixture fixture) : IClassFixture<NatsFixture>
+{
+    [NatsFact]
+    public async Task OnlyOneMessageIsOutAtATimeAcrossPullersAndANakedHeadComesBackFirst()
+    {
+        var (js, consumerA, consumerB, dispose) = await OpenAsync(TimeSpan.FromSeconds(30));
+        await using var cleanup = dispose;
+        for (var i = 1; i <= 3; i++)
+            await js.PublishAsync("probe.k.0", Encoding.UTF8.GetBytes("m" + i));
+
+        var first = Assert.Single(await FetchAsync(consumerA));
+        // While the head is out, a no-wait pull is not answered at once: it waits, here until it expires.
+        Assert.Empty(await FetchAsync(consumerB));
+        Assert.Empty(await FetchAsync(consumerA));
+
+        var nakedAt = Stopwatch.StartNew();
+        await first.NakAsync(new AckOpts { DoubleAck = true, NakDelay = TimeSpan.FromMilliseconds(400) });
+        // A NAK with delay keeps the message pending through the delay; then the same message, not m2, comes back.
+        var again = await UntilOneAsync(consumerB);
+        Assert.True(nakedAt.Elapsed >= TimeSpan.FromMilliseconds(350), $"redelivered after {nakedAt.ElapsedMilliseconds} ms");
+        Assert.Equal("m1", Text(again));
+        Assert.Equal(2UL, again.Metadata!.Value.NumDelivered);
+
+        await again.NakAsync(new AckOpts { DoubleAck = true });
+        var third = await UntilOneAsync(consumerA);
+        Assert.Equal("m1", Text(third));
+        Assert.Equal(3UL, third.Metadata!.Value.NumDelivered);
+        await third.AckAsync(new AckOpts { DoubleAck = true });
+
+        var next = await UntilOneAsync(consumerB);
+        Assert.Equal("m2", Text(next));
+        Assert.Equal(1UL, next.Metadata!.Value.NumDelivered);
+    }
+
+    [NatsFact]
+    public async Task AnExpiredAckWaitRedeliversTheHeadBeforeTheNext()
+    {
+        var (js, consumerA, consumerB, dispose) = await OpenAsync(TimeSpan.FromSeconds(1));
+        await using var cleanup = dispose;
+        await js.PublishAsync("probe.k.0", Encoding.UTF8.GetBytes("m1"));
+        await js.PublishAsync("probe.k.0", Encoding.UTF8.GetBytes("m2"));
+
+        Assert.Equal("m1", Text(Assert.Single(await FetchAsync(consumerA))));   // then "crashes": never settles
+        var redelivered = await UntilOneAsync(consumerB);
+
+        Assert.Equal("m1", Text(redelivered));
+        Assert.Equal(2UL, redelivered.Metadata!.Value.NumDelivered);
+    }
+
+    private static string Text(INatsJSMsg<byte[]> message) => Encoding.UTF8.GetString(message.Data!);
+
+    private static async Task<List<INatsJSMsg<byte[]>>> FetchAsync(INatsJSConsumer consumer)
+    {
+        var got = new List<INatsJSMsg<byte[]>>();
+        var opts = new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(1) };
+        await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(opts))
+            got.Add(message);
+        return got;
+    }
+
+    private static async Task<INatsJSMsg<byte[]>> UntilOneAsync(INatsJSConsumer consumer)
+    {
+        INatsJSMsg<byte[]>? got = null;
+        await Waits.UntilAsync(async () => (got = (await FetchAsync(consumer)).SingleOrDefault()) is not null, "a message from the partition consumer");
+        return got!;
+    }
+
+    private async Task<(INatsJSContext Js, INatsJSConsumer A, INatsJSConsumer B, IAsyncDisposable Dispose)> OpenAsync(TimeSpan ackWait)
+    {
+        var connectionA = new NatsConnection(NatsOpts.Default with { Url = fixture.Url });
+        var connectionB = new NatsConnection(NatsOpts.Default with { Url = fixture.Url });
+        var js = new NatsJSContext(connectionA);
+        var stream = "PROBE" + Guid.NewGuid().ToString("N");
+        await js.CreateStreamAsync(new StreamConfig(stream, ["probe.k.*"]) { Retention = StreamConfigRetention.Workqueue });
+        var config = new ConsumerConfig("k0")
+        {
+            DurableName = "k0",
+            FilterSubject = "probe.k.0",
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            AckWait = ackWait,
+            MaxAckPending = 1,
+        };
+        var consumerA = await js.CreateOrUpdateConsumerAsync(stream, config);
+        // A second connection, as a second process would have.
+        var consumerB = await new NatsJSContext(connectionB).GetConsumerAsync(stream, "k0");
+        return (js, consumerA, consumerB, new Both(connectionA, connectionB, js, stream));
+    }
+
+    private sealed class Both(NatsConnection a, NatsConnection b, INatsJSContext js, string stream) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await js.DeleteStreamAsync(stream);
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+}
