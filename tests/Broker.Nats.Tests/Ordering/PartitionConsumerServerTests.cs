@@ -61,7 +61,9 @@ public sealed class PartitionConsumerServerTests(NatsFixture fixture) : IClassFi
         var redelivered = await UntilOneAsync(consumerB);
 
         Assert.Equal("m1", Text(redelivered));
-        Assert.Equal(2UL, redelivered.Metadata!.Value.NumDelivered);
+        // Usually 2. Once, in a loaded full run, 2.9.10 reported 3: a redelivery that meets a pull request expiring at
+        // that instant can be counted without reaching anyone. The order holds either way, which is what this shows.
+        Assert.InRange(redelivered.Metadata!.Value.NumDelivered, 2UL, 3UL);
     }
 
     private static string Text(INatsJSMsg<byte[]> message) => Encoding.UTF8.GetString(message.Data!);
