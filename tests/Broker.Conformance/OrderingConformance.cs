@@ -21,11 +21,11 @@ public abstract class OrderingConformance(IBrokerFixture fixture)
         var tracker = new KeyTracker();
         for (var w = 0; w < workers; w++)
         {
-            await broker.ConsumeAsync<KeyedEvent>(channel, async (message, _) =>
+            await broker.ConsumeAsync<KeyedEvent>(channel, async (message, cancellationToken) =>
             {
                 tracker.Enter(message.Data);
                 // Random handler times shuffle which worker finishes first.
-                await Task.Delay(Random.Shared.Next(0, 4));
+                await Task.Delay(Random.Shared.Next(0, 4), cancellationToken);
                 tracker.Exit(message.Data);
             }, maxParallel: 8);
         }
@@ -135,20 +135,20 @@ public abstract class OrderingConformance(IBrokerFixture fixture)
         var tracker = new KeyTracker();
         var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inHandlers = 0;
-        await broker.ConsumeAsync<KeyedEvent>(channel, async (message, _) =>
+        await broker.ConsumeAsync<KeyedEvent>(channel, async (message, cancellationToken) =>
         {
             if (message.Data.Key == "none")
             {
                 // Four unkeyed messages must be in handlers together: nothing orders them.
                 if (Interlocked.Increment(ref inHandlers) == 4)
                     allIn.TrySetResult();
-                await allIn.Task.WaitAsync(Waits.Generous);
+                await allIn.Task.WaitAsync(Waits.Generous, cancellationToken);
                 tracker.Enter(message.Data with { Key = $"none-{message.Id}" });
                 tracker.Exit(message.Data with { Key = $"none-{message.Id}" });
                 return;
             }
             tracker.Enter(message.Data);
-            await Task.Delay(Random.Shared.Next(0, 3));
+            await Task.Delay(Random.Shared.Next(0, 3), cancellationToken);
             tracker.Exit(message.Data);
         }, maxParallel: 8);
 
