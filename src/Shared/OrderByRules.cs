@@ -88,8 +88,11 @@ internal static class OrderByRules
         return true;
     }
 
-    /// <summary>The names of every member of <paramref name="messageType"/> that OrderBy could name, for suggestions.</summary>
-    public static IEnumerable<string> KeyMemberNames(ITypeSymbol messageType, IAssemblySymbol generatedCode)
+    /// <summary>
+    /// Every instance property and field of <paramref name="messageType"/> the generated channel can read, and whether
+    /// it can be a key: what a suggestion chooses from (a near name that cannot be a key is no fix).
+    /// </summary>
+    public static IEnumerable<(string Name, bool IsKey)> ReadableMembers(ITypeSymbol messageType, IAssemblySymbol generatedCode)
     {
         var seen = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var type in TypesToSearch(messageType))
@@ -98,9 +101,8 @@ internal static class OrderByRules
             {
                 if (member is not (IPropertySymbol { IsIndexer: false } or IFieldSymbol)) continue;
                 // The first (most derived) of a name is the one C# reads; a hidden one further up is not a choice.
-                if (!seen.Add(member.Name)) continue;
-                if (TryFindKey(messageType, member.Name, generatedCode, out _))
-                    yield return member.Name;
+                if (!seen.Add(member.Name) || WhyNotReadable(member, generatedCode) is not null) continue;
+                yield return (member.Name, TryClassify(TypeOf(member)!, out _, out _, out _));
             }
         }
     }
