@@ -37,6 +37,9 @@ internal static class BrokerDiagnostics
     public const string ImplementationNameTakenId = "BRK0017";
     public const string UnknownSubtypeId = "BRK0018";
     public const string ChannelsNotAddedId = "BRK0019";
+    public const string OrderByNotReadableId = "BRK0020";
+    public const string UnsupportedOrderByTypeId = "BRK0021";
+    public const string EmptyOrderById = "BRK0022";
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         NotPartialId,
@@ -210,6 +213,33 @@ internal static class BrokerDiagnostics
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(ChannelsNotAddedId));
+
+    public static readonly DiagnosticDescriptor OrderByNotReadable = new(
+        OrderByNotReadableId,
+        title: "OrderBy does not name a readable member of the message type",
+        messageFormat: "OrderBy = \"{0}\" does not name a property or field the generated channel can read: {1}. Write {2}.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(OrderByNotReadableId));
+
+    public static readonly DiagnosticDescriptor UnsupportedOrderByType = new(
+        UnsupportedOrderByTypeId,
+        title: "OrderBy member's type cannot be an ordering key",
+        messageFormat: "OrderBy = \"{0}\" cannot give an ordering key: {1}; an ordering key member is a " + OrderByRules.SupportedTypes + ". Order by another member, or set Ordered = true and give each produce its key in ProduceOptions.OrderingKey.",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(UnsupportedOrderByTypeId));
+
+    public static readonly DiagnosticDescriptor EmptyOrderBy = new(
+        EmptyOrderById,
+        title: "OrderBy is empty",
+        messageFormat: "OrderBy is empty, so it names no member of '{0}'; write the member whose value is each message's ordering key, as OrderBy = nameof({0}.Member), or remove OrderBy and set Ordered = true to give each produce its key in ProduceOptions.OrderingKey",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(EmptyOrderById));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

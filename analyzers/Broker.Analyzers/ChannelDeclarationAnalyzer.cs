@@ -28,7 +28,10 @@ public sealed class ChannelDeclarationAnalyzer : DiagnosticAnalyzer
         BrokerDiagnostics.UnimplementableMember,
         BrokerDiagnostics.InvalidProcess,
         BrokerDiagnostics.ContainerNotPartial,
-        BrokerDiagnostics.ImplementationNameTaken);
+        BrokerDiagnostics.ImplementationNameTaken,
+        BrokerDiagnostics.OrderByNotReadable,
+        BrokerDiagnostics.UnsupportedOrderByType,
+        BrokerDiagnostics.EmptyOrderBy);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

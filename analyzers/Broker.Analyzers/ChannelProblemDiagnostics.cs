@@ -48,9 +48,32 @@ internal static class ChannelProblemDiagnostics
                 return Diagnostic.Create(BrokerDiagnostics.ContainerNotPartial, location, problem.Detail, channel.ToDisplayString());
             case ChannelProblemKind.ImplementationNameTaken:
                 return Diagnostic.Create(BrokerDiagnostics.ImplementationNameTaken, location, name);
+            case ChannelProblemKind.OrderByNotReadable:
+                return OrderByNotReadable(problem, channel, values, location);
+            case ChannelProblemKind.UnsupportedOrderByType:
+                return Diagnostic.Create(BrokerDiagnostics.UnsupportedOrderByType, location, values.OrderBy, problem.Detail);
+            case ChannelProblemKind.EmptyOrderBy:
+                return Diagnostic.Create(BrokerDiagnostics.EmptyOrderBy, location, problem.Detail);
             default:
                 return null;
         }
+    }
+
+    private static Diagnostic OrderByNotReadable(ChannelProblem problem, INamedTypeSymbol channel, ChannelAttributeValues values, Location location)
+    {
+        var suggestion = problem.Member is ITypeSymbol messageType && values.OrderBy is { } orderBy
+            ? OrderBySuggestion.Suggest(orderBy, OrderByRules.ReadableMembers(messageType, channel.ContainingAssembly))
+            : null;
+        return WithSuggestion(BrokerDiagnostics.OrderByNotReadable, location, values.OrderBy ?? "", problem.Detail, suggestion,
+            "the name of a public or internal instance property or field of the message, preferably with nameof");
+    }
+
+    private static Diagnostic WithSuggestion(DiagnosticDescriptor descriptor, Location location, string value, string error, string? suggestion, string otherwise)
+    {
+        if (suggestion is null)
+            return Diagnostic.Create(descriptor, location, value, error, otherwise);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Suggestion, suggestion);
+        return Diagnostic.Create(descriptor, location, properties, value, error, "'" + suggestion + "' instead");
     }
 
     private static Diagnostic WithSuggestion(DiagnosticDescriptor descriptor, Location location, string error, string? suggestion, string otherwise)

@@ -35,6 +35,7 @@ internal sealed class ChannelSourceLocator
         ChannelProblemSite.DedupArgument => NamedArgument("Dedup") ?? Attribute,
         ChannelProblemSite.MaxAttemptsArgument => NamedArgument("MaxAttempts") ?? Attribute,
         ChannelProblemSite.RetryDelayArgument => NamedArgument("RetryDelay") ?? Attribute,
+        ChannelProblemSite.OrderByArgument => NamedArgument("OrderBy") ?? Attribute,
         ChannelProblemSite.Member => problem.Member?.Locations.FirstOrDefault(l => l.IsInSource) ?? Identifier,
         ChannelProblemSite.InheritedMember => BaseListEntryBringing(problem.Member?.ContainingType) ?? Identifier,
         ChannelProblemSite.ContainingTypeName => TypeIdentifier(problem.Member as INamedTypeSymbol) ?? Identifier,

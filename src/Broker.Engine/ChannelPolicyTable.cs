@@ -50,7 +50,7 @@ internal sealed class ChannelPolicyTable(int capacity, Func<string, bool> isHeld
         {
             if (_policies.TryGetValue(policy.Name, out var kept))
             {
-                if (kept.Equals(policy))
+                if (SameDeliveryPolicy(kept, policy))
                     return _recording.TryGetValue(policy.Name, out var recording) && !recording.IsCompletedSuccessfully ? new ValueTask(recording) : ValueTask.CompletedTask;
                 previous = kept;
                 change = Report(policy.Name, previous);
@@ -82,6 +82,15 @@ internal sealed class ChannelPolicyTable(int capacity, Func<string, bool> isHeld
             }
         }
     }
+
+    /// <summary>
+    /// Whether two declarations ask for the same delivery: <see cref="ChannelDefinition.Ordered"/> is left out, since the
+    /// engine orders every keyed message whatever the handle declared, and the log does not keep it (a handle that says
+    /// ordered after a restart is not a change of policy).
+    /// </summary>
+    private static bool SameDeliveryPolicy(ChannelDefinition kept, ChannelDefinition declared) =>
+        kept.Process == declared.Process && kept.DedupInterval == declared.DedupInterval &&
+        kept.MaxAttempts == declared.MaxAttempts && kept.RetryDelay == declared.RetryDelay;
 
     /// <summary>A policy the store replayed.</summary>
     public void Replay(ChannelDefinition policy) => _policies[policy.Name] = policy;

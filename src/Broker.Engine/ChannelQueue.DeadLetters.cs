@@ -48,7 +48,7 @@ internal sealed partial class ChannelQueue
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_deadLetters.Remove(id))
+            if (!_deadLetters.Remove(id, out var dead))
             {
                 batch.Return();
                 return false;
@@ -57,7 +57,11 @@ internal sealed partial class ChannelQueue
             var now = NowTicks();
             ref var slot = ref _messages.Find(id);
             slot.Tries = 0;
-            Place(id, ref slot, now, now);
+            // A keyed one rejoins its line at its production-order place; it never displaces the line's head.
+            if (dead.OrderingKey is { } key)
+                Admit(id, ref slot, key, now, now);
+            else
+                Place(id, ref slot, now, now);
             write = Write(StoreRecord.Redriven(Name, id, ToTime(now)));
             DispatchLocked(now, batch);
         }

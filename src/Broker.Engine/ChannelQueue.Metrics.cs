@@ -26,7 +26,7 @@ internal sealed partial class ChannelQueue
         {
             return count switch
             {
-                ChannelCount.Ready => _ready.Count,
+                ChannelCount.Ready => _ready.Count + _waiting,
                 ChannelCount.Delayed => _delayed.Count,
                 ChannelCount.Leased => _leases.Count,
                 _ => _deadLetters.Count,

@@ -17,7 +17,7 @@ internal sealed partial class ChannelQueue
     private int _purges;
 
     /// <summary>
-    /// Removes every message that is ready or delayed now, for good: each is written to the store as completed (the
+    /// Removes every message that is ready, delayed or waiting in a key's line now, for good: each is written to the store as completed (the
     /// record that says a message is gone, whatever its state), so a restart does not bring it back. Leased messages
     /// are left to their handlers; dead letters and dedup keys are kept; the produced and completed counts do not change.
     /// </summary>
@@ -35,11 +35,11 @@ internal sealed partial class ChannelQueue
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_forgotten || _ready.Count + _delayed.Count == 0)
+            if (_forgotten || _ready.Count + _delayed.Count + _waiting == 0)
                 return 0;
-            // Their slots still say ready or delayed until each batch removes them; StateOf tells them apart (they are in
-            // neither structure), so peek, the oldest age and compaction's copies pass over them.
-            taken = new PurgeSet(_ready, _delayed);
+            // Their slots still say ready, delayed or waiting until each batch removes them; StateOf tells them apart
+            // (they are in none of the structures), so peek, the oldest age and compaction's copies pass over them.
+            taken = new PurgeSet(_ready, _delayed, TakeWaitingForPurge());
             _ready = new ReadyQueue();
             _delayed = new BinaryHeap<DelayedEntry, DueOrder>();
             _delayedDue = [];
@@ -103,9 +103,24 @@ internal sealed partial class ChannelQueue
             while (count < PurgeBatch && taken.TryTake(out var id, out var due))
             {
                 ref var slot = ref _messages.Find(id);
-                if (Unsafe.IsNullRef(ref slot) || slot.Status is not (MessageStatus.Ready or MessageStatus.Delayed))
+                if (Unsafe.IsNullRef(ref slot) || slot.Status is not (MessageStatus.Ready or MessageStatus.Delayed or MessageStatus.Waiting))
                     continue;
-                batch[count] = new PurgedMessage(id, slot, PriorityOf(id), due);
+                var now = NowTicks();
+                string? key;
+                if (slot.Status == MessageStatus.Waiting)
+                {
+                    // Out of its line already (TakeWaitingForPurge); it keeps its key here in case it is put back.
+                    _waiting--;
+                    if (_waitingDue.Remove(id, out var waitingDue))
+                        due = waitingDue;
+                    key = taken.KeyOf(id);
+                }
+                else
+                {
+                    // A head: its line's next message (one produced since the purge began) moves up.
+                    key = LeaveLine(id, now)?.Key;
+                }
+                batch[count] = new PurgedMessage(id, slot, PriorityOf(id), due, key);
                 writes[count] = Write(StoreRecord.Completed(Name, id, Forget(id))).AsTask();
                 count++;
             }
@@ -131,13 +146,28 @@ internal sealed partial class ChannelQueue
                 slot = message.Slot;
                 if (message.Priority != 0)
                     _priorities[message.Id] = message.Priority;
-                Place(message.Id, ref slot, message.Slot.Status == MessageStatus.Delayed ? message.DueTicks : now, now);
+                var due = message.Slot.Status is MessageStatus.Delayed or MessageStatus.Waiting ? Math.Max(message.DueTicks, now) : now;
+                if (message.OrderingKey is { } key)
+                    Admit(message.Id, ref slot, key, due, now);
+                else
+                    Place(message.Id, ref slot, due, now);
             }
             while (taken.TryTake(out var id, out var due))
             {
                 ref var slot = ref _messages.Find(id);
-                if (!Unsafe.IsNullRef(ref slot) && slot.Status is MessageStatus.Ready or MessageStatus.Delayed)
+                if (Unsafe.IsNullRef(ref slot))
+                    continue;
+                if (slot.Status == MessageStatus.Waiting)
+                {
+                    // Never removed, so still counted as waiting: it goes back into its line as it was.
+                    _waiting--;
+                    var waitingDue = _waitingDue.Remove(id, out var at) ? at : now;
+                    Admit(id, ref slot, taken.KeyOf(id)!, waitingDue, now);
+                }
+                else if (slot.Status is MessageStatus.Ready or MessageStatus.Delayed)
+                {
                     Place(id, ref slot, slot.Status == MessageStatus.Delayed ? due : now, now);
+                }
             }
             DispatchLocked(now, batch);
         }
@@ -145,11 +175,18 @@ internal sealed partial class ChannelQueue
     }
 
     /// <summary>A removed message as it was, to put back if its removal could not be stored.</summary>
-    private readonly record struct PurgedMessage(long Id, MessageSlot Slot, int Priority, long DueTicks);
+    private readonly record struct PurgedMessage(long Id, MessageSlot Slot, int Priority, long DueTicks, string? OrderingKey);
 
-    /// <summary>The ready set and delayed heap a purge took away, emptied one message at a time (in no particular order).</summary>
-    private sealed class PurgeSet(ReadyQueue ready, BinaryHeap<DelayedEntry, DueOrder> delayed)
+    /// <summary>
+    /// The ready set, delayed heap and waiting messages (with their keys) a purge took away, emptied one message at a time
+    /// (in no particular order).
+    /// </summary>
+    private sealed class PurgeSet(ReadyQueue ready, BinaryHeap<DelayedEntry, DueOrder> delayed, Dictionary<long, string> waiting)
     {
+        private readonly Queue<long> _waiting = new(waiting.Keys);
+
+        public string? KeyOf(long id) => waiting.GetValueOrDefault(id);
+
         public bool TryTake(out long id, out long dueTicks)
         {
             dueTicks = 0;
@@ -160,7 +197,7 @@ internal sealed partial class ChannelQueue
                 (id, dueTicks) = (entry.Id, entry.DueTicks);
                 return true;
             }
-            return false;
+            return _waiting.TryDequeue(out id);
         }
     }
 }

@@ -49,6 +49,10 @@ internal sealed partial class ChannelQueue
                 _replayDue.Remove(id);
             if (record.DedupKey is { } key)
                 ReplayDedupKeyLocked(key, id, record.DedupExpiresAt.UtcTicks);
+            if (record.OrderingKey is { } orderingKey)
+                ReplayJoinLine(id, orderingKey);
+            else
+                ReplayLeaveLine(id);
         }
     }
 
@@ -77,6 +81,7 @@ internal sealed partial class ChannelQueue
                     if (slot.Status == MessageStatus.DeadLettered && _deadLetters.Remove(id))
                         _deadLetterIds.Remove(id);
                     _replayDue.Remove(id);
+                    ReplayLeaveLine(id);
                     Forget(id);
                     break;
                 case StoreRecordKind.RetryScheduled when slot.Status == MessageStatus.Replaying:
@@ -86,12 +91,13 @@ internal sealed partial class ChannelQueue
                 case StoreRecordKind.DeadLettered when slot.Status == MessageStatus.Replaying:
                     slot.Tries = record.Tries;
                     slot.Status = MessageStatus.DeadLettered;
-                    _deadLetters[id] = new DeadLetterInfo(record.Error, record.At.UtcTicks);
+                    _deadLetters[id] = new DeadLetterInfo(record.Error, record.At.UtcTicks) { OrderingKey = ReplayLeaveLine(id) };
                     _deadLetterIds.Add(id);
                     _replayDue.Remove(id);
                     break;
                 case StoreRecordKind.Redriven when slot.Status == MessageStatus.DeadLettered:
-                    _deadLetters.Remove(id);
+                    if (_deadLetters.Remove(id, out var dead) && dead.OrderingKey is { } key)
+                        ReplayJoinLine(id, key);
                     _deadLetterIds.Remove(id);
                     slot.Tries = 0;
                     slot.Status = MessageStatus.Replaying;
@@ -120,12 +126,14 @@ internal sealed partial class ChannelQueue
             {
                 _messages.ForEach((Queue: this, Now: now), static (state, id, ref slot) =>
                 {
-                    if (slot.Status != MessageStatus.Replaying)
-                        return;
                     var self = state.Queue;
+                    // Keyed messages are placed line by line below.
+                    if (slot.Status != MessageStatus.Replaying || self._lineOf.ContainsKey(id))
+                        return;
                     var due = self._replayDue!.TryGetValue(id, out var at) ? at : slot.ProducedTicks;
                     self.Place(id, ref slot, due, state.Now);
                 });
+                FinishReplayLines(now);
                 _replayDue = null;
             }
             PurgeDedup(now);
@@ -169,6 +177,9 @@ internal sealed partial class ChannelQueue
                     break;
                 case MessageStatus.Replaying when _replayDue?.TryGetValue(id, out var replayDue) == true:
                     due = replayDue;
+                    break;
+                case MessageStatus.Waiting when _waitingDue.TryGetValue(id, out var waitingDue):
+                    due = waitingDue;
                     break;
             }
             writer.Carry(new MessageState(

@@ -14,6 +14,7 @@ internal sealed partial class ChannelQueue
         var batch = DispatchBatch.Rent();
         MessageSlot completed = default;
         var priority = 0;
+        var keyed = false;
         lock (_gate)
         {
             var now = NowTicks();
@@ -29,6 +30,15 @@ internal sealed partial class ChannelQueue
                 write = Write(StoreRecord.Completed(Name, lease.Id, Forget(lease.Id)));
                 _completed++;
                 outcome = SettleOutcome.Completed;
+                // The next message of a key goes once this completion is stored: were it lost, this message would be
+                // delivered again, and then after (and maybe beside) its successor. A store that finished at once (memory)
+                // frees the key now.
+                keyed = _lineOf.ContainsKey(lease.Id);
+                if (keyed && write.IsCompletedSuccessfully)
+                {
+                    LeaveLine(lease.Id, now);
+                    keyed = false;
+                }
                 DispatchLocked(now, batch);
             }
         }
@@ -40,10 +50,28 @@ internal sealed partial class ChannelQueue
         catch
         {
             // Not stored, so not completed: the message is delivered again (its store still holds it as unfinished).
+            // A keyed one is still its line's head, so nothing of its key went meanwhile.
             Restore(delivery.Id, completed, priority);
             throw;
         }
+        if (keyed)
+            FreeKey(delivery.Id);
         return outcome;
+    }
+
+    /// <summary>A keyed message's completion is stored: the next message of its key can go.</summary>
+    private void FreeKey(long id)
+    {
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            LeaveLine(id, now);
+            if (!_disposed)
+                DispatchLocked(now, batch);
+            ForgetIfIdleLocked();
+        }
+        Deliver(batch);
     }
 
     /// <summary>Puts back a message whose completion could not be stored, deliverable at once; the delivery still counts.</summary>
@@ -290,7 +318,9 @@ internal sealed partial class ChannelQueue
     private ValueTask DeadLetterLocked(long id, ref MessageSlot slot, long now, string? error)
     {
         slot.Status = MessageStatus.DeadLettered;
-        _deadLetters.Add(id, new DeadLetterInfo(error, now));
+        // A dead letter steps out of its key's line, so a poison message never blocks its key for ever.
+        var line = LeaveLine(id, now);
+        _deadLetters.Add(id, new DeadLetterInfo(error, now) { OrderingKey = line?.Key });
         _deadLetterIds.Add(id);
         EngineLog.DeadLettered(_logger, Name, id, slot.Tries, error);
         return Write(StoreRecord.DeadLettered(Name, id, slot.Tries, error, ToTime(now)));

@@ -126,7 +126,10 @@ internal sealed partial class ChannelQueue
         }
 
         var due = AddTicks(now, message.Delay);
-        var record = new EnqueuedRecord(Name, id, message.Priority, ToTime(now), ToTime(due), mine?.Key, ToTime(mine?.ExpiresTicks ?? 0));
+        var record = new EnqueuedRecord(Name, id, message.Priority, ToTime(now), ToTime(due), mine?.Key, ToTime(mine?.ExpiresTicks ?? 0))
+        {
+            OrderingKey = message.OrderingKey,
+        };
         PayloadRef payload;
         try
         {
@@ -160,7 +163,10 @@ internal sealed partial class ChannelQueue
                 _priorities[id] = message.Priority;
             _produced++;
             var at = NowTicks();
-            Place(id, ref slot, due, at);
+            if (message.OrderingKey is { } key)
+                Admit(id, ref slot, key, due, at);
+            else
+                Place(id, ref slot, due, at);
             DispatchLocked(at, batch);
         }
         Deliver(batch);
@@ -201,7 +207,7 @@ internal sealed partial class ChannelQueue
                 DispatchLocked(now, batch);
             PurgeDedup(now);
             ForgetIfIdleLocked();
-            stats = new ChannelStats(Name, _ready.Count, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId)
+            stats = new ChannelStats(Name, _ready.Count + _waiting, _delayed.Count, _leases.Count, _deadLetters.Count, _dedup.Count, _subscriptions.Count, _lastId)
             {
                 Produced = _produced,
                 Completed = _completed,
@@ -235,7 +241,7 @@ internal sealed partial class ChannelQueue
     /// </summary>
     private void ForgetIfIdleLocked()
     {
-        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _purges != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null)
+        if (_forgotten || _disposed || _messages.Count != 0 || _producing != 0 || _purges != 0 || _subscriptions.Count != 0 || _leases.Count != 0 || _dedup.Count != 0 || _replayDue is not null || _lines.Count != 0)
             return;
         _forgotten = true;
         _timer?.Dispose();

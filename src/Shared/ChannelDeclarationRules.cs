@@ -27,6 +27,9 @@ internal enum ChannelProblemKind
     InvalidProcess,
     ContainerNotPartial,
     ImplementationNameTaken,
+    EmptyOrderBy,
+    OrderByNotReadable,
+    UnsupportedOrderByType,
 }
 
 /// <summary>Which part of the declaration a problem points at, so the analyzer can report the exact span.</summary>
@@ -41,6 +44,7 @@ internal enum ChannelProblemSite
     DedupArgument,
     MaxAttemptsArgument,
     RetryDelayArgument,
+    OrderByArgument,
     Member,
 
     /// <summary>
@@ -72,7 +76,8 @@ internal readonly struct ChannelProblem
 
     /// <summary>
     /// For <see cref="ChannelProblemSite.Member"/> and <see cref="ChannelProblemSite.InheritedMember"/>: the offending
-    /// member; for <see cref="ChannelProblemSite.ContainingTypeName"/>: the containing type.
+    /// member; for <see cref="ChannelProblemSite.ContainingTypeName"/>: the containing type; for
+    /// <see cref="ChannelProblemSite.OrderByArgument"/>: the message type, whose members a suggestion comes from.
     /// </summary>
     public ISymbol? Member { get; }
 
@@ -97,6 +102,15 @@ internal sealed class ChannelAttributeValues
     public string? RetryDelay { get; set; }
 
     public bool HasRetryDelay { get; set; }
+
+    /// <summary>Ordered = true as written; <see cref="OrderBy"/> implies it too (<see cref="IsOrdered"/>).</summary>
+    public bool Ordered { get; set; }
+
+    /// <summary>The OrderBy member name, or null when there is none (or it is written as null).</summary>
+    public string? OrderBy { get; set; }
+
+    /// <summary>Whether the channel carries ordering keys: Ordered = true, or any OrderBy.</summary>
+    public bool IsOrdered => Ordered || OrderBy is not null;
 }
 
 /// <summary>The rules every [Channel] interface must follow.</summary>
@@ -142,6 +156,12 @@ internal static class ChannelDeclarationRules
                 case "RetryDelay":
                     values.RetryDelay = argument.Value.Value as string;
                     values.HasRetryDelay = true;
+                    break;
+                case "Ordered" when argument.Value.Value is bool ordered:
+                    values.Ordered = ordered;
+                    break;
+                case "OrderBy":
+                    values.OrderBy = argument.Value.Value as string;
                     break;
             }
         }
@@ -215,6 +235,11 @@ internal static class ChannelDeclarationRules
 
         if (values.HasRetryDelay && !IntervalGrammar.TryParse(values.RetryDelay, out _, out var retryError))
             problems.Add(new ChannelProblem(ChannelProblemKind.InvalidRetryDelay, ChannelProblemSite.RetryDelayArgument, retryError!));
+
+        // Without a single message type (BRK0002, BRK0003) there are no members to check OrderBy against.
+        if (values.OrderBy is not null && bases.Count == 1 && bases[0].TypeArguments[0] is { TypeKind: not TypeKind.Error } messageType &&
+            OrderByRules.Check(messageType, values.OrderBy, channel.ContainingAssembly) is { } orderByProblem)
+            problems.Add(orderByProblem);
 
         foreach (var member in channel.GetMembers())
         {

@@ -40,6 +40,10 @@ public sealed class AnalyzersAndGeneratorAgreeTests
         ["BRK0015"] = """[Channel("sample/bad", Process = (QueueMessageProcessing)7)] public partial interface IBadChannel : IQueueChannel<User>;""",
         ["BRK0016"] = """public static class Outer { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User>; }""",
         ["BRK0017"] = """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<User> { public sealed class Implementation { } }""",
+        ["BRK0020"] = """[Channel("sample/bad", OrderBy = "Name")] public partial interface IBadChannel : IQueueChannel<User>;""",
+        ["BRK0020 static"] = """public sealed record Counted(int Id) { public static int Total { get; set; } } [Channel("sample/bad", OrderBy = nameof(Counted.Total))] public partial interface IBadChannel : IQueueChannel<Counted>;""",
+        ["BRK0021"] = """public sealed record Timed(System.DateTime At); [Channel("sample/bad", OrderBy = nameof(Timed.At))] public partial interface IBadChannel : IQueueChannel<Timed>;""",
+        ["BRK0022"] = """[Channel("sample/bad", OrderBy = "")] public partial interface IBadChannel : IQueueChannel<User>;""",
     };
 
     public static TheoryData<string> InvalidDeclarationIds => [.. InvalidDeclarations.Keys];
@@ -101,10 +105,26 @@ public sealed class AnalyzersAndGeneratorAgreeTests
 
             [Channel("user/renamed")]
             internal partial interface IRenameChannel : IUserChannel;
+
+            public enum Tier : short { Free = -1, Paid = 1 }
+            public class Account { public System.Guid? TenantId { get; set; } internal Tier? Tier { get; set; } }
+            public sealed class Upgrade : Account { public ulong Sequence; }
+
+            [Channel("accounts/by-tenant", OrderBy = nameof(Upgrade.TenantId))]
+            public partial interface IByTenantChannel : IQueueChannel<Upgrade>;
+
+            [Channel("accounts/by-tier", OrderBy = nameof(Upgrade.Tier))]
+            public partial interface IByTierChannel : IQueueChannel<Upgrade>;
+
+            [Channel("accounts/by-sequence", OrderBy = nameof(Upgrade.Sequence))]
+            public partial interface IBySequenceChannel : IQueueChannel<Upgrade>;
+
+            [Channel("accounts/by-produce", Ordered = true)]
+            public partial interface IByProduceChannel : IQueueChannel<Upgrade>;
             """);
 
         Assert.True(!build.BrokerDiagnostics.Any(), BuildResult.Describe(build.BrokerDiagnostics));
-        Assert.Equal(3, build.Channels.Count);
+        Assert.Equal(7, build.Channels.Count);
         Assert.All(build.Channels, channel => Assert.True(BuildResult.IsImplemented(channel), channel.Name));
         Assert.Empty(build.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
     }

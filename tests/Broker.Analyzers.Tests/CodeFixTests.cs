@@ -184,4 +184,56 @@ public sealed class CodeFixTests
             public partial interface IRegistrationChannel : Broker.IQueueChannel<User>;
         }
         """, equivalenceKey: "Make the channel ExactlyOnce");
+
+    [Fact]
+    public Task OrderByInTheWrongCaseGetsTheMembersSpelling() => Verify.CodeFixAsync("""
+        [Channel("user/registered", OrderBy = {|BRK0020:"username"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", OrderBy = "Username")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task MisspelledOrderByGetsTheNearestMember() => Verify.CodeFixAsync("""
+        [Channel("user/registered", OrderBy = {|BRK0020:"Usrename"|})]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """, """
+        [Channel("user/registered", OrderBy = "Username")]
+        public partial interface IRegistrationChannel : IQueueChannel<User>;
+        """);
+
+    [Fact]
+    public Task OrderByNameOfAnotherTypesMemberBecomesNameOfTheMessagesMember() => Verify.CodeFixAsync("""
+        namespace Shop
+        {
+            public sealed record Order(string CustomerId);
+            public sealed record Shipment(string CustomerID, int Boxes);
+
+            [Channel("shipments/sent", OrderBy = {|BRK0020:nameof(Order.CustomerId)|})]
+            public partial interface IShipmentChannel : IQueueChannel<Shipment>;
+        }
+        """, """
+        namespace Shop
+        {
+            public sealed record Order(string CustomerId);
+            public sealed record Shipment(string CustomerID, int Boxes);
+
+            [Channel("shipments/sent", OrderBy = nameof(Shipment.CustomerID))]
+            public partial interface IShipmentChannel : IQueueChannel<Shipment>;
+        }
+        """);
+
+    [Fact]
+    public Task OrderByWithoutOneNearMemberOffersNoFix() => Verify.CodeFixAsync("""
+        public sealed record Pair(string Left1, string Left2);
+
+        [Channel("pairs/made", OrderBy = {|BRK0020:"Left"|})]
+        public partial interface IPairChannel : IQueueChannel<Pair>;
+        """, """
+        public sealed record Pair(string Left1, string Left2);
+
+        [Channel("pairs/made", OrderBy = {|BRK0020:"Left"|})]
+        public partial interface IPairChannel : IQueueChannel<Pair>;
+        """);
 }

@@ -25,3 +25,14 @@ public partial interface IThreeSecondWindowUserChannel : IQueueChannel<User>;
 /// <summary>Few attempts and short backoff, for retry and dead-letter tests.</summary>
 [Channel("user/flaky", MaxAttempts = 3, RetryDelay = "100ms")]
 public partial interface IFlakyUserChannel : IQueueChannel<User>;
+
+/// <summary>An event of one entity: <see cref="Key"/> orders it, <see cref="Seq"/> numbers it within its key from 1.</summary>
+public sealed record KeyedEvent(string Key, int Seq);
+
+/// <summary>Ordered by the message's own member, with few attempts and short backoff for retry tests.</summary>
+[Channel("ordering/by-member", OrderBy = nameof(KeyedEvent.Key), MaxAttempts = 3, RetryDelay = "100ms")]
+public partial interface IKeyedEventChannel : IQueueChannel<KeyedEvent>;
+
+/// <summary>Ordered, each produce giving its key (or none).</summary>
+[Channel("ordering/by-produce", Ordered = true)]
+public partial interface IOrderedByProduceChannel : IQueueChannel<KeyedEvent>;

@@ -13,8 +13,11 @@ public readonly record struct ChannelMessage(ChannelDefinition Channel, ReadOnly
     /// <summary>The headers, encoded; empty for none.</summary>
     public ReadOnlyMemory<byte> Headers { get; init; }
 
+    /// <summary>The ordering key; null for none.</summary>
+    public string? OrderingKey { get; init; }
+
     /// <summary>The message as a channel handle takes it.</summary>
-    public OutgoingMessage Message => new(Payload, Dedup, Delay, Priority) { Headers = Headers };
+    public OutgoingMessage Message => new(Payload, Dedup, Delay, Priority) { Headers = Headers, OrderingKey = OrderingKey };
 }
 
 /// <summary>

@@ -146,6 +146,25 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void OrderingAChannelByAMemberRegeneratesOnlyThatChannel()
+    {
+        var compilation = GeneratorHarness.Compile(ChannelA, ChannelB);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, ChannelB, ChannelB.Replace("[Channel(\"sample/b\")]", "[Channel(\"sample/b\", OrderBy = nameof(MessageB.Sequence))]", StringComparison.Ordinal));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var implementations = StepAssertions.Outputs(result, TrackingNames.ChannelImplementations)
+            .ToDictionary(o => StepAssertions.Describe(o.Value), o => o.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, implementations["channel sample/b"]);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, implementations["channel sample/a"]);
+        Assert.All(StepAssertions.Outputs(result, TrackingNames.Codecs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        var source = result.GeneratedSources.Single(s => s.HintName == "Sample.B.IChannelB.Channel.g.cs").SourceText.ToString();
+        Assert.Contains("ordered: true);", source, StringComparison.Ordinal);
+        Assert.Contains("OrderingKeyOf(global::Sample.B.MessageB message) => message.Sequence.ToString(", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EditingAMessageTypeRegeneratesOnlyItsCodec()
     {
         var compilation = GeneratorHarness.Compile(ChannelA, ChannelB);

@@ -40,6 +40,10 @@ public sealed class InvalidDeclarationTests
     [InlineData("container not partial", """public static class Outer { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message>; }""")]
     [InlineData("member named Implementation", """[Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Message> { public sealed class Implementation { } }""")]
     [InlineData("private nesting", """public static partial class Outer { [Channel("sample/bad")] private partial interface IBadChannel : IQueueChannel<Message>; }""")]
+    [InlineData("OrderBy empty", """[Channel("sample/bad", OrderBy = "")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("OrderBy names no member", """[Channel("sample/bad", OrderBy = "Txet")] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("OrderBy names a method", """[Channel("sample/bad", OrderBy = nameof(Message.ToString))] public partial interface IBadChannel : IQueueChannel<Message>;""")]
+    [InlineData("OrderBy of an unsupported type", """public sealed record Timed(DateTime At); [Channel("sample/bad", OrderBy = nameof(Timed.At))] public partial interface IBadChannel : IQueueChannel<Timed>;""")]
     public void InvalidDeclarationGeneratesNothingForIt(string problem, string declaration)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + declaration));

@@ -42,6 +42,9 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void OrderedChannels() => VerifyGenerated(nameof(OrderedChannels), Inputs.OrderedChannels);
+
+    [Fact]
     public void CamelCaseNaming() => VerifyGenerated(nameof(CamelCaseNaming), Inputs.CamelCaseNaming);
 
     [Fact]

@@ -33,7 +33,11 @@ internal static class ChannelEmitter
             .WriteLine("process: global::Broker.QueueMessageProcessing." + ProcessMember(channel.Process) + ",")
             .WriteLine("dedupInterval: " + DedupArgument(channel))
             .WriteLine("maxAttempts: " + channel.MaxAttempts.ToString(CultureInfo.InvariantCulture) + ",")
-            .WriteLine("retryDelay: " + Interval(channel.RetryDelayTicks, channel.RetryDelayText, ");", "default: 1s"))
+            .WriteLine("retryDelay: " + Interval(channel.RetryDelayTicks, channel.RetryDelayText, channel.Ordered ? "," : ");", "default: 1s"));
+        // Only ordered channels pass it, so the definitions of all others read as they did before ordering existed.
+        if (channel.Ordered)
+            writer.WriteLine("ordered: true);");
+        writer
             .Unindent()
             .WriteLine()
             .WriteLine("/// <summary>Creates the channel over a transport.</summary>")
@@ -42,7 +46,14 @@ internal static class ChannelEmitter
             .WriteLine(": base(transport, ChannelDefinition, " + channel.MessageCodecTypeName + ".Instance, loggerFactory)")
             .Unindent()
             .OpenBlock()
-            .CloseBlock()
+            .CloseBlock();
+        if (channel.OrderBy is { } orderBy)
+        {
+            writer.WriteLine()
+                .WriteLine("/// <summary>The ordering key of a message produced without one: its <c>" + orderBy.MemberName + "</c> (OrderBy).</summary>")
+                .WriteLine("protected override string? OrderingKeyOf(" + channel.MessageTypeName + " message) => " + OrderingKey(orderBy) + ";");
+        }
+        writer
             .CloseBlock()
             .CloseBlock();
 
@@ -51,6 +62,22 @@ internal static class ChannelEmitter
         if (channel.Namespace.Length > 0)
             writer.CloseBlock();
         return writer.ToString();
+    }
+
+    // Formats without boxing: the member is read through the static type T, and an enum is cast to its underlying type.
+    private static string OrderingKey(OrderingKeyModel key)
+    {
+        const string invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+        var member = "message." + Names.Identifier(key.MemberName);
+        var call = key.IsNullableValue ? "?." : ".";
+        return key.Format switch
+        {
+            OrderingKeyFormat.String => member,
+            OrderingKeyFormat.Guid => member + call + "ToString(\"D\")",
+            OrderingKeyFormat.Integer => member + call + "ToString(" + invariant + ")",
+            OrderingKeyFormat.Enum => "((" + key.IntegerKeyword + (key.IsNullableValue ? "?" : "") + ")" + member + ")" + call + "ToString(" + invariant + ")",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(key), key.Format, null),
+        };
     }
 
     private static string DedupArgument(ChannelModel channel)

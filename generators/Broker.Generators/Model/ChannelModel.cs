@@ -21,6 +21,8 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="MessageTypeName">The message type, fully qualified.</param>
 /// <param name="MessageCodecTypeName">Its codec, fully qualified.</param>
 /// <param name="Codecs">The codecs of the message type and every type it reaches.</param>
+/// <param name="Ordered">Whether the channel carries ordering keys (Ordered = true, or OrderBy).</param>
+/// <param name="OrderBy">The member whose value is each message's ordering key, or null.</param>
 internal sealed record ChannelModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -36,10 +38,19 @@ internal sealed record ChannelModel(
     long RetryDelayTicks,
     string MessageTypeName,
     string MessageCodecTypeName,
-    EquatableArray<CodecModel> Codecs)
+    EquatableArray<CodecModel> Codecs,
+    bool Ordered,
+    OrderingKeyModel? OrderBy)
 {
     public string HintName => DisplayName + ".Channel.g.cs";
 }
+
+/// <summary>The OrderBy member, as the generated <c>OrderingKeyOf</c> reads it.</summary>
+/// <param name="MemberName">The property or field name (unescaped: <c>checked</c> for <c>@checked</c>).</param>
+/// <param name="Format">How its value becomes a string.</param>
+/// <param name="IsNullableValue">Whether it is a <c>Nullable&lt;T&gt;</c>, whose null is no key.</param>
+/// <param name="IntegerKeyword">The integer type to format (an enum's underlying type), or null.</param>
+internal sealed record OrderingKeyModel(string MemberName, OrderingKeyFormat Format, bool IsNullableValue, string? IntegerKeyword);
 
 /// <summary>
 /// What the first step learns about one [Channel] declaration: its name, which counts towards duplicate detection even

@@ -41,6 +41,11 @@ internal static class ChannelParser
         if (values.HasRetryDelay && IntervalGrammar.TryParse(values.RetryDelay, out var retry, out _))
             retryTicks = retry.Ticks;
 
+        // Validate refused an OrderBy that names no key member (BRK0020 to BRK0022), so this finds one.
+        OrderingKeyModel? orderBy = null;
+        if (values.OrderBy is not null && OrderByRules.TryFindKey(messageType, values.OrderBy, channel.ContainingAssembly, out var key))
+            orderBy = new OrderingKeyModel(key.Member.Name, key.Format, key.IsNullableValue, key.IntegerKeyword);
+
         var model = new ChannelModel(
             Names.NamespaceOf(channel),
             containingTypes,
@@ -56,7 +61,9 @@ internal static class ChannelParser
             retryTicks,
             Names.TypeName(messageType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
             codecs[0].CodecTypeName,
-            codecs);
+            codecs,
+            values.IsOrdered,
+            orderBy);
         return new ChannelDeclaration(name, model);
     }
 

@@ -11,4 +11,8 @@ internal readonly struct DueOrder : IHeapOrder<DelayedEntry>
 }
 
 /// <summary>Why and when a message was dead-lettered.</summary>
-internal readonly record struct DeadLetterInfo(string? Error, long AtTicks);
+internal readonly record struct DeadLetterInfo(string? Error, long AtTicks)
+{
+    /// <summary>The ordering key of a keyed dead letter: a re-drive puts it back into that key's line.</summary>
+    public string? OrderingKey { get; init; }
+}

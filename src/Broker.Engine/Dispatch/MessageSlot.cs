@@ -22,6 +22,9 @@ internal enum MessageStatus : byte
 
     /// <summary>Being replayed from the store; placed when recovery finishes.</summary>
     Replaying,
+
+    /// <summary>Behind the head of its ordering key's line: placed when every earlier message of the key has left it.</summary>
+    Waiting,
 }
 
 /// <summary>

@@ -54,7 +54,10 @@ public sealed class MemoryQueueStore : IQueueStore
                 foreach (var (id, message) in channel.Messages.OrderBy(m => m.Key))
                 {
                     // Dedup keys are replayed above, so the record carries none.
-                    var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default);
+                    var record = new EnqueuedRecord(name, id, message.Priority, ToTime(message.ProducedAtTicks), ToTime(message.DueTicks), null, default)
+                    {
+                        OrderingKey = message.OrderingKey,
+                    };
                     var payload = new PayloadRef(message.Position, message.Length, message.HeadersLength);
                     replay.Add(t => t.Enqueued(record, payload));
                     if (message.Tries != 0)
@@ -93,7 +96,7 @@ public sealed class MemoryQueueStore : IQueueStore
             channel.LastId = Math.Max(channel.LastId, record.Id);
             if (channel.Messages.Remove(record.Id, out var replaced))
                 _payloads.Remove(replaced.Position);
-            channel.Messages[record.Id] = new StoredMessage(position, copy.Length, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks, HeadersLength = headers.Length };
+            channel.Messages[record.Id] = new StoredMessage(position, copy.Length, record.Priority, record.ProducedAt.UtcTicks) { DueTicks = record.DueAt.UtcTicks, HeadersLength = headers.Length, OrderingKey = record.OrderingKey };
             if (record.DedupKey is { } key)
                 channel.DedupKeys[key] = new StoredDedup(record.Id, record.DedupExpiresAt);
         }
@@ -222,6 +225,8 @@ public sealed class MemoryQueueStore : IQueueStore
         public int Length { get; } = length;
 
         public int HeadersLength { get; init; }
+
+        public string? OrderingKey { get; init; }
 
         public int Priority { get; } = priority;
 

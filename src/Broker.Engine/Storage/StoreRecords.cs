@@ -15,7 +15,11 @@ public readonly record struct EnqueuedRecord(
     DateTimeOffset ProducedAt,
     DateTimeOffset DueAt,
     UInt128? DedupKey,
-    DateTimeOffset DedupExpiresAt);
+    DateTimeOffset DedupExpiresAt)
+{
+    /// <summary>The message's ordering key (see <c>docs/ordering.md</c>); null for an unordered message.</summary>
+    public string? OrderingKey { get; init; }
+}
 
 /// <summary>What changed about a stored message.</summary>
 public enum StoreRecordKind : byte

@@ -5,7 +5,7 @@ namespace Broker.Protocol.Messages;
 
 /// <summary>
 /// Produce (163): <c>{c, v: payload, q?: sequence, w?: watermark, k?: dedup key, d?: dedup window ms, t?: delay ms,
-/// p?: priority, h?: headers}</c>; <c>h</c> is binary holding the headers' BSON document of string values. <c>q</c> numbers the produce within the connection's session (Hello) so that a retry after a
+/// p?: priority, h?: headers, o?: ordering key}</c>; <c>h</c> is binary holding the headers' BSON document of string values. <c>q</c> numbers the produce within the connection's session (Hello) so that a retry after a
 /// reconnect is recognised; <c>w</c> is the lowest sequence the client still waits for, so the server may forget
 /// every outcome below it.
 /// </summary>
@@ -38,6 +38,9 @@ public readonly ref struct ProduceRequest : IRequestFrame
     /// <summary>The message's headers (a BSON document of string values; when read, a slice of the frame); empty (not sent) for none.</summary>
     public ReadOnlySpan<byte> Headers { get; init; }
 
+    /// <summary>The message's ordering key (<c>docs/ordering.md</c>); null (not sent) for an unordered message.</summary>
+    public string? OrderingKey { get; init; }
+
     /// <summary>The request that stores <paramref name="message"/> as produce <paramref name="sequence"/> of the session.</summary>
     /// <param name="channel">The channel's name.</param>
     /// <param name="message">The message; its payload and headers must stay valid until the request is written.</param>
@@ -55,6 +58,7 @@ public readonly ref struct ProduceRequest : IRequestFrame
         DedupWindowMs = message.Dedup is { } dedup ? Math.Max(1, Wire.ToMilliseconds(dedup.Window)) : 0,
         DelayMs = Wire.ToMilliseconds(message.Delay),
         Priority = message.Priority,
+        OrderingKey = message.OrderingKey,
     };
 
     /// <summary>Parses a body; its payload is a slice of <paramref name="body"/>.</summary>
@@ -71,6 +75,7 @@ public readonly ref struct ProduceRequest : IRequestFrame
         long watermark = 0, window = 0, delay = 0;
         UInt128? key = null;
         var priority = 0;
+        string? orderingKey = null;
         while (Wire.NextField(ref reader, out var field, nullMeansAbsent: true))
         {
             switch (field)
@@ -84,6 +89,7 @@ public readonly ref struct ProduceRequest : IRequestFrame
                 case (byte)'t': delay = reader.ReadInt64(); break;
                 case (byte)'p': priority = reader.ReadInt32(); break;
                 case (byte)'h': headers = Wire.ReadPayload(ref reader); break;
+                case (byte)'o': orderingKey = reader.ReadString(); break;
                 default: reader.Skip(); break;
             }
         }
@@ -102,6 +108,7 @@ public readonly ref struct ProduceRequest : IRequestFrame
             DelayMs = delay,
             Priority = priority,
             Headers = headers,
+            OrderingKey = orderingKey,
         };
     }
 
@@ -125,6 +132,7 @@ public readonly ref struct ProduceRequest : IRequestFrame
         if (DelayMs > 0) writer.WriteInt64("t"u8, DelayMs);
         if (Priority != 0) writer.WriteInt32("p"u8, Priority);
         if (!Headers.IsEmpty) writer.WriteBinary("h"u8, Headers);
+        if (OrderingKey is not null) writer.WriteString("o"u8, OrderingKey);
         frame.End();
     }
 }

@@ -61,7 +61,7 @@ internal sealed partial class ServerConnection
                     throw new ProtocolException(ErrorCodes.OutcomeUnknown, $"Produce {sequence} is older than what this server remembers of the session; whether it was stored is unknown.");
             }
         }
-        Store(id, request.Channel, new OutgoingMessage(default, dedup, delay, request.Priority), request.Headers, request.Payload, outcome, request.Sequence, MessageType.Produced);
+        Store(id, request.Channel, new OutgoingMessage(default, dedup, delay, request.Priority) { OrderingKey = request.OrderingKey }, request.Headers, request.Payload, outcome, request.Sequence, MessageType.Produced);
     }
 
     /// <summary>Refuses a payload that is empty or over the message limit.</summary>

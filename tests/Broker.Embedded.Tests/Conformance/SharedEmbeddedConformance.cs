@@ -48,6 +48,8 @@ public sealed class SharedClientDeliveryConformance(SharedClientFixture fixture)
 
 public sealed class SharedClientRetryConformance(SharedClientFixture fixture) : RetryConformance(fixture), IClassFixture<SharedClientFixture>;
 
+public sealed class SharedClientOrderingConformance(SharedClientFixture fixture) : OrderingConformance(fixture), IClassFixture<SharedClientFixture>;
+
 public sealed class SharedClientLeaseConformance(SharedClientFixture fixture) : LeaseConformance(fixture), IClassFixture<SharedClientFixture>;
 
 public sealed class SharedClientLimitsConformance(SharedClientFixture fixture) : LimitsConformance(fixture), IClassFixture<SharedClientFixture>;

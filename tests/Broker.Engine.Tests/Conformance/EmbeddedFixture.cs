@@ -52,6 +52,8 @@ public sealed class EmbeddedDeliveryConformance(EmbeddedFixture fixture) : Deliv
 
 public sealed class EmbeddedRetryConformance(EmbeddedFixture fixture) : RetryConformance(fixture), IClassFixture<EmbeddedFixture>;
 
+public sealed class EmbeddedOrderingConformance(EmbeddedFixture fixture) : OrderingConformance(fixture), IClassFixture<EmbeddedFixture>;
+
 public sealed class EmbeddedLeaseConformance(EmbeddedFixture fixture) : LeaseConformance(fixture), IClassFixture<EmbeddedFixture>;
 
 public sealed class EmbeddedLimitsConformance(EmbeddedFixture fixture) : LimitsConformance(fixture), IClassFixture<EmbeddedFixture>;

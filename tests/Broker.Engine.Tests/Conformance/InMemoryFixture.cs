@@ -27,6 +27,8 @@ public sealed class InMemoryDeliveryConformance(InMemoryFixture fixture) : Deliv
 
 public sealed class InMemoryRetryConformance(InMemoryFixture fixture) : RetryConformance(fixture), IClassFixture<InMemoryFixture>;
 
+public sealed class InMemoryOrderingConformance(InMemoryFixture fixture) : OrderingConformance(fixture), IClassFixture<InMemoryFixture>;
+
 public sealed class InMemoryLeaseConformance(InMemoryFixture fixture) : LeaseConformance(fixture), IClassFixture<InMemoryFixture>;
 
 public sealed class InMemoryLimitsConformance(InMemoryFixture fixture) : LimitsConformance(fixture), IClassFixture<InMemoryFixture>;

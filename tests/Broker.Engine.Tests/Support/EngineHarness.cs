@@ -44,6 +44,14 @@ internal sealed class EngineHarness : IAsyncDisposable
         return result.MessageId;
     }
 
+    /// <summary>Produces a message with an ordering key; returns its id.</summary>
+    public async Task<long> ProduceKeyed(ChannelDefinition channel, string key, string text, int priority = 0, TimeSpan delay = default)
+    {
+        var result = await Engine.ProduceAsync(new ChannelMessage(channel, Bytes(text), null, delay, priority) { OrderingKey = key });
+        Assert.Equal(ProduceStatus.Enqueued, result.Status);
+        return result.MessageId;
+    }
+
     public ValueTask<ProduceResult> ProduceOnce(ChannelDefinition channel, string text, UInt128 key, TimeSpan? window = null) =>
         Engine.ProduceAsync(new ChannelMessage(channel, Bytes(text), new Deduplication(key, window ?? channel.DedupInterval), TimeSpan.Zero, 0));
 

@@ -229,4 +229,59 @@ internal static class Inputs
         [Channel("catalog/listed")]
         public partial interface IListingChannel : IQueueChannel<Listing>;
         """;
+
+    /// <summary>
+    /// Channels ordered by a member of each supported kind (a string, an int, an inherited Guid?, a byte enum, a nullable
+    /// long enum, a keyword-named member), and one ordered by each produce's own key.
+    /// </summary>
+    public const string OrderedChannels = """
+        using System;
+        using Broker;
+
+        namespace Shop;
+
+        public enum Region : byte { North = 1, South = 200 }
+
+        public enum Balance : long { Overdrawn = -1 }
+
+        public class Entity
+        {
+            public Guid? TenantId { get; set; }
+        }
+
+        public sealed class Order : Entity
+        {
+            public string CustomerId { get; set; } = "";
+            public int Shard { get; set; }
+            public Region Region { get; set; }
+            public Balance? Balance { get; set; }
+            public ulong @checked { get; set; }
+        }
+
+        public sealed record AccountChanged(string AccountNumber);
+
+        [Channel("orders/by-customer", OrderBy = nameof(Order.CustomerId))]
+        public partial interface IByCustomerChannel : IQueueChannel<Order>;
+
+        [Channel("orders/by-shard", OrderBy = nameof(Order.Shard), Process = QueueMessageProcessing.ExactlyOnce, Dedup = "1m")]
+        public partial interface IByShardChannel : IQueueChannel<Order>;
+
+        [Channel("orders/by-tenant", OrderBy = "TenantId", RetryDelay = "5s")]
+        public partial interface IByTenantChannel : IQueueChannel<Order>;
+
+        [Channel("orders/by-region", OrderBy = nameof(Order.Region))]
+        public partial interface IByRegionChannel : IQueueChannel<Order>;
+
+        [Channel("orders/by-balance", OrderBy = nameof(Order.Balance))]
+        public partial interface IByBalanceChannel : IQueueChannel<Order>;
+
+        [Channel("orders/by-checked", OrderBy = nameof(Order.@checked))]
+        public partial interface IByCheckedChannel : IQueueChannel<Order>;
+
+        [Channel("accounts/changed", Ordered = true)]
+        public partial interface IAccountChannel : IQueueChannel<AccountChanged>;
+
+        [Channel("accounts/unordered", Ordered = false)]
+        public partial interface IUnorderedAccountChannel : IQueueChannel<AccountChanged>;
+        """;
 }

@@ -47,6 +47,8 @@ public sealed class ServerDeliveryConformance(ServerConformanceFixture fixture) 
 
 public sealed class ServerRetryConformance(ServerConformanceFixture fixture) : RetryConformance(fixture), IClassFixture<ServerConformanceFixture>;
 
+public sealed class ServerOrderingConformance(ServerConformanceFixture fixture) : OrderingConformance(fixture), IClassFixture<ServerConformanceFixture>;
+
 public sealed class ServerLeaseConformance(ServerConformanceFixture fixture) : LeaseConformance(fixture), IClassFixture<ServerConformanceFixture>;
 
 public sealed class ServerLimitsConformance(ServerConformanceFixture fixture) : LimitsConformance(fixture), IClassFixture<ServerConformanceFixture>;

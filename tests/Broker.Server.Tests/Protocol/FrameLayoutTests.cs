@@ -22,6 +22,23 @@ public sealed class FrameLayoutTests
     }
 
     [Fact]
+    public void AnOrderingKeyTravelsAsFieldO()
+    {
+        using var buffer = new FrameBuffer();
+        var message = new ChannelMessage(new ChannelDefinition("jobs", ordered: true), Convert.FromHexString("0500000000"), null, TimeSpan.Zero, 0) { OrderingKey = "cust-7" };
+
+        ProduceRequest.From(message.Channel.Name, message.Message, sequence: 1, watermark: 1).Write(buffer, 5);
+
+        // The last element before the document's end: type 2 (string), "o", length 7, "cust-7\0".
+        Assert.EndsWith("026f0007000000" + "637573742d3700" + "00", Convert.ToHexStringLower(buffer.WrittenSpan), StringComparison.Ordinal);
+        var read = ProduceRequest.Read(buffer.WrittenSpan[FrameHeader.Length..]);
+        Assert.Equal("cust-7", read.OrderingKey);
+        buffer.Clear();
+        ProduceRequest.From("jobs", new ChannelMessage(new ChannelDefinition("jobs"), Convert.FromHexString("0500000000"), null, TimeSpan.Zero, 0).Message, 1, 1).Write(buffer, 6);
+        Assert.Null(ProduceRequest.Read(buffer.WrittenSpan[FrameHeader.Length..]).OrderingKey);
+    }
+
+    [Fact]
     public void ProducedReplyIsAsDocumented()
     {
         using var buffer = new FrameBuffer();

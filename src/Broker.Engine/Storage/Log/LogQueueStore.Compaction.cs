@@ -293,7 +293,7 @@ public sealed partial class LogQueueStore
                 // _payload is the message's stored bytes: its headers, then its payload.
                 var headersLength = _message.HeadersLength;
                 var position = store.WriteMessageLocked(
-                    channel, _id, state.Priority, state.ProducedAt.UtcTicks, state.DueAt.UtcTicks, key, _message.KeyExpiresTicks, state,
+                    channel, _id, state.Priority, state.ProducedAt.UtcTicks, state.DueAt.UtcTicks, key, _message.KeyExpiresTicks, state, _message.OrderingKey,
                     _payload.Span[..headersLength], _payload.Span[headersLength..]);
                 if (key is not null)
                     store._head!.RecordKey(_message.KeyExpiresTicks);

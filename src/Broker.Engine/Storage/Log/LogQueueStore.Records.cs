@@ -31,7 +31,7 @@ public sealed partial class LogQueueStore
             var key = record.DedupKey;
             var position = WriteMessageLocked(
                 channel, record.Id, record.Priority, record.ProducedAt.UtcTicks, record.DueAt.UtcTicks,
-                key, record.DedupExpiresAt.UtcTicks, carried: null, headers.Span, payload.Span);
+                key, record.DedupExpiresAt.UtcTicks, carried: null, record.OrderingKey, headers.Span, payload.Span);
             // After the record: a segment that this message starts names, in its header, only the ids before it.
             channel.LastId = Math.Max(channel.LastId, record.Id);
             reference = new PayloadRef(position, headers.Length + payload.Length, headers.Length);
@@ -140,7 +140,7 @@ public sealed partial class LogQueueStore
     /// <summary>Writes a message record; returns its position.</summary>
     private long WriteMessageLocked(
         ChannelInfo channel, long id, int priority, long producedTicks, long dueTicks, UInt128? key, long keyExpiresTicks,
-        MessageState? carried, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+        MessageState? carried, string? orderingKey, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
         var flags = MessageFlags.None;
         var size = MessageFixedBody + headers.Length + payload.Length;
@@ -157,6 +157,11 @@ public sealed partial class LogQueueStore
                 flags |= MessageFlags.DeadLettered;
             error = Truncate(state.Error);
             size += 4 + 8 + 4 + LogRecord.Utf8Length(error);
+        }
+        if (orderingKey is not null)
+        {
+            flags |= MessageFlags.HasOrderingKey;
+            size += 2 + LogRecord.Utf8Length(orderingKey);
         }
         if (!headers.IsEmpty)
         {
@@ -182,6 +187,8 @@ public sealed partial class LogQueueStore
             body.I64(c.DeadLetteredAt.UtcTicks);
             body.NullableString(error);
         }
+        if (orderingKey is not null)
+            body.ShortString(orderingKey);
         if (!headers.IsEmpty)
         {
             body.U16((ushort)headers.Length);

@@ -112,7 +112,10 @@ public sealed partial class LogQueueStore
                 channel.LastId = Math.Max(channel.LastId, id);
                 var payload = new PayloadRef(Segment.PositionOf(segment.Sequence, offset), record.Length - LogRecord.HeaderSize - body.Position, message.HeadersLength);
                 target.Enqueued(
-                    new EnqueuedRecord(channelName, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks)),
+                    new EnqueuedRecord(channelName, id, message.Priority, Time(message.ProducedTicks), Time(message.DueTicks), message.Key, Time(message.KeyExpiresTicks))
+                    {
+                        OrderingKey = message.OrderingKey,
+                    },
                     payload);
                 if (message.Key is not null)
                     segment.RecordKey(message.KeyExpiresTicks);
@@ -183,7 +186,7 @@ public sealed partial class LogQueueStore
 
 /// <summary>The fields of a message record after its channel and id.</summary>
 internal readonly record struct MessageFields(
-    int Priority, long ProducedTicks, long DueTicks, MessageFlags Flags, UInt128? Key, long KeyExpiresTicks, int Tries, long DeadLetteredTicks, string? Error, int HeadersLength)
+    int Priority, long ProducedTicks, long DueTicks, MessageFlags Flags, UInt128? Key, long KeyExpiresTicks, int Tries, long DeadLetteredTicks, string? Error, string? OrderingKey, int HeadersLength)
 {
     /// <summary>Reads them; leaves <paramref name="body"/> at the headers (or, without any, the payload).</summary>
     public static MessageFields Read(ref BodyReader body)
@@ -208,7 +211,8 @@ internal readonly record struct MessageFields(
             deadAt = body.I64();
             error = body.NullableString();
         }
+        var orderingKey = (flags & MessageFlags.HasOrderingKey) != 0 ? body.ShortString() : null;
         var headersLength = (flags & MessageFlags.HasHeaders) != 0 ? body.U16() : 0;
-        return new MessageFields(priority, produced, due, flags, key, keyExpires, tries, deadAt, error, headersLength);
+        return new MessageFields(priority, produced, due, flags, key, keyExpires, tries, deadAt, error, orderingKey, headersLength);
     }
 }

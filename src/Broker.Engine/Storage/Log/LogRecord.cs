@@ -82,6 +82,16 @@ internal static class LogRecord
             var errorLength = BinaryPrimitives.ReadInt32LittleEndian(body[(int)at..]);
             at += 4 + Math.Max(errorLength, 0);
         }
+        if ((flags & MessageFlags.HasOrderingKey) != 0)
+        {
+            if (at + 2 > body.Length)
+                return "a message record whose ordering key length runs past its body";
+            var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(body[(int)at..]);
+            at += 2;
+            if (keyLength == 0 || at + keyLength > body.Length)
+                return $"a message record with an ordering key of {keyLength} bytes where {Math.Max(body.Length - at, 0)} bytes remain";
+            at += keyLength;
+        }
         if ((flags & MessageFlags.HasHeaders) != 0)
         {
             if (at + 2 > body.Length)
@@ -151,6 +161,14 @@ internal ref struct BodyWriter(Span<byte> body)
         _position += length;
     }
 
+    /// <summary>A UTF-8 string of at most 65,535 bytes, prefixed by its u16 length.</summary>
+    public void ShortString(string text)
+    {
+        var length = Encoding.UTF8.GetBytes(text, _body[(_position + 2)..]);
+        U16((ushort)length);
+        _position += length;
+    }
+
     /// <summary>The rest of the body as UTF-8.</summary>
     public void Utf8(string text) => _position += Encoding.UTF8.GetBytes(text, _body[_position..]);
 
@@ -206,6 +224,15 @@ internal ref struct BodyReader(ReadOnlySpan<byte> body)
         var value = BinaryPrimitives.ReadUInt128LittleEndian(_body[_position..]);
         _position += 16;
         return value;
+    }
+
+    /// <summary>A string written by <see cref="BodyWriter.ShortString"/>.</summary>
+    public string ShortString()
+    {
+        var length = U16();
+        var text = Encoding.UTF8.GetString(_body.Slice(_position, length));
+        _position += length;
+        return text;
     }
 
     public string? NullableString()

@@ -8,7 +8,8 @@ internal enum LogRecordType : byte
 
     /// <summary>
     /// A message: <c>u32 channel, i64 id, i32 priority, i64 producedTicks, i64 dueTicks, u8 flags, [u128 key, i64 keyExpiresTicks],
-    /// [i32 tries, i64 deadLetteredTicks, i32 errorLength, utf8 error], [u16 headersLength], headers, payload</c>. A copy
+    /// [i32 tries, i64 deadLetteredTicks, i32 errorLength, utf8 error], [u16 orderingKeyLength, utf8 orderingKey],
+    /// [u16 headersLength], headers, payload</c>. A copy
     /// made by compaction is flagged <see cref="MessageFlags.Carried"/> and carries the message's state; a message with
     /// headers is flagged <see cref="MessageFlags.HasHeaders"/>, and its headers' BSON document comes before the payload.
     /// </summary>
@@ -67,4 +68,7 @@ internal enum MessageFlags : byte
     Carried = 2,
     DeadLettered = 4,
     HasHeaders = 8,
+
+    /// <summary>The message has an ordering key (<c>docs/ordering.md</c>), written before its headers' length.</summary>
+    HasOrderingKey = 16,
 }

@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using Broker.Engine.Dispatch;
+
+namespace Broker.Engine;
+
+/// <summary>
+/// Ordering by key (<c>docs/ordering.md</c>): a keyed message joins its key's line and is placed only when it is the
+/// line's head, so at most one message of a key is ready, delayed or leased at a time, and they go in production order.
+/// Everything else (dispatch, leases, retries, dead letters) is unchanged: a head is an ordinary message.
+/// </summary>
+internal sealed partial class ChannelQueue
+{
+    // The line of every keyed message that is in one (unfinished and not a dead letter).
+    private readonly Dictionary<long, KeyLine> _lineOf = [];
+    private readonly Dictionary<string, KeyLine> _lines = new(StringComparer.Ordinal);
+    // When waiting messages produced with a delay become due; most have none and pay nothing here.
+    private readonly Dictionary<long, long> _waitingDue = [];
+    // Messages whose status is Waiting: counted as ready in the channel's figures (they are backlog, in order).
+    private int _waiting;
+
+    /// <summary>A keyed message enters its line: placed at <paramref name="due"/> if the line has no head, waiting otherwise.</summary>
+    private void Admit(long id, ref MessageSlot slot, string key, long due, long now)
+    {
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            line = new KeyLine(key);
+            _lines.Add(key, line);
+        }
+        line.Add(id);
+        _lineOf[id] = line;
+        if (line.Head == 0)
+        {
+            line.Head = id;
+            Place(id, ref slot, due, now);
+        }
+        else
+        {
+            Wait(id, ref slot, due, now);
+        }
+    }
+
+    private void Wait(long id, ref MessageSlot slot, long due, long now)
+    {
+        slot.Status = MessageStatus.Waiting;
+        _waiting++;
+        if (due > now)
+            _waitingDue[id] = due;
+        if (id < _oldestFloor)
+            _oldestFloor = id;
+    }
+
+    /// <summary>
+    /// A message leaves its line for good (completed, dead-lettered, purged); if it was the head, the next one (the lowest
+    /// waiting id) is placed, at its own due time when it was produced delayed. Returns the line it left, or null.
+    /// </summary>
+    private KeyLine? LeaveLine(long id, long now)
+    {
+        if (!_lineOf.Remove(id, out var line))
+            return null;
+        line.Remove(id);
+        if (line.Head == id)
+        {
+            line.Head = 0;
+            PlaceNextHead(line, now);
+        }
+        if (line.Count == 0)
+            _lines.Remove(line.Key);
+        return line;
+    }
+
+    private void PlaceNextHead(KeyLine line, long now)
+    {
+        if (line.Count == 0)
+            return;
+        var next = line.First;
+        ref var slot = ref _messages.Find(next);
+        if (Unsafe.IsNullRef(ref slot) || slot.Status != MessageStatus.Waiting)
+            return;
+        _waiting--;
+        var due = _waitingDue.Remove(next, out var at) ? at : now;
+        line.Head = next;
+        Place(next, ref slot, due, now);
+    }
+
+    /// <summary>The ordering key of a message in a line, or null.</summary>
+    private string? KeyOf(long id) => _lineOf.TryGetValue(id, out var line) ? line.Key : null;
+
+    /// <summary>
+    /// Takes every waiting message out of its line, for a purge: they go with the ready and delayed ones. A head the purge
+    /// also takes leaves its line when it is removed, and the line's later messages (produced after the purge began) move up.
+    /// </summary>
+    private Dictionary<long, string> TakeWaitingForPurge()
+    {
+        var taken = new Dictionary<long, string>(_waiting);
+        if (_waiting == 0)
+            return taken;
+        foreach (var line in _lines.Values)
+        {
+            foreach (var id in line.Members)
+            {
+                if (id != line.Head)
+                    taken.Add(id, line.Key);
+            }
+        }
+        foreach (var id in taken.Keys)
+        {
+            var line = _lineOf[id];
+            line.Remove(id);
+            _lineOf.Remove(id);
+            if (line.Count == 0)
+                _lines.Remove(line.Key);
+        }
+        return taken;
+    }
+
+    // Replay: lines are rebuilt from the records, and heads chosen when replay finishes.
+
+    private void ReplayJoinLine(long id, string key)
+    {
+        ReplayLeaveLine(id);
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            line = new KeyLine(key);
+            _lines.Add(key, line);
+        }
+        line.Add(id);
+        _lineOf[id] = line;
+    }
+
+    private string? ReplayLeaveLine(long id)
+    {
+        if (!_lineOf.Remove(id, out var line))
+            return null;
+        line.Remove(id);
+        if (line.Count == 0)
+            _lines.Remove(line.Key);
+        return line.Key;
+    }
+
+    /// <summary>
+    /// Places each line's head after replay: the member that was being retried (tries counted), if one was, otherwise
+    /// the lowest id; the others wait with their own due times.
+    /// </summary>
+    private void FinishReplayLines(long now)
+    {
+        foreach (var line in _lines.Values)
+        {
+            var head = line.First;
+            foreach (var id in line.Members)
+            {
+                if (_messages.Find(id).Tries > 0)
+                {
+                    head = id;
+                    break;
+                }
+            }
+            line.Head = head;
+            foreach (var id in line.Members)
+            {
+                ref var slot = ref _messages.Find(id);
+                var due = _replayDue?.TryGetValue(id, out var at) == true ? at : slot.ProducedTicks;
+                if (id == head)
+                    Place(id, ref slot, due, now);
+                else
+                    Wait(id, ref slot, due, now);
+            }
+        }
+    }
+}
