@@ -10,12 +10,13 @@ namespace Broker.Nats.Consuming;
 // itself keeps one message of a partition out at a time, across every worker; this part only decides which partitions
 // to ask, within the subscription's credit. A pull of a partition whose message is out elsewhere is not answered at once:
 // nats-server holds it until it expires (1 s, the shortest NATS.Net allows) or the message comes back, which hands a
-// key over to the next worker without polling but holds one credit meanwhile. So pulls go concurrently, one per
+// key over to the next worker without polling but holds one credit meanwhile (even a "no wait" pull waits there). So pulls go concurrently, one per
 // partition at most, and only to candidates: partitions a bell named (a head was produced, settled or handed back), that
 // our own retry timer named, or that held messages at the last look (stream info, once per poll interval).
 internal sealed partial class NatsSubscription
 {
     private static readonly TimeSpan PartitionPullExpiry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PartitionPullHeartbeat = TimeSpan.FromMilliseconds(500);
 
     private int _rotation;
 
@@ -80,9 +81,12 @@ internal sealed partial class NatsSubscription
         try
         {
             var consumer = await _channel.PartitionConsumerAsync(partition, _disposed.Token).ConfigureAwait(false);
-            // One message: a consumer with MaxAckPending 1 refuses a larger batch.
-            var opts = new NatsJSFetchOpts { MaxMsgs = 1, Expires = PartitionPullExpiry };
-            await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(opts, cancellationToken: _disposed.Token).ConfigureAwait(false))
+            // One message: a consumer with MaxAckPending 1 refuses a larger batch. A waiting pull, not a "no wait" one:
+            // NATS.Net sends a no-wait request without expiry, so the server keeps it after the client gave up on it
+            // and may later hand the partition's message to an inbox nobody reads (its key would wait an ack wait). With
+            // an expiry the server ends the request; heartbeats keep the client listening until it does.
+            var opts = new NatsJSFetchOpts { MaxMsgs = 1, Expires = PartitionPullExpiry, IdleHeartbeat = PartitionPullHeartbeat };
+            await foreach (var message in consumer.FetchAsync<byte[]>(opts, cancellationToken: _disposed.Token).ConfigureAwait(false))
             {
                 // The lease counts from arrival, not from the request: the request may have waited up to its expiry for
                 // the message to come back, and the server's ack wait starts when it sends the message. Arrival is later
