@@ -52,6 +52,8 @@ internal sealed partial class NatsSubscription
         if (!serverStillOurs) return;
         try
         {
+            // The handler may still be running: the guard needs a credit of its own.
+            await GuardAsync(delivery, TimeSpan.Zero, transferCredit: false).ConfigureAwait(false);
             await delivery.Message.NakAsync(new AckOpts { DoubleAck = true }).ConfigureAwait(false);
             if (delivery.Partition is { } partition)
                 await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);

@@ -9,14 +9,23 @@ namespace Broker.Nats.Consuming;
 // Partitions of an ordered channel's keyed messages. Each partition has a consumer with MaxAckPending = 1, so the server
 // itself keeps one message of a partition out at a time, across every worker; this part only decides which partitions
 // to ask, within the subscription's credit. A pull of a partition whose message is out elsewhere is not answered at once:
-// nats-server holds it until it expires (1 s, the shortest NATS.Net allows) or the message comes back, which hands a
-// key over to the next worker without polling but holds one credit meanwhile (even a "no wait" pull waits there). So pulls go concurrently, one per
+// nats-server holds it until it expires (1 s) or the message comes back, which hands a key over to the next worker
+// without polling but holds one credit meanwhile (even a "no wait" pull waits there). So pulls go concurrently, one per
 // partition at most, and only to candidates: partitions a bell named (a head was produced, settled or handed back), that
-// our own retry timer named, or that held messages at the last look (stream info, once per poll interval).
+// our own retry timer named, or that held messages at the last look (stream info, once per poll interval). Requests are
+// our own (PartitionRequests), and every NAK of a keyed message is preceded by a guard request (GuardAsync): the two
+// things nats-server 2.9 needs to never strand a partition's message (docs/nats.md, "Ordering by key").
 internal sealed partial class NatsSubscription
 {
     private static readonly TimeSpan PartitionPullExpiry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan PartitionPullHeartbeat = TimeSpan.FromMilliseconds(500);
+
+    // A guard outlives the moment its message becomes deliverable again by this much (the server's timers are late by
+    // a few milliseconds at most).
+    private static readonly TimeSpan GuardMargin = TimeSpan.FromSeconds(1);
+
+    // Hand-backs up to this delay are guarded at once, on the delivery's credit; longer ones are guarded this long
+    // before they end, so that a long delay does not hold a credit.
+    private static readonly TimeSpan GuardedDelayLimit = TimeSpan.FromSeconds(1);
 
     private int _rotation;
 
@@ -69,29 +78,105 @@ internal sealed partial class NatsSubscription
                 }
                 if (_partitionPulls.ContainsKey(partition)) continue;
                 _candidates.Remove(partition);
-                _partitionPulls[partition] = Task.Run(() => PullPartitionAsync(partition), CancellationToken.None);
+                _partitionPulls[partition] = Task.Run(() => PullPartitionAsync(partition, PartitionPullExpiry, null), CancellationToken.None);
                 _rotation = (partition + 1) % count;
                 free--;
             }
         }
     }
 
-    private async Task PullPartitionAsync(int partition)
+    /// <summary>
+    /// Starts one pull of <paramref name="partition"/> unless we are stopping or one is in flight. It takes the credit of
+    /// <paramref name="creditFrom"/> (a delivery about to be handed back), or else a free credit, or does not start.
+    /// <paramref name="sent"/> completes once its request is on its way to the server.
+    /// </summary>
+    private bool TryStartPartitionPull(int partition, TimeSpan expires, NatsDelivery? creditFrom = null, TaskCompletionSource? sent = null)
+    {
+        lock (_gate)
+        {
+            if (_requests is null || _stopPulling.IsCancellationRequested || _partitionPulls.ContainsKey(partition)) return false;
+            if (creditFrom is not null && !creditFrom.CreditReturned)
+            {
+                _held.Remove(creditFrom);
+                creditFrom.CreditReturned = true;
+            }
+            else if (_settings.MaxParallel - _held.Count - _partitionPulls.Count <= 0)
+            {
+                return false;
+            }
+            _partitionPulls[partition] = Task.Run(() => PullPartitionAsync(partition, expires, sent), CancellationToken.None);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Queues a request for a keyed message's partition before the NAK that hands the message back, so that the server
+    /// has a live request when the message becomes deliverable again (at once, or after <paramref name="delay"/>).
+    /// nats-server before 2.10.14 drops a redelivery it picks for a pull request that has just expired when no other live
+    /// request waits (the message then stays out, unsent, for a whole ack wait; docs/nats.md, "Ordering by key"); with
+    /// this guard it never meets only expired requests. The guard takes the delivery's credit
+    /// (<paramref name="transferCredit"/>), or a free one when the handler may still be running (a lease that ran out).
+    /// A delay longer than <see cref="GuardedDelayLimit"/> is guarded shortly before it ends, if a credit is free then.
+    /// </summary>
+    private async Task GuardAsync(NatsDelivery delivery, TimeSpan delay, bool transferCredit = true)
+    {
+        if (delivery.Partition is not { } partition) return;
+        if (delay > GuardedDelayLimit)
+        {
+            GuardLater(partition, delay);
+            return;
+        }
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!TryStartPartitionPull(partition, delay + GuardMargin, transferCredit ? delivery : null, sent)) return;
+        await sent.Task.ConfigureAwait(false);
+    }
+
+    private void GuardLater(int partition, TimeSpan delay)
+    {
+        ITimer? timer = null;
+        timer = _context.Time.CreateTimer(_ =>
+        {
+            TryStartPartitionPull(partition, GuardedDelayLimit + GuardMargin);
+            timer?.Dispose();
+        }, null, delay - GuardedDelayLimit, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task PullPartitionAsync(int partition, TimeSpan expires, TaskCompletionSource? sent)
     {
         try
         {
-            var consumer = await _channel.PartitionConsumerAsync(partition, _disposed.Token).ConfigureAwait(false);
-            // One message: a consumer with MaxAckPending 1 refuses a larger batch. A waiting pull, not a "no wait" one:
-            // NATS.Net sends a no-wait request without expiry, so the server keeps it after the client gave up on it
-            // and may later hand the partition's message to an inbox nobody reads (its key would wait an ack wait). With
-            // an expiry the server ends the request; heartbeats keep the client listening until it does.
-            var opts = new NatsJSFetchOpts { MaxMsgs = 1, Expires = PartitionPullExpiry, IdleHeartbeat = PartitionPullHeartbeat };
-            await foreach (var message in consumer.FetchAsync<byte[]>(opts, cancellationToken: _disposed.Token).ConfigureAwait(false))
+            await _channel.PartitionConsumerAsync(partition, _disposed.Token).ConfigureAwait(false);
+            HandBack? handBack = null;
+            while (true)
             {
+                // One message: a consumer with MaxAckPending 1 refuses a larger batch.
+                Task<INatsJSMsg<byte[]>?> reply;
+                try
+                {
+                    reply = await _requests!.SendAsync(partition, expires, _disposed.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    sent?.TrySetResult();
+                    sent = null;
+                }
+                if (handBack is { } guarded)
+                    await NakQuietlyAsync(guarded);
+                var message = await reply.ConfigureAwait(false);
+                if (message is null) return;
                 // The lease counts from arrival, not from the request: the request may have waited up to its expiry for
                 // the message to come back, and the server's ack wait starts when it sends the message. Arrival is later
                 // than that by the network's latency, which the safety margin (a tenth of the ack wait) absorbs.
-                await AcceptKeyedAsync(message, partition, _context.Now).ConfigureAwait(false);
+                handBack = await AcceptKeyedAsync(message, partition, _context.Now).ConfigureAwait(false);
+                if (handBack is not { } next) return;
+                if (next.Delay > GuardedDelayLimit || _stopPulling.IsCancellationRequested)
+                {
+                    await NakQuietlyAsync(next);
+                    if (!_stopPulling.IsCancellationRequested) GuardLater(partition, next.Delay);
+                    return;
+                }
+                // Handed back soon: our next request guards it (see GuardAsync), still on this pull's credit.
+                expires = next.Delay + GuardMargin;
             }
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
@@ -103,19 +188,60 @@ internal sealed partial class NatsSubscription
         }
         finally
         {
+            sent?.TrySetResult();
             lock (_gate) _partitionPulls.Remove(partition);
             _wake.Set();
         }
     }
 
+    private async Task NakQuietlyAsync(HandBack handBack)
+    {
+        try
+        {
+            await handBack.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = handBack.Delay > TimeSpan.Zero ? handBack.Delay : null }).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The server redelivers it after its ack wait instead.
+            LogSettleFailed(_context.Logger, ex, Definition.Name, (long)(handBack.Message.Metadata?.Sequence.Stream ?? 0));
+        }
+    }
+
+    /// <summary>
+    /// A partition's message that came for a request we had already given up (the server was silent past its expiry):
+    /// the server holds it for us all the same, so it is handed back at once, and the delivery is recorded as not
+    /// counting (like a release). Rare: the server ends a request with a 408 and sends nothing to it after that.
+    /// </summary>
+    private async Task HandBackStrayAsync(INatsJSMsg<byte[]> message, int partition)
+    {
+        if (message.Metadata is not { } metadata) return;
+        try
+        {
+            var history = metadata.NumDelivered > 1 ? await KeyHistory.ReadAsync(_channel.Streams, metadata.Sequence.Stream, CancellationToken.None).ConfigureAwait(false) : null;
+            var recorded = history ?? default;
+            await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, metadata.Sequence.Stream, metadata.NumDelivered, recorded with { Uncounted = recorded.Uncounted + 1 }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transient.IsTransient(ex))
+        {
+            // Handed back all the same; the cost is one try too many on its count.
+            LogSettleFailed(_context.Logger, ex, Definition.Name, (long)metadata.Sequence.Stream);
+        }
+        await NakQuietlyAsync(new HandBack(message, TimeSpan.Zero));
+        await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+    }
+
+    /// <summary>A keyed message that arrived but must go back to the server (not due yet, or its history unreadable).</summary>
+    private readonly record struct HandBack(INatsJSMsg<byte[]> Message, TimeSpan Delay);
+
     /// <summary>
     /// Turns a keyed message into a delivery. Its tries are JetStream's delivery count less the deliveries its history
-    /// says did not count; a message delivered before it is due is NAKed with the time left, holding its partition (so
-    /// its key's later messages wait behind it), and recorded as uncounted.
+    /// says did not count; a message delivered before it is due must go back with the time left as NAK delay, holding
+    /// its partition (so its key's later messages wait behind it), and is recorded as uncounted. Returns what must be
+    /// handed back (the caller NAKs it, guarded), or null.
     /// </summary>
-    private async Task<bool> AcceptKeyedAsync(INatsJSMsg<byte[]> message, int partition, long arrivedAt)
+    private async Task<HandBack?> AcceptKeyedAsync(INatsJSMsg<byte[]> message, int partition, long arrivedAt)
     {
-        if (message.Metadata is not { } metadata) return false;
+        if (message.Metadata is not { } metadata) return null;
         var headers = message.Headers;
         var streamSequence = metadata.Sequence.Stream;
         KeyHistoryEntry? history;
@@ -130,8 +256,7 @@ internal sealed partial class NatsSubscription
         {
             // Without its history its tries would be miscounted: give it back (it stays the head) and try again.
             LogSettleFailed(_context.Logger, ex, Definition.Name, (long)streamSequence);
-            await message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = _context.Options.PollInterval }).ConfigureAwait(false);
-            return false;
+            return new HandBack(message, _context.Options.PollInterval);
         }
 
         var due = MessageHeaders.GetLong(headers, MessageHeaders.Due) is { } dueMs ? DateTimeOffset.FromUnixTimeMilliseconds(dueMs) : DateTimeOffset.MinValue;
@@ -148,8 +273,7 @@ internal sealed partial class NatsSubscription
                 // Held until due all the same; the cost is one try too many on its count.
                 LogSettleFailed(_context.Logger, ex, Definition.Name, (long)streamSequence);
             }
-            await message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = left }).ConfigureAwait(false);
-            return false;
+            return new HandBack(message, left);
         }
 
         var priorTries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0);
@@ -176,7 +300,8 @@ internal sealed partial class NatsSubscription
             Key = MessageHeaders.GetKey(headers),
             History = history,
         };
-        return await HandOverAsync(delivery).ConfigureAwait(false);
+        await HandOverAsync(delivery).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>After a keyed message is settled for good: its partition's next message may go, and its history is no longer needed.</summary>

@@ -56,6 +56,7 @@ internal sealed partial class NatsSubscription
                 return SettleOutcome.DeadLettered;
             }
             var delay = Definition.RetryDelayAfter(d.AttemptsUsed);
+            await GuardAsync(d, delay).ConfigureAwait(false);
             await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = delay }, ct), cancellationToken).ConfigureAwait(false);
             WakeAfter(delay, d.Partition);
             return SettleOutcome.Retrying;
@@ -69,6 +70,7 @@ internal sealed partial class NatsSubscription
                 // Keyed: it keeps its place and its key through the delay; the history records a requested retry.
                 var history = d.History ?? default;
                 await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, d.StreamSequence, d.NumDelivered, history with { Retries = history.Retries + 1 }, cancellationToken).ConfigureAwait(false);
+                await GuardAsync(d, delay).ConfigureAwait(false);
                 await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = delay }, ct), cancellationToken).ConfigureAwait(false);
                 WakeAfter(delay, partition);
                 return SettleOutcome.Retrying;
@@ -86,6 +88,7 @@ internal sealed partial class NatsSubscription
                 // Keyed: handed back in place (it stays its key's head); the history says this delivery did not count.
                 var history = d.History ?? default;
                 await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, d.StreamSequence, d.NumDelivered, history with { Uncounted = history.Uncounted + 1 }, cancellationToken).ConfigureAwait(false);
+                await GuardAsync(d, TimeSpan.Zero).ConfigureAwait(false);
                 await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true }, ct), cancellationToken).ConfigureAwait(false);
                 await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
                 return SettleOutcome.Released;

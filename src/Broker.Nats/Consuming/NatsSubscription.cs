@@ -46,6 +46,7 @@ internal sealed partial class NatsSubscription : ITransportSubscription
     private Task _pullLoop = Task.CompletedTask;
     private Task _bellLoop = Task.CompletedTask;
     private INatsSub<byte[]>? _bell;
+    private PartitionRequests? _requests;
     private Task? _stop;
     private int _disposing;
     private bool _registered;
@@ -72,6 +73,8 @@ internal sealed partial class NatsSubscription : ITransportSubscription
         try
         {
             subscription._bell = await context.Connection.SubscribeCoreAsync<byte[]>(channel.Names.BellSubject, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (channel.Channel.Ordered)
+                subscription._requests = await PartitionRequests.StartAsync(context.Connection, context.JetStream, channel.Names, context.Time, subscription.HandBackStrayAsync, cancellationToken).ConfigureAwait(false);
             await subscription.DiscoverLevelsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -100,7 +103,7 @@ internal sealed partial class NatsSubscription : ITransportSubscription
         await _stopPulling.CancelAsync().ConfigureAwait(false);
         await _pullLoop.ConfigureAwait(false);
         // Partition pulls are never abandoned (the server could hand a message to a request nobody reads, and its key
-        // would wait an ack wait): they end by themselves within a second.
+        // would wait an ack wait): they end by themselves within two seconds (a guard's delay plus its margin).
         await Task.WhenAll(PartitionPulls()).ConfigureAwait(false);
         _deliveries.Writer.TryComplete();
     }
@@ -112,6 +115,9 @@ internal sealed partial class NatsSubscription : ITransportSubscription
         await _maintenance.DisposeAsync().ConfigureAwait(false);
         // Closing without settling is the crash path: unsettled deliveries go back to the server at once.
         await Task.WhenAll(HeldDeliveries().Select(ExpireAsync)).ConfigureAwait(false);
+        // A partition request still open on the server may yet be answered: its inbox stays until it ends.
+        await Task.WhenAll(PartitionPulls()).ConfigureAwait(false);
+        if (_requests is not null) await _requests.DisposeAsync().ConfigureAwait(false);
         await _disposed.CancelAsync().ConfigureAwait(false);
         if (_bell is not null)
         {
