@@ -16,6 +16,12 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
     /// <summary>Decides whether an append fails (and with what) instead of reaching the store; null for none.</summary>
     public Func<StoreRecord, Exception?>? FailAppend { get; set; }
 
+    /// <summary>
+    /// Decides whether an append waits for a task before it reaches the store (a slow disk); a faulted task fails the
+    /// append with its exception. Null, or a null task, for none.
+    /// </summary>
+    public Func<StoreRecord, Task?>? HoldAppend { get; set; }
+
     /// <summary>Records appended so far, by kind.</summary>
     public Dictionary<StoreRecordKind, int> Appended { get; } = [];
 
@@ -30,6 +36,19 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
     {
         if (FailAppend?.Invoke(record) is { } failure)
             return ValueTask.FromException(failure);
+        if (HoldAppend?.Invoke(record) is { } hold)
+            return AppendAfterAsync(hold, record);
+        return AppendNow(record);
+    }
+
+    private async ValueTask AppendAfterAsync(Task hold, StoreRecord record)
+    {
+        await hold.ConfigureAwait(false);
+        await AppendNow(record).ConfigureAwait(false);
+    }
+
+    private ValueTask AppendNow(StoreRecord record)
+    {
         lock (Appended)
             Appended[record.Kind] = Appended.GetValueOrDefault(record.Kind) + 1;
         return inner.AppendAsync(record);
