@@ -21,7 +21,28 @@ internal sealed partial class ChannelQueue
     // they would come back, and must not come back behind a later message of their key), but are never placed.
     private readonly HashSet<long> _purgingWaiting = [];
 
-    /// <summary>A keyed message enters its line: placed at <paramref name="due"/> if the line has no head, waiting otherwise.</summary>
+    /// <summary>
+    /// A keyed produce takes its place in its line when it gets its id, before its store write: writes can finish out of
+    /// order (two producers racing for one group commit), and a later message of the key must not go before it. Until
+    /// it is stored it has no slot, so <see cref="PlaceNextHead"/> stops at it.
+    /// </summary>
+    private void ReserveInLine(long id, string? key)
+    {
+        if (key is null)
+            return;
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            line = new KeyLine(key);
+            _lines.Add(key, line);
+        }
+        line.Add(id);
+        _lineOf[id] = line;
+    }
+
+    /// <summary>
+    /// A keyed message enters its line (or, reserved there already, is stored): placed at <paramref name="due"/> if it
+    /// is the first of a line without a head, waiting otherwise.
+    /// </summary>
     private void Admit(long id, ref MessageSlot slot, string key, long due, long now)
     {
         if (!_lines.TryGetValue(key, out var line))
@@ -87,6 +108,12 @@ internal sealed partial class ChannelQueue
         Place(next, ref slot, due, now);
     }
 
+    private bool IsWaiting(long id)
+    {
+        ref var slot = ref _messages.Find(id);
+        return !Unsafe.IsNullRef(ref slot) && slot.Status == MessageStatus.Waiting;
+    }
+
     /// <summary>The ordering key of a message in a line, or null.</summary>
     private string? KeyOf(long id) => _lineOf.TryGetValue(id, out var line) ? line.Key : null;
 
@@ -103,7 +130,8 @@ internal sealed partial class ChannelQueue
         {
             foreach (var id in line.Members)
             {
-                if (id != line.Head && _purgingWaiting.Add(id))
+                // Not a produce still being stored (no slot yet): a purge leaves what is produced meanwhile.
+                if (id != line.Head && IsWaiting(id) && _purgingWaiting.Add(id))
                     taken.Add(id);
             }
         }

@@ -254,6 +254,38 @@ public sealed class OrderingTests
         Assert.Equal(a4, Single(worker).Id);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AMessageWhoseWriteFinishesFirstStillWaitsForAnEarlierOneOfItsKey(bool earlierFails)
+    {
+        var store = new HookedStore(new MemoryQueueStore());
+        await using var h = new EngineHarness(store);
+        var worker = await h.Subscribe(Orders, maxParallel: 10);
+        var disk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.HoldEnqueue = record => record.OrderingKey == "a" && record.Id == 1 ? disk.Task : null;
+
+        // a1 has the lower id (it was produced first) but its write is slow; a2's finishes at once. The same happens on
+        // the log when two producers race for one group commit, and a restart would then put a1 first again.
+        var first = h.ProduceKeyed(Orders, "a", "a1");
+        var a2 = await h.ProduceKeyed(Orders, "a", "a2");
+        AssertNothing(worker);
+
+        if (earlierFails)
+        {
+            disk.SetException(new IOException("The disk is full."));
+            await Assert.ThrowsAsync<IOException>(() => first);
+            Assert.Equal(a2, Single(worker).Id);
+            return;
+        }
+        disk.SetResult();
+        var a1 = await first;
+        var head = Single(worker);
+        Assert.Equal(a1, head.Id);
+        await worker.CompleteAsync(head, default);
+        Assert.Equal(a2, Single(worker).Id);
+    }
+
     [Fact]
     public async Task AHeadWhosePurgeIsNotStoredComesBackBeforeItsKeysLaterMessages()
     {

@@ -29,8 +29,17 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
 
     public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken) => inner.RecoverAsync(target, cancellationToken);
 
+    /// <summary>Decides whether a message write waits for a task first (a faulted one fails it); null, or a null task, for none.</summary>
+    public Func<EnqueuedRecord, Task?>? HoldEnqueue { get; set; }
+
     public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload) =>
-        inner.EnqueueAsync(record, headers, payload);
+        HoldEnqueue?.Invoke(record) is { } hold ? EnqueueAfterAsync(hold, record, headers, payload) : inner.EnqueueAsync(record, headers, payload);
+
+    private async ValueTask<PayloadRef> EnqueueAfterAsync(Task hold, EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
+    {
+        await hold.ConfigureAwait(false);
+        return await inner.EnqueueAsync(record, headers, payload).ConfigureAwait(false);
+    }
 
     public ValueTask AppendAsync(StoreRecord record)
     {
