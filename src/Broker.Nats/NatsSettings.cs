@@ -22,5 +22,6 @@ internal static class NatsSettings
         options.MinPriority = section.Int32(nameof(NatsTransportOptions.MinPriority), options.MinPriority);
         options.MaxPriority = section.Int32(nameof(NatsTransportOptions.MaxPriority), options.MaxPriority);
         options.MaxMessageBytes = section.Bytes32(nameof(NatsTransportOptions.MaxMessageBytes), options.MaxMessageBytes);
+        options.OrderedPartitions = section.Int32(nameof(NatsTransportOptions.OrderedPartitions), options.OrderedPartitions);
     }
 }

@@ -66,6 +66,15 @@ public sealed class NatsTransportOptions
     /// <summary>Largest BSON payload accepted, in bytes. Default 1 MiB, further bounded by the server's <c>max_payload</c>.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How many partitions an ordered channel's keyed messages are spread over (see docs/nats.md, "Ordering by key"):
+    /// messages whose keys fall in one partition are handled one at a time, so more partitions let more keys run in
+    /// parallel, at the cost of one consumer per partition in use. It must be the same in every process: the first
+    /// process to open an ordered channel records it on the server, and a process with another count is refused.
+    /// Default 32; 1 to 1024.
+    /// </summary>
+    public int OrderedPartitions { get; set; } = 32;
+
     /// <summary>Checks the values, naming the first invalid one.</summary>
     /// <exception cref="ArgumentException">A value is invalid.</exception>
     public void Validate()
@@ -86,6 +95,8 @@ public sealed class NatsTransportOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDedupWindow), MaxDedupWindow, "NatsTransportOptions.MaxDedupWindow must be at least 1 second.");
         if (MinPriority > MaxPriority)
             throw new ArgumentOutOfRangeException(nameof(MinPriority), MinPriority, "NatsTransportOptions.MinPriority must not exceed MaxPriority.");
+        if (OrderedPartitions is < 1 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(OrderedPartitions), OrderedPartitions, "NatsTransportOptions.OrderedPartitions must be between 1 and 1024.");
         if (MaxMessageBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxMessageBytes), MaxMessageBytes, "NatsTransportOptions.MaxMessageBytes must be positive.");
     }

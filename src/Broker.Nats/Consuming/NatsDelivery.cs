@@ -29,8 +29,20 @@ internal sealed class NatsDelivery : Delivery
 
     public INatsJSMsg<byte[]> Message { get; }
 
-    /// <summary>The priority level (consumer) it came from.</summary>
+    /// <summary>The priority level (consumer) it came from; a keyed message's priority.</summary>
     public int Level { get; }
+
+    /// <summary>The partition (consumer) a keyed message came from; null for an unkeyed one.</summary>
+    public int? Partition { get; init; }
+
+    /// <summary>A keyed message's ordering key; null for an unkeyed one.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>A keyed message's recorded history when it was delivered (see <see cref="KeyHistory"/>); null for none.</summary>
+    public KeyHistoryEntry? History { get; init; }
+
+    /// <summary>JetStream's delivery count of this stream message.</summary>
+    public ulong NumDelivered => Message.Metadata!.Value.NumDelivered;
 
     /// <summary>The stream sequence of this copy of the message.</summary>
     public ulong StreamSequence => Message.Metadata!.Value.Sequence.Stream;

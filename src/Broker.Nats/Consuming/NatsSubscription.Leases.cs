@@ -53,7 +53,10 @@ internal sealed partial class NatsSubscription
         try
         {
             await delivery.Message.NakAsync(new AckOpts { DoubleAck = true }).ConfigureAwait(false);
-            await Bell.RingAsync(_context.Connection, Names, delivery.Level).ConfigureAwait(false);
+            if (delivery.Partition is { } partition)
+                await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+            else
+                await Bell.RingAsync(_context.Connection, Names, delivery.Level).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -9,9 +9,10 @@ namespace Broker.Nats.Consuming;
 // it is the only part that decides how much a worker holds (MaxParallel less what it holds, per priority level).
 internal sealed partial class NatsSubscription
 {
+    // A partition pull in flight holds one credit: the server may answer it with a message at any time until it expires.
     private int FreeCredit()
     {
-        lock (_gate) return _settings.MaxParallel - _held.Count;
+        lock (_gate) return _settings.MaxParallel - _held.Count - _partitionPulls.Count;
     }
 
     private int[] Levels()
@@ -29,6 +30,8 @@ internal sealed partial class NatsSubscription
         var token = _stopPulling.Token;
         var discoverEvery = _context.Ticks(_context.Options.PollInterval * 10);
         var lastDiscovery = _context.Now;
+        var refreshEvery = _context.Ticks(_context.Options.PollInterval);
+        var lastRefresh = _context.Now - refreshEvery - 1;
         while (!token.IsCancellationRequested)
         {
             try
@@ -38,15 +41,29 @@ internal sealed partial class NatsSubscription
                     await DiscoverLevelsAsync(token).ConfigureAwait(false);
                     lastDiscovery = _context.Now;
                 }
+                if (Definition.Ordered && _context.Now - lastRefresh > refreshEvery)
+                {
+                    await RefreshPartitionsAsync(token).ConfigureAwait(false);
+                    lastRefresh = _context.Now;
+                }
                 var got = 0;
+                var partitionsStarted = !Definition.Ordered;
                 foreach (var level in Levels())
                 {
+                    // Keyed messages rank as priority 0, just ahead of unkeyed ones of that level (docs/nats.md).
+                    if (!partitionsStarted && level <= 0)
+                    {
+                        StartPartitionPulls();
+                        partitionsStarted = true;
+                    }
                     var free = FreeCredit();
                     if (free <= 0 || token.IsCancellationRequested) break;
                     // Not cancelled by a stop: a pull is short (no wait), and abandoning one could strand a message the
                     // server already sent us until its ack wait ends. What it brings is handed back by the runner.
                     got += await PullAsync(level, free, _disposed.Token).ConfigureAwait(false);
                 }
+                if (!partitionsStarted && !token.IsCancellationRequested)
+                    StartPartitionPulls();
                 if (got == 0 || FreeCredit() <= 0)
                     await _wake.WaitAsync(_context.Options.PollInterval, token).ConfigureAwait(false);
             }
@@ -85,9 +102,9 @@ internal sealed partial class NatsSubscription
         return accepted;
     }
 
-    private async Task<bool> AcceptAsync(INatsJSMsg<byte[]> message, int level, long sentAt)
+    private Task<bool> AcceptAsync(INatsJSMsg<byte[]> message, int level, long sentAt)
     {
-        if (message.Metadata is not { } metadata) return false;
+        if (message.Metadata is not { } metadata) return Task.FromResult(false);
         var headers = message.Headers;
         var priorTries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0);
         var priorRetries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Retries) ?? 0);
@@ -107,7 +124,12 @@ internal sealed partial class NatsSubscription
             sentAt + _context.Ticks(_settings.LeaseDuration),
             sentAt + _context.Ticks(_context.Options.AckWait),
             MessageHeaders.GetUser(headers));
+        return HandOverAsync(delivery);
+    }
 
+    /// <summary>Gives a delivery to the runner, or dead-letters it unhandled when every allowed attempt already lost its lease.</summary>
+    private async Task<bool> HandOverAsync(NatsDelivery delivery)
+    {
         if (delivery.AttemptsUsed > Definition.MaxAttempts)
         {
             // Every allowed attempt was delivered and lost its lease (the worker died or hung): no handler will run
@@ -163,7 +185,9 @@ internal sealed partial class NatsSubscription
         {
             await foreach (var bell in _bell!.Msgs.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
             {
-                if (Bell.LevelOf(bell.Data) is { } level && level >= _context.Options.MinPriority && level <= _context.Options.MaxPriority)
+                if (Bell.PartitionOf(bell.Data) is { } partition)
+                    AddCandidate(partition);
+                else if (Bell.LevelOf(bell.Data) is { } level && level >= _context.Options.MinPriority && level <= _context.Options.MaxPriority)
                     AddLevel(level);
                 _wake.Set();
             }
@@ -177,11 +201,13 @@ internal sealed partial class NatsSubscription
         }
     }
 
-    private void WakeAfter(TimeSpan delay)
+    /// <summary>Wakes the pull loop once <paramref name="delay"/> has passed, to pull a retried message (of <paramref name="partition"/>, when keyed) again.</summary>
+    private void WakeAfter(TimeSpan delay, int? partition = null)
     {
         ITimer? timer = null;
         timer = _context.Time.CreateTimer(_ =>
         {
+            if (partition is { } p) AddCandidate(p);
             _wake.Set();
             timer?.Dispose();
         }, null, delay + TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);

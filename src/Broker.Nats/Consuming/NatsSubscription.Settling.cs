@@ -43,6 +43,7 @@ internal sealed partial class NatsSubscription
         SettleAsync(Own(delivery), async d =>
         {
             await AckAsync(d, cancellationToken).ConfigureAwait(false);
+            await FinishKeyedAsync(d).ConfigureAwait(false);
             return SettleOutcome.Completed;
         });
 
@@ -56,13 +57,22 @@ internal sealed partial class NatsSubscription
             }
             var delay = Definition.RetryDelayAfter(d.AttemptsUsed);
             await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = delay }, ct), cancellationToken).ConfigureAwait(false);
-            WakeAfter(delay);
+            WakeAfter(delay, d.Partition);
             return SettleOutcome.Retrying;
         });
 
     public ValueTask<SettleOutcome> RetryAsync(Delivery delivery, TimeSpan delay, CancellationToken cancellationToken) =>
         SettleAsync(Own(delivery), async d =>
         {
+            if (d.Partition is { } partition)
+            {
+                // Keyed: it keeps its place and its key through the delay; the history records a requested retry.
+                var history = d.History ?? default;
+                await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, d.StreamSequence, d.NumDelivered, history with { Retries = history.Retries + 1 }, cancellationToken).ConfigureAwait(false);
+                await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = delay }, ct), cancellationToken).ConfigureAwait(false);
+                WakeAfter(delay, partition);
+                return SettleOutcome.Retrying;
+            }
             var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries, d.PriorRetries + 1, d.Priority, d.Headers);
             await CopyAsync(d, headers, delay, cancellationToken).ConfigureAwait(false);
             return SettleOutcome.Retrying;
@@ -71,6 +81,15 @@ internal sealed partial class NatsSubscription
     public ValueTask<SettleOutcome> ReleaseAsync(Delivery delivery, CancellationToken cancellationToken) =>
         SettleAsync(Own(delivery), async d =>
         {
+            if (d.Partition is { } partition)
+            {
+                // Keyed: handed back in place (it stays its key's head); the history says this delivery did not count.
+                var history = d.History ?? default;
+                await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, d.StreamSequence, d.NumDelivered, history with { Uncounted = history.Uncounted + 1 }, cancellationToken).ConfigureAwait(false);
+                await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true }, ct), cancellationToken).ConfigureAwait(false);
+                await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+                return SettleOutcome.Released;
+            }
             // This delivery does not count: the copy starts from the tries before it.
             var headers = MessageCopies.Headers(d.Id, d.ProducedAt, d.Tries - 1, d.PriorRetries, d.Priority, d.Headers);
             await CopyAsync(d, headers, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
@@ -121,7 +140,10 @@ internal sealed partial class NatsSubscription
     {
         var headers = MessageCopies.Headers(delivery.Id, delivery.ProducedAt, tries, 0, delivery.Priority, delivery.Headers);
         headers[MessageHeaders.Error] = MessageHeaders.EncodeError(reason);
+        // A keyed dead letter keeps its key, so a re-drive puts it back in its key's partition.
+        if (delivery.Key is { } key) headers[MessageHeaders.Key] = MessageHeaders.EncodeKey(key);
         await _context.Publisher.PublishAsync(Names.DeadLetterSubject(delivery.Id), delivery.Payload, "d" + MessageHeaders.Format((long)delivery.StreamSequence), headers, cancellationToken).ConfigureAwait(false);
         await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
+        await FinishKeyedAsync(delivery).ConfigureAwait(false);
     }
 }

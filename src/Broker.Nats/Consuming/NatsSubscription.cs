@@ -24,6 +24,7 @@ namespace Broker.Nats.Consuming;
 /// <remarks>
 /// Split by concern into partial files, as System.Text.Json splits Utf8JsonReader: this file holds the state, starting,
 /// stopping and the log messages; <c>NatsSubscription.Pulling.cs</c> fetches within the free credit;
+/// <c>NatsSubscription.Partitions.cs</c> pulls the partitions of an ordered channel's keyed messages;
 /// <c>NatsSubscription.Leases.cs</c> keeps leases alive and gives up expired ones; <c>NatsSubscription.Settling.cs</c>
 /// maps settle outcomes to acks, NAKs and copies.
 /// </remarks>
@@ -36,6 +37,8 @@ internal sealed partial class NatsSubscription : ITransportSubscription
     private readonly Lock _gate = new();
     private readonly HashSet<NatsDelivery> _held = [];
     private readonly SortedSet<int> _levels = new(Comparer<int>.Create(static (a, b) => b.CompareTo(a)));
+    private readonly HashSet<int> _candidates = [];
+    private readonly Dictionary<int, Task> _partitionPulls = [];
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stopPulling = new();
     private readonly CancellationTokenSource _disposed = new();
@@ -96,6 +99,9 @@ internal sealed partial class NatsSubscription : ITransportSubscription
     {
         await _stopPulling.CancelAsync().ConfigureAwait(false);
         await _pullLoop.ConfigureAwait(false);
+        // Partition pulls are never abandoned (the server could hand a message to a request nobody reads, and its key
+        // would wait an ack wait): they end by themselves within a second.
+        await Task.WhenAll(PartitionPulls()).ConfigureAwait(false);
         _deliveries.Writer.TryComplete();
     }
 

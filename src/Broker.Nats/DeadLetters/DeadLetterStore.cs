@@ -43,9 +43,25 @@ internal sealed class DeadLetterStore(NatsContext context)
         var entry = stored.Entry;
         // A fresh attempt budget: no prior tries. The msg id is the dead letter's own sequence, so a retried re-drive collapses.
         var headers = MessageCopies.Headers(entry.Id, entry.ProducedAt, 0, 0, entry.Priority, entry.Headers);
-        await context.Publisher.PublishAsync(streams.Names.ReadySubject(entry.Priority), entry.Payload, "r" + MessageHeaders.Format((long)stored.Sequence), headers, cancellationToken).ConfigureAwait(false);
+        // A keyed one goes back to its key's partition, at the back of it (see docs/nats.md, "Ordering by key").
+        int? partition = null;
+        string subject;
+        if (stored.Key is { } key && streams.Channel.Ordered)
+        {
+            partition = KeyPartitions.Of(key, streams.Partitions);
+            subject = streams.Names.KeyedSubject(partition.Value);
+            headers[MessageHeaders.Key] = MessageHeaders.EncodeKey(key);
+        }
+        else
+        {
+            subject = streams.Names.ReadySubject(entry.Priority);
+        }
+        await context.Publisher.PublishAsync(subject, entry.Payload, "r" + MessageHeaders.Format((long)stored.Sequence), headers, cancellationToken).ConfigureAwait(false);
         var purged = await PurgeAsync(streams, id, stored.Sequence + 1, cancellationToken).ConfigureAwait(false);
-        await Bell.RingAsync(context.Connection, streams.Names, entry.Priority).ConfigureAwait(false);
+        if (partition is { } p)
+            await Bell.RingPartitionAsync(context.Connection, streams.Names, p).ConfigureAwait(false);
+        else
+            await Bell.RingAsync(context.Connection, streams.Names, entry.Priority).ConfigureAwait(false);
         return purged;
     }
 
@@ -60,7 +76,7 @@ internal sealed class DeadLetterStore(NatsContext context)
         return response.Purged > 0;
     }
 
-    private static async ValueTask<(DeadLetterEntry Entry, ulong Sequence)?> GetStoredAsync(ChannelStreams streams, long id, CancellationToken cancellationToken)
+    private static async ValueTask<(DeadLetterEntry Entry, ulong Sequence, string? Key)?> GetStoredAsync(ChannelStreams streams, long id, CancellationToken cancellationToken)
     {
         StreamMsgGetResponse response;
         try
@@ -85,6 +101,6 @@ internal sealed class DeadLetterStore(NatsContext context)
         {
             Headers = MessageHeaders.GetUser(headers),
         };
-        return (entry, message.Seq);
+        return (entry, message.Seq, MessageHeaders.GetKey(headers));
     }
 }

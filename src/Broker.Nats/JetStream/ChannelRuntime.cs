@@ -13,6 +13,7 @@ namespace Broker.Nats.JetStream;
 internal sealed class ChannelRuntime(NatsContext context, ChannelStreams streams)
 {
     private readonly ConcurrentDictionary<int, Lazy<Task<INatsJSConsumer>>> _levels = new();
+    private readonly ConcurrentDictionary<int, Lazy<Task<INatsJSConsumer>>> _partitions = new();
     private readonly Lock _gate = new();
     private DelayScheduler? _scheduler;
     private int _subscriptions;
@@ -30,11 +31,26 @@ internal sealed class ChannelRuntime(NatsContext context, ChannelStreams streams
     public bool HasConsumer(int level) => _levels.ContainsKey(level);
 
     /// <summary>
+    /// The consumer of one partition of keyed messages: <c>MaxAckPending = 1</c>, so the server hands out one message
+    /// of the partition at a time across every worker, and gives a NAKed or timed-out one back before the next.
+    /// </summary>
+    public Task<INatsJSConsumer> PartitionConsumerAsync(int partition, CancellationToken cancellationToken)
+    {
+        var lazy = _partitions.GetOrAdd(partition, p => new Lazy<Task<INatsJSConsumer>>(() => CreateConsumerAsync(
+            ChannelNames.PartitionConsumer(p), Names.KeyedSubject(p), CancellationToken.None, maxAckPending: 1)));
+        if (lazy.Value.IsFaulted)
+            // Try again next time (the server may have been unreachable).
+            _partitions.TryRemove(new KeyValuePair<int, Lazy<Task<INatsJSConsumer>>>(partition, lazy));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// A durable pull consumer with one filter subject (2.9 ignores the multi-subject form), explicit acks, unlimited
     /// deliveries (the adapter counts attempts itself, see docs/nats.md) and no BackOff list (on 2.9 BackOff replaces the
-    /// ack wait of in-flight messages too, which would cut leases short).
+    /// ack wait of in-flight messages too, which would cut leases short). <paramref name="maxAckPending"/> is unlimited
+    /// (-1) except for partitions of keyed messages (1).
     /// </summary>
-    public async Task<INatsJSConsumer> CreateConsumerAsync(string name, string filter, CancellationToken cancellationToken)
+    public async Task<INatsJSConsumer> CreateConsumerAsync(string name, string filter, CancellationToken cancellationToken, int maxAckPending = -1)
     {
         var config = new ConsumerConfig(name)
         {
@@ -43,16 +59,17 @@ internal sealed class ChannelRuntime(NatsContext context, ChannelStreams streams
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = context.Options.AckWait,
             MaxDeliver = -1,
-            MaxAckPending = -1,
+            MaxAckPending = maxAckPending,
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
             NumReplicas = 0,
         };
         var consumer = await Transient.RetryAsync(
             ct => context.JetStream.CreateOrUpdateConsumerAsync(Names.WorkStream, config, ct), context.Options.ProduceRetryTimeout, context.Time, cancellationToken).ConfigureAwait(false);
         var stored = consumer.Info.Config;
-        if (stored.FilterSubject != filter || stored.AckWait != config.AckWait)
+        // MaxAckPending is checked only where it is set: unlimited is stored as the server's default, not as -1.
+        if (stored.FilterSubject != filter || stored.AckWait != config.AckWait || maxAckPending > 0 && stored.MaxAckPending != maxAckPending)
             throw new InvalidOperationException(
-                $"nats-server stored consumer '{name}' of stream '{Names.WorkStream}' with filter '{stored.FilterSubject}' and ack wait {stored.AckWait} instead of '{filter}' and {config.AckWait}.");
+                $"nats-server stored consumer '{name}' of stream '{Names.WorkStream}' with filter '{stored.FilterSubject}', ack wait {stored.AckWait} and max ack pending {stored.MaxAckPending} instead of '{filter}', {config.AckWait} and {maxAckPending}.");
         return consumer;
     }
 

@@ -11,8 +11,10 @@ internal sealed class ChannelStreams
     /// it is what makes a publish retried after a timeout safe (see docs/nats.md).</summary>
     public static readonly TimeSpan MinDuplicateWindow = TimeSpan.FromMinutes(2);
 
-    private ChannelStreams(ChannelDefinition channel, ChannelNames names, INatsJSStream work, INatsJSStream deadLetters, INatsJSStream ledger, TimeSpan ledgerRetention)
+    private ChannelStreams(ChannelDefinition channel, ChannelNames names, INatsJSStream work, INatsJSStream deadLetters, INatsJSStream ledger, TimeSpan ledgerRetention, INatsJSStream? history, int partitions)
     {
+        History = history;
+        Partitions = partitions;
         Channel = channel;
         Names = names;
         Work = work;
@@ -37,13 +39,25 @@ internal sealed class ChannelStreams
     /// <summary>The longest deduplication window the ledger can honour.</summary>
     public TimeSpan LedgerRetention { get; }
 
+    /// <summary>
+    /// An ordered channel's limits stream, one message per subject: the history of keyed messages that were delivered
+    /// without it counting as an attempt (see <c>KeyHistory</c>), and the channel's partition count. Null for a channel
+    /// that is not ordered.
+    /// </summary>
+    public INatsJSStream? History { get; }
+
+    /// <summary>How many partitions the channel's keyed messages are spread over; 0 for a channel that is not ordered.</summary>
+    public int Partitions { get; }
+
     public static async Task<ChannelStreams> CreateAsync(INatsJSContext js, NatsTransportOptions options, ChannelDefinition channel, CancellationToken cancellationToken)
     {
         var names = new ChannelNames(options.Prefix, channel.Name);
         var window = channel.DedupInterval > MinDuplicateWindow ? channel.DedupInterval : MinDuplicateWindow;
-        var work = await EnsureAsync(js, new StreamConfig(names.WorkStream, [names.ReadySubjects, names.DelayedSubject])
+        // Every work stream takes keyed subjects, ordered or not: a process that declares the channel ordered and one that
+        // does not must not take a subject away from each other by updating the stream.
+        var work = await EnsureAsync(js, new StreamConfig(names.WorkStream, [names.ReadySubjects, names.DelayedSubject, names.KeyedSubjects])
         {
-            Description = $"Broker channel '{channel.Name}': ready and delayed messages",
+            Description = $"Broker channel '{channel.Name}': ready, delayed and keyed messages",
             Retention = StreamConfigRetention.Workqueue,
             Storage = StreamConfigStorage.File,
             NumReplicas = options.Replicas,
@@ -73,7 +87,23 @@ internal sealed class ChannelStreams
             DuplicateWindow = MinDuplicateWindow < retention ? MinDuplicateWindow : retention,
         }, cancellationToken).ConfigureAwait(false);
 
-        return new ChannelStreams(channel, names, work, deadLetters, ledger, retention);
+        INatsJSStream? history = null;
+        var partitions = 0;
+        if (channel.Ordered)
+        {
+            history = await EnsureAsync(js, new StreamConfig(names.HistoryStream, [names.HistorySubjects])
+            {
+                Description = $"Broker channel '{channel.Name}': histories of keyed messages, and the partition count",
+                Retention = StreamConfigRetention.Limits,
+                Storage = StreamConfigStorage.File,
+                NumReplicas = options.Replicas,
+                MaxMsgsPerSubject = 1,
+                DuplicateWindow = MinDuplicateWindow,
+            }, cancellationToken).ConfigureAwait(false);
+            partitions = await PartitionCount.EnsureAsync(js, history, names, options.OrderedPartitions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ChannelStreams(channel, names, work, deadLetters, ledger, retention, history, partitions);
     }
 
     private static async Task<INatsJSStream> EnsureAsync(INatsJSContext js, StreamConfig config, CancellationToken cancellationToken)

@@ -20,8 +20,12 @@ internal sealed class ChannelNames
         WorkStream = prefix + "_Q_" + escaped;
         DeadLetterStream = prefix + "_DLQ_" + escaped;
         LedgerStream = prefix + "_DEDUP_" + escaped;
+        HistoryStream = prefix + "_KH_" + escaped;
         ReadySubjects = lower + ".q.*." + tokens;
         DelayedSubject = lower + ".d." + tokens;
+        KeyedSubjects = lower + ".k.*." + tokens;
+        HistorySubjects = lower + ".kh.*." + tokens;
+        PartitionCountSubject = lower + ".kh.partitions." + tokens;
         DeadLetterSubjects = lower + ".dlq.*." + tokens;
         LedgerSubjects = lower + ".dedup.*." + tokens;
         BellSubject = lower + ".bell." + tokens;
@@ -29,12 +33,16 @@ internal sealed class ChannelNames
         _tokenSuffix = "." + tokens;
         _deadLetterPrefix = lower + ".dlq.";
         _ledgerPrefix = lower + ".dedup.";
+        _keyedPrefix = lower + ".k.";
+        _historyPrefix = lower + ".kh.";
     }
 
     private readonly string _readyPrefix;
     private readonly string _tokenSuffix;
     private readonly string _deadLetterPrefix;
     private readonly string _ledgerPrefix;
+    private readonly string _keyedPrefix;
+    private readonly string _historyPrefix;
 
     /// <summary>The channel name.</summary>
     public string Channel { get; }
@@ -47,6 +55,18 @@ internal sealed class ChannelNames
 
     /// <summary>The limits stream recording accepted deduplication keys (see <c>DedupLedger</c>).</summary>
     public string LedgerStream { get; }
+
+    /// <summary>An ordered channel's limits stream of keyed messages' histories and its partition count.</summary>
+    public string HistoryStream { get; }
+
+    /// <summary>The wildcard over every partition subject of keyed messages (ordered channels), in the work stream.</summary>
+    public string KeyedSubjects { get; }
+
+    /// <summary>The wildcard over the history stream's subjects.</summary>
+    public string HistorySubjects { get; }
+
+    /// <summary>Where the history stream records the channel's partition count (a token no stream sequence can be).</summary>
+    public string PartitionCountSubject { get; }
 
     /// <summary>The wildcard over every priority level's ready subject.</summary>
     public string ReadySubjects { get; }
@@ -87,6 +107,24 @@ internal sealed class ChannelNames
         value = name[0] == 'n' ? -value : value;
         return value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
     }
+
+    /// <summary>The subject of one partition of keyed messages.</summary>
+    public string KeyedSubject(int partition) => _keyedPrefix + partition.ToString(CultureInfo.InvariantCulture) + _tokenSuffix;
+
+    /// <summary>The partition of a keyed subject, or null for any other subject.</summary>
+    public int? PartitionOf(string subject)
+    {
+        if (!subject.StartsWith(_keyedPrefix, StringComparison.Ordinal) || !subject.EndsWith(_tokenSuffix, StringComparison.Ordinal))
+            return null;
+        var token = subject.AsSpan(_keyedPrefix.Length, subject.Length - _keyedPrefix.Length - _tokenSuffix.Length);
+        return int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var partition) ? partition : null;
+    }
+
+    /// <summary>The durable consumer of one partition (<c>MaxAckPending = 1</c>); shared by every worker of the channel.</summary>
+    public static string PartitionConsumer(int partition) => "k" + partition.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The history subject of one keyed message, by the work-stream sequence of its stored copy.</summary>
+    public string HistorySubject(ulong streamSequence) => _historyPrefix + streamSequence.ToString(CultureInfo.InvariantCulture) + _tokenSuffix;
 
     /// <summary>The durable consumer of the delay scheduler.</summary>
     public const string SchedulerConsumer = "scheduler";

@@ -29,6 +29,12 @@ internal static class MessageHeaders
     /// <summary>When a delayed message becomes deliverable, Unix milliseconds.</summary>
     public const string Due = "Broker-Due";
 
+    /// <summary>A keyed message's ordering key, base64 of its UTF-8 (a key may hold any character, header values may not).</summary>
+    public const string Key = "Broker-Key";
+
+    /// <summary>In a keyed message's history: deliveries that were not attempts (released, or delivered before due).</summary>
+    public const string Uncounted = "Broker-Uncounted";
+
     /// <summary>The last handler error of a dead letter, base64 of its UTF-8 (header values cannot hold line breaks).</summary>
     public const string Error = "Broker-Error";
 
@@ -64,6 +70,22 @@ internal static class MessageHeaders
         catch (FormatException)
         {
             return [];
+        }
+    }
+
+    public static string EncodeKey(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The ordering key in <see cref="Key"/>, or null when there is none (or it is not base64).</summary>
+    public static string? GetKey(NatsHeaders? headers)
+    {
+        if (GetString(headers, Key) is not { Length: > 0 } value) return null;
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(value));
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -6,8 +6,10 @@ using NATS.Client.Core;
 namespace Broker.Nats.Producing;
 
 /// <summary>
-/// Stores one message: on its priority's ready subject, or on the delayed subject with its due time; with
-/// <c>Nats-Msg-Id</c> = its dedup key for ExactlyOnce (checked against the ledger first), a unique id otherwise.
+/// Stores one message: on its priority's ready subject, or on the delayed subject with its due time, or, for a keyed
+/// message of an ordered channel, on its key's partition subject (with its due time when delayed: it holds its place in
+/// the partition, see docs/nats.md); with <c>Nats-Msg-Id</c> = its dedup key for ExactlyOnce (checked against the
+/// ledger first), a unique id otherwise.
 /// </summary>
 internal sealed class NatsProducer(Publisher publisher, INatsConnection connection, NatsTransportOptions options, TimeProvider time)
 {
@@ -29,10 +31,25 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
             throw new ArgumentOutOfRangeException(nameof(message), message.Priority,
                 $"Priority {message.Priority} of a message for channel '{channel}' is outside NatsTransportOptions' range {options.MinPriority} to {options.MaxPriority}: each priority in use costs NATS a subject and a consumer, so the range is bounded.");
 
+        if (message.OrderingKey is not null && !streams.Channel.Ordered)
+            throw new ArgumentException(
+                $"Channel '{channel}' is not ordered, so the message's ordering key would be ignored; declare it with [Channel(..., Ordered = true)] or OrderBy, or remove the key.",
+                nameof(message));
+
         var headers = new NatsHeaders();
         MessageHeaders.SetUser(headers, message.Headers);
         string subject;
-        if (message.Delay > TimeSpan.Zero)
+        int? partition = null;
+        if (message.OrderingKey is { } key)
+        {
+            partition = KeyPartitions.Of(key, streams.Partitions);
+            subject = streams.Names.KeyedSubject(partition.Value);
+            headers[MessageHeaders.Key] = MessageHeaders.EncodeKey(key);
+            headers[MessageHeaders.Priority] = MessageHeaders.Format(message.Priority);
+            if (message.Delay > TimeSpan.Zero)
+                headers[MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
+        }
+        else if (message.Delay > TimeSpan.Zero)
         {
             subject = streams.Names.DelayedSubject;
             headers[MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
@@ -47,7 +64,7 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
         {
             // A unique id: a publish retried after a timeout is then recognised as the same message.
             var ack = await publisher.PublishAsync(subject, message.Payload, "u" + Guid.NewGuid().ToString("N"), headers, cancellationToken).ConfigureAwait(false);
-            await RingAsync(streams, message).ConfigureAwait(false);
+            await RingAsync(streams, message, partition).ConfigureAwait(false);
             return new ProduceResult(ProduceStatus.Enqueued, (long)ack.Seq);
         }
 
@@ -66,10 +83,13 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
         await DedupLedger.WriteAsync(publisher, streams, dedup.Key, previous, (long)pubAck.Seq, now + dedup.Window, cancellationToken).ConfigureAwait(false);
         if (pubAck.Duplicate)
             return new ProduceResult(ProduceStatus.Duplicate, (long)pubAck.Seq);
-        await RingAsync(streams, message).ConfigureAwait(false);
+        await RingAsync(streams, message, partition).ConfigureAwait(false);
         return new ProduceResult(ProduceStatus.Enqueued, (long)pubAck.Seq);
     }
 
-    private ValueTask RingAsync(ChannelStreams streams, OutgoingMessage message) =>
-        message.Delay > TimeSpan.Zero ? ValueTask.CompletedTask : Bell.RingAsync(connection, streams.Names, message.Priority);
+    // A keyed message rings even when delayed: it may be its partition's head, which a worker must take (and hold) until due.
+    private ValueTask RingAsync(ChannelStreams streams, OutgoingMessage message, int? partition) =>
+        partition is { } p ? Bell.RingPartitionAsync(connection, streams.Names, p)
+        : message.Delay > TimeSpan.Zero ? ValueTask.CompletedTask
+        : Bell.RingAsync(connection, streams.Names, message.Priority);
 }

@@ -47,3 +47,6 @@ public sealed class NatsHeadersConformance(NatsConformanceFixture fixture) : Hea
 
 [RequiresNatsServer]
 public sealed class NatsTracingConformance(NatsConformanceFixture fixture) : TracingConformance(fixture), IClassFixture<NatsConformanceFixture>;
+
+[RequiresNatsServer]
+public sealed class NatsOrderingConformance(NatsConformanceFixture fixture) : OrderingConformance(fixture), IClassFixture<NatsConformanceFixture>;

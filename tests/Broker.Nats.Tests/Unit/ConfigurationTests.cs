@@ -27,6 +27,7 @@ public sealed class ConfigurationTests
                 ["Broker:Nats:MaxMessageBytes"] = "512KiB",
                 ["Broker:Nats:MinPriority"] = "-5",
                 ["Broker:Nats:MaxPriority"] = "5",
+                ["Broker:Nats:OrderedPartitions"] = "64",
             },
             o => o.Replicas = 5);
         provider.GetRequiredService<IStartupValidator>().Validate();
@@ -41,12 +42,14 @@ public sealed class ConfigurationTests
         Assert.Equal(TimeSpan.FromDays(1), options.MaxDedupWindow);
         Assert.Equal(512 * 1024, options.MaxMessageBytes);
         Assert.Equal((-5, 5), (options.MinPriority, options.MaxPriority));
+        Assert.Equal(64, options.OrderedPartitions);
     }
 
     [Theory]
     [InlineData("Replicas", "7", "Broker:Nats:Replicas = '7': NatsTransportOptions.Replicas must be between 1 and 5.")]
     [InlineData("Prefix", "has.dot", "Broker:Nats:Prefix = 'has.dot': NatsTransportOptions.Prefix 'has.dot' must be 1 to 32 ASCII letters or digits.")]
     [InlineData("AckWait", "500ms", "Broker:Nats:AckWait = '500ms': NatsTransportOptions.AckWait must be at least 1 second.")]
+    [InlineData("OrderedPartitions", "0", "Broker:Nats:OrderedPartitions = '0': NatsTransportOptions.OrderedPartitions must be between 1 and 1024.")]
     [InlineData("MinPriority", "200", "Broker:Nats:MinPriority = '200': NatsTransportOptions.MinPriority must not exceed MaxPriority.")]
     [InlineData("Url", " ", "Broker:Nats:Url = '***': NatsTransportOptions.Url is empty")]
     [InlineData("Servers", "nats://a:4222", "Broker:Nats:Servers is not a setting of Broker:Nats.")]

@@ -18,6 +18,8 @@ public sealed class OptionsTests
         Assert.Equal("Replicas", Assert.Throws<ArgumentOutOfRangeException>(() => new NatsTransportOptions { Replicas = 7 }.Validate()).ParamName);
         Assert.Equal("AckWait", Assert.Throws<ArgumentOutOfRangeException>(() => new NatsTransportOptions { AckWait = TimeSpan.FromMilliseconds(10) }.Validate()).ParamName);
         Assert.Equal("MinPriority", Assert.Throws<ArgumentOutOfRangeException>(() => new NatsTransportOptions { MinPriority = 5, MaxPriority = 1 }.Validate()).ParamName);
+        Assert.Equal("OrderedPartitions", Assert.Throws<ArgumentOutOfRangeException>(() => new NatsTransportOptions { OrderedPartitions = 0 }.Validate()).ParamName);
+        Assert.Equal("OrderedPartitions", Assert.Throws<ArgumentOutOfRangeException>(() => new NatsTransportOptions { OrderedPartitions = 1025 }.Validate()).ParamName);
     }
 
     [Fact]
