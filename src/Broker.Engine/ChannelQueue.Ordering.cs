@@ -45,13 +45,17 @@ internal sealed partial class ChannelQueue
     /// </summary>
     private void Admit(long id, ref MessageSlot slot, string key, long due, long now)
     {
-        if (!_lines.TryGetValue(key, out var line))
+        // A produce reserved its place when it got its id; a re-drive or a replay joins here.
+        if (!_lineOf.TryGetValue(id, out var line))
         {
-            line = new KeyLine(key);
-            _lines.Add(key, line);
+            if (!_lines.TryGetValue(key, out line))
+            {
+                line = new KeyLine(key);
+                _lines.Add(key, line);
+            }
+            line.Add(id);
+            _lineOf.Add(id, line);
         }
-        line.Add(id);
-        _lineOf[id] = line;
         // A line without a head may still hold older members a purge is removing: the message waits behind them.
         if (line.Head == 0 && line.First == id)
         {
