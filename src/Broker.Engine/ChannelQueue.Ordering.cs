@@ -11,7 +11,7 @@ namespace Broker.Engine;
 internal sealed partial class ChannelQueue
 {
     // The line of every keyed message that is in one (unfinished and not a dead letter).
-    private readonly Dictionary<long, KeyLine> _lineOf = [];
+    private readonly LineIndex _lineOf = new();
     private readonly Dictionary<string, KeyLine> _lines = new(StringComparer.Ordinal);
     // When waiting messages produced with a delay become due; most have none and pay nothing here.
     private readonly Dictionary<long, long> _waitingDue = [];
@@ -30,13 +30,9 @@ internal sealed partial class ChannelQueue
     {
         if (key is null)
             return;
-        if (!_lines.TryGetValue(key, out var line))
-        {
-            line = new KeyLine(key);
-            _lines.Add(key, line);
-        }
+        var line = LineFor(key);
         line.Add(id);
-        _lineOf[id] = line;
+        _lineOf.Set(id, line);
     }
 
     /// <summary>
@@ -48,13 +44,9 @@ internal sealed partial class ChannelQueue
         // A produce reserved its place when it got its id; a re-drive or a replay joins here.
         if (!_lineOf.TryGetValue(id, out var line))
         {
-            if (!_lines.TryGetValue(key, out line))
-            {
-                line = new KeyLine(key);
-                _lines.Add(key, line);
-            }
+            line = LineFor(key);
             line.Add(id);
-            _lineOf.Add(id, line);
+            _lineOf.Set(id, line);
         }
         // A line without a head may still hold older members a purge is removing: the message waits behind them.
         if (line.Head == 0 && line.First == id)
@@ -66,6 +58,25 @@ internal sealed partial class ChannelQueue
         {
             Wait(id, ref slot, due, now);
         }
+    }
+
+    /// <summary>The line of <paramref name="key"/>, made (and numbered) if it has none.</summary>
+    private KeyLine LineFor(string key)
+    {
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            line = new KeyLine(key);
+            _lines.Add(key, line);
+            _lineOf.Register(line);
+        }
+        return line;
+    }
+
+    /// <summary>Forgets an empty line: a key costs nothing once none of its messages is left.</summary>
+    private void DropLine(KeyLine line)
+    {
+        _lines.Remove(line.Key);
+        _lineOf.Unregister(line);
     }
 
     private void Wait(long id, ref MessageSlot slot, long due, long now)
@@ -93,7 +104,7 @@ internal sealed partial class ChannelQueue
         if (line.Head == 0)
             PlaceNextHead(line, now);
         if (line.Count == 0)
-            _lines.Remove(line.Key);
+            DropLine(line);
         return line;
     }
 
@@ -168,13 +179,9 @@ internal sealed partial class ChannelQueue
     private void ReplayJoinLine(long id, string key)
     {
         ReplayLeaveLine(id);
-        if (!_lines.TryGetValue(key, out var line))
-        {
-            line = new KeyLine(key);
-            _lines.Add(key, line);
-        }
+        var line = LineFor(key);
         line.Add(id);
-        _lineOf[id] = line;
+        _lineOf.Set(id, line);
     }
 
     private string? ReplayLeaveLine(long id)
@@ -183,7 +190,7 @@ internal sealed partial class ChannelQueue
             return null;
         line.Remove(id);
         if (line.Count == 0)
-            _lines.Remove(line.Key);
+            DropLine(line);
         return line.Key;
     }
 
