@@ -11,24 +11,45 @@ namespace Broker.Engine;
 internal sealed partial class ChannelQueue
 {
     // The line of every keyed message that is in one (unfinished and not a dead letter).
-    private readonly Dictionary<long, KeyLine> _lineOf = [];
+    private readonly LineIndex _lineOf = new();
     private readonly Dictionary<string, KeyLine> _lines = new(StringComparer.Ordinal);
     // When waiting messages produced with a delay become due; most have none and pay nothing here.
     private readonly Dictionary<long, long> _waitingDue = [];
     // Messages whose status is Waiting: counted as ready in the channel's figures (they are backlog, in order).
     private int _waiting;
+    // Waiting messages a purge took: they keep their place in their line until their removal is stored (were it not,
+    // they would come back, and must not come back behind a later message of their key), but are never placed.
+    private readonly HashSet<long> _purgingWaiting = [];
 
-    /// <summary>A keyed message enters its line: placed at <paramref name="due"/> if the line has no head, waiting otherwise.</summary>
+    /// <summary>
+    /// A keyed produce takes its place in its line when it gets its id, before its store write: writes can finish out of
+    /// order (two producers racing for one group commit), and a later message of the key must not go before it. Until
+    /// it is stored it has no slot, so <see cref="PlaceNextHead"/> stops at it.
+    /// </summary>
+    private void ReserveInLine(long id, string? key)
+    {
+        if (key is null)
+            return;
+        var line = LineFor(key);
+        line.Add(id);
+        _lineOf.Set(id, line);
+    }
+
+    /// <summary>
+    /// A keyed message enters its line (or, reserved there already, is stored): placed at <paramref name="due"/> if it
+    /// is the first of a line without a head, waiting otherwise.
+    /// </summary>
     private void Admit(long id, ref MessageSlot slot, string key, long due, long now)
     {
-        if (!_lines.TryGetValue(key, out var line))
+        // A produce reserved its place when it got its id; a re-drive or a replay joins here.
+        if (!_lineOf.TryGetValue(id, out var line))
         {
-            line = new KeyLine(key);
-            _lines.Add(key, line);
+            line = LineFor(key);
+            line.Add(id);
+            _lineOf.Set(id, line);
         }
-        line.Add(id);
-        _lineOf[id] = line;
-        if (line.Head == 0)
+        // A line without a head may still hold older members a purge is removing: the message waits behind them.
+        if (line.Head == 0 && line.First == id)
         {
             line.Head = id;
             Place(id, ref slot, due, now);
@@ -37,6 +58,25 @@ internal sealed partial class ChannelQueue
         {
             Wait(id, ref slot, due, now);
         }
+    }
+
+    /// <summary>The line of <paramref name="key"/>, made (and numbered) if it has none.</summary>
+    private KeyLine LineFor(string key)
+    {
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            line = new KeyLine(key);
+            _lines.Add(key, line);
+            _lineOf.Register(line);
+        }
+        return line;
+    }
+
+    /// <summary>Forgets an empty line: a key costs nothing once none of its messages is left.</summary>
+    private void DropLine(KeyLine line)
+    {
+        _lines.Remove(line.Key);
+        _lineOf.Unregister(line);
     }
 
     private void Wait(long id, ref MessageSlot slot, long due, long now)
@@ -50,8 +90,9 @@ internal sealed partial class ChannelQueue
     }
 
     /// <summary>
-    /// A message leaves its line for good (completed, dead-lettered, purged); if it was the head, the next one (the lowest
-    /// waiting id) is placed, at its own due time when it was produced delayed. Returns the line it left, or null.
+    /// A message leaves its line for good (completed, dead-lettered, purged); if it was the head, or the line had none
+    /// (it waited for a purge), the next one (the lowest waiting id) is placed, at its own due time when it was produced
+    /// delayed. Returns the line it left, or null.
     /// </summary>
     private KeyLine? LeaveLine(long id, long now)
     {
@@ -59,12 +100,11 @@ internal sealed partial class ChannelQueue
             return null;
         line.Remove(id);
         if (line.Head == id)
-        {
             line.Head = 0;
+        if (line.Head == 0)
             PlaceNextHead(line, now);
-        }
         if (line.Count == 0)
-            _lines.Remove(line.Key);
+            DropLine(line);
         return line;
     }
 
@@ -74,7 +114,8 @@ internal sealed partial class ChannelQueue
             return;
         var next = line.First;
         ref var slot = ref _messages.Find(next);
-        if (Unsafe.IsNullRef(ref slot) || slot.Status != MessageStatus.Waiting)
+        // One a purge is removing holds the line until its removal is stored (or put back).
+        if (Unsafe.IsNullRef(ref slot) || slot.Status != MessageStatus.Waiting || _purgingWaiting.Contains(next))
             return;
         _waiting--;
         var due = _waitingDue.Remove(next, out var at) ? at : now;
@@ -82,35 +123,55 @@ internal sealed partial class ChannelQueue
         Place(next, ref slot, due, now);
     }
 
+    private bool IsWaiting(long id)
+    {
+        ref var slot = ref _messages.Find(id);
+        return !Unsafe.IsNullRef(ref slot) && slot.Status == MessageStatus.Waiting;
+    }
+
     /// <summary>The ordering key of a message in a line, or null.</summary>
     private string? KeyOf(long id) => _lineOf.TryGetValue(id, out var line) ? line.Key : null;
 
     /// <summary>
-    /// Takes every waiting message out of its line, for a purge: they go with the ready and delayed ones. A head the purge
-    /// also takes leaves its line when it is removed, and the line's later messages (produced after the purge began) move up.
+    /// Takes every waiting message a purge removes (those no other purge took already). They stay in their lines, so
+    /// nothing later of their key goes before their removal is stored; <see cref="PlaceNextHead"/> passes over them.
     /// </summary>
-    private Dictionary<long, string> TakeWaitingForPurge()
+    private List<long> TakeWaitingForPurge()
     {
-        var taken = new Dictionary<long, string>(_waiting);
+        var taken = new List<long>();
         if (_waiting == 0)
             return taken;
         foreach (var line in _lines.Values)
         {
             foreach (var id in line.Members)
             {
-                if (id != line.Head)
-                    taken.Add(id, line.Key);
+                // Not a produce still being stored (no slot yet): a purge leaves what is produced meanwhile.
+                if (id != line.Head && IsWaiting(id) && _purgingWaiting.Add(id))
+                    taken.Add(id);
             }
         }
-        foreach (var id in taken.Keys)
-        {
-            var line = _lineOf[id];
-            line.Remove(id);
-            _lineOf.Remove(id);
-            if (line.Count == 0)
-                _lines.Remove(line.Key);
-        }
         return taken;
+    }
+
+    /// <summary>
+    /// A keyed message a purge removed (or a head it took) whose removal is stored: it leaves its line, and the line's
+    /// next message that no purge is removing goes.
+    /// </summary>
+    private void PurgedFromLine(long id, long now)
+    {
+        _purgingWaiting.Remove(id);
+        LeaveLine(id, now);
+    }
+
+    /// <summary>
+    /// A waiting message a purge took is back (its removal not stored, or never made), still at its place in its line,
+    /// which it no longer holds back: it goes if it is now first in a line without a head.
+    /// </summary>
+    private void ReturnToLine(long id, long now)
+    {
+        _purgingWaiting.Remove(id);
+        if (_lineOf.TryGetValue(id, out var line) && line.Head == 0)
+            PlaceNextHead(line, now);
     }
 
     // Replay: lines are rebuilt from the records, and heads chosen when replay finishes.
@@ -118,13 +179,9 @@ internal sealed partial class ChannelQueue
     private void ReplayJoinLine(long id, string key)
     {
         ReplayLeaveLine(id);
-        if (!_lines.TryGetValue(key, out var line))
-        {
-            line = new KeyLine(key);
-            _lines.Add(key, line);
-        }
+        var line = LineFor(key);
         line.Add(id);
-        _lineOf[id] = line;
+        _lineOf.Set(id, line);
     }
 
     private string? ReplayLeaveLine(long id)
@@ -133,7 +190,7 @@ internal sealed partial class ChannelQueue
             return null;
         line.Remove(id);
         if (line.Count == 0)
-            _lines.Remove(line.Key);
+            DropLine(line);
         return line.Key;
     }
 

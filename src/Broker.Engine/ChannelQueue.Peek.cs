@@ -60,8 +60,8 @@ internal sealed partial class ChannelQueue
             MessageStatus.Ready when _ready.Contains(id, PriorityOf(id)) => PeekedState.Ready,
             MessageStatus.Delayed when _delayedDue.TryGetValue(id, out dueTicks) => PeekedState.Delayed,
             MessageStatus.Leased => PeekedState.InFlight,
-            // Behind its key's head, in its line (a purge takes it out of the line before removing it).
-            MessageStatus.Waiting when _lineOf.ContainsKey(id) => PeekedState.Ready,
+            // Behind its key's head, in its line (unless a purge took it: it keeps its place until it is removed).
+            MessageStatus.Waiting when _lineOf.ContainsKey(id) && !_purgingWaiting.Contains(id) => PeekedState.Ready,
             _ => null,
         };
     }

@@ -38,7 +38,7 @@ internal sealed partial class ChannelQueue
             if (_forgotten || _ready.Count + _delayed.Count + _waiting == 0)
                 return 0;
             // Their slots still say ready, delayed or waiting until each batch removes them; StateOf tells them apart
-            // (they are in none of the structures), so peek, the oldest age and compaction's copies pass over them.
+            // (they are in none of the structures, or marked as purging), so peek and the oldest age pass over them.
             taken = new PurgeSet(_ready, _delayed, TakeWaitingForPurge());
             _ready = new ReadyQueue();
             _delayed = new BinaryHeap<DelayedEntry, DueOrder>();
@@ -47,6 +47,7 @@ internal sealed partial class ChannelQueue
         }
 
         var batch = ArrayPool<PurgedMessage>.Shared.Rent(PurgeBatch);
+        var failedBatch = ArrayPool<PurgedMessage>.Shared.Rent(PurgeBatch);
         // Tasks, not ValueTasks, to keep in an array: both stores hand out ValueTasks over a Task (or completed), so
         // AsTask allocates nothing.
         var writes = ArrayPool<Task>.Shared.Rent(PurgeBatch);
@@ -61,22 +62,25 @@ internal sealed partial class ChannelQueue
                 // Every write awaited, so each message is known stored or not.
                 Exception? failure = null;
                 var failed = 0;
+                var stored = 0;
                 for (var i = 0; i < count; i++)
                 {
                     try
                     {
                         await writes[i].ConfigureAwait(false);
                         removed++;
+                        batch[stored++] = batch[i];
                     }
                     catch (Exception ex)
                     {
                         failure ??= ex;
-                        batch[failed++] = batch[i];
+                        failedBatch[failed++] = batch[i];
                     }
                 }
+                LeaveLines(batch.AsSpan(0, stored));
                 if (failure is not null)
                 {
-                    PutBack(batch.AsSpan(0, failed), taken);
+                    PutBack(failedBatch.AsSpan(0, failed), taken);
                     EngineLog.StoreAppendFailed(_logger, Name, failure.Message);
                     throw failure;
                 }
@@ -91,41 +95,73 @@ internal sealed partial class ChannelQueue
             }
             ArrayPool<Task>.Shared.Return(writes, clearArray: true);
             ArrayPool<PurgedMessage>.Shared.Return(batch);
+            ArrayPool<PurgedMessage>.Shared.Return(failedBatch);
         }
     }
 
     /// <summary>Removes up to one batch of the taken messages, starting their store writes; returns how many.</summary>
+    /// <remarks>
+    /// A keyed message keeps its place in its line until its removal is stored: were the removal lost (a failed write,
+    /// a crash), it would be delivered again, and must not be delivered after a later message of its key. A store that
+    /// finished at once (memory) frees its line now.
+    /// </remarks>
     private int RemoveBatch(PurgeSet taken, PurgedMessage[] batch, Task[] writes)
     {
         var count = 0;
+        var dispatched = DispatchBatch.Rent();
         lock (_gate)
         {
             while (count < PurgeBatch && taken.TryTake(out var id, out var due))
             {
                 ref var slot = ref _messages.Find(id);
                 if (Unsafe.IsNullRef(ref slot) || slot.Status is not (MessageStatus.Ready or MessageStatus.Delayed or MessageStatus.Waiting))
+                {
+                    _purgingWaiting.Remove(id);
                     continue;
-                var now = NowTicks();
-                string? key;
+                }
                 if (slot.Status == MessageStatus.Waiting)
                 {
-                    // Out of its line already (TakeWaitingForPurge); it keeps its key here in case it is put back.
                     _waiting--;
                     if (_waitingDue.Remove(id, out var waitingDue))
                         due = waitingDue;
-                    key = taken.KeyOf(id);
                 }
-                else
+                var keyed = _lineOf.ContainsKey(id);
+                var saved = slot;
+                var priority = PriorityOf(id);
+                var write = Write(StoreRecord.Completed(Name, id, Forget(id)));
+                if (keyed && write.IsCompletedSuccessfully)
                 {
-                    // A head: its line's next message (one produced since the purge began) moves up.
-                    key = LeaveLine(id, now)?.Key;
+                    PurgedFromLine(id, NowTicks());
+                    keyed = false;
                 }
-                batch[count] = new PurgedMessage(id, slot, PriorityOf(id), due, key);
-                writes[count] = Write(StoreRecord.Completed(Name, id, Forget(id))).AsTask();
+                batch[count] = new PurgedMessage(id, saved, priority, due, keyed);
+                writes[count] = write.AsTask();
                 count++;
             }
+            // A line freed at once may have placed its next message (one produced since the purge began).
+            if (count > 0 && !_disposed)
+                DispatchLocked(NowTicks(), dispatched);
         }
+        Deliver(dispatched);
         return count;
+    }
+
+    /// <summary>Keyed messages whose removal is stored leave their lines; what that frees is dispatched.</summary>
+    private void LeaveLines(ReadOnlySpan<PurgedMessage> stored)
+    {
+        var batch = DispatchBatch.Rent();
+        lock (_gate)
+        {
+            var now = NowTicks();
+            foreach (var message in stored)
+            {
+                if (message.HoldsLine)
+                    PurgedFromLine(message.Id, now);
+            }
+            if (!_disposed)
+                DispatchLocked(now, batch);
+        }
+        Deliver(batch);
     }
 
     /// <summary>After a store failure: the messages whose removal was not stored, and those not yet removed, are deliverable again as before.</summary>
@@ -147,10 +183,16 @@ internal sealed partial class ChannelQueue
                 if (message.Priority != 0)
                     _priorities[message.Id] = message.Priority;
                 var due = message.Slot.Status is MessageStatus.Delayed or MessageStatus.Waiting ? Math.Max(message.DueTicks, now) : now;
-                if (message.OrderingKey is { } key)
-                    Admit(message.Id, ref slot, key, due, now);
+                // A keyed one never left its line: a head is placed again, a waiting one waits (and goes if it is first).
+                if (_lineOf.TryGetValue(message.Id, out var line) && line.Head != message.Id)
+                {
+                    Wait(message.Id, ref slot, due, now);
+                    ReturnToLine(message.Id, now);
+                }
                 else
+                {
                     Place(message.Id, ref slot, due, now);
+                }
             }
             while (taken.TryTake(out var id, out var due))
             {
@@ -158,34 +200,28 @@ internal sealed partial class ChannelQueue
                 if (Unsafe.IsNullRef(ref slot))
                     continue;
                 if (slot.Status == MessageStatus.Waiting)
-                {
-                    // Never removed, so still counted as waiting: it goes back into its line as it was.
-                    _waiting--;
-                    var waitingDue = _waitingDue.Remove(id, out var at) ? at : now;
-                    Admit(id, ref slot, taken.KeyOf(id)!, waitingDue, now);
-                }
+                    ReturnToLine(id, now); // never removed: still waiting, and counted so
                 else if (slot.Status is MessageStatus.Ready or MessageStatus.Delayed)
-                {
                     Place(id, ref slot, slot.Status == MessageStatus.Delayed ? due : now, now);
-                }
             }
             DispatchLocked(now, batch);
         }
         Deliver(batch);
     }
 
-    /// <summary>A removed message as it was, to put back if its removal could not be stored.</summary>
-    private readonly record struct PurgedMessage(long Id, MessageSlot Slot, int Priority, long DueTicks, string? OrderingKey);
+    /// <summary>
+    /// A removed message as it was, to put back if its removal could not be stored; <paramref name="HoldsLine"/> when it
+    /// is keyed and leaves its line only once its removal is stored.
+    /// </summary>
+    private readonly record struct PurgedMessage(long Id, MessageSlot Slot, int Priority, long DueTicks, bool HoldsLine);
 
     /// <summary>
-    /// The ready set, delayed heap and waiting messages (with their keys) a purge took away, emptied one message at a time
-    /// (in no particular order).
+    /// The ready set, delayed heap and waiting messages a purge took away, emptied one message at a time (in no particular
+    /// order).
     /// </summary>
-    private sealed class PurgeSet(ReadyQueue ready, BinaryHeap<DelayedEntry, DueOrder> delayed, Dictionary<long, string> waiting)
+    private sealed class PurgeSet(ReadyQueue ready, BinaryHeap<DelayedEntry, DueOrder> delayed, List<long> waiting)
     {
-        private readonly Queue<long> _waiting = new(waiting.Keys);
-
-        public string? KeyOf(long id) => waiting.GetValueOrDefault(id);
+        private readonly Queue<long> _waiting = new(waiting);
 
         public bool TryTake(out long id, out long dueTicks)
         {

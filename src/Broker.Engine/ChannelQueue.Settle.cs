@@ -33,12 +33,10 @@ internal sealed partial class ChannelQueue
                 // The next message of a key goes once this completion is stored: were it lost, this message would be
                 // delivered again, and then after (and maybe beside) its successor. A store that finished at once (memory)
                 // frees the key now.
-                keyed = _lineOf.ContainsKey(lease.Id);
-                if (keyed && write.IsCompletedSuccessfully)
-                {
+                if (write.IsCompletedSuccessfully)
                     LeaveLine(lease.Id, now);
-                    keyed = false;
-                }
+                else
+                    keyed = _lineOf.ContainsKey(lease.Id);
                 DispatchLocked(now, batch);
             }
         }

@@ -111,6 +111,7 @@ internal sealed partial class ChannelQueue
                         };
                         _dedup.Set(mine);
                         _producing++;
+                        ReserveInLine(id, message.OrderingKey);
                         break;
                     }
                 }
@@ -118,6 +119,7 @@ internal sealed partial class ChannelQueue
                 {
                     id = ++_lastId;
                     _producing++;
+                    ReserveInLine(id, message.OrderingKey);
                     break;
                 }
             }
@@ -139,13 +141,19 @@ internal sealed partial class ChannelQueue
         catch (Exception ex)
         {
             EngineLog.StoreWriteFailed(_logger, Name, id, ex.Message);
+            var freed = DispatchBatch.Rent();
             lock (_gate)
             {
                 _producing--;
                 if (mine is not null)
                     _dedup.Remove(mine);
+                // Not stored: its place in its line goes, and a later message of its key that waited for it may go.
+                var at = NowTicks();
+                if (LeaveLine(id, at) is not null && !_disposed)
+                    DispatchLocked(at, freed);
                 ForgetIfIdleLocked();
             }
+            Deliver(freed);
             mine?.Pending!.TrySetResult(false);
             throw;
         }

@@ -18,27 +18,49 @@ public partial interface IUnkeyedEvents : IQueueChannel<CustomerEvent>;
 /// What ordering by key costs (docs/ordering.md): the typed channel with 10,000 keys against the same workload with no
 /// key, 256 producers and 256 handlers, on the in-memory broker and on the embedded one (fsync before every ack), in
 /// alternating rounds of one process; and a hot key (half of all messages on one key) next to 10,000 others, to show
-/// that it holds only itself up.
+/// that it holds only itself up. With a nats-server on the machine, the NATS adapter's keyed and unkeyed runs too
+/// (fewer messages: it is an order of magnitude slower; no hot-key run: a hot key stalls its partition's other keys
+/// by design, docs/nats.md).
 /// </summary>
 internal static class OrderingRuns
 {
     public const int Keys = 10_000;
     public const int InFlight = 256;
 
-    public static async Task RunAsync(Table table, string root, int messages, int rounds)
+    /// <summary>Where a run's broker is.</summary>
+    private enum Adapter
     {
-        foreach (var embedded in new[] { false, true })
+        InMemory,
+        Embedded,
+        Nats,
+    }
+
+    public static async Task RunAsync(Table table, string root, int messages, int natsMessages, int rounds)
+    {
+        using var nats = NatsServer.FindBinary() is { } binary ? NatsServer.Start(binary, root) : null;
+        foreach (var adapter in new[] { Adapter.InMemory, Adapter.Embedded, Adapter.Nats })
         {
-            var where = embedded ? "embedded, fsync" : "in-memory";
+            if (adapter == Adapter.Nats && nats is null)
+            {
+                Console.WriteLine("  (no nats-server on the PATH: the NATS adapter's ordering runs are skipped)");
+                continue;
+            }
+            var where = adapter switch
+            {
+                Adapter.InMemory => "in-memory",
+                Adapter.Embedded => "embedded, fsync",
+                _ => "NATS adapter, 32 partitions",
+            };
+            var count = adapter == Adapter.Nats ? natsMessages : messages;
             var plain = new List<Rates>();
             var keyed = new List<Rates>();
             // One warm-up round of each, not counted.
-            await MeasureAsync(root, embedded, messages / 4, keyed: false, hotShare: 0);
-            await MeasureAsync(root, embedded, messages / 4, keyed: true, hotShare: 0);
+            await MeasureAsync(root, adapter, nats?.Url, count / 4, keyed: false, hotShare: 0);
+            await MeasureAsync(root, adapter, nats?.Url, count / 4, keyed: true, hotShare: 0);
             for (var round = 0; round < rounds; round++)
             {
-                plain.Add(await MeasureAsync(root, embedded, messages, keyed: false, hotShare: 0));
-                keyed.Add(await MeasureAsync(root, embedded, messages, keyed: true, hotShare: 0));
+                plain.Add(await MeasureAsync(root, adapter, nats?.Url, count, keyed: false, hotShare: 0));
+                keyed.Add(await MeasureAsync(root, adapter, nats?.Url, count, keyed: true, hotShare: 0));
             }
             var (plainProduce, plainConsume) = (Median(plain.Select(r => r.Produce)), Median(plain.Select(r => r.Consume)));
             var (keyedProduce, keyedConsume) = (Median(keyed.Select(r => r.Produce)), Median(keyed.Select(r => r.Consume)));
@@ -47,12 +69,14 @@ internal static class OrderingRuns
             table.Add($"ordering ({where}): typed consume, no key", $"{plainConsume:N0} msg/s", $"{InFlight} in flight; median of {rounds}: {List(plain.Select(r => r.Consume))}");
             table.Add($"ordering ({where}): typed consume, {Keys:N0} keys", $"{keyedConsume:N0} msg/s", $"{keyedConsume / plainConsume:P0} of no key; median of {rounds}: {List(keyed.Select(r => r.Consume))}");
 
+            if (adapter == Adapter.Nats)
+                continue;
             // Half the messages on one key: the other half must not wait for it.
-            var hot = await MeasureAsync(root, embedded, messages, keyed: true, hotShare: 0.5);
+            var hot = await MeasureAsync(root, adapter, null, count, keyed: true, hotShare: 0.5);
             table.Add(
                 $"ordering ({where}): hot key, the other {Keys:N0} keys' half of the messages",
                 $"{hot.OthersDone:N0} msg/s",
-                $"{hot.OthersDone / keyedConsume:P0} of the keyed consume rate; the hot key meanwhile: {hot.HotRate:N0} msg/s, one at a time ({hot.HotDone:N0} of its {messages / 2:N0} done)");
+                $"{hot.OthersDone / keyedConsume:P0} of the keyed consume rate; the hot key meanwhile: {hot.HotRate:N0} msg/s, one at a time ({hot.HotDone:N0} of its {count / 2:N0} done)");
         }
     }
 
@@ -60,7 +84,7 @@ internal static class OrderingRuns
     public readonly record struct Rates(double Produce, double Consume, double OthersDone, double HotRate, int HotDone);
 
     /// <summary>Produces a backlog with 256 producers awaiting their results, then consumes it with 256 handlers.</summary>
-    private static async Task<Rates> MeasureAsync(string root, bool embedded, int messages, bool keyed, double hotShare)
+    private static async Task<Rates> MeasureAsync(string root, Adapter adapter, string? natsUrl, int messages, bool keyed, double hotShare)
     {
         var directory = Path.Combine(root, "ordering");
         if (Directory.Exists(directory))
@@ -68,10 +92,18 @@ internal static class OrderingRuns
         var services = new ServiceCollection();
         services.AddBroker(b =>
         {
-            if (embedded)
-                b.UseEmbedded(directory, o => o.Shared = false);
-            else
-                b.UseInMemory();
+            switch (adapter)
+            {
+                case Adapter.Embedded:
+                    b.UseEmbedded(directory, o => o.Shared = false);
+                    break;
+                case Adapter.Nats:
+                    b.UseNats(o => o.Url = natsUrl!);
+                    break;
+                default:
+                    b.UseInMemory();
+                    break;
+            }
         }).AddChannels();
         await using var provider = services.BuildServiceProvider();
         IQueueChannel<CustomerEvent> channel = keyed ? provider.GetRequiredService<IKeyedEvents>() : provider.GetRequiredService<IUnkeyedEvents>();

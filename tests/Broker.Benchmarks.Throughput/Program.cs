@@ -19,7 +19,8 @@ using Broker.Transport;
 //   --telemetry-only runs only it),
 //   and with --memory N: process memory with N queued 40-byte messages, after producing and after a restart.
 // --ordering runs only the cost of ordering keys (OrderingRuns): 10,000 keys against none, and a hot key, on the in-memory
-// and embedded brokers (--ordering-messages N per round, default 200,000; --rounds R, default 3).
+// and embedded brokers (--ordering-messages N per round, default 200,000; --rounds R, default 3), and the NATS adapter's
+// keyed and unkeyed runs when nats-server is on the PATH (--ordering-nats-messages N, default 20,000).
 // --shared-embedded runs only the shared embedded broker's comparison (SharedEmbeddedRuns): the host's own channels, a
 // client process on the directory's socket and broker-server over TCP, alternating (--shared-messages N per round,
 // default 200,000; --rounds R, default 3).
@@ -46,7 +47,9 @@ if (args.Contains("--shared-embedded"))
 }
 if (args.Contains("--ordering"))
 {
-    await OrderingRuns.RunAsync(table, root, int.Parse(Arg("--ordering-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    await OrderingRuns.RunAsync(
+        table, root, int.Parse(Arg("--ordering-messages") ?? "200000", CultureInfo.InvariantCulture),
+        int.Parse(Arg("--ordering-nats-messages") ?? "20000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
     table.Print();
     return 0;
 }

@@ -1,4 +1,6 @@
+using Broker.Engine.Storage;
 using Broker.Engine.Storage.Log;
+using Broker.Engine.Tests.Management;
 using Broker.Engine.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static Broker.Engine.Tests.Support.EngineHarness;
@@ -250,6 +252,86 @@ public sealed class OrderingTests
         AssertNothing(worker); // a1 still holds the key
         await worker.CompleteAsync(head, default);
         Assert.Equal(a4, Single(worker).Id);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AMessageWhoseWriteFinishesFirstStillWaitsForAnEarlierOneOfItsKey(bool earlierFails)
+    {
+        var store = new HookedStore(new MemoryQueueStore());
+        await using var h = new EngineHarness(store);
+        var worker = await h.Subscribe(Orders, maxParallel: 10);
+        var disk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.HoldEnqueue = record => record.OrderingKey == "a" && record.Id == 1 ? disk.Task : null;
+
+        // a1 has the lower id (it was produced first) but its write is slow; a2's finishes at once. The same happens on
+        // the log when two producers race for one group commit, and a restart would then put a1 first again.
+        var first = h.ProduceKeyed(Orders, "a", "a1");
+        var a2 = await h.ProduceKeyed(Orders, "a", "a2");
+        AssertNothing(worker);
+
+        if (earlierFails)
+        {
+            disk.SetException(new IOException("The disk is full."));
+            await Assert.ThrowsAsync<IOException>(() => first);
+            Assert.Equal(a2, Single(worker).Id);
+            return;
+        }
+        disk.SetResult();
+        var a1 = await first;
+        var head = Single(worker);
+        Assert.Equal(a1, head.Id);
+        await worker.CompleteAsync(head, default);
+        Assert.Equal(a2, Single(worker).Id);
+    }
+
+    [Fact]
+    public async Task AHeadWhosePurgeIsNotStoredComesBackBeforeItsKeysLaterMessages()
+    {
+        var store = new HookedStore(new MemoryQueueStore());
+        await using var h = new EngineHarness(store);
+        var a1 = await h.ProduceKeyed(Orders, "a", "a1");
+        var disk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.HoldAppend = record => record.Kind == StoreRecordKind.Completed ? disk.Task : null;
+
+        // The purge takes the ready head a1; its removal waits for the disk, which then fails.
+        var purge = h.Engine.PurgeAsync("orders").AsTask();
+        var a2 = await h.ProduceKeyed(Orders, "a", "a2");
+        disk.SetException(new IOException("The disk is full."));
+        await Assert.ThrowsAsync<IOException>(() => purge);
+        store.HoldAppend = null;
+
+        // a1 is back as it was: before a2, which waited behind it all along.
+        var worker = await h.Subscribe(Orders, maxParallel: 10);
+        Assert.Equal(a1, Single(worker).Id);
+    }
+
+    [Fact]
+    public async Task AWaitingMessageWhosePurgeIsNotStoredComesBackBeforeItsKeysLaterMessages()
+    {
+        var store = new HookedStore(new MemoryQueueStore());
+        await using var h = new EngineHarness(store);
+        var worker = await h.Subscribe(Orders, maxParallel: 10);
+        await h.ProduceKeyed(Orders, "a", "a1");
+        var a2 = await h.ProduceKeyed(Orders, "a", "a2");
+        var head = Single(worker);
+        var disk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.HoldAppend = record => record.Kind == StoreRecordKind.Completed && record.Id == a2 ? disk.Task : null;
+
+        // The purge takes the waiting a2; meanwhile the head completes and a3 is produced.
+        var purge = h.Engine.PurgeAsync("orders").AsTask();
+        await worker.CompleteAsync(head, default);
+        var a3 = await h.ProduceKeyed(Orders, "a", "a3");
+        AssertNothing(worker); // a2's removal is not stored yet: a3 must not overtake it
+        disk.SetException(new IOException("The disk is full."));
+        await Assert.ThrowsAsync<IOException>(() => purge);
+        store.HoldAppend = null;
+
+        var next = Single(worker);
+        Assert.Equal(a2, next.Id);
+        await worker.CompleteAsync(next, default);
+        Assert.Equal(a3, Single(worker).Id);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ internal sealed class KeyLine(string key)
     /// <summary>The ordering key; the one string every message of the line shares.</summary>
     public string Key { get; } = key;
 
+    /// <summary>The line's number in its channel's <see cref="LineIndex"/>; 0 once the line is dropped.</summary>
+    public int Number { get; set; }
+
     /// <summary>Members, the head included.</summary>
     public int Count { get; private set; }
 

@@ -13,7 +13,16 @@ internal sealed class ReadyQueue
 
     public void Add(long id, int priority)
     {
-        var index = _levels.FindIndex(l => l.Priority <= priority);
+        // A plain loop: FindIndex with a lambda capturing the priority allocated a closure on every message placed.
+        var index = -1;
+        for (var i = 0; i < _levels.Count; i++)
+        {
+            if (_levels[i].Priority <= priority)
+            {
+                index = i;
+                break;
+            }
+        }
         if (index < 0 || _levels[index].Priority != priority)
         {
             if (index < 0) index = _levels.Count;

@@ -62,6 +62,34 @@ public sealed class RecordStructureTests
         Assert.Contains($"offset {frame.Offset}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ushort.MaxValue)]
+    public async Task AMessageWhoseOrderingKeyLengthIsZeroOrRunsPastItsRecordIsRefusedAtOpen(int length)
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(Start);
+        await using (var h = new EngineHarness(LogQueueStore.Open(directory.Path, Small, time), time, ownsStore: true))
+        {
+            await h.ProduceKeyed(new ChannelDefinition("orders", ordered: true), "customer-1", "keyed");
+            await h.ProduceKeyed(new ChannelDefinition("orders", ordered: true), "customer-1", "a later write");
+        }
+        var segment = Assert.Single(LogFiles.Segments(directory.Path));
+        var bytes = File.ReadAllBytes(segment);
+        var frame = LogFiles.Frames(bytes).First(f => f.Type == (int)LogRecordType.Message);
+        // channel, id, priority, produced, due, flags (HasOrderingKey only): the u16 key length follows.
+        var lengthAt = frame.Offset + LogRecord.HeaderSize + 4 + 8 + 4 + 8 + 8 + 1;
+        Assert.Equal((byte)MessageFlags.HasOrderingKey, bytes[lengthAt - 1]);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(lengthAt), (ushort)length);
+        LogRecord.Seal(bytes.AsSpan(frame.Offset, frame.Length), LogRecordType.Message, frame.BatchStart);
+        File.WriteAllBytes(segment, bytes);
+
+        var error = Assert.Throws<LogDataLossException>(() => LogQueueStore.Open(directory.Path, Small, time));
+        Assert.Equal(LogLossKind.Damaged, Assert.Single(error.Losses).Kind);
+        Assert.Contains($"offset {frame.Offset}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ordering key", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A declaration and a message with headers, then (a later write) another message.</summary>
     private static async Task WriteTwoWrites(string directory, TimeProvider time)
     {

@@ -16,6 +16,12 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
     /// <summary>Decides whether an append fails (and with what) instead of reaching the store; null for none.</summary>
     public Func<StoreRecord, Exception?>? FailAppend { get; set; }
 
+    /// <summary>
+    /// Decides whether an append waits for a task before it reaches the store (a slow disk); a faulted task fails the
+    /// append with its exception. Null, or a null task, for none.
+    /// </summary>
+    public Func<StoreRecord, Task?>? HoldAppend { get; set; }
+
     /// <summary>Records appended so far, by kind.</summary>
     public Dictionary<StoreRecordKind, int> Appended { get; } = [];
 
@@ -23,13 +29,35 @@ internal sealed class HookedStore(IQueueStore inner) : IQueueStore
 
     public ValueTask RecoverAsync(IStoreReplayTarget target, CancellationToken cancellationToken) => inner.RecoverAsync(target, cancellationToken);
 
+    /// <summary>Decides whether a message write waits for a task first (a faulted one fails it); null, or a null task, for none.</summary>
+    public Func<EnqueuedRecord, Task?>? HoldEnqueue { get; set; }
+
     public ValueTask<PayloadRef> EnqueueAsync(EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload) =>
-        inner.EnqueueAsync(record, headers, payload);
+        HoldEnqueue?.Invoke(record) is { } hold ? EnqueueAfterAsync(hold, record, headers, payload) : inner.EnqueueAsync(record, headers, payload);
+
+    private async ValueTask<PayloadRef> EnqueueAfterAsync(Task hold, EnqueuedRecord record, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
+    {
+        await hold.ConfigureAwait(false);
+        return await inner.EnqueueAsync(record, headers, payload).ConfigureAwait(false);
+    }
 
     public ValueTask AppendAsync(StoreRecord record)
     {
         if (FailAppend?.Invoke(record) is { } failure)
             return ValueTask.FromException(failure);
+        if (HoldAppend?.Invoke(record) is { } hold)
+            return AppendAfterAsync(hold, record);
+        return AppendNow(record);
+    }
+
+    private async ValueTask AppendAfterAsync(Task hold, StoreRecord record)
+    {
+        await hold.ConfigureAwait(false);
+        await AppendNow(record).ConfigureAwait(false);
+    }
+
+    private ValueTask AppendNow(StoreRecord record)
+    {
         lock (Appended)
             Appended[record.Kind] = Appended.GetValueOrDefault(record.Kind) + 1;
         return inner.AppendAsync(record);

@@ -11,6 +11,9 @@ namespace Broker.Server.Tests.Crash;
 /// <list type="bullet">
 /// <item><c>worker &lt;address&gt; &lt;name&gt;</c>: consumes <see cref="ICrashJobs"/> through <c>UseServer</c>, printing
 /// <c>START n tries</c> and <c>DONE n tries</c>; a victim's first delivery never finishes.</item>
+/// <item><c>keyed-worker &lt;address&gt; &lt;name&gt;</c>: consumes <see cref="ICrashKeyedJobs"/> eight at a time, printing
+/// <c>START key seq tries timestamp</c> and <c>DONE key seq tries timestamp</c> (<see cref="System.Diagnostics.Stopwatch"/>
+/// ticks, one monotonic clock for every process of the machine); a victim's first delivery never finishes.</item>
 /// <item><c>zombie &lt;address&gt; &lt;channel&gt; &lt;lease ms&gt;</c>: takes one delivery, prints <c>DELIVERED id tries</c>,
 /// and completes it when told so on stdin, printing <c>SETTLED outcome</c>.</item>
 /// <item><c>traced-worker &lt;address&gt;</c>: consumes <see cref="ITracedOrders"/> with Broker's activity source listened
@@ -25,6 +28,9 @@ public static class CrashProgram
         {
             case ["worker", var address, var name]:
                 await RunWorkerAsync(address, name);
+                return 0;
+            case ["keyed-worker", var address, var name]:
+                await RunKeyedWorkerAsync(address, name);
                 return 0;
             case ["traced-worker", var address]:
                 await RunTracedWorkerAsync(address);
@@ -52,6 +58,25 @@ public static class CrashProgram
             await Task.Delay(10, cancellationToken);
             Print($"DONE {message.Data.Number} {message.Tries}");
         });
+        Print("READY");
+        await Task.Delay(Timeout.Infinite);
+    }
+
+    private static async Task RunKeyedWorkerAsync(string address, string name)
+    {
+        var services = new ServiceCollection();
+        services.AddBroker(b => b.UseServer(address, o => o.ClientName = name)).AddChannels();
+        await using var provider = services.BuildServiceProvider();
+        var channel = provider.GetRequiredService<ICrashKeyedJobs>();
+        await using var subscription = await channel.ConsumeAsync(async (message, cancellationToken) =>
+        {
+            var job = message.Data;
+            Print($"START {job.Key} {job.Seq} {message.Tries} {System.Diagnostics.Stopwatch.GetTimestamp()}");
+            if (job.Victim && message.Tries == 1)
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Random.Shared.Next(1, 10), cancellationToken);
+            Print($"DONE {job.Key} {job.Seq} {message.Tries} {System.Diagnostics.Stopwatch.GetTimestamp()}");
+        }, new ConsumeOptions { MaxParallel = 8 });
         Print("READY");
         await Task.Delay(Timeout.Infinite);
     }
