@@ -115,10 +115,11 @@ internal sealed partial class ChannelQueue
         var next = line.First;
         ref var slot = ref _messages.Find(next);
         // One a purge is removing holds the line until its removal is stored (or put back).
-        if (Unsafe.IsNullRef(ref slot) || slot.Status != MessageStatus.Waiting || _purgingWaiting.Contains(next))
+        if (Unsafe.IsNullRef(ref slot) || slot.Status != MessageStatus.Waiting || (_purgingWaiting.Count != 0 && _purgingWaiting.Contains(next)))
             return;
         _waiting--;
-        var due = _waitingDue.Remove(next, out var at) ? at : now;
+        // Most waiting messages were produced without a delay: the lookup is skipped when none was.
+        var due = _waitingDue.Count != 0 && _waitingDue.Remove(next, out var at) ? at : now;
         line.Head = next;
         Place(next, ref slot, due, now);
     }

@@ -258,7 +258,8 @@ internal sealed partial class ChannelQueue
         _owner.Forget(this, _lastId);
     }
 
-    private int PriorityOf(long id) => _priorities.TryGetValue(id, out var priority) ? priority : 0;
+    // Most channels never use a priority: their messages skip the lookup.
+    private int PriorityOf(long id) => _priorities.Count != 0 && _priorities.TryGetValue(id, out var priority) ? priority : 0;
 
     /// <summary>Makes a message visible at <paramref name="due"/>: ready now, or delayed until then.</summary>
     private void Place(long id, ref MessageSlot slot, long due, long now)

@@ -18,6 +18,9 @@ internal sealed class IdSet
     // The last page that emptied, kept for the next one: a set that keeps going from empty to one id and back (a queue
     // that consumers keep up with) then allocates nothing.
     private Page? _spare;
+    // The page the last add went to: ids arrive mostly in order, so the next add usually goes there too.
+    private Page? _lastPage;
+    private long _lastPageIndex = -1;
 
     public int Count { get; private set; }
 
@@ -25,12 +28,22 @@ internal sealed class IdSet
     public bool Add(long id)
     {
         var pageIndex = id >> PageShift;
-        if (!_pages.TryGetValue(pageIndex, out var page))
+        Page? page;
+        if (pageIndex == _lastPageIndex && _lastPage is not null)
         {
-            page = _spare ?? new Page();
-            _spare = null;
-            _pages.Add(pageIndex, page);
-            _nonEmpty.Add(pageIndex);
+            page = _lastPage;
+        }
+        else
+        {
+            if (!_pages.TryGetValue(pageIndex, out page))
+            {
+                page = _spare ?? new Page();
+                _spare = null;
+                _pages.Add(pageIndex, page);
+                _nonEmpty.Add(pageIndex);
+            }
+            _lastPage = page;
+            _lastPageIndex = pageIndex;
         }
         var bit = (int)(id & ((1 << PageShift) - 1));
         var word = bit >> 6;
@@ -65,7 +78,7 @@ internal sealed class IdSet
             return false;
         }
         var pageIndex = _nonEmpty.Min;
-        var page = _pages[pageIndex];
+        var page = pageIndex == _lastPageIndex && _lastPage is not null ? _lastPage : _pages[pageIndex];
         var index = page.FirstWord - page.StartWord;
         var words = page.Words;
         while (words[index] == 0)
@@ -80,6 +93,11 @@ internal sealed class IdSet
         if (page.Count == 0)
         {
             _pages.Remove(pageIndex);
+            if (ReferenceEquals(_lastPage, page))
+            {
+                _lastPage = null;
+                _lastPageIndex = -1;
+            }
             _nonEmpty.Remove(pageIndex);
             // Every bit is clear again; a small page is worth keeping.
             if (page.Words.Length <= 64)
