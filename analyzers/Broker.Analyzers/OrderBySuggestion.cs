@@ -25,31 +25,12 @@ internal static class OrderBySuggestion
         // reach unrelated ones ("Id" and "No").
         var limit = orderBy.Length >= 6 ? 2 : 1;
         var near = candidates
-            .Select(m => (Member: m, Distance: Distance(orderBy.ToUpperInvariant(), m.Name.ToUpperInvariant())))
+            .Select(m => (Member: m, Distance: EditDistance.Between(orderBy.ToUpperInvariant(), m.Name.ToUpperInvariant())))
             .Where(c => c.Distance <= limit)
             .ToList();
         if (near.Count == 0) return null;
         var best = near.Min(c => c.Distance);
         var closest = near.Where(c => c.Distance == best).ToList();
         return closest.Count == 1 && closest[0].Member.IsKey ? closest[0].Member.Name : null;
-    }
-
-    // Optimal string alignment distance: Levenshtein plus the swap of two neighbouring letters as one edit.
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        }
-        return d[a.Length, b.Length];
     }
 }
