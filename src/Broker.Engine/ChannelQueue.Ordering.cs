@@ -28,11 +28,8 @@ internal sealed partial class ChannelQueue
     /// </summary>
     private void ReserveInLine(long id, string? key)
     {
-        if (key is null)
-            return;
-        var line = LineFor(key);
-        line.Add(id);
-        _lineOf.Set(id, line);
+        if (key is not null)
+            JoinLine(id, key);
     }
 
     /// <summary>
@@ -41,13 +38,9 @@ internal sealed partial class ChannelQueue
     /// </summary>
     private void Admit(long id, ref MessageSlot slot, string key, long due, long now)
     {
-        // A produce reserved its place when it got its id; a re-drive or a replay joins here.
+        // A produce reserved its place when it got its id; a re-drive joins here.
         if (!_lineOf.TryGetValue(id, out var line))
-        {
-            line = LineFor(key);
-            line.Add(id);
-            _lineOf.Set(id, line);
-        }
+            line = JoinLine(id, key);
         // A line without a head may still hold older members a purge is removing: the message waits behind them.
         if (line.Head == 0 && line.First == id)
         {
@@ -58,6 +51,15 @@ internal sealed partial class ChannelQueue
         {
             Wait(id, ref slot, due, now);
         }
+    }
+
+    /// <summary>Puts message <paramref name="id"/> into its key's line, at its place in id order; returns the line.</summary>
+    private KeyLine JoinLine(long id, string key)
+    {
+        var line = LineFor(key);
+        line.Add(id);
+        _lineOf.Set(id, line);
+        return line;
     }
 
     /// <summary>The line of <paramref name="key"/>, made (and numbered) if it has none.</summary>
@@ -130,9 +132,6 @@ internal sealed partial class ChannelQueue
         return !Unsafe.IsNullRef(ref slot) && slot.Status == MessageStatus.Waiting;
     }
 
-    /// <summary>The ordering key of a message in a line, or null.</summary>
-    private string? KeyOf(long id) => _lineOf.TryGetValue(id, out var line) ? line.Key : null;
-
     /// <summary>
     /// Takes every waiting message a purge removes (those no other purge took already). They stay in their lines, so
     /// nothing later of their key goes before their removal is stored; <see cref="PlaceNextHead"/> passes over them.
@@ -180,9 +179,7 @@ internal sealed partial class ChannelQueue
     private void ReplayJoinLine(long id, string key)
     {
         ReplayLeaveLine(id);
-        var line = LineFor(key);
-        line.Add(id);
-        _lineOf.Set(id, line);
+        JoinLine(id, key);
     }
 
     private string? ReplayLeaveLine(long id)

@@ -104,6 +104,12 @@ internal sealed class LineIndex
 
     private bool TryGetPage(long pageIndex, [NotNullWhen(true)] out Page? page)
     {
+        // A channel without keyed messages (most) answers every lookup here, on every completion.
+        if (Count == 0)
+        {
+            page = null;
+            return false;
+        }
         if (pageIndex == _lastPageIndex && _lastPage is not null)
         {
             page = _lastPage;
