@@ -94,6 +94,13 @@ public sealed class PartitionConsumerServerTests(NatsFixture fixture) : IClassFi
         await js2.PublishAsync(subject2, Encoding.UTF8.GetBytes("m1"));
         var head2 = Assert.Single(await FetchAsync(consumerC));
         Assert.Empty(await FetchAsync(consumerD));
+        // NATS.Net's fetch may stop listening a moment before the server ends the request; NAKed in that moment, the head
+        // would go to the request the client left (the case above). So the NAK waits until the server holds no request.
+        await Waits.UntilAsync(async () =>
+        {
+            await consumerD.RefreshAsync();
+            return consumerD.Info.NumWaiting == 0;
+        }, "the server to end the expired pull");
         await head2.NakAsync(new AckOpts { DoubleAck = true });
         Assert.Equal("m1", Text(Assert.Single(await FetchAsync(consumerD))));
     }
