@@ -12,8 +12,10 @@ using Broker.Transport;
 //   embedded produce throughput with 1, 16 and 256 producers awaiting their acks (fsync before ack),
 //   consume + ack throughput (256 handlers completing deliveries of a backlog),
 //   one-at-a-time produce latency p50 / p99,
-//   every adapter side by side (embedded, NATS, the server) and the server against raw JetStream in alternating rounds
-//   (--adapter-messages N per round, default 200,000; --rounds R, default 3; --no-adapters skips them),
+//   every adapter and the peers head to head (Peers/PeerRuns): raw JetStream, the server, embedded, the NATS adapter,
+//   MassTransit on RabbitMQ and the typed end-to-end path, 40 B and 289 B messages, in alternating rounds
+//   (--peer-messages N per round, default 200,000; --rounds R, default 3; --sides picks sides; --no-adapters skips
+//   them; --peers-only runs only them),
 //   the cost of telemetry: the typed channel on the in-memory broker with nothing listening and with every span and
 //   metric recorded, alternating (--telemetry-messages N per round, default 200,000; --no-telemetry skips it,
 //   --telemetry-only runs only it),
@@ -50,6 +52,12 @@ if (args.Contains("--ordering"))
     await OrderingRuns.RunAsync(
         table, root, int.Parse(Arg("--ordering-messages") ?? "200000", CultureInfo.InvariantCulture),
         int.Parse(Arg("--ordering-nats-messages") ?? "20000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    table.Print();
+    return 0;
+}
+if (args.Contains("--peers-only"))
+{
+    await RunPeersAsync();
     table.Print();
     return 0;
 }
@@ -145,35 +153,11 @@ if (!memoryOnly)
     }
 }
 
-// 5. Adapters side by side: the same 40-byte messages, 256 concurrent producers, 256 handlers, through each
-// adapter's IQueueTransport; then the server against raw JetStream on the same machine, in alternating rounds.
+// 5. Every adapter and the peers head to head (Peers/PeerRuns): the 40-byte and the 289-byte message, 256 in flight,
+// alternating rounds (--peer-messages N per round, default 200,000; --rounds R, default 3; --sides a,b,... picks sides:
+// raw, server, embedded, nats, masstransit, typed; --no-adapters skips it, --peers-only runs only it).
 if (!memoryOnly && !args.Contains("--no-adapters"))
-{
-    var adapterMessages = int.Parse(Arg("--adapter-messages") ?? "200000", CultureInfo.InvariantCulture);
-    const int Producers = 256;
-    {
-        using var run = Embedded.Open(root, "adapter");
-        using var transport = new EngineTransport(run.Engine);
-        var (produce, consume) = await AdapterRuns.MeasureAsync(transport, orders, payload, Producers, adapterMessages);
-        table.Add("adapters: embedded (UseEmbedded), produce 256 in flight, fsync before ack", $"{produce:N0} msg/s", $"{adapterMessages:N0} messages");
-        table.Add("adapters: embedded (UseEmbedded), consume + ack, 256 handlers", $"{consume:N0} msg/s", "ack = fsync'd completion");
-    }
-    if (NatsServer.FindBinary() is { } natsBinary)
-    {
-        using (var server = NatsServer.Start(natsBinary, root))
-        {
-            var (produce, consume) = await NatsRuns.AdapterAsync(server.Url, orders, payload, Producers, adapterMessages);
-            table.Add("adapters: NATS adapter (UseNats), produce 256 in flight", $"{produce:N0} msg/s", "PubAck awaited; nats-server 2.9 does not fsync before it");
-            table.Add("adapters: NATS adapter (UseNats), consume + ack, 256 handlers", $"{consume:N0} msg/s", "double ack (server-confirmed)");
-        }
-        var rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
-        await HeadToHead.RunAsync(table, natsBinary, root, orders, payload, Producers, adapterMessages, rounds);
-    }
-    else
-    {
-        table.Add("adapters: NATS and the server against raw JetStream", "skipped", "nats-server not found on PATH or in /usr/sbin");
-    }
-}
+    await RunPeersAsync();
 
 // 6. What telemetry costs on the typed path.
 if (!memoryOnly && !args.Contains("--no-telemetry"))
@@ -196,6 +180,14 @@ if (memoryMessages > 0)
 
 table.Print();
 return 0;
+
+Task RunPeersAsync()
+{
+    var sides = Arg("--sides")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    return Broker.Benchmarks.Throughput.Peers.PeerRuns.RunAsync(
+        table, root, int.Parse(Arg("--peer-messages") ?? "200000", CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture),
+        side => sides is null || sides.Contains(side, StringComparer.OrdinalIgnoreCase));
+}
 
 string? Arg(string name)
 {
