@@ -73,7 +73,7 @@ internal sealed partial class NatsQueueTransport : IQueueTransport
                 else
                     LogSyncIntervalUnknown(_logger, info.Version, _options.Url);
                 var context = new NatsContext(connection, js, _options, TimeProvider, _logger, server);
-                _producer = new NatsProducer(context.Publisher, connection, _options, TimeProvider);
+                _producer = new NatsProducer(context.Publisher, context.Bell, _options, TimeProvider);
                 _deadLetters = new DeadLetterStore(context);
                 _connection = connection;
                 _context = context;

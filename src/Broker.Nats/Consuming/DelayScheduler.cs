@@ -95,7 +95,7 @@ internal sealed partial class DelayScheduler : IDisposable
             MessageHeaders.GetUser(headers));
         await _context.Publisher.PublishAsync(_channel.Names.ReadySubject(priority), message.Data ?? [], MessageCopies.CopyId(metadata.Sequence.Stream), copy, cancellationToken).ConfigureAwait(false);
         await message.AckAsync(new AckOpts { DoubleAck = true }, cancellationToken).ConfigureAwait(false);
-        await Bell.RingAsync(_context.Connection, _channel.Names, priority).ConfigureAwait(false);
+        await _context.Bell.RingAsync(_channel.Names, priority).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The delay scheduler of channel '{Channel}' failed; it retries in a second")]

@@ -56,9 +56,9 @@ internal sealed partial class NatsSubscription
             await GuardAsync(delivery, TimeSpan.Zero, transferCredit: false).ConfigureAwait(false);
             await delivery.Message.NakAsync(new AckOpts { DoubleAck = true }).ConfigureAwait(false);
             if (delivery.Partition is { } partition)
-                await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+                await _context.Bell.RingPartitionAsync(Names, partition).ConfigureAwait(false);
             else
-                await Bell.RingAsync(_context.Connection, Names, delivery.Level).ConfigureAwait(false);
+                await _context.Bell.RingAsync(Names, delivery.Level).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

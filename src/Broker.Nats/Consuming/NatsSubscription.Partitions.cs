@@ -227,7 +227,7 @@ internal sealed partial class NatsSubscription
             LogSettleFailed(_context.Logger, ex, Definition.Name, (long)metadata.Sequence.Stream);
         }
         await NakQuietlyAsync(new HandBack(message, TimeSpan.Zero));
-        await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+        await _context.Bell.RingPartitionAsync(Names, partition).ConfigureAwait(false);
     }
 
     /// <summary>A keyed message that arrived but must go back to the server (not due yet, or its history unreadable).</summary>
@@ -308,7 +308,7 @@ internal sealed partial class NatsSubscription
     private async Task FinishKeyedAsync(NatsDelivery delivery)
     {
         if (delivery.Partition is not { } partition) return;
-        await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+        await _context.Bell.RingPartitionAsync(Names, partition).ConfigureAwait(false);
         if (delivery.History is null) return;
         try
         {

@@ -15,6 +15,16 @@ internal sealed partial class NatsSubscription
         lock (_gate) return _settings.MaxParallel - _held.Count - _partitionPulls.Count;
     }
 
+    /// <summary>
+    /// Under load, credit comes back one completion at a time, and pulling for each would cost a pull request (a
+    /// round trip and a reply subscription in NATS.Net) per message. Once this subscription has just been fed, it
+    /// pulls again at once only for a quarter of its credit or more; a smaller free credit waits <see cref="RefillDelay"/>
+    /// for more to come back first. A slow handler is never kept waiting for others: after the delay it pulls anyway.
+    /// </summary>
+    private int RefillBatch => Math.Max(1, _settings.MaxParallel / 4);
+
+    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(1);
+
     private int[] Levels()
     {
         lock (_gate) return [.. _levels];
@@ -64,8 +74,11 @@ internal sealed partial class NatsSubscription
                 }
                 if (!partitionsStarted && !token.IsCancellationRequested)
                     StartPartitionPulls();
-                if (got == 0 || FreeCredit() <= 0)
+                var left = FreeCredit();
+                if (got == 0 || left <= 0)
                     await _wake.WaitAsync(_context.Options.PollInterval, token).ConfigureAwait(false);
+                else if (left < RefillBatch)
+                    await Task.Delay(RefillDelay, _context.Time, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -105,7 +118,9 @@ internal sealed partial class NatsSubscription
     private Task<bool> AcceptAsync(INatsJSMsg<byte[]> message, int level, long sentAt)
     {
         if (message.Metadata is not { } metadata) return Task.FromResult(false);
+        // A message as first produced, without user headers, carries only Nats-Msg-Id: nothing of ours to look up.
         var headers = message.Headers;
+        if (headers is { Count: 1 } && headers.ContainsKey(MessageHeaders.NatsMsgId)) headers = null;
         var priorTries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0);
         var priorRetries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Retries) ?? 0);
         var producedAt = MessageHeaders.GetLong(headers, MessageHeaders.ProducedAt) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : metadata.Timestamp;

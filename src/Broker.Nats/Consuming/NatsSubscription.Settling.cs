@@ -17,9 +17,11 @@ internal sealed partial class NatsSubscription
         return own;
     }
 
-    private async ValueTask<bool> BeginAsync(NatsDelivery delivery)
+    private ValueTask<bool> BeginAsync(NatsDelivery delivery) =>
+        delivery.TryBeginSettle(_context.Now, _context.SafetyMargin) ? ValueTask.FromResult(true) : RefuseAsync(delivery);
+
+    private async ValueTask<bool> RefuseAsync(NatsDelivery delivery)
     {
-        if (delivery.TryBeginSettle(_context.Now, _context.SafetyMargin)) return true;
         await ExpireAsync(delivery).ConfigureAwait(false);
         ReturnCredit(delivery);
         return false;
@@ -39,13 +41,24 @@ internal sealed partial class NatsSubscription
         }
     }
 
-    public ValueTask<SettleOutcome> CompleteAsync(Delivery delivery, CancellationToken cancellationToken) =>
-        SettleAsync(Own(delivery), async d =>
+    // The hot path, written out flat rather than through SettleAsync's delegate: one state machine per completion.
+    public async ValueTask<SettleOutcome> CompleteAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        var d = Own(delivery);
+        if (!await BeginAsync(d).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
+        try
         {
             await AckAsync(d, cancellationToken).ConfigureAwait(false);
-            await FinishKeyedAsync(d).ConfigureAwait(false);
+            if (d.Partition is not null)
+                await FinishKeyedAsync(d).ConfigureAwait(false);
             return SettleOutcome.Completed;
-        });
+        }
+        finally
+        {
+            d.EndSettle();
+            ReturnCredit(d);
+        }
+    }
 
     public ValueTask<SettleOutcome> FailAsync(Delivery delivery, FailureKind kind, string reason, CancellationToken cancellationToken) =>
         SettleAsync(Own(delivery), async d =>
@@ -90,7 +103,7 @@ internal sealed partial class NatsSubscription
                 await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, d.StreamSequence, d.NumDelivered, history with { Uncounted = history.Uncounted + 1 }, cancellationToken).ConfigureAwait(false);
                 await GuardAsync(d, TimeSpan.Zero).ConfigureAwait(false);
                 await WhileLeasedAsync(d, ct => d.Message.NakAsync(new AckOpts { DoubleAck = true }, ct), cancellationToken).ConfigureAwait(false);
-                await Bell.RingPartitionAsync(_context.Connection, Names, partition).ConfigureAwait(false);
+                await _context.Bell.RingPartitionAsync(Names, partition).ConfigureAwait(false);
                 return SettleOutcome.Released;
             }
             // This delivery does not count: the copy starts from the tries before it.
@@ -99,8 +112,24 @@ internal sealed partial class NatsSubscription
             return SettleOutcome.Released;
         });
 
-    private Task AckAsync(NatsDelivery delivery, CancellationToken cancellationToken) =>
-        WhileLeasedAsync(delivery, ct => delivery.Message.AckAsync(new AckOpts { DoubleAck = true }, ct), cancellationToken);
+    private static readonly AckOpts DoubleAck = new() { DoubleAck = true };
+
+    /// <summary>Acks and waits for the server's confirmation, retrying temporary failures only while the server surely still holds the message for us.</summary>
+    private async Task AckAsync(NatsDelivery delivery, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await delivery.Message.AckAsync(DoubleAck, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (Transient.IsTransient(ex) && _context.Now < delivery.ServerDeadline - 2 * _context.SafetyMargin)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _context.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Sends an ack-family reply, retrying temporary failures only while the server surely still holds the message for us.</summary>
     private async Task WhileLeasedAsync(NatsDelivery delivery, Func<CancellationToken, ValueTask> send, CancellationToken cancellationToken)
@@ -135,7 +164,7 @@ internal sealed partial class NatsSubscription
         await _context.Publisher.PublishAsync(subject, delivery.Payload, MessageCopies.CopyId(delivery.StreamSequence), headers, cancellationToken).ConfigureAwait(false);
         await AckAsync(delivery, cancellationToken).ConfigureAwait(false);
         if (delay <= TimeSpan.Zero)
-            await Bell.RingAsync(_context.Connection, Names, delivery.Level).ConfigureAwait(false);
+            await _context.Bell.RingAsync(Names, delivery.Level).ConfigureAwait(false);
     }
 
     /// <summary>Copies the message into the dead-letter stream under its id, then acks it out of the work stream.</summary>

@@ -59,9 +59,9 @@ internal sealed class DeadLetterStore(NatsContext context)
         await context.Publisher.PublishAsync(subject, entry.Payload, "r" + MessageHeaders.Format((long)stored.Sequence), headers, cancellationToken).ConfigureAwait(false);
         var purged = await PurgeAsync(streams, id, stored.Sequence + 1, cancellationToken).ConfigureAwait(false);
         if (partition is { } p)
-            await Bell.RingPartitionAsync(context.Connection, streams.Names, p).ConfigureAwait(false);
+            await context.Bell.RingPartitionAsync(streams.Names, p).ConfigureAwait(false);
         else
-            await Bell.RingAsync(context.Connection, streams.Names, entry.Priority).ConfigureAwait(false);
+            await context.Bell.RingAsync(streams.Names, entry.Priority).ConfigureAwait(false);
         return purged;
     }
 

@@ -23,6 +23,9 @@ internal sealed class NatsContext(INatsConnection connection, INatsJSContext js,
 
     public Publisher Publisher { get; } = new(js, options.ProduceRetryTimeout, time);
 
+    /// <summary>The wake-ups for idle subscriptions, coalesced per level and partition.</summary>
+    public Bell Bell { get; } = new(connection, time);
+
     /// <summary>
     /// How much earlier than the server's ack wait the client stops trusting a lease: an ack sent just before the
     /// deadline must still arrive before the server redelivers.

@@ -12,17 +12,30 @@ internal sealed class Publisher(INatsJSContext js, TimeSpan retryBudget, TimePro
 {
     public INatsJSContext JetStream => js;
 
-    public ValueTask<PubAckResponse> PublishAsync(string subject, ReadOnlyMemory<byte> payload, string msgId, NatsHeaders? headers, CancellationToken cancellationToken, ulong? expectedLastSubjectSequence = null) =>
-        Transient.RetryAsync(async ct =>
+    public async ValueTask<PubAckResponse> PublishAsync(string subject, ReadOnlyMemory<byte> payload, string msgId, NatsHeaders? headers, CancellationToken cancellationToken, ulong? expectedLastSubjectSequence = null)
+    {
+        // The first attempt goes straight out (the hot path: no closure, no copy of absent headers); a temporary
+        // failure moves to the retry loop, which sends the same message id again.
+        try
         {
-            // NATS.Net sets Nats-Msg-Id from MsgId; fresh headers per attempt, because it writes into them.
-            var attemptHeaders = Copy(headers);
-            var opts = new NatsJSPubOpts { MsgId = msgId, ExpectedLastSubjectSequence = expectedLastSubjectSequence };
-            var ack = await js.PublishAsync(subject, payload, opts: opts, headers: attemptHeaders, cancellationToken: ct).ConfigureAwait(false);
-            if (ack.Error is { } error)
-                throw new NatsJSApiException(error);
-            return ack;
-        }, retryBudget, time, cancellationToken);
+            return await AttemptAsync(subject, payload, msgId, headers, expectedLastSubjectSequence, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transient.IsTransient(ex))
+        {
+        }
+        return await Transient.RetryAsync(
+            ct => AttemptAsync(subject, payload, msgId, headers, expectedLastSubjectSequence, ct), retryBudget, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<PubAckResponse> AttemptAsync(string subject, ReadOnlyMemory<byte> payload, string msgId, NatsHeaders? headers, ulong? expectedLastSubjectSequence, CancellationToken cancellationToken)
+    {
+        // NATS.Net sets Nats-Msg-Id from MsgId; fresh headers per attempt, because it writes into them.
+        var opts = new NatsJSPubOpts { MsgId = msgId, ExpectedLastSubjectSequence = expectedLastSubjectSequence };
+        var ack = await js.PublishAsync(subject, payload, opts: opts, headers: Copy(headers), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ack.Error is { } error)
+            throw new NatsJSApiException(error);
+        return ack;
+    }
 
     private static NatsHeaders? Copy(NatsHeaders? headers)
     {

@@ -11,7 +11,7 @@ namespace Broker.Nats.Producing;
 /// the partition, see docs/nats.md); with <c>Nats-Msg-Id</c> = its dedup key for ExactlyOnce (checked against the
 /// ledger first), a unique id otherwise.
 /// </summary>
-internal sealed class NatsProducer(Publisher publisher, INatsConnection connection, NatsTransportOptions options, TimeProvider time)
+internal sealed class NatsProducer(Publisher publisher, Bell bell, NatsTransportOptions options, TimeProvider time)
 {
     /// <summary>Room left in a NATS message for our headers (ids, times, a dead letter's error).</summary>
     public const int HeaderReserve = 8 * 1024;
@@ -36,15 +36,16 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
                 $"Channel '{channel}' is not ordered, so the message's ordering key would be ignored; declare it with [Channel(..., Ordered = true)] or OrderBy, or remove the key.",
                 nameof(message));
 
-        var headers = new NatsHeaders();
-        MessageHeaders.SetUser(headers, message.Headers);
+        // A plain message carries no headers of ours (NATS.Net adds Nats-Msg-Id): nothing to allocate or copy per attempt.
+        var headers = message.Headers.IsEmpty && message.OrderingKey is null && message.Delay <= TimeSpan.Zero ? null : new NatsHeaders();
+        if (headers is not null) MessageHeaders.SetUser(headers, message.Headers);
         string subject;
         int? partition = null;
         if (message.OrderingKey is { } key)
         {
             partition = KeyPartitions.Of(key, streams.Partitions);
             subject = streams.Names.KeyedSubject(partition.Value);
-            headers[MessageHeaders.Key] = MessageHeaders.EncodeKey(key);
+            headers![MessageHeaders.Key] = MessageHeaders.EncodeKey(key);
             headers[MessageHeaders.Priority] = MessageHeaders.Format(message.Priority);
             if (message.Delay > TimeSpan.Zero)
                 headers[MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
@@ -52,7 +53,7 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
         else if (message.Delay > TimeSpan.Zero)
         {
             subject = streams.Names.DelayedSubject;
-            headers[MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
+            headers![MessageHeaders.Due] = MessageHeaders.Format((time.GetUtcNow() + message.Delay).ToUnixTimeMilliseconds());
             headers[MessageHeaders.Priority] = MessageHeaders.Format(message.Priority);
         }
         else
@@ -89,7 +90,7 @@ internal sealed class NatsProducer(Publisher publisher, INatsConnection connecti
 
     // A keyed message rings even when delayed: it may be its partition's head, which a worker must take (and hold) until due.
     private ValueTask RingAsync(ChannelStreams streams, OutgoingMessage message, int? partition) =>
-        partition is { } p ? Bell.RingPartitionAsync(connection, streams.Names, p)
+        partition is { } p ? bell.RingPartitionAsync(streams.Names, p)
         : message.Delay > TimeSpan.Zero ? ValueTask.CompletedTask
-        : Bell.RingAsync(connection, streams.Names, message.Priority);
+        : bell.RingAsync(streams.Names, message.Priority);
 }
