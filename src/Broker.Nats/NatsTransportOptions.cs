@@ -28,11 +28,16 @@ public sealed class NatsTransportOptions
 
     /// <summary>
     /// The consumers' ack wait: how long the server waits for a worker it no longer hears from (a killed process, a
-    /// lost connection) before it gives the message to another worker. Live workers keep each delivery alive with
-    /// in-progress acks for as long as its own lease (<see cref="ConsumeOptions.LeaseDuration"/>) is renewed, so this
-    /// only bounds crash detection. Default 30 seconds; at least 1 second.
+    /// lost connection, a frozen machine) before it gives the message to another worker. Live workers keep each
+    /// delivery alive with in-progress acks (about every third of it) for as long as its own lease
+    /// (<see cref="ConsumeOptions.LeaseDuration"/>) is renewed, so this bounds crash detection: with the defaults a
+    /// killed worker's message reaches another worker within 5 seconds (this, plus an idle worker's
+    /// <see cref="PollInterval"/>). The price of a short one: a worker that cannot reach the server for longer than
+    /// about two thirds of it (a long GC pause, a network partition, a leader election in a cluster) loses its
+    /// deliveries to other workers, and its own late settles are refused (<c>LeaseLost</c>); see docs/nats.md,
+    /// "Leases and fencing". Default 3 seconds; at least 1 second.
     /// </summary>
-    public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// How often an idle subscription looks for messages that became deliverable again without a new publish (a retry

@@ -14,18 +14,27 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static WorkerProcess Start(string url, string prefix, string channel, TimeSpan ackWait)
+    public static WorkerProcess Start(string url, string prefix, string channel, TimeSpan ackWait) =>
+        Start(url, prefix, channel, ackWait.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A worker with the default ack wait (<see cref="NatsTransportOptions.AckWait"/> untouched), optionally in another mode.</summary>
+    public static WorkerProcess StartWithDefaults(string url, string prefix, string channel, string? mode = null) =>
+        Start(url, prefix, channel, WorkerProgram.DefaultAckWait, mode);
+
+    private static WorkerProcess Start(string url, string prefix, string channel, string ackWait, string? mode = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var assembly = typeof(WorkerProgram).Assembly.Location;
         var info = new ProcessStartInfo(dotnet)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { assembly, WorkerProgram.Command, url, prefix, channel, ackWait.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { assembly, WorkerProgram.Command, url, prefix, channel, ackWait })
             info.ArgumentList.Add(argument);
+        if (mode is not null) info.ArgumentList.Add(mode);
         var process = new Process { StartInfo = info };
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) =>
@@ -63,6 +72,21 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a line to the worker's stdin.</summary>
+    public async Task SendLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the whole process, as a stalled machine or a long pause would.</summary>
+    public void Signal(bool freeze)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [freeze ? "-STOP" : "-CONT", _process.Id.ToString(CultureInfo.InvariantCulture)])) ?? throw new InvalidOperationException("kill did not start.");
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>SIGKILL by process id.</summary>
     public async Task KillAsync()
     {
@@ -74,6 +98,14 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A frozen process cannot be killed until thawed on some kernels' views of it; thaw first, ignoring one that just exited.
+        try
+        {
+            if (!_process.HasExited) Signal(freeze: false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+        }
         await KillAsync();
         _process.Dispose();
     }

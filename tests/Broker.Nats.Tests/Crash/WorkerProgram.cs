@@ -5,27 +5,35 @@ namespace Broker.Nats.Tests.Crash;
 
 /// <summary>
 /// The entry point of this test assembly when it runs as a process of its own: a worker that takes one message,
-/// reports it on stdout and then hangs, so a test can kill it with SIGKILL mid-message. (The test runner never calls
-/// it: it loads the assembly and runs the tests.)
+/// reports it on stdout and then holds it, renewing its lease like a live handler, so a test can kill it with SIGKILL
+/// (or freeze it with SIGSTOP) mid-message. With <c>complete-on-stdin</c> it completes the message when a line arrives
+/// on stdin and prints the outcome. (The test runner never calls it: it loads the assembly and runs the tests.)
 /// </summary>
 public static class WorkerProgram
 {
     public const string Command = "hanging-worker";
 
+    /// <summary>The ack wait argument that leaves <see cref="NatsTransportOptions.AckWait"/> at its default.</summary>
+    public const string DefaultAckWait = "default";
+
+    /// <summary>The mode in which a line on stdin completes the held message.</summary>
+    public const string CompleteOnStdin = "complete-on-stdin";
+
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length != 5 || args[0] != Command)
+        if (args.Length is < 5 or > 6 || args[0] != Command)
         {
-            await Console.Error.WriteLineAsync($"usage: {Command} <url> <prefix> <channel> <ack wait seconds>");
+            await Console.Error.WriteLineAsync($"usage: {Command} <url> <prefix> <channel> <ack wait seconds | {DefaultAckWait}> [{CompleteOnStdin}]");
             return 2;
         }
         var options = new NatsTransportOptions
         {
             Url = args[1],
             Prefix = args[2],
-            AckWait = TimeSpan.FromSeconds(double.Parse(args[4], CultureInfo.InvariantCulture)),
             PollInterval = TimeSpan.FromMilliseconds(100),
         };
+        if (args[4] != DefaultAckWait)
+            options.AckWait = TimeSpan.FromSeconds(double.Parse(args[4], CultureInfo.InvariantCulture));
         await using var transport = new NatsQueueTransport(options);
         var subscription = await transport.SubscribeAsync(new ChannelDefinition(args[3]), new SubscriptionSettings(1, TimeSpan.FromMinutes(10)), CancellationToken.None);
         await Console.Out.WriteLineAsync("SUBSCRIBED");
@@ -33,6 +41,17 @@ public static class WorkerProgram
         var delivery = await subscription.Deliveries.ReadAsync();
         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"DELIVERED {delivery.Id} {delivery.Tries}"));
         await Console.Out.FlushAsync();
+        if (args.Length == 6 && args[5] == CompleteOnStdin)
+        {
+            // Held without renewing: the subscription's own lease (10 minutes) stays valid, and its maintenance keeps
+            // the server's ack wait alive, until the test freezes the whole process.
+            await Console.In.ReadLineAsync();
+            var outcome = await subscription.CompleteAsync(delivery, CancellationToken.None);
+            await Console.Out.WriteLineAsync($"OUTCOME {outcome}");
+            await Console.Out.FlushAsync();
+            await subscription.DisposeAsync();
+            return 0;
+        }
         // Mid-message: renew like a live handler would, until the test kills the process.
         while (true)
         {
