@@ -18,6 +18,13 @@ internal sealed class NatsServer : IDisposable
 
     public string Store { get; }
 
+    /// <summary>nats-server's CPU time so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public static string? FindBinary() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin")
             .Select(d => Path.Combine(d, "nats-server")).FirstOrDefault(File.Exists);

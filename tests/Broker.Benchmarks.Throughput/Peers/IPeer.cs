@@ -21,5 +21,9 @@ internal interface IPeer : IAsyncDisposable
     Task<PeerRound> RoundAsync(PeerWorkload workload, int messages);
 }
 
-/// <summary>One round's rates, in messages per second.</summary>
-internal readonly record struct PeerRound(double Produce, double Consume);
+/// <summary>
+/// One round's rates, in messages per second, and what each message cost in CPU time: this process's (the client's)
+/// plus the serving process's where the side can read it (0 where it cannot), in microseconds. On two shared cores a
+/// side whose CPU per message times its rate nears two cores' worth is bound by CPU, not by waiting.
+/// </summary>
+internal readonly record struct PeerRound(double Produce, double Consume, double ProduceCpu = 0, double ConsumeCpu = 0);

@@ -33,19 +33,19 @@ internal static class PeerRuns
 
         if (nats is not null && include("raw"))
         {
-            sides.Add(await RawJetStreamPeer.OpenAsync(nats.Url, doubleAck: false));
-            sides.Add(await RawJetStreamPeer.OpenAsync(nats.Url, doubleAck: true));
+            sides.Add(await RawJetStreamPeer.OpenAsync(nats, doubleAck: false));
+            sides.Add(await RawJetStreamPeer.OpenAsync(nats, doubleAck: true));
         }
         if (include("server"))
-            sides.Add(Transport("server (UseServer, loopback TCP), fsync before ack", b => b.UseServer(server.Address)));
+            sides.Add(Transport("server (UseServer, loopback TCP), fsync before ack", b => b.UseServer(server.Address), server.CpuTime));
         if (include("embedded"))
         {
             var directory = Path.Combine(root, "peers-embedded");
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            sides.Add(Transport("embedded (UseEmbedded), fsync before ack", b => b.UseEmbedded(directory)));
+            sides.Add(Transport("embedded (UseEmbedded), fsync before ack", b => b.UseEmbedded(directory), null));
         }
         if (nats is not null && include("nats"))
-            sides.Add(Transport("NATS adapter (UseNats), double ack", b => b.UseNats(o => o.Url = nats.Url)));
+            sides.Add(Transport("NATS adapter (UseNats), double ack", b => b.UseNats(o => o.Url = nats.Url), nats.CpuTime));
 
         var results = sides.Peers.ToDictionary(p => p, _ => PeerWorkload.All.ToDictionary(w => w, _ => new List<PeerRound>()));
         foreach (var workload in PeerWorkload.All)
@@ -69,12 +69,12 @@ internal static class PeerRuns
 
     private static int Count(IPeer peer, int messages) => Math.Max(1000, (int)(messages * peer.Scale));
 
-    private static TransportPeer Transport(string name, Action<BrokerBuilder> use)
+    private static TransportPeer Transport(string name, Action<BrokerBuilder> use, Func<TimeSpan>? serverCpu)
     {
         var services = new ServiceCollection();
         use(new BrokerBuilder(services));
         var provider = services.BuildServiceProvider();
-        return new TransportPeer(name, provider.GetRequiredService<IQueueTransport>(), provider);
+        return new TransportPeer(name, provider.GetRequiredService<IQueueTransport>(), provider, serverCpu);
     }
 
     private static void Report(Table table, Dictionary<IPeer, Dictionary<PeerWorkload, List<PeerRound>>> results, int messages)
@@ -86,8 +86,8 @@ internal static class PeerRuns
                 var runs = byWorkload[workload];
                 if (runs.Count == 0) continue;
                 var each = $"{Count(peer, messages):N0} a round, median of {runs.Count}";
-                table.Add($"peers {workload.Label}: {peer.Name}, produce", $"{Median(runs, r => r.Produce):N0} msg/s", $"{each}: {List(runs, r => r.Produce)}");
-                table.Add($"peers {workload.Label}: {peer.Name}, consume + ack", $"{Median(runs, r => r.Consume):N0} msg/s", $"{each}: {List(runs, r => r.Consume)}");
+                table.Add($"peers {workload.Label}: {peer.Name}, produce", $"{Median(runs, r => r.Produce):N0} msg/s", $"{each}: {List(runs, r => r.Produce)}{Cpu(runs, r => r.ProduceCpu)}");
+                table.Add($"peers {workload.Label}: {peer.Name}, consume + ack", $"{Median(runs, r => r.Consume):N0} msg/s", $"{each}: {List(runs, r => r.Consume)}{Cpu(runs, r => r.ConsumeCpu)}");
             }
             foreach (var (name, ours, theirs, produce, consume) in Ratios())
             {
@@ -120,6 +120,10 @@ internal static class PeerRuns
         var sorted = runs.Select(rate).Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    // CPU µs per message, client and serving process together; omitted where the side reads none.
+    private static string Cpu(List<PeerRound> runs, Func<PeerRound, double> cpu) =>
+        runs.All(r => cpu(r) == 0) ? "" : $"; {Median(runs, cpu):0.0} µs CPU/msg";
 
     private static string List(List<PeerRound> runs, Func<PeerRound, double> rate) =>
         string.Join(" · ", runs.Select(r => (rate(r) / 1000).ToString("0", CultureInfo.InvariantCulture) + " k"));

@@ -17,21 +17,23 @@ internal sealed class RawJetStreamPeer : IPeer
     private readonly NatsJSContext _js;
     private readonly string _stream;
     private readonly bool _doubleAck;
+    private readonly NatsServer _server;
     private int _rounds;
 
-    private RawJetStreamPeer(NatsConnection connection, NatsJSContext js, string stream, bool doubleAck)
+    private RawJetStreamPeer(NatsConnection connection, NatsJSContext js, string stream, bool doubleAck, NatsServer server)
     {
         _connection = connection;
         _js = js;
         _stream = stream;
         _doubleAck = doubleAck;
+        _server = server;
     }
 
     public string Name => _doubleAck ? "raw JetStream (NATS.Net), double ack" : "raw JetStream (NATS.Net), AckAsync";
 
-    public static async Task<RawJetStreamPeer> OpenAsync(string url, bool doubleAck)
+    public static async Task<RawJetStreamPeer> OpenAsync(NatsServer server, bool doubleAck)
     {
-        var connection = new NatsConnection(new NatsOpts { Url = url });
+        var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         var js = new NatsJSContext(connection);
         var stream = doubleAck ? "RAWD" : "RAW";
         await js.CreateStreamAsync(new StreamConfig(stream, [$"{stream.ToLowerInvariant()}.>"])
@@ -40,16 +42,19 @@ internal sealed class RawJetStreamPeer : IPeer
             Storage = StreamConfigStorage.File,
             DuplicateWindow = TimeSpan.FromMinutes(2),
         });
-        return new RawJetStreamPeer(connection, js, stream, doubleAck);
+        return new RawJetStreamPeer(connection, js, stream, doubleAck, server);
     }
 
     public async Task<PeerRound> RoundAsync(PeerWorkload workload, int messages)
     {
         var round = ++_rounds;
         var subject = $"{_stream.ToLowerInvariant()}.{round}";
+        var cpu = Cpu();
         var publish = await PublishAsync(subject, workload.Payload, messages);
+        var publishCpu = Cpu();
         var consume = await ConsumeAsync($"c{round}", subject, messages);
-        return new PeerRound(publish, consume);
+        var consumeCpu = Cpu();
+        return new PeerRound(publish, consume, (publishCpu - cpu).TotalMicroseconds / messages, (consumeCpu - publishCpu).TotalMicroseconds / messages);
     }
 
     private async Task<double> PublishAsync(string subject, byte[] payload, int messages)
@@ -88,6 +93,13 @@ internal sealed class RawJetStreamPeer : IPeer
         var rate = messages / clock.Elapsed.TotalSeconds;
         await _js.DeleteConsumerAsync(_stream, name);
         return rate;
+    }
+
+    // This process's CPU and nats-server's, together.
+    private TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime + _server.CpuTime();
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
