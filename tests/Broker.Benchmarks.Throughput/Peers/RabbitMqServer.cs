@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -17,6 +18,7 @@ internal sealed class RabbitMqServer : IDisposable
 
     private readonly Process _epmd;
     private readonly Process _server;
+    private readonly PosixSignalRegistration[] _signals;
     private int _stopped;
 
     private RabbitMqServer(Process epmd, Process server, int port, int otherNodes)
@@ -25,7 +27,10 @@ internal sealed class RabbitMqServer : IDisposable
         _server = server;
         Port = port;
         OtherNodes = otherNodes;
-        // A harness ended by Ctrl-C or SIGTERM still runs ProcessExit: the node must not keep running without it.
+        // The node must not outlive the harness. .NET runs no ProcessExit on Ctrl-C or SIGTERM: these handlers stop
+        // the node, and the signal then ends the harness as usual. ProcessExit covers Environment.Exit.
+        _signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT, PosixSignal.SIGHUP }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => Stop()))];
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -126,12 +131,19 @@ internal sealed class RabbitMqServer : IDisposable
         }
     }
 
-    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
+    private void OnProcessExit(object? sender, EventArgs e) => Stop();
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        Stop();
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        foreach (var signal in _signals)
+            signal.Dispose();
+    }
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         // The script's shell, beam.smp and its port programs (erl_child_setup, inet_gethost): the whole tree.
         Kill(_server);
         Kill(_epmd);
