@@ -81,6 +81,7 @@ internal sealed class RabbitMqServer : IDisposable
         var epmd = ServerProcesses.StartListening(
             new ProcessStartInfo("epmd", $"-port {epmdPort} -address 127.0.0.1"), epmdPort, "epmd");
         Process? server = null;
+        RabbitMqServer? started = null;
         try
         {
             var info = new ProcessStartInfo(Script);
@@ -97,14 +98,21 @@ internal sealed class RabbitMqServer : IDisposable
             environment["RABBITMQ_MNESIA_BASE"] = Path.Combine(home, "mnesia");
             environment["RABBITMQ_LOG_BASE"] = Path.Combine(home, "log");
             server = ServerProcesses.StartListening(info, amqp, "rabbitmq-server");
-            var started = new RabbitMqServer(epmd, server, amqp, otherNodes);
+            started = new RabbitMqServer(epmd, server, amqp, otherNodes);
             await started.WaitUntilReadyAsync();
             return started;
         }
         catch
         {
-            Kill(server);
-            Kill(epmd);
+            if (started is not null)
+            {
+                started.Dispose();
+            }
+            else
+            {
+                Kill(server);
+                Kill(epmd);
+            }
             throw;
         }
     }
