@@ -46,6 +46,10 @@ internal static class PeerRuns
         }
         if (nats is not null && include("nats"))
             sides.Add(Transport("NATS adapter (UseNats), double ack", b => b.UseNats(o => o.Url = nats.Url), nats.CpuTime));
+        if (include("masstransit") && !RabbitMqServer.Installed)
+            table.Add("peers: MassTransit on RabbitMQ", "skipped", "rabbitmq-server not installed (apt-get install rabbitmq-server)");
+        else if (include("masstransit"))
+            sides.Add(await MassTransitPeer.OpenAsync(sides.Own(await RabbitMqServer.StartAsync(root)), table));
 
         var results = sides.Peers.ToDictionary(p => p, _ => PeerWorkload.All.ToDictionary(w => w, _ => new List<PeerRound>()));
         foreach (var workload in PeerWorkload.All)
