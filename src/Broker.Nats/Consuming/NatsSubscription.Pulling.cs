@@ -15,16 +15,6 @@ internal sealed partial class NatsSubscription
         lock (_gate) return _settings.MaxParallel - _held.Count - _partitionPulls.Count;
     }
 
-    /// <summary>
-    /// Under load, credit comes back one completion at a time, and pulling for each would cost a pull request (a
-    /// round trip and a reply subscription in NATS.Net) per message. Once this subscription has just been fed, it
-    /// pulls again at once only for a quarter of its credit or more; a smaller free credit waits <see cref="RefillDelay"/>
-    /// for more to come back first. A slow handler is never kept waiting for others: after the delay it pulls anyway.
-    /// </summary>
-    private int RefillBatch => Math.Max(1, _settings.MaxParallel / 4);
-
-    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(1);
-
     private int[] Levels()
     {
         lock (_gate) return [.. _levels];
@@ -74,11 +64,11 @@ internal sealed partial class NatsSubscription
                 }
                 if (!partitionsStarted && !token.IsCancellationRequested)
                     StartPartitionPulls();
-                var left = FreeCredit();
-                if (got == 0 || left <= 0)
+                // Any free credit is pulled for at once, however small: consuming is bound by how soon a slot is
+                // refilled (each slot waits for its confirmed ack, then for a pull), and batching larger pulls, which
+                // saves pull requests, measured slower (docs/performance.md, "NATS adapter").
+                if (got == 0 || FreeCredit() <= 0)
                     await _wake.WaitAsync(_context.Options.PollInterval, token).ConfigureAwait(false);
-                else if (left < RefillBatch)
-                    await Task.Delay(RefillDelay, _context.Time, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

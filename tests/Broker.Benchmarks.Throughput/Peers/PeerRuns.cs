@@ -35,6 +35,7 @@ internal static class PeerRuns
         {
             sides.Add(await RawJetStreamPeer.OpenAsync(nats, doubleAck: false));
             sides.Add(await RawJetStreamPeer.OpenAsync(nats, doubleAck: true));
+            sides.Add(await RawJetStreamPeer.OpenAsync(nats, doubleAck: true, RawJetStreamPeer.InFlightOnly));
         }
         if (include("server"))
             sides.Add(Transport("server (UseServer, loopback TCP), fsync before ack", b => b.UseServer(server.Address), server.CpuTime));
@@ -113,6 +114,7 @@ internal static class PeerRuns
         ("server ÷ raw JetStream (AckAsync)", "server (", "raw JetStream (NATS.Net), AckAsync", true, true),
         ("server ÷ MassTransit on RabbitMQ", "server (", "MassTransit", true, true),
         ("NATS adapter ÷ raw JetStream (double ack)", "NATS adapter", "raw JetStream (NATS.Net), double ack", true, true),
+        ("NATS adapter ÷ raw JetStream (256 in flight, double ack)", "NATS adapter", "raw JetStream (NATS.Net), 256 in flight, double ack", false, true),
         ("NATS adapter ÷ raw JetStream (AckAsync)", "NATS adapter", "raw JetStream (NATS.Net), AckAsync", false, true),
         ("typed server ÷ raw server transport", "typed: server", "server (", true, true),
         ("typed embedded ÷ raw embedded transport", "typed: embedded", "embedded (", true, true),

@@ -9,7 +9,9 @@ namespace Broker.Benchmarks.Throughput.Peers;
 /// Raw JetStream with NATS.Net and no Broker code, the same shape as our adapter's stream: a work-queue file stream,
 /// publishers awaiting each PubAck with a unique <c>Nats-Msg-Id</c>, then one pull loop (<c>ConsumeAsync</c>, 1,000
 /// messages a pull, 20,000 acks pending) acknowledging each message, either with <c>AckAsync</c>, which the server does
-/// not confirm, or with double acks, which it does (what our adapter's acknowledgement is).
+/// not confirm, or with double acks, which it does (what our adapter's acknowledgement is). A third variant allows only
+/// 256 unacknowledged messages (<c>MaxAckPending</c> 256), the in-flight count of every other side: our adapter's 256
+/// handlers each await their confirmed ack, where NATS.Net's loop moves on with up to 20,000 acks outstanding.
 /// </summary>
 internal sealed class RawJetStreamPeer : IPeer
 {
@@ -18,10 +20,12 @@ internal sealed class RawJetStreamPeer : IPeer
     private readonly string _stream;
     private readonly bool _doubleAck;
     private readonly NatsServer _server;
+    private readonly int _maxAckPending;
     private int _rounds;
 
-    private RawJetStreamPeer(NatsConnection connection, NatsJSContext js, string stream, bool doubleAck, NatsServer server)
+    private RawJetStreamPeer(NatsConnection connection, NatsJSContext js, string stream, bool doubleAck, NatsServer server, int maxAckPending)
     {
+        _maxAckPending = maxAckPending;
         _connection = connection;
         _js = js;
         _stream = stream;
@@ -29,20 +33,28 @@ internal sealed class RawJetStreamPeer : IPeer
         _server = server;
     }
 
-    public string Name => _doubleAck ? "raw JetStream (NATS.Net), double ack" : "raw JetStream (NATS.Net), AckAsync";
+    public string Name => (_doubleAck, _maxAckPending) switch
+    {
+        (false, _) => "raw JetStream (NATS.Net), AckAsync",
+        (true, InFlightOnly) => "raw JetStream (NATS.Net), 256 in flight, double ack",
+        _ => "raw JetStream (NATS.Net), double ack",
+    };
 
-    public static async Task<RawJetStreamPeer> OpenAsync(NatsServer server, bool doubleAck)
+    /// <summary>The unacknowledged messages the consumer allows: NATS.Net's loop at its best, or every side's in-flight count.</summary>
+    public const int Unbounded = 20_000, InFlightOnly = PeerRuns.InFlight;
+
+    public static async Task<RawJetStreamPeer> OpenAsync(NatsServer server, bool doubleAck, int maxAckPending = Unbounded)
     {
         var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         var js = new NatsJSContext(connection);
-        var stream = doubleAck ? "RAWD" : "RAW";
+        var stream = !doubleAck ? "RAW" : maxAckPending == Unbounded ? "RAWD" : "RAWF";
         await js.CreateStreamAsync(new StreamConfig(stream, [$"{stream.ToLowerInvariant()}.>"])
         {
             Retention = StreamConfigRetention.Workqueue,
             Storage = StreamConfigStorage.File,
             DuplicateWindow = TimeSpan.FromMinutes(2),
         });
-        return new RawJetStreamPeer(connection, js, stream, doubleAck, server);
+        return new RawJetStreamPeer(connection, js, stream, doubleAck, server, maxAckPending);
     }
 
     public async Task<PeerRound> RoundAsync(PeerWorkload workload, int messages)
@@ -79,12 +91,12 @@ internal sealed class RawJetStreamPeer : IPeer
         {
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
             FilterSubject = subject,
-            MaxAckPending = 20_000,
+            MaxAckPending = _maxAckPending,
         });
         var clock = Stopwatch.StartNew();
         var received = 0;
         var acks = new List<Task>(messages);
-        await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000 }))
+        await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = Math.Min(1000, _maxAckPending) }))
         {
             acks.Add(message.AckAsync(new AckOpts { DoubleAck = _doubleAck }).AsTask());
             if (++received == messages) break;

@@ -4,10 +4,10 @@ using Broker.Transport;
 namespace Broker.Nats.Tests.Transport;
 
 /// <summary>
-/// Pulls are batched (a quarter of MaxParallel, else after a short wait), yet a subscription whose handlers are nearly
-/// all busy still takes the next message into its last free slot.
+/// Credit: a subscription whose handlers are nearly all busy still takes the next message into its last free slot,
+/// never more than its credit, and a backlog arrives whole and once.
 /// </summary>
-public sealed class PullBatchingTests(NatsFixture fixture) : IClassFixture<NatsFixture>
+public sealed class PullCreditTests(NatsFixture fixture) : IClassFixture<NatsFixture>
 {
     [NatsFact]
     public async Task TheLastFreeSlotStillTakesAMessageWhileTheOthersAreHeld()
@@ -22,7 +22,7 @@ public sealed class PullBatchingTests(NatsFixture fixture) : IClassFixture<NatsF
             held.Add(await subscription.NextAsync());
         }
 
-        // One credit free, below the batch of two: it is pulled anyway, after the short wait.
+        // One credit free: it is pulled for.
         await transport.ProduceAsync(Payloads.Message(channel, "last"), CancellationToken.None);
         var last = await subscription.NextAsync();
         Assert.Equal("last", last.Text());
