@@ -36,7 +36,7 @@ internal static class SharedEmbeddedRuns
 
     public static async Task RunAsync(Table table, string root, int messages, int rounds)
     {
-        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine($"load average at start: {Machine.LoadAverage()}");
         // A short path: the socket's path must fit in 107 bytes.
         var directory = Path.Combine(root, "shared");
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
@@ -82,7 +82,7 @@ internal static class SharedEmbeddedRuns
             }
             AddRows(table, size, messages, rounds, results);
         }
-        Console.WriteLine($"load average at end: {LoadAverage()}");
+        Console.WriteLine($"load average at end: {Machine.LoadAverage()}");
     }
 
     private static void AddRows(Table table, int size, int messages, int rounds, Dictionary<Side, List<AdapterRuns.Metered>> results)
@@ -112,8 +112,6 @@ internal static class SharedEmbeddedRuns
         }
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static double Median(IEnumerable<double> values)
     {

@@ -24,6 +24,7 @@ internal static class PeerRuns
     /// <summary>Opens every side this machine can run. Skipped sides are listed in the table with the reason.</summary>
     public static async Task RunAsync(Table table, string root, int messages, int rounds, Func<string, bool> include)
     {
+        Console.WriteLine($"peers: start {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, load average {Machine.LoadAverage()}");
         await using var sides = new PeerSet();
         var natsBinary = NatsServer.FindBinary();
         if (natsBinary is null)
@@ -69,6 +70,7 @@ internal static class PeerRuns
                 }
             }
         }
+        Console.WriteLine($"peers: end {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, load average {Machine.LoadAverage()}");
         Report(table, results, messages);
     }
 
