@@ -29,6 +29,10 @@ public ref partial struct BsonReader
         : new InvalidOperationException("ReadElement needs an open document; call ReadStartDocument first.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static InvalidOperationException EndOutOfTurn() =>
+        new("ReadEndDocument must follow the ReadElement that returned false, with the scope of the same document.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static BsonFormatException EndBeforeLength(int position, int terminator) =>
         new(position, $"the document ends at offset {position}, but its length says it ends at offset {terminator}.");
 

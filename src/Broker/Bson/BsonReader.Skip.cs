@@ -75,6 +75,7 @@ public ref partial struct BsonReader
     // The size of the well-formed value of `type` at `at`, for the types whose first bytes tell it, when it ends before
     // the document's terminating zero: exactly what SkipChecked would pass over without an error. False leaves the value
     // to SkipChecked, to skip or report.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly bool TrySizeValue(byte type, int at, out int size)
     {
         var available = _end - 1 - at;

@@ -69,10 +69,10 @@ public ref partial struct BsonReader
     /// <summary>How many documents and arrays are open.</summary>
     public readonly int Depth => _depth;
 
-    /// <summary>The type of the element <see cref="ReadElement"/> returned last.</summary>
+    /// <summary>The type of the element <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned last.</summary>
     public readonly BsonType CurrentType => _type;
 
-    /// <summary>The UTF-8 name of the element <see cref="ReadElement"/> returned last.</summary>
+    /// <summary>The UTF-8 name of the element <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned last.</summary>
     public readonly ReadOnlySpan<byte> CurrentName => _bson.Slice(_elementStart + 1, _nameLength);
 
     /// <summary>Starts reading a document: the root, or the value of the current element.</summary>
@@ -135,8 +135,44 @@ public ref partial struct BsonReader
     }
 
     /// <summary>
+    /// Moves to the next element without handing out its name, for the elements of an array, which are read in order
+    /// whatever their names say. The same checks as <see cref="ReadElement(out ReadOnlySpan{byte})"/>, with an array's
+    /// short names ("0", "1", ...) found inline.
+    /// </summary>
+    /// <returns>False at the end of the array or document; then call <see cref="ReadEndArray"/> or <see cref="ReadEndDocument"/>.</returns>
+    /// <exception cref="BsonFormatException">The element is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The previous element's value was neither read nor skipped.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool ReadElement()
+    {
+        var position = _position;
+        var terminator = _end - 1;
+        if (!_valuePending && _depth != 0 && position < terminator - sizeof(ulong))
+        {
+            var typeByte = _bson[position];
+            if (IsKnownType(typeByte))
+            {
+                // The type and a name of up to seven bytes, with its zero, lie before the document's own zero.
+                var word = BinaryPrimitives.ReadUInt64LittleEndian(_bson.Slice(position + 1, sizeof(ulong)));
+                var zeros = (word - 0x0101010101010101UL) & ~word & 0x8080808080808080UL;
+                if (zeros != 0)
+                {
+                    var nameLength = BitOperations.TrailingZeroCount(zeros) >> 3;
+                    _elementStart = position;
+                    _nameLength = nameLength;
+                    _type = (BsonType)typeByte;
+                    _position = position + 1 + nameLength + 1;
+                    _valuePending = true;
+                    return true;
+                }
+            }
+        }
+        return ReadElement(out _);
+    }
+
+    /// <summary>
     /// Moves to the next element only when its name is exactly <paramref name="name"/>; otherwise leaves the reader where
-    /// it was, for <see cref="ReadElement"/> to read whatever comes (another element, the end, or malformed bytes, which
+    /// it was, for <see cref="ReadElement(out ReadOnlySpan{byte})"/> to read whatever comes (another element, the end, or malformed bytes, which
     /// it reports). Generated codecs try each member's name in the order they write them, so a document in that order is
     /// read without searching for the end of each name or matching it against every member.
     /// </summary>
@@ -163,19 +199,21 @@ public ref partial struct BsonReader
         return true;
     }
 
-    /// <summary>Finishes the document started with <paramref name="scope"/>, after <see cref="ReadElement"/> returned false.</summary>
+    /// <summary>Finishes the document started with <paramref name="scope"/>, after <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned false.</summary>
     /// <param name="scope">The token from <see cref="ReadStartDocument"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadEndDocument(BsonReaderScope scope)
     {
         if (_valuePending || _depth == 0 || _position != _end - 1 || scope.OuterEnd < _end)
-            throw new InvalidOperationException("ReadEndDocument must follow the ReadElement that returned false, with the scope of the same document.");
+            throw EndOutOfTurn();
         _position = _end;
         _end = scope.OuterEnd;
         _depth--;
     }
 
-    /// <summary>Finishes the array started with <paramref name="scope"/>, after <see cref="ReadElement"/> returned false.</summary>
+    /// <summary>Finishes the array started with <paramref name="scope"/>, after <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned false.</summary>
     /// <param name="scope">The token from <see cref="ReadStartArray"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadEndArray(BsonReaderScope scope) => ReadEndDocument(scope);
 
     /// <summary>Decodes the current element's name, for dictionary keys.</summary>

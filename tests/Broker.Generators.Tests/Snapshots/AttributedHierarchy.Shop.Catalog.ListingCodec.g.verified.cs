@@ -163,7 +163,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.HashSet<string>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                 }
@@ -181,7 +181,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<global::Shop.Catalog.Product>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.ReadDocument(ref reader));
                 }
@@ -205,7 +205,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.HashSet<string>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -247,7 +247,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Catalog.Product>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.ReadDocument(ref reader));
                                 }

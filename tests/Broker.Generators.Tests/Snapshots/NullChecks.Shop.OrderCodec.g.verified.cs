@@ -280,7 +280,7 @@ namespace Broker.Generated.Bson.Shop
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<global::Shop.Line>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader));
                 }
@@ -319,7 +319,7 @@ namespace Broker.Generated.Bson.Shop
                 var array0 = reader.ReadStartArray();
                 var items0 = global::System.GC.AllocateArray<string[]>(reader.CountElements());
                 var count0 = 0;
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     string[] item0;
                     if (reader.TryReadNull())
@@ -331,7 +331,7 @@ namespace Broker.Generated.Bson.Shop
                         var array1 = reader.ReadStartArray();
                         var items1 = new string[reader.CountElements()];
                         var count1 = 0;
-                        while (reader.ReadElement(out _))
+                        while (reader.ReadElement())
                         {
                             items1[count1++] = reader.TryReadNull() ? null! : reader.ReadString();
                         }
@@ -353,7 +353,7 @@ namespace Broker.Generated.Bson.Shop
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                 }
@@ -399,7 +399,7 @@ namespace Broker.Generated.Bson.Shop
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Line>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader));
                                 }
@@ -419,7 +419,7 @@ namespace Broker.Generated.Bson.Shop
                                 var array0 = reader.ReadStartArray();
                                 var items0 = global::System.GC.AllocateArray<string[]>(reader.CountElements());
                                 var count0 = 0;
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     string[] item0;
                                     if (reader.TryReadNull())
@@ -431,7 +431,7 @@ namespace Broker.Generated.Bson.Shop
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new string[reader.CountElements()];
                                         var count1 = 0;
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1[count1++] = reader.TryReadNull() ? null! : reader.ReadString();
                                         }
@@ -455,7 +455,7 @@ namespace Broker.Generated.Bson.Shop
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }

@@ -337,7 +337,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                 }
@@ -387,7 +387,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
                 }
@@ -426,7 +426,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                 var array0 = reader.ReadStartArray();
                 var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
                 var count0 = 0;
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     int[] item0;
                     if (reader.TryReadNull())
@@ -438,7 +438,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                         var array1 = reader.ReadStartArray();
                         var items1 = new int[reader.CountElements()];
                         var count1 = 0;
-                        while (reader.ReadElement(out _))
+                        while (reader.ReadElement())
                         {
                             items1[count1++] = reader.ReadInt32();
                         }
@@ -460,7 +460,7 @@ namespace Broker.Generated.Bson.Shop.Orders
             {
                 var array0 = reader.ReadStartArray();
                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                while (reader.ReadElement(out _))
+                while (reader.ReadElement())
                 {
                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                 }
@@ -489,7 +489,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                     {
                         var array1 = reader.ReadStartArray();
                         var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
-                        while (reader.ReadElement(out _))
+                        while (reader.ReadElement())
                         {
                             items1.Add(reader.ReadInt32());
                         }
@@ -520,7 +520,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -545,7 +545,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                 var array0 = reader.ReadStartArray();
                                 var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
                                 var count0 = 0;
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     int[] item0;
                                     if (reader.TryReadNull())
@@ -557,7 +557,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new int[reader.CountElements()];
                                         var count1 = 0;
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1[count1++] = reader.ReadInt32();
                                         }
@@ -608,7 +608,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
                                 }
@@ -627,7 +627,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -695,7 +695,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                     {
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1.Add(reader.ReadInt32());
                                         }
