@@ -226,6 +226,8 @@ internal static class CodecEmitter
             }
         }
 
+        EmitReadInWrittenOrder(writer, codec, direct);
+
         // Candidates are narrowed by the name's length first, so a document of n members costs about n comparisons.
         writer.WriteLine("while (reader.ReadElement(out var name))").OpenBlock();
         var byLength = read.GroupBy(m => System.Text.Encoding.UTF8.GetByteCount(m.ElementName)).OrderBy(g => g.Key).ToList();
@@ -237,18 +239,10 @@ internal static class CodecEmitter
                 writer.WriteLine("case " + group.Key + ":").Indent();
                 foreach (var member in group)
                 {
-                    writer.WriteLine("if (global::System.MemoryExtensions.SequenceEqual(name, " + Utf8(member.ElementName) + "))")
+                    // The literal first: its length is then a constant, and the comparison is unrolled.
+                    writer.WriteLine("if (global::System.MemoryExtensions.SequenceEqual(" + Utf8(member.ElementName) + ", name))")
                         .OpenBlock();
-                    if (direct)
-                    {
-                        ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
-                    }
-                    else
-                    {
-                        ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
-                        if (IsTracked(member))
-                            writer.WriteLine(member.Name + "Seen = true;");
-                    }
+                    EmitReadMember(writer, member, direct);
                     writer.WriteLine("continue;")
                         .CloseBlock();
                 }
@@ -264,6 +258,64 @@ internal static class CodecEmitter
             EmitConstruction(writer, codec, read);
         writer.WriteLine("return result;")
             .CloseBlock();
+    }
+
+    // The elements in the order this codec writes them, each name compared in place with ReadElementIfNamed: a document
+    // this codec (or MongoDB.Bson's class map) wrote is read without searching for the end of any name or matching it
+    // against the others. A member the writer may leave out is tried and passed over when absent; the first element that
+    // is not the one expected (out of order, unknown, or the end) leaves the rest of the document to the loop that
+    // follows, which reads any order. Every element is read under its exact name whichever path takes it.
+    private static void EmitReadInWrittenOrder(SourceWriter writer, CodecModel codec, bool direct)
+    {
+        if (codec.Members.Count == 0)
+            return;
+        var jumps = false;
+        writer.WriteLine("// The order this codec writes; the first surprise goes to the loop below.");
+        if (codec.Polymorphism.AlwaysWritten && !codec.Members.Any(m => m.ElementName == "_t"))
+        {
+            writer.WriteLine("if (reader.ReadElementIfNamed(" + Utf8("_t") + "))")
+                .Indent()
+                .WriteLine("reader.Skip();")
+                .Unindent();
+        }
+        foreach (var member in codec.Members)
+        {
+            var optional = member.IgnoreIfNull || member.IgnoreIfDefaultExpression is not null;
+            if (optional)
+            {
+                writer.WriteLine("if (reader.ReadElementIfNamed(" + Utf8(member.ElementName) + "))").OpenBlock();
+            }
+            else
+            {
+                writer.WriteLine("if (!reader.ReadElementIfNamed(" + Utf8(member.ElementName) + "))")
+                    .Indent()
+                    .WriteLine("goto " + OutOfOrder + ";")
+                    .Unindent();
+                jumps = true;
+            }
+            if (member.Binding == MemberBinding.WriteOnly)
+                writer.WriteLine("reader.Skip();");
+            else
+                EmitReadMember(writer, member, direct);
+            if (optional)
+                writer.CloseBlock();
+        }
+        if (jumps)
+            writer.WriteLine(OutOfOrder + ":");
+    }
+
+    private const string OutOfOrder = "outOfOrder";
+
+    private static void EmitReadMember(SourceWriter writer, MemberModel member, bool direct)
+    {
+        if (direct)
+        {
+            ValueReaders.Emit(writer, member.Value, "result." + member.Identifier, 0);
+            return;
+        }
+        ValueReaders.Emit(writer, member.Value, member.Name + "Value", 0);
+        if (IsTracked(member))
+            writer.WriteLine(member.Name + "Seen = true;");
     }
 
     private static void EmitConstruction(SourceWriter writer, CodecModel codec, System.Collections.Generic.List<MemberModel> read)

@@ -109,7 +109,7 @@ internal static class ValueReaders
             var collection = value.Kind == ValueKind.Set ? "HashSet" : "List";
             writer.WriteLine("var " + items + " = new global::System.Collections.Generic." + collection + "<" + elementType + ">(reader.CountElements());");
         }
-        writer.WriteLine("while (reader.ReadElement(out _))").OpenBlock();
+        writer.WriteLine("while (reader.ReadElement())").OpenBlock();
         var element = ReadElement(writer, value.Element!, depth);
         writer.WriteLine(value.Kind == ValueKind.Array ? items + "[" + count + "++] = " + element + ";" : items + ".Add(" + element + ");")
             .CloseBlock()

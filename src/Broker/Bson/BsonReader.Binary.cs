@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Broker.Bson;
 
@@ -41,6 +42,23 @@ public ref partial struct BsonReader
     /// <summary>Reads a <see cref="Guid"/> stored as binary subtype 4 (standard byte order).</summary>
     /// <returns>The value.</returns>
     public Guid ReadGuid()
+    {
+        // int32 length 16, subtype 4, the 16 bytes.
+        const int Size = 4 + 1 + 16;
+        if (IsPending(BsonType.Binary, Size))
+        {
+            var value = _bson.Slice(_position, Size);
+            if (BinaryPrimitives.ReadInt32LittleEndian(value) == 16 && value[4] == (byte)BsonBinarySubtype.Uuid)
+            {
+                Consume(Size);
+                return new Guid(value.Slice(5), bigEndian: true);
+            }
+        }
+        return ReadGuidChecked();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Guid ReadGuidChecked()
     {
         var offset = _position;
         var data = ReadBinary(out var subtype);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -15,13 +16,29 @@ public ref partial struct BsonReader
     {
         var milliseconds = ReadUtcDateTime();
         if (!BsonDateTime.TryFromMillisecondsSinceEpoch(milliseconds, out var value))
-            throw ElementError($"{milliseconds} ms since the Unix epoch is outside the range of DateTime.");
+            throw DateTimeOutOfRange(milliseconds);
         return value;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly BsonFormatException DateTimeOutOfRange(long milliseconds) =>
+        ElementError($"{milliseconds} ms since the Unix epoch is outside the range of DateTime.");
 
     /// <summary>Reads a UTC datetime as its raw value.</summary>
     /// <returns>Milliseconds since 1970-01-01T00:00:00Z.</returns>
     public long ReadUtcDateTime()
+    {
+        if (IsPending(BsonType.DateTime, sizeof(long)))
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(_bson.Slice(_position, sizeof(long)));
+            Consume(sizeof(long));
+            return value;
+        }
+        return ReadUtcDateTimeChecked();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long ReadUtcDateTimeChecked()
     {
         RequirePending();
         if (_type != BsonType.DateTime)

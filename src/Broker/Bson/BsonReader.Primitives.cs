@@ -1,18 +1,23 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Broker.Bson;
 
 // Primitive reads: null, numbers (with the exact-conversion widening MongoDB.Bson allows), booleans, chars and
 // Decimal128. Kept together because they share one rule: another numeric type is accepted only when it converts exactly.
+// The reads generated codecs make most often take their own type inline and leave conversions and errors to a method
+// that is not inlined, so a codec that inlines them stays small.
 public ref partial struct BsonReader
 {
     /// <summary>Consumes the current element if its value is null.</summary>
     /// <returns>True when the value was null and has been consumed; false when it is something else (still unread).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadNull()
     {
-        RequirePending();
+        if (!_valuePending)
+            throw NoPendingValue();
         if (_type != BsonType.Null)
             return false;
         _valuePending = false;
@@ -30,6 +35,18 @@ public ref partial struct BsonReader
     /// <summary>Reads a double; an int32 or int64 that converts exactly is accepted too.</summary>
     /// <returns>The value.</returns>
     public double ReadDouble()
+    {
+        if (IsPending(BsonType.Double, sizeof(double)))
+        {
+            var value = BinaryPrimitives.ReadDoubleLittleEndian(_bson.Slice(_position, sizeof(double)));
+            Consume(sizeof(double));
+            return value;
+        }
+        return ReadDoubleConverted();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private double ReadDoubleConverted()
     {
         RequirePending();
         switch (_type)
@@ -68,6 +85,18 @@ public ref partial struct BsonReader
     /// <returns>The value.</returns>
     public int ReadInt32()
     {
+        if (IsPending(BsonType.Int32, sizeof(int)))
+        {
+            var value = BinaryPrimitives.ReadInt32LittleEndian(_bson.Slice(_position, sizeof(int)));
+            Consume(sizeof(int));
+            return value;
+        }
+        return ReadInt32Converted();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ReadInt32Converted()
+    {
         RequirePending();
         switch (_type)
         {
@@ -91,6 +120,18 @@ public ref partial struct BsonReader
     /// <summary>Reads an int64; an int32 or a double that converts exactly is accepted too.</summary>
     /// <returns>The value.</returns>
     public long ReadInt64()
+    {
+        if (IsPending(BsonType.Int64, sizeof(long)))
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(_bson.Slice(_position, sizeof(long)));
+            Consume(sizeof(long));
+            return value;
+        }
+        return ReadInt64Converted();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long ReadInt64Converted()
     {
         RequirePending();
         switch (_type)
@@ -172,6 +213,21 @@ public ref partial struct BsonReader
     /// <summary>Reads a boolean.</summary>
     /// <returns>The value.</returns>
     public bool ReadBoolean()
+    {
+        if (IsPending(BsonType.Boolean, 1))
+        {
+            var value = _bson[_position];
+            if (value <= 1)
+            {
+                Consume(1);
+                return value != 0;
+            }
+        }
+        return ReadBooleanChecked();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadBooleanChecked()
     {
         RequirePending();
         if (_type != BsonType.Boolean)

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -12,16 +14,49 @@ public ref partial struct BsonReader
     /// <returns>The value.</returns>
     public string ReadString()
     {
+        // The common case inline: a string whose length fits and which ends with its zero; everything else (a symbol,
+        // a bad length, a missing zero) goes the checked way, which reports it.
+        if (IsPending(BsonType.String, sizeof(int)))
+        {
+            var at = _position;
+            var length = BinaryPrimitives.ReadInt32LittleEndian(_bson.Slice(at, sizeof(int)));
+            if (length >= 1 && length <= _end - 1 - at - sizeof(int) && _bson[at + sizeof(int) + length - 1] == 0)
+            {
+                Consume(sizeof(int) + length);
+                return Decode(_bson.Slice(at + sizeof(int), length - 1), at);
+            }
+        }
+        return ReadStringChecked();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string ReadStringChecked()
+    {
         RequirePending();
         if (_type is not (BsonType.String or BsonType.Symbol))
             throw Mismatch("a String");
         var offset = _position;
-        var bytes = TakeStringBytes();
-        if (bytes.IsEmpty)
+        return Decode(TakeStringBytes(), offset);
+    }
+
+    // Most strings in messages are ASCII, which needs no decoding beyond widening each byte: checked in one vectorized
+    // pass and copied straight into the new string. Anything else is decoded strictly, so invalid UTF-8 is an error
+    // rather than a replacement character.
+    private readonly string Decode(ReadOnlySpan<byte> utf8, int offset)
+    {
+        if (utf8.IsEmpty)
             return string.Empty;
+        if (Ascii.IsValid(utf8))
+            return string.Create(utf8.Length, utf8, static (chars, ascii) => Ascii.ToUtf16(ascii, chars, out _));
+        return DecodeStrictly(utf8, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly string DecodeStrictly(ReadOnlySpan<byte> utf8, int offset)
+    {
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return StrictUtf8.GetString(utf8);
         }
         catch (DecoderFallbackException)
         {

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Broker.Bson;
@@ -67,10 +69,10 @@ public ref partial struct BsonReader
     /// <summary>How many documents and arrays are open.</summary>
     public readonly int Depth => _depth;
 
-    /// <summary>The type of the element <see cref="ReadElement"/> returned last.</summary>
+    /// <summary>The type of the element <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned last.</summary>
     public readonly BsonType CurrentType => _type;
 
-    /// <summary>The UTF-8 name of the element <see cref="ReadElement"/> returned last.</summary>
+    /// <summary>The UTF-8 name of the element <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned last.</summary>
     public readonly ReadOnlySpan<byte> CurrentName => _bson.Slice(_elementStart + 1, _nameLength);
 
     /// <summary>Starts reading a document: the root, or the value of the current element.</summary>
@@ -102,29 +104,28 @@ public ref partial struct BsonReader
     /// <exception cref="InvalidOperationException">The previous element's value was neither read nor skipped.</exception>
     public bool ReadElement(out ReadOnlySpan<byte> name)
     {
-        if (_valuePending)
-            throw new InvalidOperationException($"The value of element '{DescribeName()}' was neither read nor skipped.");
-        if (_depth == 0)
-            throw new InvalidOperationException("ReadElement needs an open document; call ReadStartDocument first.");
+        if (_valuePending || _depth == 0)
+            throw ReadElementOutOfTurn();
 
+        var position = _position;
         var terminator = _end - 1;
-        var typeByte = _bson[_position];
+        var typeByte = _bson[position];
         if (typeByte == 0)
         {
-            if (_position != terminator)
-                throw new BsonFormatException(_position, $"the document ends at offset {_position}, but its length says it ends at offset {terminator}.");
+            if (position != terminator)
+                throw EndBeforeLength(position, terminator);
             name = default;
             return false;
         }
         if (!IsKnownType(typeByte))
-            throw new BsonFormatException(_position, $"unknown element type 0x{typeByte:X2}.");
+            throw UnknownType(position, typeByte);
 
-        var nameStart = _position + 1;
-        var nameLength = _bson.Slice(nameStart, terminator - nameStart).IndexOf((byte)0);
+        var nameStart = position + 1;
+        var nameLength = NameLength(nameStart, terminator);
         if (nameLength < 0)
             throw new BsonFormatException(nameStart, "the element name runs past the end of the document.");
 
-        _elementStart = _position;
+        _elementStart = position;
         _nameLength = nameLength;
         _type = (BsonType)typeByte;
         _position = nameStart + nameLength + 1;
@@ -133,37 +134,87 @@ public ref partial struct BsonReader
         return true;
     }
 
-    /// <summary>Finishes the document started with <paramref name="scope"/>, after <see cref="ReadElement"/> returned false.</summary>
+    /// <summary>
+    /// Moves to the next element without handing out its name, for the elements of an array, which are read in order
+    /// whatever their names say. The same checks as <see cref="ReadElement(out ReadOnlySpan{byte})"/>, with an array's
+    /// short names ("0", "1", ...) found inline.
+    /// </summary>
+    /// <returns>False at the end of the array or document; then call <see cref="ReadEndArray"/> or <see cref="ReadEndDocument"/>.</returns>
+    /// <exception cref="BsonFormatException">The element is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The previous element's value was neither read nor skipped.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool ReadElement()
+    {
+        var position = _position;
+        var terminator = _end - 1;
+        if (!_valuePending && _depth != 0 && position < terminator - sizeof(ulong))
+        {
+            var typeByte = _bson[position];
+            if (IsKnownType(typeByte))
+            {
+                // The type and a name of up to seven bytes, with its zero, lie before the document's own zero.
+                var word = BinaryPrimitives.ReadUInt64LittleEndian(_bson.Slice(position + 1, sizeof(ulong)));
+                var zeros = (word - 0x0101010101010101UL) & ~word & 0x8080808080808080UL;
+                if (zeros != 0)
+                {
+                    var nameLength = BitOperations.TrailingZeroCount(zeros) >> 3;
+                    _elementStart = position;
+                    _nameLength = nameLength;
+                    _type = (BsonType)typeByte;
+                    _position = position + 1 + nameLength + 1;
+                    _valuePending = true;
+                    return true;
+                }
+            }
+        }
+        return ReadElement(out _);
+    }
+
+    /// <summary>
+    /// Moves to the next element only when its name is exactly <paramref name="name"/>; otherwise leaves the reader where
+    /// it was, for <see cref="ReadElement(out ReadOnlySpan{byte})"/> to read whatever comes (another element, the end, or malformed bytes, which
+    /// it reports). Generated codecs try each member's name in the order they write them, so a document in that order is
+    /// read without searching for the end of each name or matching it against every member.
+    /// </summary>
+    /// <param name="name">The expected name, usually a <c>u8</c> literal; it must not contain a zero byte.</param>
+    /// <returns>True when the next element has this name and has been moved to; its value is then pending.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool ReadElementIfNamed(ReadOnlySpan<byte> name)
+    {
+        var position = _position;
+        var nameEnd = position + 1 + name.Length;
+        // The name's zero must come before the document's own, as ReadElement requires; a wrong turn is ReadElement's to report.
+        if (_valuePending || _depth == 0 || nameEnd >= _end - 1)
+            return false;
+        var typeByte = _bson[position];
+        // Inlined with a literal, the comparison is a few word compares of known length.
+        if (!IsKnownType(typeByte) || _bson[nameEnd] != 0 || !_bson.Slice(position + 1, name.Length).SequenceEqual(name))
+            return false;
+
+        _elementStart = position;
+        _nameLength = name.Length;
+        _type = (BsonType)typeByte;
+        _position = nameEnd + 1;
+        _valuePending = true;
+        return true;
+    }
+
+    /// <summary>Finishes the document started with <paramref name="scope"/>, after <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned false.</summary>
     /// <param name="scope">The token from <see cref="ReadStartDocument"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadEndDocument(BsonReaderScope scope)
     {
         if (_valuePending || _depth == 0 || _position != _end - 1 || scope.OuterEnd < _end)
-            throw new InvalidOperationException("ReadEndDocument must follow the ReadElement that returned false, with the scope of the same document.");
+            throw EndOutOfTurn();
         _position = _end;
         _end = scope.OuterEnd;
         _depth--;
     }
 
-    /// <summary>Finishes the array started with <paramref name="scope"/>, after <see cref="ReadElement"/> returned false.</summary>
+    /// <summary>Finishes the array started with <paramref name="scope"/>, after <see cref="ReadElement(out ReadOnlySpan{byte})"/> returned false.</summary>
     /// <param name="scope">The token from <see cref="ReadStartArray"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadEndArray(BsonReaderScope scope) => ReadEndDocument(scope);
-
-    /// <summary>
-    /// Counts the elements left in the current document or array without moving, so an array can be sized exactly. Each
-    /// element takes at least two bytes, so the count is bounded by the input's size.
-    /// </summary>
-    /// <returns>The number of elements before the end.</returns>
-    public readonly int CountElements()
-    {
-        var probe = this;
-        var count = 0;
-        while (probe.ReadElement(out _))
-        {
-            probe.Skip();
-            count++;
-        }
-        return count;
-    }
 
     /// <summary>Decodes the current element's name, for dictionary keys.</summary>
     /// <returns>The name.</returns>
@@ -186,14 +237,14 @@ public ref partial struct BsonReader
         // The root may fill the whole input; anything nested must leave room for its parent's terminating zero.
         var limit = _depth == 0 ? _end : _end - 1;
         if (limit - start < 5)
-            throw new BsonFormatException(start, $"a {what} needs at least 5 bytes; {Math.Max(0, limit - start)} remain.");
+            throw ContainerTooShort(start, limit, what);
         var length = BinaryPrimitives.ReadInt32LittleEndian(_bson.Slice(start, 4));
         if (length < 5 || length > limit - start)
-            throw new BsonFormatException(start, $"the {what} length {length} does not fit: {limit - start} bytes remain.");
+            throw ContainerLengthDoesNotFit(start, limit, length, what);
         if (_bson[start + length - 1] != 0)
-            throw new BsonFormatException(start + length - 1, $"the {what} does not end with a zero byte.");
+            throw ContainerWithoutZero(start + length - 1, what);
         if (_depth >= MaxDepth)
-            throw new BsonFormatException(start, $"documents and arrays nest deeper than {MaxDepth} levels.");
+            throw NestedTooDeeply(start);
 
         var scope = new BsonReaderScope(start, _end);
         _end = start + length;
@@ -208,10 +259,10 @@ public ref partial struct BsonReader
     {
         var at = _position;
         if (_end - 1 - at < 4)
-            throw new BsonFormatException(at, $"element '{DescribeName()}': the {what} is truncated.");
+            throw LengthTruncated(at, what);
         var length = BinaryPrimitives.ReadInt32LittleEndian(_bson.Slice(at, 4));
         if (length < minimum)
-            throw new BsonFormatException(at, $"element '{DescribeName()}': the {what} has an invalid length {length}.");
+            throw InvalidLength(at, length, what);
         return length;
     }
 
@@ -220,12 +271,42 @@ public ref partial struct BsonReader
     {
         var available = _end - 1 - _position;
         if (count > available)
-            throw new BsonFormatException(_position, $"element '{DescribeName()}' needs {count} bytes but only {Math.Max(0, available)} remain in its document.");
+            throw NotEnoughBytes(count, available);
         var bytes = _bson.Slice(_position, (int)count);
         _position += (int)count;
         _valuePending = false;
         return bytes;
     }
 
+    // The common case inline: the pending value is of this type and its fixed size fits before the document's end.
+    // Anything else goes to a read's general path, which converts or reports exactly as before.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly bool IsPending(BsonType type, int size) => _valuePending && _type == type && _end - 1 - _position >= size;
+
+    // After IsPending: the value's bytes are consumed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Consume(int size)
+    {
+        _position += size;
+        _valuePending = false;
+    }
+
+    // The length of the name starting at `start`, up to the zero before `limit`; -1 when there is none. Names are short,
+    // so the first eight bytes are looked at as one word before the vectorized search, which costs a call and a setup.
+    private readonly int NameLength(int start, int limit)
+    {
+        var rest = _bson.Slice(start, limit - start);
+        if (rest.Length >= sizeof(ulong))
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(rest);
+            // The lowest byte set here is the first zero byte; bytes above it may be set falsely, and are not looked at.
+            var zeros = (word - 0x0101010101010101UL) & ~word & 0x8080808080808080UL;
+            if (zeros != 0)
+                return BitOperations.TrailingZeroCount(zeros) >> 3;
+        }
+        return rest.IndexOf((byte)0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsKnownType(byte type) => type is >= 0x01 and <= 0x13 or 0x7F or 0xFF;
 }

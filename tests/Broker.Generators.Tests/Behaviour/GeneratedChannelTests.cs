@@ -49,7 +49,7 @@ public sealed class GeneratedChannelTests
         var builder = new BrokerBuilder(services).AddChannels();
 
         Assert.Equal(
-            new[] { typeof(IEverythingChannel), typeof(IOrderChannel), typeof(IRegistrationChannel), typeof(Zoo.IZooChannel), typeof(Stored.IStoredChannel), typeof(Stored.IStoredEnvelopeChannel), typeof(NullChecks.INullCheckChannel), typeof(Camel.IProfileChannel), typeof(Camel.IKeyedChannel),
+            new[] { typeof(IEverythingChannel), typeof(IOrderChannel), typeof(IRegistrationChannel), typeof(ISimilarNamesChannel), typeof(Zoo.IZooChannel), typeof(Stored.IStoredChannel), typeof(Stored.IStoredEnvelopeChannel), typeof(NullChecks.INullCheckChannel), typeof(Camel.IProfileChannel), typeof(Camel.IKeyedChannel),
                 typeof(Ordering.IByCustomerChannel), typeof(Ordering.IByIdChannel), typeof(Ordering.IByTenantChannel), typeof(Ordering.IByShardChannel),
                 typeof(Ordering.IByDeltaChannel), typeof(Ordering.IBySerialChannel), typeof(Ordering.IByAccountChannel), typeof(Ordering.IByRegionChannel),
                 typeof(Ordering.IByBalanceChannel), typeof(Ordering.IByProduceChannel) }.OrderBy(t => t.FullName),

@@ -77,24 +77,36 @@ namespace Broker.Generated.Bson.Shop.Catalog
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Catalog.Book();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("_id"u8))
+                goto outOfOrder;
+            result.Key = ReadMongoObjectId(ref reader);
+            if (!reader.ReadElementIfNamed("name"u8))
+                goto outOfOrder;
+            result.Name = reader.TryReadNull() ? null! : reader.ReadString();
+            if (reader.ReadElementIfNamed("Isbn"u8))
+            {
+                result.Isbn = reader.TryReadNull() ? null! : reader.ReadString();
+            }
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 3:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "_id"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("_id"u8, name))
                         {
                             result.Key = ReadMongoObjectId(ref reader);
                             continue;
                         }
                         break;
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "name"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("name"u8, name))
                         {
                             result.Name = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Isbn"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Isbn"u8, name))
                         {
                             result.Isbn = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

@@ -140,12 +140,62 @@ namespace Broker.Generated.Bson.Shop.Catalog
             var TagsSeen = false;
             global::System.Collections.Generic.List<global::Shop.Catalog.Product> ProductsValue = default!;
             var ProductsSeen = false;
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Title"u8))
+                goto outOfOrder;
+            TitleValue = reader.TryReadNull() ? null! : reader.ReadString();
+            TitleSeen = true;
+            if (!reader.ReadElementIfNamed("Price"u8))
+                goto outOfOrder;
+            PriceValue = reader.ReadDecimal();
+            PriceSeen = true;
+            if (!reader.ReadElementIfNamed("Since"u8))
+                goto outOfOrder;
+            SinceValue = reader.ReadDateTimeOffset();
+            SinceSeen = true;
+            if (!reader.ReadElementIfNamed("Tags"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                TagsValue = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.HashSet<string>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                }
+                reader.ReadEndArray(array0);
+                TagsValue = items0;
+            }
+            TagsSeen = true;
+            if (!reader.ReadElementIfNamed("Products"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                ProductsValue = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<global::Shop.Catalog.Product>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.ReadDocument(ref reader));
+                }
+                reader.ReadEndArray(array0);
+                ProductsValue = items0;
+            }
+            ProductsSeen = true;
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Tags"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Tags"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -155,7 +205,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.HashSet<string>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -167,19 +217,19 @@ namespace Broker.Generated.Bson.Shop.Catalog
                         }
                         break;
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Title"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Title"u8, name))
                         {
                             TitleValue = reader.TryReadNull() ? null! : reader.ReadString();
                             TitleSeen = true;
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Price"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Price"u8, name))
                         {
                             PriceValue = reader.ReadDecimal();
                             PriceSeen = true;
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Since"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Since"u8, name))
                         {
                             SinceValue = reader.ReadDateTimeOffset();
                             SinceSeen = true;
@@ -187,7 +237,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Products"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Products"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -197,7 +247,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Catalog.Product>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Catalog.ProductCodec.ReadDocument(ref reader));
                                 }

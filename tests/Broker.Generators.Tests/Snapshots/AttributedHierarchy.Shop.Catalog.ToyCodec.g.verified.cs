@@ -77,12 +77,30 @@ namespace Broker.Generated.Bson.Shop.Catalog
             global::Shop.Catalog.Shade ShadeValue = default;
             var ShadeSeen = false;
             int MinimumAgeValue = (int)(3);
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("_id"u8))
+                goto outOfOrder;
+            KeyValue = ReadMongoObjectId(ref reader);
+            KeySeen = true;
+            if (!reader.ReadElementIfNamed("name"u8))
+                goto outOfOrder;
+            NameValue = reader.TryReadNull() ? null! : reader.ReadString();
+            NameSeen = true;
+            if (!reader.ReadElementIfNamed("Shade"u8))
+                goto outOfOrder;
+            ShadeValue = ReadShop_Catalog_ShadeName(ref reader);
+            ShadeSeen = true;
+            if (reader.ReadElementIfNamed("MinimumAge"u8))
+            {
+                MinimumAgeValue = reader.ReadInt32();
+            }
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 3:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "_id"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("_id"u8, name))
                         {
                             KeyValue = ReadMongoObjectId(ref reader);
                             KeySeen = true;
@@ -90,7 +108,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                         }
                         break;
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "name"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("name"u8, name))
                         {
                             NameValue = reader.TryReadNull() ? null! : reader.ReadString();
                             NameSeen = true;
@@ -98,7 +116,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                         }
                         break;
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Shade"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Shade"u8, name))
                         {
                             ShadeValue = ReadShop_Catalog_ShadeName(ref reader);
                             ShadeSeen = true;
@@ -106,7 +124,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                         }
                         break;
                     case 10:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "MinimumAge"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("MinimumAge"u8, name))
                         {
                             MinimumAgeValue = reader.ReadInt32();
                             continue;

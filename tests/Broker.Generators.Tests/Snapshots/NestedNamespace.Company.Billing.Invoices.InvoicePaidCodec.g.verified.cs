@@ -76,19 +76,32 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
             long AmountCentsValue = default;
             var AmountCentsSeen = false;
             string? NoteValue = (string?)("none");
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("InvoiceId"u8))
+                goto outOfOrder;
+            InvoiceIdValue = reader.TryReadNull() ? null! : reader.ReadString();
+            InvoiceIdSeen = true;
+            if (!reader.ReadElementIfNamed("AmountCents"u8))
+                goto outOfOrder;
+            AmountCentsValue = reader.ReadInt64();
+            AmountCentsSeen = true;
+            if (!reader.ReadElementIfNamed("Note"u8))
+                goto outOfOrder;
+            NoteValue = reader.TryReadNull() ? null! : reader.ReadString();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Note"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Note"u8, name))
                         {
                             NoteValue = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
                         break;
                     case 9:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "InvoiceId"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("InvoiceId"u8, name))
                         {
                             InvoiceIdValue = reader.TryReadNull() ? null! : reader.ReadString();
                             InvoiceIdSeen = true;
@@ -96,7 +109,7 @@ namespace Broker.Generated.Bson.Company.Billing.Invoices
                         }
                         break;
                     case 11:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "AmountCents"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("AmountCents"u8, name))
                         {
                             AmountCentsValue = reader.ReadInt64();
                             AmountCentsSeen = true;

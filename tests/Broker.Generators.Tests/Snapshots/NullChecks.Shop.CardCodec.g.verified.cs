@@ -64,19 +64,27 @@ namespace Broker.Generated.Bson.Shop
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Card();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Reference"u8))
+                goto outOfOrder;
+            result.Reference = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Digits"u8))
+                goto outOfOrder;
+            result.Digits = reader.ReadInt32();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Digits"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Digits"u8, name))
                         {
                             result.Digits = reader.ReadInt32();
                             continue;
                         }
                         break;
                     case 9:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Reference"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Reference"u8, name))
                         {
                             result.Reference = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

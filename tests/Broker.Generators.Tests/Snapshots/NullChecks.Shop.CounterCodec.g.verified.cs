@@ -48,12 +48,17 @@ namespace Broker.Generated.Bson.Shop
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Counter();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Value"u8))
+                goto outOfOrder;
+            result.Value = reader.ReadInt32();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Value"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Value"u8, name))
                         {
                             result.Value = reader.ReadInt32();
                             continue;

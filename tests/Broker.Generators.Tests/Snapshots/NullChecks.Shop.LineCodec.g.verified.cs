@@ -67,12 +67,22 @@ namespace Broker.Generated.Bson.Shop
             var SkuSeen = false;
             int QuantityValue = default;
             var QuantitySeen = false;
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Sku"u8))
+                goto outOfOrder;
+            SkuValue = reader.TryReadNull() ? null! : reader.ReadString();
+            SkuSeen = true;
+            if (!reader.ReadElementIfNamed("Quantity"u8))
+                goto outOfOrder;
+            QuantityValue = reader.ReadInt32();
+            QuantitySeen = true;
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 3:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Sku"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Sku"u8, name))
                         {
                             SkuValue = reader.TryReadNull() ? null! : reader.ReadString();
                             SkuSeen = true;
@@ -80,7 +90,7 @@ namespace Broker.Generated.Bson.Shop
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Quantity"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Quantity"u8, name))
                         {
                             QuantityValue = reader.ReadInt32();
                             QuantitySeen = true;

@@ -67,12 +67,22 @@ namespace Broker.Generated.Bson.Shop
             var AmountSeen = false;
             string CurrencyValue = default!;
             var CurrencySeen = false;
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Amount"u8))
+                goto outOfOrder;
+            AmountValue = reader.ReadDecimal();
+            AmountSeen = true;
+            if (!reader.ReadElementIfNamed("Currency"u8))
+                goto outOfOrder;
+            CurrencyValue = reader.TryReadNull() ? null! : reader.ReadString();
+            CurrencySeen = true;
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Amount"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Amount"u8, name))
                         {
                             AmountValue = reader.ReadDecimal();
                             AmountSeen = true;
@@ -80,7 +90,7 @@ namespace Broker.Generated.Bson.Shop
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Currency"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Currency"u8, name))
                         {
                             CurrencyValue = reader.TryReadNull() ? null! : reader.ReadString();
                             CurrencySeen = true;

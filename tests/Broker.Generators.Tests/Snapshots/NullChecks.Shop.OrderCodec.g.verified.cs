@@ -263,19 +263,133 @@ namespace Broker.Generated.Bson.Shop
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Order();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Customer"u8))
+                goto outOfOrder;
+            result.Customer = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Gift"u8))
+                goto outOfOrder;
+            result.Gift = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader);
+            if (!reader.ReadElementIfNamed("Lines"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Lines = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<global::Shop.Line>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader));
+                }
+                reader.ReadEndArray(array0);
+                result.Lines = items0;
+            }
+            if (!reader.ReadElementIfNamed("Totals"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Totals = null!;
+            }
+            else
+            {
+                var document0 = reader.ReadStartDocument();
+                var items0 = new global::System.Collections.Generic.Dictionary<string, global::Shop.Money>(reader.CountElements());
+                while (reader.ReadElement(out _))
+                {
+                    var key0 = reader.GetCurrentName();
+                    if (!items0.TryAdd(key0, global::Broker.Generated.Bson.Shop.MoneyCodec.ReadDocument(ref reader)))
+                    {
+                        throw reader.ElementError("the key appears more than once.");
+                    }
+                }
+                reader.ReadEndDocument(document0);
+                result.Totals = items0;
+            }
+            if (!reader.ReadElementIfNamed("Codes"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Codes = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = global::System.GC.AllocateArray<string[]>(reader.CountElements());
+                var count0 = 0;
+                while (reader.ReadElement())
+                {
+                    string[] item0;
+                    if (reader.TryReadNull())
+                    {
+                        item0 = null!;
+                    }
+                    else
+                    {
+                        var array1 = reader.ReadStartArray();
+                        var items1 = new string[reader.CountElements()];
+                        var count1 = 0;
+                        while (reader.ReadElement())
+                        {
+                            items1[count1++] = reader.TryReadNull() ? null! : reader.ReadString();
+                        }
+                        reader.ReadEndArray(array1);
+                        item0 = items1;
+                    }
+                    items0[count0++] = item0;
+                }
+                reader.ReadEndArray(array0);
+                result.Codes = items0;
+            }
+            if (!reader.ReadElementIfNamed("Notes"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Notes = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                }
+                reader.ReadEndArray(array0);
+                result.Notes = items0;
+            }
+            if (!reader.ReadElementIfNamed("Counter"u8))
+                goto outOfOrder;
+            result.Counter = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.CounterCodec.ReadDocument(ref reader);
+            if (!reader.ReadElementIfNamed("Payment"u8))
+                goto outOfOrder;
+            result.Payment = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.PaymentCodec.ReadDocument(ref reader);
+            if (reader.ReadElementIfNamed("Coupon"u8))
+            {
+                result.Coupon = reader.TryReadNull() ? null! : reader.ReadString();
+            }
+            if (!reader.ReadElementIfNamed("Comment"u8))
+                goto outOfOrder;
+            result.Comment = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Legacy"u8))
+                goto outOfOrder;
+            result.Legacy = reader.TryReadNull() ? null! : reader.ReadString();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Gift"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Gift"u8, name))
                         {
                             result.Gift = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader);
                             continue;
                         }
                         break;
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Lines"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Lines"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -285,7 +399,7 @@ namespace Broker.Generated.Bson.Shop
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Line>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.LineCodec.ReadDocument(ref reader));
                                 }
@@ -294,7 +408,7 @@ namespace Broker.Generated.Bson.Shop
                             }
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Codes"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Codes"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -305,7 +419,7 @@ namespace Broker.Generated.Bson.Shop
                                 var array0 = reader.ReadStartArray();
                                 var items0 = global::System.GC.AllocateArray<string[]>(reader.CountElements());
                                 var count0 = 0;
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     string[] item0;
                                     if (reader.TryReadNull())
@@ -317,7 +431,7 @@ namespace Broker.Generated.Bson.Shop
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new string[reader.CountElements()];
                                         var count1 = 0;
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1[count1++] = reader.TryReadNull() ? null! : reader.ReadString();
                                         }
@@ -331,7 +445,7 @@ namespace Broker.Generated.Bson.Shop
                             }
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Notes"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Notes"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -341,7 +455,7 @@ namespace Broker.Generated.Bson.Shop
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -352,7 +466,7 @@ namespace Broker.Generated.Bson.Shop
                         }
                         break;
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Totals"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Totals"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -375,36 +489,36 @@ namespace Broker.Generated.Bson.Shop
                             }
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Coupon"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Coupon"u8, name))
                         {
                             result.Coupon = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Legacy"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Legacy"u8, name))
                         {
                             result.Legacy = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
                         break;
                     case 7:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Counter"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Counter"u8, name))
                         {
                             result.Counter = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.CounterCodec.ReadDocument(ref reader);
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Payment"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Payment"u8, name))
                         {
                             result.Payment = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.PaymentCodec.ReadDocument(ref reader);
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Comment"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Comment"u8, name))
                         {
                             result.Comment = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Customer"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Customer"u8, name))
                         {
                             result.Customer = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

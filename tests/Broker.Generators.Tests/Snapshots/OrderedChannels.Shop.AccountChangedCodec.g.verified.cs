@@ -64,12 +64,18 @@ namespace Broker.Generated.Bson.Shop
             var scope = reader.ReadStartDocument();
             string AccountNumberValue = default!;
             var AccountNumberSeen = false;
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("AccountNumber"u8))
+                goto outOfOrder;
+            AccountNumberValue = reader.TryReadNull() ? null! : reader.ReadString();
+            AccountNumberSeen = true;
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 13:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "AccountNumber"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("AccountNumber"u8, name))
                         {
                             AccountNumberValue = reader.TryReadNull() ? null! : reader.ReadString();
                             AccountNumberSeen = true;

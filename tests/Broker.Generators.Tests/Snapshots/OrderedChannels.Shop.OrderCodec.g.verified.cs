@@ -82,45 +82,65 @@ namespace Broker.Generated.Bson.Shop
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Order();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("TenantId"u8))
+                goto outOfOrder;
+            result.TenantId = reader.TryReadNull() ? default(global::System.Guid?) : reader.ReadGuid();
+            if (!reader.ReadElementIfNamed("CustomerId"u8))
+                goto outOfOrder;
+            result.CustomerId = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Shard"u8))
+                goto outOfOrder;
+            result.Shard = reader.ReadInt32();
+            if (!reader.ReadElementIfNamed("Region"u8))
+                goto outOfOrder;
+            result.Region = (global::Shop.Region)reader.ReadByte();
+            if (!reader.ReadElementIfNamed("Balance"u8))
+                goto outOfOrder;
+            result.Balance = reader.TryReadNull() ? default(global::Shop.Balance?) : (global::Shop.Balance)reader.ReadInt64();
+            if (!reader.ReadElementIfNamed("checked"u8))
+                goto outOfOrder;
+            result.@checked = reader.ReadUInt64();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Shard"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Shard"u8, name))
                         {
                             result.Shard = reader.ReadInt32();
                             continue;
                         }
                         break;
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Region"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Region"u8, name))
                         {
                             result.Region = (global::Shop.Region)reader.ReadByte();
                             continue;
                         }
                         break;
                     case 7:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Balance"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Balance"u8, name))
                         {
                             result.Balance = reader.TryReadNull() ? default(global::Shop.Balance?) : (global::Shop.Balance)reader.ReadInt64();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "checked"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("checked"u8, name))
                         {
                             result.@checked = reader.ReadUInt64();
                             continue;
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "TenantId"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("TenantId"u8, name))
                         {
                             result.TenantId = reader.TryReadNull() ? default(global::System.Guid?) : reader.ReadGuid();
                             continue;
                         }
                         break;
                     case 10:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "CustomerId"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("CustomerId"u8, name))
                         {
                             result.CustomerId = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

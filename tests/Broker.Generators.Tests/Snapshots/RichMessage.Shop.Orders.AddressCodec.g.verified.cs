@@ -72,26 +72,37 @@ namespace Broker.Generated.Bson.Shop.Orders
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Orders.Address();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Street"u8))
+                goto outOfOrder;
+            result.Street = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("City"u8))
+                goto outOfOrder;
+            result.City = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Zip"u8))
+                goto outOfOrder;
+            result.Zip = reader.ReadInt32();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 3:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Zip"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Zip"u8, name))
                         {
                             result.Zip = reader.ReadInt32();
                             continue;
                         }
                         break;
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "City"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("City"u8, name))
                         {
                             result.City = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
                         break;
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Street"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Street"u8, name))
                         {
                             result.Street = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

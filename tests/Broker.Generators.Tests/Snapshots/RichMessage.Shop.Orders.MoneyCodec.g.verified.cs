@@ -64,19 +64,27 @@ namespace Broker.Generated.Bson.Shop.Orders
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Orders.Money();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Cents"u8))
+                goto outOfOrder;
+            result.Cents = reader.ReadInt64();
+            if (!reader.ReadElementIfNamed("Currency"u8))
+                goto outOfOrder;
+            result.Currency = reader.TryReadNull() ? null! : reader.ReadString();
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Cents"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Cents"u8, name))
                         {
                             result.Cents = reader.ReadInt64();
                             continue;
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Currency"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Currency"u8, name))
                         {
                             result.Currency = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;

@@ -308,12 +308,209 @@ namespace Broker.Generated.Bson.Shop.Orders
         {
             var scope = reader.ReadStartDocument();
             var result = new global::Shop.Orders.OrderEvent();
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("Sequence"u8))
+                goto outOfOrder;
+            result.Sequence = reader.ReadInt64();
+            if (!reader.ReadElementIfNamed("Amount"u8))
+                goto outOfOrder;
+            result.Amount = reader.ReadDouble();
+            if (!reader.ReadElementIfNamed("IsExpress"u8))
+                goto outOfOrder;
+            result.IsExpress = reader.ReadBoolean();
+            if (!reader.ReadElementIfNamed("CreatedAt"u8))
+                goto outOfOrder;
+            result.CreatedAt = reader.ReadDateTime();
+            if (!reader.ReadElementIfNamed("CorrelationId"u8))
+                goto outOfOrder;
+            result.CorrelationId = reader.ReadGuid();
+            if (!reader.ReadElementIfNamed("CustomerName"u8))
+                goto outOfOrder;
+            result.CustomerName = reader.TryReadNull() ? null! : reader.ReadString();
+            if (!reader.ReadElementIfNamed("Tags"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Tags = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                }
+                reader.ReadEndArray(array0);
+                result.Tags = items0;
+            }
+            if (!reader.ReadElementIfNamed("ShipTo"u8))
+                goto outOfOrder;
+            result.ShipTo = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader);
+            if (!reader.ReadElementIfNamed("Priority"u8))
+                goto outOfOrder;
+            result.Priority = (global::Shop.Orders.Priority)reader.ReadInt32();
+            if (!reader.ReadElementIfNamed("Size"u8))
+                goto outOfOrder;
+            result.Size = (global::Shop.Orders.Huge)reader.ReadInt64();
+            if (!reader.ReadElementIfNamed("RetryCount"u8))
+                goto outOfOrder;
+            result.RetryCount = reader.TryReadNull() ? default(int?) : reader.ReadInt32();
+            if (!reader.ReadElementIfNamed("Flags"u8))
+                goto outOfOrder;
+            result.Flags = reader.ReadByte();
+            if (!reader.ReadElementIfNamed("Small"u8))
+                goto outOfOrder;
+            result.Small = reader.ReadInt16();
+            if (!reader.ReadElementIfNamed("Ratio"u8))
+                goto outOfOrder;
+            result.Ratio = reader.ReadSingle();
+            if (!reader.ReadElementIfNamed("Grade"u8))
+                goto outOfOrder;
+            result.Grade = reader.ReadChar();
+            if (!reader.ReadElementIfNamed("Signature"u8))
+                goto outOfOrder;
+            result.Signature = reader.TryReadNull() ? null! : reader.ReadBytes();
+            if (!reader.ReadElementIfNamed("Total"u8))
+                goto outOfOrder;
+            result.Total = global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
+            if (!reader.ReadElementIfNamed("Discount"u8))
+                goto outOfOrder;
+            result.Discount = reader.TryReadNull() ? default(global::Shop.Orders.Money?) : global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
+            if (!reader.ReadElementIfNamed("Stops"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Stops = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
+                }
+                reader.ReadEndArray(array0);
+                result.Stops = items0;
+            }
+            if (!reader.ReadElementIfNamed("Counts"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Counts = null!;
+            }
+            else
+            {
+                var document0 = reader.ReadStartDocument();
+                var items0 = new global::System.Collections.Generic.Dictionary<string, int>(reader.CountElements());
+                while (reader.ReadElement(out _))
+                {
+                    var key0 = reader.GetCurrentName();
+                    if (!items0.TryAdd(key0, reader.ReadInt32()))
+                    {
+                        throw reader.ElementError("the key appears more than once.");
+                    }
+                }
+                reader.ReadEndDocument(document0);
+                result.Counts = items0;
+            }
+            if (!reader.ReadElementIfNamed("Grid"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Grid = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
+                var count0 = 0;
+                while (reader.ReadElement())
+                {
+                    int[] item0;
+                    if (reader.TryReadNull())
+                    {
+                        item0 = null!;
+                    }
+                    else
+                    {
+                        var array1 = reader.ReadStartArray();
+                        var items1 = new int[reader.CountElements()];
+                        var count1 = 0;
+                        while (reader.ReadElement())
+                        {
+                            items1[count1++] = reader.ReadInt32();
+                        }
+                        reader.ReadEndArray(array1);
+                        item0 = items1;
+                    }
+                    items0[count0++] = item0;
+                }
+                reader.ReadEndArray(array0);
+                result.Grid = items0;
+            }
+            if (!reader.ReadElementIfNamed("Notes"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Notes = null!;
+            }
+            else
+            {
+                var array0 = reader.ReadStartArray();
+                var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
+                while (reader.ReadElement())
+                {
+                    items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
+                }
+                reader.ReadEndArray(array0);
+                result.Notes = items0;
+            }
+            if (!reader.ReadElementIfNamed("Buckets"u8))
+                goto outOfOrder;
+            if (reader.TryReadNull())
+            {
+                result.Buckets = null!;
+            }
+            else
+            {
+                var document0 = reader.ReadStartDocument();
+                var items0 = new global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.List<int>?>(reader.CountElements());
+                while (reader.ReadElement(out _))
+                {
+                    var key0 = reader.GetCurrentName();
+                    global::System.Collections.Generic.List<int>? item0;
+                    if (reader.TryReadNull())
+                    {
+                        item0 = null!;
+                    }
+                    else
+                    {
+                        var array1 = reader.ReadStartArray();
+                        var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
+                        while (reader.ReadElement())
+                        {
+                            items1.Add(reader.ReadInt32());
+                        }
+                        reader.ReadEndArray(array1);
+                        item0 = items1;
+                    }
+                    if (!items0.TryAdd(key0, item0))
+                    {
+                        throw reader.ElementError("the key appears more than once.");
+                    }
+                }
+                reader.ReadEndDocument(document0);
+                result.Buckets = items0;
+            }
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 4:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Tags"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Tags"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -323,7 +520,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -332,12 +529,12 @@ namespace Broker.Generated.Bson.Shop.Orders
                             }
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Size"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Size"u8, name))
                         {
                             result.Size = (global::Shop.Orders.Huge)reader.ReadInt64();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Grid"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Grid"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -348,7 +545,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                 var array0 = reader.ReadStartArray();
                                 var items0 = global::System.GC.AllocateArray<int[]>(reader.CountElements());
                                 var count0 = 0;
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     int[] item0;
                                     if (reader.TryReadNull())
@@ -360,7 +557,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new int[reader.CountElements()];
                                         var count1 = 0;
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1[count1++] = reader.ReadInt32();
                                         }
@@ -376,32 +573,32 @@ namespace Broker.Generated.Bson.Shop.Orders
                         }
                         break;
                     case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Flags"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Flags"u8, name))
                         {
                             result.Flags = reader.ReadByte();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Small"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Small"u8, name))
                         {
                             result.Small = reader.ReadInt16();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Ratio"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Ratio"u8, name))
                         {
                             result.Ratio = reader.ReadSingle();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Grade"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Grade"u8, name))
                         {
                             result.Grade = reader.ReadChar();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Total"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Total"u8, name))
                         {
                             result.Total = global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Stops"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Stops"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -411,7 +608,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<global::Shop.Orders.Address>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader));
                                 }
@@ -420,7 +617,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             }
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Notes"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Notes"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -430,7 +627,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                             {
                                 var array0 = reader.ReadStartArray();
                                 var items0 = new global::System.Collections.Generic.List<string?>(reader.CountElements());
-                                while (reader.ReadElement(out _))
+                                while (reader.ReadElement())
                                 {
                                     items0.Add(reader.TryReadNull() ? null! : reader.ReadString());
                                 }
@@ -441,17 +638,17 @@ namespace Broker.Generated.Bson.Shop.Orders
                         }
                         break;
                     case 6:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Amount"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Amount"u8, name))
                         {
                             result.Amount = reader.ReadDouble();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "ShipTo"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("ShipTo"u8, name))
                         {
                             result.ShipTo = reader.TryReadNull() ? null! : global::Broker.Generated.Bson.Shop.Orders.AddressCodec.ReadDocument(ref reader);
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Counts"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Counts"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -476,7 +673,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                         }
                         break;
                     case 7:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Buckets"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Buckets"u8, name))
                         {
                             if (reader.TryReadNull())
                             {
@@ -498,7 +695,7 @@ namespace Broker.Generated.Bson.Shop.Orders
                                     {
                                         var array1 = reader.ReadStartArray();
                                         var items1 = new global::System.Collections.Generic.List<int>(reader.CountElements());
-                                        while (reader.ReadElement(out _))
+                                        while (reader.ReadElement())
                                         {
                                             items1.Add(reader.ReadInt32());
                                         }
@@ -517,55 +714,55 @@ namespace Broker.Generated.Bson.Shop.Orders
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Sequence"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Sequence"u8, name))
                         {
                             result.Sequence = reader.ReadInt64();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Priority"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Priority"u8, name))
                         {
                             result.Priority = (global::Shop.Orders.Priority)reader.ReadInt32();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Discount"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Discount"u8, name))
                         {
                             result.Discount = reader.TryReadNull() ? default(global::Shop.Orders.Money?) : global::Broker.Generated.Bson.Shop.Orders.MoneyCodec.ReadDocument(ref reader);
                             continue;
                         }
                         break;
                     case 9:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "IsExpress"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("IsExpress"u8, name))
                         {
                             result.IsExpress = reader.ReadBoolean();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "CreatedAt"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("CreatedAt"u8, name))
                         {
                             result.CreatedAt = reader.ReadDateTime();
                             continue;
                         }
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Signature"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Signature"u8, name))
                         {
                             result.Signature = reader.TryReadNull() ? null! : reader.ReadBytes();
                             continue;
                         }
                         break;
                     case 10:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "RetryCount"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("RetryCount"u8, name))
                         {
                             result.RetryCount = reader.TryReadNull() ? default(int?) : reader.ReadInt32();
                             continue;
                         }
                         break;
                     case 12:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "CustomerName"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("CustomerName"u8, name))
                         {
                             result.CustomerName = reader.TryReadNull() ? null! : reader.ReadString();
                             continue;
                         }
                         break;
                     case 13:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "CorrelationId"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("CorrelationId"u8, name))
                         {
                             result.CorrelationId = reader.ReadGuid();
                             continue;

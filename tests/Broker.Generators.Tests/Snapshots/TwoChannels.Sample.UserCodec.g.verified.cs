@@ -67,12 +67,22 @@ namespace Broker.Generated.Bson.Sample
             var IdSeen = false;
             string UsernameValue = default!;
             var UsernameSeen = false;
+            // The order this codec writes; the first surprise goes to the loop below.
+            if (!reader.ReadElementIfNamed("_id"u8))
+                goto outOfOrder;
+            IdValue = reader.ReadInt32();
+            IdSeen = true;
+            if (!reader.ReadElementIfNamed("Username"u8))
+                goto outOfOrder;
+            UsernameValue = reader.TryReadNull() ? null! : reader.ReadString();
+            UsernameSeen = true;
+            outOfOrder:
             while (reader.ReadElement(out var name))
             {
                 switch (name.Length)
                 {
                     case 3:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "_id"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("_id"u8, name))
                         {
                             IdValue = reader.ReadInt32();
                             IdSeen = true;
@@ -80,7 +90,7 @@ namespace Broker.Generated.Bson.Sample
                         }
                         break;
                     case 8:
-                        if (global::System.MemoryExtensions.SequenceEqual(name, "Username"u8))
+                        if (global::System.MemoryExtensions.SequenceEqual("Username"u8, name))
                         {
                             UsernameValue = reader.TryReadNull() ? null! : reader.ReadString();
                             UsernameSeen = true;
