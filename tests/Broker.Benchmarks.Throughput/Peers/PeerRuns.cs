@@ -46,6 +46,8 @@ internal static class PeerRuns
         }
         if (nats is not null && include("nats"))
             sides.Add(Transport("NATS adapter (UseNats), double ack", b => b.UseNats(o => o.Url = nats.Url)));
+        foreach (var typed in TypedPeer.Open(root, server.Address, nats?.Url, include))
+            sides.Add(typed);
 
         var results = sides.Peers.ToDictionary(p => p, _ => PeerWorkload.All.ToDictionary(w => w, _ => new List<PeerRound>()));
         foreach (var workload in PeerWorkload.All)
