@@ -18,6 +18,9 @@ public class QueueChannel<T> : IQueueChannel<T>
     private readonly ChannelOpener _channel;
     private readonly IBsonCodec<T> _codec;
     private readonly ILoggerFactory _loggerFactory;
+    // The largest message encoded so far (up to a limit): the next produce rents a buffer that size at once, instead of
+    // renting, outgrowing and copying for every message larger than the first rent.
+    private int _encodedSize = 256;
 
     /// <summary>Creates a channel.</summary>
     /// <param name="transport">The adapter that carries it.</param>
@@ -62,10 +65,11 @@ public class QueueChannel<T> : IQueueChannel<T>
         {
             var delay = ProducePolicy.ResolveDelay(Definition, options);
 
-            using var buffer = new PooledBufferWriter();
+            using var buffer = new PooledBufferWriter(Volatile.Read(ref _encodedSize));
             var writer = new BsonWriter(buffer);
             _codec.Write(ref writer, message);
             writer.Flush();
+            RememberSize(buffer.WrittenSpan.Length);
 
             var dedup = ProducePolicy.ResolveDedup(Definition, options, buffer.WrittenSpan);
             var orderingKey = ProducePolicy.ResolveOrderingKey(Definition, options, options?.OrderingKey is null && Definition.Ordered ? OrderingKeyOf(message) : null);
@@ -101,6 +105,15 @@ public class QueueChannel<T> : IQueueChannel<T>
         var logger = _loggerFactory.CreateLogger("Broker.Subscription");
         return SubscriptionRunner<T>.Start(subscription, Definition, _codec, handler, settings, _channel.Transport.TimeProvider, logger);
     }
+
+    private void RememberSize(int size)
+    {
+        // A rare huge message should not make every later produce rent that much.
+        if (size > Volatile.Read(ref _encodedSize) && size <= MaxRememberedSize)
+            Volatile.Write(ref _encodedSize, size);
+    }
+
+    private const int MaxRememberedSize = 64 * 1024;
 
     /// <summary>
     /// The ordering key a message carries when its produce gives none: the generated channel of a

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Broker.Bson;
 using Broker.Diagnostics;
 using Broker.Transport;
@@ -22,9 +23,13 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abortHandlers = new();
     private readonly Dictionary<Delivery, RunningDelivery> _running = new(ReferenceEqualityComparer.Instance);
+    // Handlers' cancellation sources that finished uncancelled, reset for the next message (guarded by _gate): a linked
+    // source per message cost an allocation and two registrations on _abortHandlers, whose lock every handler shares.
+    private readonly Stack<CancellationTokenSource> _spareTokens = new();
     private readonly ITimer _renewTimer;
     private readonly Lock _gate = new();
     private Task _readLoop = Task.CompletedTask;
+    private TaskCompletionSource? _drained;
     private Task? _stop;
     private volatile bool _stopping;
     private int _disposed;
@@ -115,13 +120,17 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
 
     private void StartHandler(Delivery delivery)
     {
-        var running = new RunningDelivery(delivery, _abortHandlers.Token);
-        // Registered and started under the lock, so a stop that snapshots the running handlers sees this one's task.
+        RunningDelivery running;
+        // Registered before it is queued, so a stop that waits for the running handlers to drain counts this one.
         lock (_gate)
         {
+            var cancel = _spareTokens.TryPop(out var spare) ? spare : CancellationTokenSource.CreateLinkedTokenSource(_abortHandlers.Token);
+            running = new RunningDelivery(this, delivery, cancel);
             _running.Add(delivery, running);
-            running.Task = Task.Run(() => HandleAsync(running));
         }
+        // A thread-pool work item, not Task.Run: a handler's task is never awaited one by one (a stop waits for the set
+        // to drain), so the Task, its delegate and the unwrapping task Task.Run makes per message were pure cost.
+        ThreadPool.QueueUserWorkItem(static running => running.Start(), running, preferLocal: false);
     }
 
     private async Task HandleAsync(RunningDelivery running)
@@ -148,16 +157,30 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
             using var telemetry = ProcessInstrumentation.Start(_channel.Name, delivery, headers);
             telemetry.Settled(await RunHandlerAsync(running, message, telemetry).ConfigureAwait(false));
         }
+        catch (Exception ex)
+        {
+            // Handler failures and settle failures are handled above; this is the runner's own machinery failing (a
+            // logging provider's scope, say). Nothing waits on this task, so it is said here; the lease runs out.
+            LogHandlingFailed(ex, _channel.Name, delivery.Id);
+        }
         finally
         {
+            var spare = running.Finish();
             lock (_gate)
+            {
                 _running.Remove(delivery);
-            running.Dispose();
+                if (spare is not null)
+                    _spareTokens.Push(spare);
+                if (_running.Count == 0)
+                    _drained?.TrySetResult();
+            }
         }
     }
 
     /// <summary>Calls the handler inside the message's log scope and settles the message by how it ended.</summary>
-    private async Task<SettleOutcome?> RunHandlerAsync(RunningDelivery running, QueueMessage<T> message, ProcessInstrumentation telemetry)
+    /// <remarks>Pooled: it runs once per message and is awaited at once, so its state machine can be reused.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SettleOutcome?> RunHandlerAsync(RunningDelivery running, QueueMessage<T> message, ProcessInstrumentation telemetry)
     {
         var delivery = running.Delivery;
         // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
@@ -195,7 +218,8 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     }
 
     /// <summary>Settles a delivery; returns the broker's answer, or null when none came.</summary>
-    private async Task<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
     {
         var started = SettleTelemetry.Start();
         try
@@ -272,10 +296,21 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         await using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortHandlers).ConfigureAwait(false))
         {
             await _readLoop.ConfigureAwait(false);
-            Task[] handlers;
+            // The read loop has ended, so no handler starts any more: wait for the running ones to drain.
+            Task drained;
             lock (_gate)
-                handlers = [.. _running.Values.Select(r => r.Task)];
-            await Task.WhenAll(handlers).ConfigureAwait(false);
+            {
+                _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_running.Count == 0)
+                    _drained.TrySetResult();
+                drained = _drained.Task;
+            }
+            await drained.ConfigureAwait(false);
+        }
+        lock (_gate)
+        {
+            while (_spareTokens.TryPop(out var spare))
+                spare.Dispose();
         }
 
         await _renewTimer.DisposeAsync().ConfigureAwait(false);
@@ -309,6 +344,9 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of message {MessageId} of channel '{Channel}'")]
     private partial void LogRenewFailed(Exception ex, string channel, long messageId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling message {MessageId} of channel '{Channel}' failed outside its handler; it will be redelivered when its lease expires")]
+    private partial void LogHandlingFailed(Exception ex, string channel, long messageId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The subscription to channel '{Channel}' stopped reading deliveries")]
     private partial void LogReadLoopFailed(Exception ex, string channel);
 
@@ -316,14 +354,25 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     private partial void LogStopFailed(Exception ex, string channel);
 
     /// <summary>A delivery whose handler is running, with the token that stops it.</summary>
-    private sealed class RunningDelivery(Delivery delivery, CancellationToken abort) : IDisposable
+    /// <remarks>
+    /// The token's source is linked to the runner's abort and reused for a later message once this handler finished
+    /// uncancelled (<see cref="CancellationTokenSource.TryReset"/> also drops registrations the handler left behind). So
+    /// a lost lease cancels it only while the handler still runs: after that the source may be another message's.
+    /// </remarks>
+    private sealed class RunningDelivery(SubscriptionRunner<T> runner, Delivery delivery, CancellationTokenSource cancel)
     {
-        private readonly CancellationTokenSource _cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        private const int Running = 0;
+        private const int Finished = 1;
+        private const int Cancelling = 2;
+
+        private readonly CancellationTokenSource _cancel = cancel;
+        private int _state;
         private int _renewing;
 
         public Delivery Delivery { get; } = delivery;
 
-        public Task Task { get; set; } = Task.CompletedTask;
+        /// <summary>Runs the handler: the thread-pool work item's body. The task ends by itself (it never throws).</summary>
+        public void Start() => _ = runner.HandleAsync(this);
 
         public CancellationToken Token => _cancel.Token;
 
@@ -336,16 +385,25 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         public void LoseLease()
         {
             LeaseLost = true;
+            if (Interlocked.CompareExchange(ref _state, Cancelling, Running) != Running)
+                return; // The handler already finished.
             try
             {
                 _cancel.Cancel();
             }
             catch (ObjectDisposedException)
             {
-                // The handler already finished.
+                // The handler finished meanwhile and its source, cancelled, was disposed.
             }
         }
 
-        public void Dispose() => _cancel.Dispose();
+        /// <summary>Ends the handler's use of the source: returns it for reuse, or disposes it when it was cancelled.</summary>
+        public CancellationTokenSource? Finish()
+        {
+            if (Interlocked.Exchange(ref _state, Finished) == Running && _cancel.TryReset())
+                return _cancel;
+            _cancel.Dispose();
+            return null;
+        }
     }
 }
