@@ -213,9 +213,14 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         }
 
         if (message.RequestedRetryDelay is { } delay)
-            return await SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None)).ConfigureAwait(false);
+            return await SettleRetryAsync(delivery, delay).ConfigureAwait(false);
         return await SettleAsync(delivery, "complete", static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
     }
+
+    // A method of its own: a lambda capturing the delay in the method above made every call allocate its closure, retry
+    // or not (the pattern variable's scope is the whole method).
+    private ValueTask<SettleOutcome?> SettleRetryAsync(Delivery delivery, TimeSpan delay) =>
+        SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None));
 
     /// <summary>Settles a delivery; returns the broker's answer, or null when none came.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
