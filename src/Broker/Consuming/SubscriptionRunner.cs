@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Broker.Bson;
 using Broker.Diagnostics;
 using Broker.Transport;
@@ -133,6 +132,11 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         ThreadPool.QueueUserWorkItem(static running => running.Start(), running, preferLocal: false);
     }
 
+    /// <summary>
+    /// Decodes, calls the handler inside the message's log scope and settles the message by how it ended. The common
+    /// path (the handler returns, the message is completed) awaits in this one method: the runner's own per-message
+    /// methods used to be three, each with a state machine of its own to allocate whenever the broker answered later.
+    /// </summary>
     private async Task HandleAsync(RunningDelivery running)
     {
         var delivery = running.Delivery;
@@ -155,7 +159,56 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
 
             var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority, headers);
             using var telemetry = ProcessInstrumentation.Start(_channel.Name, delivery, headers);
-            telemetry.Settled(await RunHandlerAsync(running, message, telemetry).ConfigureAwait(false));
+            SettleOutcome? outcome;
+            // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
+            using (_logger.BeginScope(new MessageLogScope(_channel.Name, delivery.Id, delivery.Tries)))
+            {
+                try
+                {
+                    await _handler(message, running.Token).ConfigureAwait(false);
+                    telemetry.HandlerFinished(exception: null);
+                }
+                catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
+                {
+                    // A lost lease is an error of this attempt; a shutdown is not (the message goes back untouched).
+                    telemetry.HandlerFinished(running.LeaseLost ? ex : null);
+                    if (running.LeaseLost)
+                    {
+                        LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
+                        telemetry.Settled(SettleOutcome.LeaseLost);
+                        return;
+                    }
+                    // Stopped by shutdown: not the message's fault, so the attempt is not counted.
+                    telemetry.Settled(await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false));
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    telemetry.HandlerFinished(ex);
+                    LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
+                    var error = Describe(ex);
+                    telemetry.Settled(await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false));
+                    return;
+                }
+
+                if (message.RequestedRetryDelay is { } delay)
+                {
+                    outcome = await SettleRetryAsync(delivery, delay).ConfigureAwait(false);
+                }
+                else
+                {
+                    var started = SettleTelemetry.Start();
+                    try
+                    {
+                        outcome = Answered(delivery, Completing, started, await _subscription.CompleteAsync(delivery, CancellationToken.None).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        outcome = Unanswered(delivery, Completing, started, ex);
+                    }
+                }
+            }
+            telemetry.Settled(outcome);
         }
         catch (Exception ex)
         {
@@ -177,45 +230,7 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         }
     }
 
-    /// <summary>Calls the handler inside the message's log scope and settles the message by how it ended.</summary>
-    /// <remarks>Pooled: it runs once per message and is awaited at once, so its state machine can be reused.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SettleOutcome?> RunHandlerAsync(RunningDelivery running, QueueMessage<T> message, ProcessInstrumentation telemetry)
-    {
-        var delivery = running.Delivery;
-        // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
-        using (_logger.BeginScope(new MessageLogScope(_channel.Name, delivery.Id, delivery.Tries)))
-        {
-            try
-            {
-                await _handler(message, running.Token).ConfigureAwait(false);
-                telemetry.HandlerFinished(exception: null);
-            }
-            catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
-            {
-                // A lost lease is an error of this attempt; a shutdown is not (the message goes back untouched).
-                telemetry.HandlerFinished(running.LeaseLost ? ex : null);
-                if (running.LeaseLost)
-                {
-                    LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
-                    return SettleOutcome.LeaseLost;
-                }
-                // Stopped by shutdown: not the message's fault, so the attempt is not counted.
-                return await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                telemetry.HandlerFinished(ex);
-                LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
-                var error = Describe(ex);
-                return await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false);
-            }
-        }
-
-        if (message.RequestedRetryDelay is { } delay)
-            return await SettleRetryAsync(delivery, delay).ConfigureAwait(false);
-        return await SettleAsync(delivery, "complete", static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
-    }
+    private const string Completing = "complete";
 
     // A method of its own: a lambda capturing the delay in the method above made every call allocate its closure, retry
     // or not (the pattern variable's scope is the whole method).
@@ -223,32 +238,42 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None));
 
     /// <summary>Settles a delivery; returns the broker's answer, or null when none came.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
     {
         var started = SettleTelemetry.Start();
         try
         {
-            var outcome = await settle(_subscription, delivery).ConfigureAwait(false);
-            SettleTelemetry.Answered(_channel.Name, operation, started, outcome);
-            switch (outcome)
-            {
-                case SettleOutcome.LeaseLost:
-                    LogSettleRefused(_channel.Name, delivery.Id);
-                    break;
-                case SettleOutcome.DeadLettered:
-                    LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
-                    break;
-            }
-            return outcome;
+            return Answered(delivery, operation, started, await settle(_subscription, delivery).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
-            SettleTelemetry.Failed(_channel.Name, operation, started, ex);
-            // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
-            LogSettleFailed(ex, _channel.Name, delivery.Id);
-            return null;
+            return Unanswered(delivery, operation, started, ex);
         }
+    }
+
+    /// <summary>Records and logs the broker's answer to a settle.</summary>
+    private SettleOutcome? Answered(Delivery delivery, string operation, long started, SettleOutcome outcome)
+    {
+        SettleTelemetry.Answered(_channel.Name, operation, started, outcome);
+        switch (outcome)
+        {
+            case SettleOutcome.LeaseLost:
+                LogSettleRefused(_channel.Name, delivery.Id);
+                break;
+            case SettleOutcome.DeadLettered:
+                LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
+                break;
+        }
+        return outcome;
+    }
+
+    /// <summary>Records and logs a settle the broker did not answer; returns null, the outcome then.</summary>
+    private SettleOutcome? Unanswered(Delivery delivery, string operation, long started, Exception ex)
+    {
+        SettleTelemetry.Failed(_channel.Name, operation, started, ex);
+        // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
+        LogSettleFailed(ex, _channel.Name, delivery.Id);
+        return null;
     }
 
     private void RenewLeases()
