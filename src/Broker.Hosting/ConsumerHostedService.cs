@@ -70,11 +70,17 @@ internal sealed partial class ConsumerHostedService<TChannel, TConsumer>(
 
             return channel.ConsumeAsync(async (message, ct) =>
             {
+                // Disposed by hand: `await using (scope.ConfigureAwait(false))` boxed the AsyncServiceScope struct
+                // into an IAsyncDisposable for every message.
                 var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
+                try
                 {
                     var consumer = (IConsumer<T>)scope.ServiceProvider.GetRequiredService<TConsumer>();
                     await consumer.ConsumeAsync(message, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await scope.DisposeAsync().ConfigureAwait(false);
                 }
             }, options, cancellationToken);
         }

@@ -22,9 +22,13 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abortHandlers = new();
     private readonly Dictionary<Delivery, RunningDelivery> _running = new(ReferenceEqualityComparer.Instance);
+    // Handlers' cancellation sources that finished uncancelled, reset for the next message (guarded by _gate): a linked
+    // source per message cost an allocation and two registrations on _abortHandlers, whose lock every handler shares.
+    private readonly Stack<CancellationTokenSource> _spareTokens = new();
     private readonly ITimer _renewTimer;
     private readonly Lock _gate = new();
     private Task _readLoop = Task.CompletedTask;
+    private TaskCompletionSource? _drained;
     private Task? _stop;
     private volatile bool _stopping;
     private int _disposed;
@@ -115,15 +119,24 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
 
     private void StartHandler(Delivery delivery)
     {
-        var running = new RunningDelivery(delivery, _abortHandlers.Token);
-        // Registered and started under the lock, so a stop that snapshots the running handlers sees this one's task.
+        RunningDelivery running;
+        // Registered before it is queued, so a stop that waits for the running handlers to drain counts this one.
         lock (_gate)
         {
+            var cancel = _spareTokens.TryPop(out var spare) ? spare : CancellationTokenSource.CreateLinkedTokenSource(_abortHandlers.Token);
+            running = new RunningDelivery(this, delivery, cancel);
             _running.Add(delivery, running);
-            running.Task = Task.Run(() => HandleAsync(running));
         }
+        // A thread-pool work item, not Task.Run: a handler's task is never awaited one by one (a stop waits for the set
+        // to drain), so the Task, its delegate and the unwrapping task Task.Run makes per message were pure cost.
+        ThreadPool.QueueUserWorkItem(static running => running.Start(), running, preferLocal: false);
     }
 
+    /// <summary>
+    /// Decodes, calls the handler inside the message's log scope and settles the message by how it ended. The common
+    /// path (the handler returns, the message is completed) awaits in this one method: the runner's own per-message
+    /// methods used to be three, each with a state machine of its own to allocate whenever the broker answered later.
+    /// </summary>
     private async Task HandleAsync(RunningDelivery running)
     {
         var delivery = running.Delivery;
@@ -146,80 +159,121 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
 
             var message = new QueueMessage<T>(delivery.Id, delivery.Channel, data, delivery.Tries, delivery.ProducedAt, delivery.Priority, headers);
             using var telemetry = ProcessInstrumentation.Start(_channel.Name, delivery, headers);
-            telemetry.Settled(await RunHandlerAsync(running, message, telemetry).ConfigureAwait(false));
+            SettleOutcome? outcome;
+            // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
+            using (_logger.BeginScope(new MessageLogScope(_channel.Name, delivery.Id, delivery.Tries)))
+            {
+                try
+                {
+                    await _handler(message, running.Token).ConfigureAwait(false);
+                    telemetry.HandlerFinished(exception: null);
+                }
+                catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
+                {
+                    // A lost lease is an error of this attempt; a shutdown is not (the message goes back untouched).
+                    telemetry.HandlerFinished(running.LeaseLost ? ex : null);
+                    if (running.LeaseLost)
+                    {
+                        LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
+                        telemetry.Settled(SettleOutcome.LeaseLost);
+                        return;
+                    }
+                    // Stopped by shutdown: not the message's fault, so the attempt is not counted.
+                    telemetry.Settled(await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false));
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    telemetry.HandlerFinished(ex);
+                    LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
+                    var error = Describe(ex);
+                    telemetry.Settled(await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false));
+                    return;
+                }
+
+                if (message.RequestedRetryDelay is { } delay)
+                {
+                    outcome = await SettleRetryAsync(delivery, delay).ConfigureAwait(false);
+                }
+                else
+                {
+                    var started = SettleTelemetry.Start();
+                    try
+                    {
+                        outcome = Answered(delivery, Completing, started, await _subscription.CompleteAsync(delivery, CancellationToken.None).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        outcome = Unanswered(delivery, Completing, started, ex);
+                    }
+                }
+            }
+            telemetry.Settled(outcome);
+        }
+        catch (Exception ex)
+        {
+            // Handler failures and settle failures are handled above; this is the runner's own machinery failing (a
+            // logging provider's scope, say). Nothing waits on this task, so it is said here; the lease runs out.
+            LogHandlingFailed(ex, _channel.Name, delivery.Id);
         }
         finally
         {
+            var spare = running.Finish();
             lock (_gate)
+            {
                 _running.Remove(delivery);
-            running.Dispose();
+                if (spare is not null)
+                    _spareTokens.Push(spare);
+                if (_running.Count == 0)
+                    _drained?.TrySetResult();
+            }
         }
     }
 
-    /// <summary>Calls the handler inside the message's log scope and settles the message by how it ended.</summary>
-    private async Task<SettleOutcome?> RunHandlerAsync(RunningDelivery running, QueueMessage<T> message, ProcessInstrumentation telemetry)
-    {
-        var delivery = running.Delivery;
-        // The scope is ambient: the handler's own loggers (from the same factory) carry the channel, id and count too.
-        using (_logger.BeginScope(new MessageLogScope(_channel.Name, delivery.Id, delivery.Tries)))
-        {
-            try
-            {
-                await _handler(message, running.Token).ConfigureAwait(false);
-                telemetry.HandlerFinished(exception: null);
-            }
-            catch (OperationCanceledException ex) when (running.Token.IsCancellationRequested)
-            {
-                // A lost lease is an error of this attempt; a shutdown is not (the message goes back untouched).
-                telemetry.HandlerFinished(running.LeaseLost ? ex : null);
-                if (running.LeaseLost)
-                {
-                    LogLeaseLostDuringHandler(_channel.Name, delivery.Id);
-                    return SettleOutcome.LeaseLost;
-                }
-                // Stopped by shutdown: not the message's fault, so the attempt is not counted.
-                return await SettleAsync(delivery, "release", static (s, d) => s.ReleaseAsync(d, CancellationToken.None)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                telemetry.HandlerFinished(ex);
-                LogHandlerFailed(ex, _channel.Name, delivery.Id, delivery.Tries);
-                var error = Describe(ex);
-                return await SettleAsync(delivery, "fail", (s, d) => s.FailAsync(d, FailureKind.Transient, error, CancellationToken.None)).ConfigureAwait(false);
-            }
-        }
+    private const string Completing = "complete";
 
-        if (message.RequestedRetryDelay is { } delay)
-            return await SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None)).ConfigureAwait(false);
-        return await SettleAsync(delivery, "complete", static (s, d) => s.CompleteAsync(d, CancellationToken.None)).ConfigureAwait(false);
-    }
+    // A method of its own: a lambda capturing the delay in the method above made every call allocate its closure, retry
+    // or not (the pattern variable's scope is the whole method).
+    private ValueTask<SettleOutcome?> SettleRetryAsync(Delivery delivery, TimeSpan delay) =>
+        SettleAsync(delivery, "retry", (s, d) => s.RetryAsync(d, delay, CancellationToken.None));
 
     /// <summary>Settles a delivery; returns the broker's answer, or null when none came.</summary>
-    private async Task<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
+    private async ValueTask<SettleOutcome?> SettleAsync(Delivery delivery, string operation, Func<ITransportSubscription, Delivery, ValueTask<SettleOutcome>> settle)
     {
         var started = SettleTelemetry.Start();
         try
         {
-            var outcome = await settle(_subscription, delivery).ConfigureAwait(false);
-            SettleTelemetry.Answered(_channel.Name, operation, started, outcome);
-            switch (outcome)
-            {
-                case SettleOutcome.LeaseLost:
-                    LogSettleRefused(_channel.Name, delivery.Id);
-                    break;
-                case SettleOutcome.DeadLettered:
-                    LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
-                    break;
-            }
-            return outcome;
+            return Answered(delivery, operation, started, await settle(_subscription, delivery).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
-            SettleTelemetry.Failed(_channel.Name, operation, started, ex);
-            // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
-            LogSettleFailed(ex, _channel.Name, delivery.Id);
-            return null;
+            return Unanswered(delivery, operation, started, ex);
         }
+    }
+
+    /// <summary>Records and logs the broker's answer to a settle.</summary>
+    private SettleOutcome? Answered(Delivery delivery, string operation, long started, SettleOutcome outcome)
+    {
+        SettleTelemetry.Answered(_channel.Name, operation, started, outcome);
+        switch (outcome)
+        {
+            case SettleOutcome.LeaseLost:
+                LogSettleRefused(_channel.Name, delivery.Id);
+                break;
+            case SettleOutcome.DeadLettered:
+                LogDeadLettered(_channel.Name, delivery.Id, delivery.Tries);
+                break;
+        }
+        return outcome;
+    }
+
+    /// <summary>Records and logs a settle the broker did not answer; returns null, the outcome then.</summary>
+    private SettleOutcome? Unanswered(Delivery delivery, string operation, long started, Exception ex)
+    {
+        SettleTelemetry.Failed(_channel.Name, operation, started, ex);
+        // The broker did not hear the outcome; the lease will expire and the message will be delivered again.
+        LogSettleFailed(ex, _channel.Name, delivery.Id);
+        return null;
     }
 
     private void RenewLeases()
@@ -272,10 +326,21 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         await using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortHandlers).ConfigureAwait(false))
         {
             await _readLoop.ConfigureAwait(false);
-            Task[] handlers;
+            // The read loop has ended, so no handler starts any more: wait for the running ones to drain.
+            Task drained;
             lock (_gate)
-                handlers = [.. _running.Values.Select(r => r.Task)];
-            await Task.WhenAll(handlers).ConfigureAwait(false);
+            {
+                _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_running.Count == 0)
+                    _drained.TrySetResult();
+                drained = _drained.Task;
+            }
+            await drained.ConfigureAwait(false);
+        }
+        lock (_gate)
+        {
+            while (_spareTokens.TryPop(out var spare))
+                spare.Dispose();
         }
 
         await _renewTimer.DisposeAsync().ConfigureAwait(false);
@@ -309,6 +374,9 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of message {MessageId} of channel '{Channel}'")]
     private partial void LogRenewFailed(Exception ex, string channel, long messageId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling message {MessageId} of channel '{Channel}' failed outside its handler; it will be redelivered when its lease expires")]
+    private partial void LogHandlingFailed(Exception ex, string channel, long messageId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The subscription to channel '{Channel}' stopped reading deliveries")]
     private partial void LogReadLoopFailed(Exception ex, string channel);
 
@@ -316,14 +384,25 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
     private partial void LogStopFailed(Exception ex, string channel);
 
     /// <summary>A delivery whose handler is running, with the token that stops it.</summary>
-    private sealed class RunningDelivery(Delivery delivery, CancellationToken abort) : IDisposable
+    /// <remarks>
+    /// The token's source is linked to the runner's abort and reused for a later message once this handler finished
+    /// uncancelled (<see cref="CancellationTokenSource.TryReset"/> also drops registrations the handler left behind). So
+    /// a lost lease cancels it only while the handler still runs: after that the source may be another message's.
+    /// </remarks>
+    private sealed class RunningDelivery(SubscriptionRunner<T> runner, Delivery delivery, CancellationTokenSource cancel)
     {
-        private readonly CancellationTokenSource _cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        private const int Running = 0;
+        private const int Finished = 1;
+        private const int Cancelling = 2;
+
+        private readonly CancellationTokenSource _cancel = cancel;
+        private int _state;
         private int _renewing;
 
         public Delivery Delivery { get; } = delivery;
 
-        public Task Task { get; set; } = Task.CompletedTask;
+        /// <summary>Runs the handler: the thread-pool work item's body. The task ends by itself (it never throws).</summary>
+        public void Start() => _ = runner.HandleAsync(this);
 
         public CancellationToken Token => _cancel.Token;
 
@@ -336,16 +415,25 @@ internal sealed partial class SubscriptionRunner<T> : IQueueSubscription
         public void LoseLease()
         {
             LeaseLost = true;
+            if (Interlocked.CompareExchange(ref _state, Cancelling, Running) != Running)
+                return; // The handler already finished.
             try
             {
                 _cancel.Cancel();
             }
             catch (ObjectDisposedException)
             {
-                // The handler already finished.
+                // The handler finished meanwhile and its source, cancelled, was disposed.
             }
         }
 
-        public void Dispose() => _cancel.Dispose();
+        /// <summary>Ends the handler's use of the source: returns it for reuse, or disposes it when it was cancelled.</summary>
+        public CancellationTokenSource? Finish()
+        {
+            if (Interlocked.Exchange(ref _state, Finished) == Running && _cancel.TryReset())
+                return _cancel;
+            _cancel.Dispose();
+            return null;
+        }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class ProcessInstrumentation : IDisposable
 
     public static ProcessInstrumentation Start(string channel, Delivery delivery, IReadOnlyDictionary<string, string> headers)
     {
-        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(() => StartActivity(channel, delivery, headers)) : null;
+        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(static s => StartActivity(s.channel, s.delivery, s.headers), (channel, delivery, headers)) : null;
         if (ClientInstruments.ConsumedMessages.Enabled)
             ClientInstruments.ConsumedMessages.Add(1, ClientInstruments.Tags(channel, MessagingTags.ProcessOperation, errorType: null));
         // Only a call counted as started is counted as finished, so a listener attached mid-call never sees a negative count.

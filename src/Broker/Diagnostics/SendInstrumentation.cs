@@ -29,7 +29,7 @@ internal readonly struct SendInstrumentation
 
     public static SendInstrumentation Start(string channel)
     {
-        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(() => StartActivity(channel)) : null;
+        var activity = BrokerTelemetry.Source.HasListeners() ? TelemetryGuard.Start(static channel => StartActivity(channel), channel) : null;
         var timed = ClientInstruments.OperationDuration.Enabled;
         return new SendInstrumentation(channel, activity, timed ? Stopwatch.GetTimestamp() : 0);
     }

@@ -9,11 +9,12 @@ namespace Broker.Diagnostics;
 /// </summary>
 internal static class TelemetryGuard
 {
-    public static Activity? Start(Func<Activity?> start)
+    /// <summary>Starts a span; its arguments go in <paramref name="state"/>, so a static lambda allocates nothing.</summary>
+    public static Activity? Start<TState>(Func<TState, Activity?> start, TState state)
     {
         try
         {
-            return start();
+            return start(state);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

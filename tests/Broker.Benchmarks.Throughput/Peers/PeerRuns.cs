@@ -48,6 +48,8 @@ internal static class PeerRuns
         }
         if (nats is not null && include("nats"))
             sides.Add(Transport("NATS adapter (UseNats), double ack", b => b.UseNats(o => o.Url = nats.Url), nats.CpuTime));
+        foreach (var typed in TypedPeer.Open(root, server.Address, nats?.Url, include))
+            sides.Add(typed);
         if (include("masstransit") && !RabbitMqServer.Installed)
             table.Add("peers: MassTransit on RabbitMQ", "skipped", "rabbitmq-server not installed (apt-get install rabbitmq-server)");
         else if (include("masstransit"))

@@ -44,10 +44,13 @@ internal sealed class ScriptedSubscription : ITransportSubscription
 
     public ValueTask<SettleOutcome> ReleaseAsync(Delivery delivery, CancellationToken cancellationToken) => Record("Release", delivery, null, SettleOutcome.Released);
 
+    /// <summary>When set, answers renewals in its own time (a renewal that is still on its way, say).</summary>
+    public Func<Delivery, Task<bool>>? RenewWith { get; set; }
+
     public ValueTask<bool> RenewAsync(Delivery delivery, CancellationToken cancellationToken)
     {
         Renewals.Enqueue(delivery.Id);
-        return ValueTask.FromResult(RenewalsSucceed);
+        return RenewWith is { } renew ? new ValueTask<bool>(renew(delivery)) : ValueTask.FromResult(RenewalsSucceed);
     }
 
     public ValueTask StopDeliveriesAsync(CancellationToken cancellationToken)

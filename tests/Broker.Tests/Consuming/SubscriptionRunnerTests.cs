@@ -164,6 +164,46 @@ public sealed class SubscriptionRunnerTests
     }
 
     [Fact]
+    public async Task ALeaseLostAfterItsHandlerFinishedCancelsNoOtherHandler()
+    {
+        // The runner reuses a finished handler's cancellation source for the next message: the answer to a renewal
+        // sent while the first handler ran, arriving after it finished, must not cancel the second.
+        var renewal = new TaskCompletionSource<bool>();
+        _transport.RenewWith = _ => renewal.Task;
+        var releaseFirst = new TaskCompletionSource();
+        var secondStarted = new TaskCompletionSource<CancellationToken>();
+        var releaseSecond = new TaskCompletionSource();
+        var firstStarted = new TaskCompletionSource();
+        await using var runner = Start(async (m, ct) =>
+        {
+            if (m.Data.Number == 1)
+            {
+                firstStarted.TrySetResult();
+                await releaseFirst.Task.WaitAsync(ct);
+                return;
+            }
+            secondStarted.TrySetResult(ct);
+            await releaseSecond.Task.WaitAsync(ct);
+        });
+        var first = _transport.Push(JobCodec.Encode(1));
+        await firstStarted.Task.WaitAsync(Generous);
+        _time.Advance(Lease / 3);
+        await WaitUntilAsync(() => _transport.Renewals.Count == 1);
+        releaseFirst.SetResult();
+        await _transport.WaitForSettlesAsync(1);
+        var second = _transport.Push(JobCodec.Encode(2));
+        var token = await secondStarted.Task.WaitAsync(Generous);
+
+        // Completing the renewal runs its continuation, which learns the lease of message 1 was lost, on this thread.
+        renewal.SetResult(false);
+
+        Assert.False(token.IsCancellationRequested);
+        releaseSecond.SetResult();
+        await _transport.WaitForSettlesAsync(2);
+        Assert.Equal([("Complete", first.Id, (string?)null), ("Complete", second.Id, null)], _transport.Settled);
+    }
+
+    [Fact]
     public async Task StopHandsBackQueuedDeliveriesAndWaitsForTheRunningOne()
     {
         var release = new TaskCompletionSource();
