@@ -29,15 +29,52 @@ internal sealed partial class NatsSubscription
     /// <summary>Keeps the server's side of a lease alive while the subscription's own lease is valid (it may be longer than the ack wait).</summary>
     private async Task KeepAliveAsync(NatsDelivery delivery)
     {
-        var sentAt = _context.Now;
         try
         {
-            await delivery.Message.AckProgressAsync(new AckOpts { DoubleAck = true }).ConfigureAwait(false);
-            delivery.ExtendServer(sentAt + _context.Ticks(_context.Options.AckWait));
+            await ProgressAsync(delivery, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogRenewFailed(_context.Logger, ex, Definition.Name, delivery.Id);
+        }
+    }
+
+    /// <summary>
+    /// Sends an in-progress ack and, once the server confirms it, moves the server's deadline on: but only if the
+    /// confirmation came before the deadline we knew. A confirmation after it proves nothing: this process may have
+    /// been frozen or starved between deciding to send and the server receiving, the server may have given the message
+    /// to another worker meanwhile, and 2.9 confirms (and applies) an in-progress ack for a message delivered to
+    /// someone else. Returns whether the deadline moved.
+    /// </summary>
+    private async Task<bool> ProgressAsync(NatsDelivery delivery, CancellationToken cancellationToken)
+    {
+        var sentAt = _context.Now;
+        var deadline = delivery.ServerDeadline;
+        await delivery.Message.AckProgressAsync(new AckOpts { DoubleAck = true }, cancellationToken).ConfigureAwait(false);
+        if (_context.Now >= deadline) return false;
+        delivery.ExtendServer(sentAt + _context.Ticks(_context.Options.AckWait));
+        return true;
+    }
+
+    /// <summary>
+    /// Before a delivery is handed to the runner: if less than the keep-alive threshold is left of the server's ack
+    /// wait, renews it now (confirmed in time), so the runner does not start a handler whose lease is about to end.
+    /// False when the lease cannot be made safe: the message is left to the server's ack wait.
+    /// </summary>
+    private async Task<bool> SecureServerLeaseAsync(NatsDelivery delivery)
+    {
+        var now = _context.Now;
+        if (!delivery.IsLeaseValid(now, _context.SafetyMargin)) return false;
+        if (delivery.ServerDeadline - now >= _context.Ticks(_context.Options.AckWait) * 2 / 3) return true;
+        try
+        {
+            return await ProgressAsync(delivery, _disposed.Token).ConfigureAwait(false)
+                && delivery.IsLeaseValid(_context.Now, _context.SafetyMargin);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRenewFailed(_context.Logger, ex, Definition.Name, delivery.Id);
+            return false;
         }
     }
 
@@ -78,8 +115,10 @@ internal sealed partial class NatsSubscription
             return false;
         }
         d.ExtendClient(sentAt + _context.Ticks(_settings.LeaseDuration));
-        await d.Message.AckProgressAsync(new AckOpts { DoubleAck = true }, cancellationToken).ConfigureAwait(false);
-        d.ExtendServer(sentAt + _context.Ticks(_context.Options.AckWait));
-        return true;
+        if (await ProgressAsync(d, cancellationToken).ConfigureAwait(false)) return true;
+        // Confirmed too late to know the message is still ours: lost, and nothing more is sent for it.
+        await ExpireAsync(d).ConfigureAwait(false);
+        ReturnCredit(d);
+        return false;
     }
 }

@@ -17,15 +17,20 @@ namespace Broker.Nats.Consuming;
 // things nats-server 2.9 needs to never strand a partition's message (docs/nats.md, "Ordering by key").
 internal sealed partial class NatsSubscription
 {
-    private static readonly TimeSpan PartitionPullExpiry = TimeSpan.FromSeconds(1);
+    // A request's life, and so how long a message it brings may have waited on the server since the request left: what
+    // the message's lease counts from (AcceptKeyedAsync). A second, or a third of the ack wait when that is shorter, so
+    // that even a guard (which lives twice as long) leaves a message a usable lease.
+    private TimeSpan RequestSpan => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _context.Options.AckWait.Ticks / 3));
+
+    private TimeSpan PartitionPullExpiry => RequestSpan;
 
     // A guard outlives the moment its message becomes deliverable again by this much (the server's timers are late by
     // a few milliseconds at most).
-    private static readonly TimeSpan GuardMargin = TimeSpan.FromSeconds(1);
+    private TimeSpan GuardMargin => RequestSpan;
 
     // Hand-backs up to this delay are guarded at once, on the delivery's credit; longer ones are guarded this long
     // before they end, so that a long delay does not hold a credit.
-    private static readonly TimeSpan GuardedDelayLimit = TimeSpan.FromSeconds(1);
+    private TimeSpan GuardedDelayLimit => RequestSpan;
 
     private int _rotation;
 
@@ -151,6 +156,9 @@ internal sealed partial class NatsSubscription
             {
                 // One message: a consumer with MaxAckPending 1 refuses a larger batch.
                 Task<INatsJSMsg<byte[]>?> reply;
+                // The server's ack wait for what this request brings starts when the server sends it, after the request
+                // left: so from here, a bound that holds however late we read the message (see AcceptKeyedAsync).
+                var requestedAt = _context.Now;
                 try
                 {
                     reply = await _requests!.SendAsync(partition, expires, _disposed.Token).ConfigureAwait(false);
@@ -164,10 +172,7 @@ internal sealed partial class NatsSubscription
                     await NakQuietlyAsync(guarded);
                 var message = await reply.ConfigureAwait(false);
                 if (message is null) return;
-                // The lease counts from arrival, not from the request: the request may have waited up to its expiry for
-                // the message to come back, and the server's ack wait starts when it sends the message. Arrival is later
-                // than that by the network's latency, which the safety margin (a tenth of the ack wait) absorbs.
-                handBack = await AcceptKeyedAsync(message, partition, _context.Now).ConfigureAwait(false);
+                handBack = await AcceptKeyedAsync(message, partition, requestedAt).ConfigureAwait(false);
                 if (handBack is not { } next) return;
                 if (next.Delay > GuardedDelayLimit || _stopPulling.IsCancellationRequested)
                 {
@@ -196,6 +201,8 @@ internal sealed partial class NatsSubscription
 
     private async Task NakQuietlyAsync(HandBack handBack)
     {
+        // Past its deadline the server may have given the message to another worker, whose delivery a NAK would release.
+        if (_context.Now >= handBack.ServerDeadline - _context.SafetyMargin) return;
         try
         {
             await handBack.Message.NakAsync(new AckOpts { DoubleAck = true, NakDelay = handBack.Delay > TimeSpan.Zero ? handBack.Delay : null }).ConfigureAwait(false);
@@ -208,30 +215,23 @@ internal sealed partial class NatsSubscription
     }
 
     /// <summary>
-    /// A partition's message that came for a request we had already given up (the server was silent past its expiry):
-    /// the server holds it for us all the same, so it is handed back at once, and the delivery is recorded as not
-    /// counting (like a release). Rare: the server ends a request with a 408 and sends nothing to it after that.
+    /// A partition's message that came for a request we had already given up (the server was silent past its expiry,
+    /// or this process was frozen with the message in its socket buffer): it is left alone, and the server redelivers
+    /// it after its ack wait, counting this delivery as an attempt, as a lost lease does. How long ago the server sent
+    /// it is unknown, so it may already be another worker's delivery, which a NAK (or a history record) would disturb.
+    /// Rare: the server ends a request with a 408 and sends nothing to it after that.
     /// </summary>
-    private async Task HandBackStrayAsync(INatsJSMsg<byte[]> message, int partition)
+    private Task LeaveStrayAsync(INatsJSMsg<byte[]> message, int partition)
     {
-        if (message.Metadata is not { } metadata) return;
-        try
-        {
-            var history = metadata.NumDelivered > 1 ? await KeyHistory.ReadAsync(_channel.Streams, metadata.Sequence.Stream, CancellationToken.None).ConfigureAwait(false) : null;
-            var recorded = history ?? default;
-            await KeyHistory.WriteAsync(_context.Publisher, _channel.Streams, metadata.Sequence.Stream, metadata.NumDelivered, recorded with { Uncounted = recorded.Uncounted + 1 }, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Transient.IsTransient(ex))
-        {
-            // Handed back all the same; the cost is one try too many on its count.
-            LogSettleFailed(_context.Logger, ex, Definition.Name, (long)metadata.Sequence.Stream);
-        }
-        await NakQuietlyAsync(new HandBack(message, TimeSpan.Zero));
-        await _context.Bell.RingPartitionAsync(Names, partition).ConfigureAwait(false);
+        LogStrayLeft(_context.Logger, Definition.Name, partition, (long)(message.Metadata?.Sequence.Stream ?? 0));
+        return Task.CompletedTask;
     }
 
-    /// <summary>A keyed message that arrived but must go back to the server (not due yet, or its history unreadable).</summary>
-    private readonly record struct HandBack(INatsJSMsg<byte[]> Message, TimeSpan Delay);
+    /// <summary>
+    /// A keyed message that arrived but must go back to the server (not due yet, or its history unreadable), and the
+    /// earliest the server may give it to another worker (the NAK is skipped past that).
+    /// </summary>
+    private readonly record struct HandBack(INatsJSMsg<byte[]> Message, TimeSpan Delay, long ServerDeadline);
 
     /// <summary>
     /// Turns a keyed message into a delivery. Its tries are JetStream's delivery count less the deliveries its history
@@ -239,9 +239,22 @@ internal sealed partial class NatsSubscription
     /// its partition (so its key's later messages wait behind it), and is recorded as uncounted. Returns what must be
     /// handed back (the caller NAKs it, guarded), or null.
     /// </summary>
-    private async Task<HandBack?> AcceptKeyedAsync(INatsJSMsg<byte[]> message, int partition, long arrivedAt)
+    /// <remarks>
+    /// Its leases count from <paramref name="requestedAt"/>, when the request left, not from when we read the message:
+    /// a request waits on the server up to its expiry, but a process frozen (or starved of threads) with the message in
+    /// its socket buffer reads it arbitrarily late, when the server may have given it to another worker already. A
+    /// message read past that bound is left alone (the server redelivers it after its ack wait); one read close to it
+    /// gets a confirmed in-progress ack before it is handed to the runner.
+    /// </remarks>
+    private async Task<HandBack?> AcceptKeyedAsync(INatsJSMsg<byte[]> message, int partition, long requestedAt)
     {
         if (message.Metadata is not { } metadata) return null;
+        var serverDeadline = requestedAt + _context.Ticks(_context.Options.AckWait);
+        if (_context.Now >= serverDeadline - _context.SafetyMargin)
+        {
+            LogStrayLeft(_context.Logger, Definition.Name, partition, (long)metadata.Sequence.Stream);
+            return null;
+        }
         var headers = message.Headers;
         var streamSequence = metadata.Sequence.Stream;
         KeyHistoryEntry? history;
@@ -256,7 +269,7 @@ internal sealed partial class NatsSubscription
         {
             // Without its history its tries would be miscounted: give it back (it stays the head) and try again.
             LogSettleFailed(_context.Logger, ex, Definition.Name, (long)streamSequence);
-            return new HandBack(message, _context.Options.PollInterval);
+            return new HandBack(message, _context.Options.PollInterval, serverDeadline);
         }
 
         var due = MessageHeaders.GetLong(headers, MessageHeaders.Due) is { } dueMs ? DateTimeOffset.FromUnixTimeMilliseconds(dueMs) : DateTimeOffset.MinValue;
@@ -273,7 +286,7 @@ internal sealed partial class NatsSubscription
                 // Held until due all the same; the cost is one try too many on its count.
                 LogSettleFailed(_context.Logger, ex, Definition.Name, (long)streamSequence);
             }
-            return new HandBack(message, left);
+            return new HandBack(message, left, serverDeadline);
         }
 
         var priorTries = (int)(MessageHeaders.GetLong(headers, MessageHeaders.Tries) ?? 0);
@@ -292,14 +305,19 @@ internal sealed partial class NatsSubscription
             priority,
             priorTries,
             priorRetries,
-            arrivedAt + _context.Ticks(_settings.LeaseDuration),
-            arrivedAt + _context.Ticks(_context.Options.AckWait),
+            requestedAt + _context.Ticks(_settings.LeaseDuration),
+            serverDeadline,
             MessageHeaders.GetUser(headers))
         {
             Partition = partition,
             Key = MessageHeaders.GetKey(headers),
             History = history,
         };
+        if (!await SecureServerLeaseAsync(delivery).ConfigureAwait(false))
+        {
+            LogStrayLeft(_context.Logger, Definition.Name, partition, (long)streamSequence);
+            return null;
+        }
         await HandOverAsync(delivery).ConfigureAwait(false);
         return null;
     }
@@ -319,6 +337,9 @@ internal sealed partial class NatsSubscription
             LogHistoryNotDeleted(_context.Logger, ex, Definition.Name, delivery.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Left message {StreamSequence} of partition {Partition} of channel '{Channel}' to the server's ack wait: it was read too late to be sure it is still ours")]
+    private static partial void LogStrayLeft(ILogger logger, string channel, int partition, long streamSequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the history record of message {MessageId} of channel '{Channel}'; it stays behind (a few bytes, never read again)")]
     private static partial void LogHistoryNotDeleted(ILogger logger, Exception ex, string channel, long messageId);

@@ -158,6 +158,11 @@ internal sealed partial class NatsSubscription
             return false;
         }
 
+        // Read after its lease ended (the process was frozen or starved of threads with it in its socket buffer): the
+        // server may have given it to another worker already. No handler starts for it; it is left to the ack wait.
+        if (!delivery.IsLeaseValid(_context.Now, _context.SafetyMargin))
+            return false;
+
         lock (_gate) _held.Add(delivery);
         if (!_deliveries.Writer.TryWrite(delivery))
         {

@@ -20,6 +20,21 @@ internal sealed partial class NatsSubscription
     private ValueTask<bool> BeginAsync(NatsDelivery delivery) =>
         delivery.TryBeginSettle(_context.Now, _context.SafetyMargin) ? ValueTask.FromResult(true) : RefuseAsync(delivery);
 
+    /// <summary>
+    /// Waits for the connection while the lease holds; false, with nothing sent, once it ended. NATS.Net keeps what is
+    /// sent while it reconnects and sends it once connected, however late: a settle begun in an outage would reach a
+    /// restarted server past the deadline, when it may already have given the message to another worker.
+    /// </summary>
+    private async ValueTask<bool> ConnectedInTimeAsync(NatsDelivery delivery, CancellationToken cancellationToken)
+    {
+        while (_context.Connection.ConnectionState != NatsConnectionState.Open)
+        {
+            if (_context.Now >= delivery.ServerDeadline - 2 * _context.SafetyMargin) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Time, cancellationToken).ConfigureAwait(false);
+        }
+        return delivery.IsLeaseValid(_context.Now, _context.SafetyMargin);
+    }
+
     private async ValueTask<bool> RefuseAsync(NatsDelivery delivery)
     {
         await ExpireAsync(delivery).ConfigureAwait(false);
@@ -32,6 +47,7 @@ internal sealed partial class NatsSubscription
         if (!await BeginAsync(delivery).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
         try
         {
+            if (!await ConnectedInTimeAsync(delivery, CancellationToken.None).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
             return await settle(delivery).ConfigureAwait(false);
         }
         finally
@@ -48,6 +64,7 @@ internal sealed partial class NatsSubscription
         if (!await BeginAsync(d).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
         try
         {
+            if (!await ConnectedInTimeAsync(d, cancellationToken).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
             await AckAsync(d, cancellationToken).ConfigureAwait(false);
             if (d.Partition is not null)
                 await FinishKeyedAsync(d).ConfigureAwait(false);

@@ -74,7 +74,7 @@ internal sealed partial class NatsSubscription : ITransportSubscription
         {
             subscription._bell = await context.Connection.SubscribeCoreAsync<byte[]>(channel.Names.BellSubject, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (channel.Channel.Ordered)
-                subscription._requests = await PartitionRequests.StartAsync(context.Connection, context.JetStream, channel.Names, context.Time, subscription.HandBackStrayAsync, cancellationToken).ConfigureAwait(false);
+                subscription._requests = await PartitionRequests.StartAsync(context.Connection, context.JetStream, channel.Names, context.Time, subscription.LeaveStrayAsync, cancellationToken).ConfigureAwait(false);
             await subscription.DiscoverLevelsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -72,6 +72,27 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads stdout lines up to and including one equal to <paramref name="last"/>, returning every line read.</summary>
+    public async Task<IReadOnlyList<string>> ReadUntilAsync(string last, TimeSpan timeout)
+    {
+        var seen = new List<string>();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(cancel.Token);
+                seen.Add(line);
+                if (line == last) return seen;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The worker did not print '{last}' within {timeout.TotalSeconds:0} s. It printed:\n{string.Join('\n', seen)}");
+            throw;
+        }
+    }
+
     /// <summary>Writes a line to the worker's stdin.</summary>
     public async Task SendLineAsync(string line)
     {

@@ -7,7 +7,9 @@ namespace Broker.Nats.Tests.Crash;
 /// The entry point of this test assembly when it runs as a process of its own: a worker that takes one message,
 /// reports it on stdout and then holds it, renewing its lease like a live handler, so a test can kill it with SIGKILL
 /// (or freeze it with SIGSTOP) mid-message. With <c>complete-on-stdin</c> it completes the message when a line arrives
-/// on stdin and prints the outcome. (The test runner never calls it: it loads the assembly and runs the tests.)
+/// on stdin and prints the outcome; with <c>keyed-complete-each</c> it subscribes to an ordered channel and completes every
+/// message at once, printing each delivery and outcome. (The test runner never calls it: it loads the assembly and runs
+/// the tests.)
 /// </summary>
 public static class WorkerProgram
 {
@@ -19,11 +21,14 @@ public static class WorkerProgram
     /// <summary>The mode in which a line on stdin completes the held message.</summary>
     public const string CompleteOnStdin = "complete-on-stdin";
 
+    /// <summary>The mode in which the worker consumes an ordered channel, completing every message as it comes.</summary>
+    public const string KeyedCompleteEach = "keyed-complete-each";
+
     public static async Task<int> Main(string[] args)
     {
         if (args.Length is < 5 or > 6 || args[0] != Command)
         {
-            await Console.Error.WriteLineAsync($"usage: {Command} <url> <prefix> <channel> <ack wait seconds | {DefaultAckWait}> [{CompleteOnStdin}]");
+            await Console.Error.WriteLineAsync($"usage: {Command} <url> <prefix> <channel> <ack wait seconds | {DefaultAckWait}> [{CompleteOnStdin} | {KeyedCompleteEach}]");
             return 2;
         }
         var options = new NatsTransportOptions
@@ -35,6 +40,8 @@ public static class WorkerProgram
         if (args[4] != DefaultAckWait)
             options.AckWait = TimeSpan.FromSeconds(double.Parse(args[4], CultureInfo.InvariantCulture));
         await using var transport = new NatsQueueTransport(options);
+        if (args.Length == 6 && args[5] == KeyedCompleteEach)
+            return await CompleteEachAsync(transport, new ChannelDefinition(args[3], ordered: true));
         var subscription = await transport.SubscribeAsync(new ChannelDefinition(args[3]), new SubscriptionSettings(1, TimeSpan.FromMinutes(10)), CancellationToken.None);
         await Console.Out.WriteLineAsync("SUBSCRIBED");
         await Console.Out.FlushAsync();
@@ -58,5 +65,20 @@ public static class WorkerProgram
             await Task.Delay(TimeSpan.FromSeconds(0.5));
             await subscription.RenewAsync(delivery, CancellationToken.None);
         }
+    }
+
+    private static async Task<int> CompleteEachAsync(NatsQueueTransport transport, ChannelDefinition channel)
+    {
+        var subscription = await transport.SubscribeAsync(channel, new SubscriptionSettings(1, TimeSpan.FromMinutes(10)), CancellationToken.None);
+        await Console.Out.WriteLineAsync("SUBSCRIBED");
+        await Console.Out.FlushAsync();
+        await foreach (var delivery in subscription.Deliveries.ReadAllAsync())
+        {
+            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"DELIVERED {delivery.Id} {delivery.Tries}"));
+            var outcome = await subscription.CompleteAsync(delivery, CancellationToken.None);
+            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"OUTCOME {delivery.Id} {outcome}"));
+            await Console.Out.FlushAsync();
+        }
+        return 0;
     }
 }

@@ -218,6 +218,33 @@ public sealed class SettleAndLeaseTests(NatsFixture fixture) : IClassFixture<Nat
     }
 
     [NatsFact]
+    public async Task AProcessWithAShorterAckWaitDoesNotShortenItUnderAProcessStillFencingWithTheLongerOne()
+    {
+        // A rolling upgrade from the 30 s default: the older process holds a message and fences with 30 s when a newer
+        // one (3 s) opens the channel. Had the consumer's ack wait been lowered, the server would give the message to the
+        // newer one after 3 s while the older one, alive, still completes it: two completions.
+        var older = fixture.Options(o => o.AckWait = TimeSpan.FromSeconds(30));
+        await using var first = new NatsQueueTransport(older);
+        await using var second = fixture.CreateTransport(o =>
+        {
+            o.Prefix = older.Prefix;
+            o.AckWait = TimeSpan.FromSeconds(3);
+        });
+        var channel = new ChannelDefinition("user/registered");
+        await using var slow = await first.SubscribeAsync(channel, OneAtATime, CancellationToken.None);
+        await first.ProduceAsync(Payloads.Message(channel, "long job"), CancellationToken.None);
+        var delivery = await slow.NextAsync();
+        await using var other = await second.SubscribeAsync(channel, OneAtATime, CancellationToken.None);
+
+        // Real time past the shorter ack wait is the point of the test.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await second.ProduceAsync(Payloads.Message(channel, "sentinel"), CancellationToken.None);
+
+        Assert.Equal("sentinel", (await other.NextAsync()).Text());
+        Assert.Equal(SettleOutcome.Completed, await slow.CompleteAsync(delivery, CancellationToken.None));
+    }
+
+    [NatsFact]
     public async Task SettlingTwiceIsRefused()
     {
         await using var transport = fixture.CreateTransport();
