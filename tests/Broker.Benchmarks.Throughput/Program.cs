@@ -13,7 +13,7 @@ using Broker.Transport;
 //   consume + ack throughput (256 handlers completing deliveries of a backlog),
 //   one-at-a-time produce latency p50 / p99,
 //   every adapter and the peers head to head (Peers/PeerRuns): raw JetStream, the server, embedded, the NATS adapter,
-//   MassTransit on RabbitMQ and the typed end-to-end path, 40 B and 289 B messages, in alternating rounds
+//   MassTransit on RabbitMQ and the typed end-to-end path, 40 B and 276 B messages, in alternating rounds
 //   (--peer-messages N per round, default 200,000; --rounds R, default 3; --sides picks sides; --no-adapters skips
 //   them; --peers-only runs only them),
 //   the cost of telemetry: the typed channel on the in-memory broker with nothing listening and with every span and
@@ -153,7 +153,7 @@ if (!memoryOnly)
     }
 }
 
-// 5. Every adapter and the peers head to head (Peers/PeerRuns): the 40-byte and the 289-byte message, 256 in flight,
+// 5. Every adapter and the peers head to head (Peers/PeerRuns): the 40-byte and the 276-byte message, 256 in flight,
 // alternating rounds (--peer-messages N per round, default 200,000; --rounds R, default 3; --sides a,b,... picks sides:
 // raw, server, embedded, nats, masstransit, typed; --no-adapters skips it, --peers-only runs only it).
 if (!memoryOnly && !args.Contains("--no-adapters"))

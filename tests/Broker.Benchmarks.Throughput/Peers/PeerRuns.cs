@@ -11,7 +11,7 @@ namespace Broker.Benchmarks.Throughput.Peers;
 /// <item>Sides: raw JetStream (AckAsync, and double ack), our NATS adapter, the broker server, the embedded broker,
 /// MassTransit on RabbitMQ when <c>rabbitmq-server</c> is installed, and the typed end-to-end path (a generated channel
 /// and a hosted consumer) on the server, embedded and NATS.</item>
-/// <item>Workloads: the 40-byte message and the 289-byte OrderEvent (<see cref="PeerWorkload"/>), 256 in flight.</item>
+/// <item>Workloads: the 40-byte message and the 276-byte OrderEvent (<see cref="PeerWorkload"/>), 256 in flight.</item>
 /// <item>Each side first runs one unrecorded warm-up round per workload (JIT tiering in clients and servers, the
 /// stores' first files), then <c>rounds</c> rounds; the order of the sides rotates from round to round.</item>
 /// </list>

@@ -8,7 +8,7 @@ internal enum MessageShape
     /// <summary>The seed's <see cref="PeerUser"/>: 40 bytes of BSON.</summary>
     User,
 
-    /// <summary>The codec benchmarks' 10-field <see cref="PeerOrderEvent"/>: 289 bytes of BSON.</summary>
+    /// <summary>The codec benchmarks' 10-field <see cref="PeerOrderEvent"/>: 276 bytes of BSON.</summary>
     OrderEvent,
 }
 
@@ -25,6 +25,6 @@ internal sealed record PeerWorkload(MessageShape Shape, byte[] Payload)
         new(MessageShape.OrderEvent, BsonCodec.ToBson(PeerMessages.Order(1))),
     ];
 
-    /// <summary>"40 B" or "289 B": how rows name a workload.</summary>
+    /// <summary>"40 B" or "276 B": how rows name a workload.</summary>
     public string Label => $"{Payload.Length} B";
 }

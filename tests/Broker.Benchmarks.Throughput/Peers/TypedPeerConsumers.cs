@@ -56,7 +56,7 @@ internal sealed class PeerUserConsumer(TypedRoundTally tally) : IConsumer<PeerUs
     }
 }
 
-/// <summary>The typed sides' consumer of the 289-byte workload; see <see cref="PeerUserConsumer"/>.</summary>
+/// <summary>The typed sides' consumer of the 276-byte workload; see <see cref="PeerUserConsumer"/>.</summary>
 internal sealed class PeerOrderConsumer(TypedRoundTally tally) : IConsumer<PeerOrderEvent>
 {
     /// <summary>The inverse of <see cref="PeerMessages.Order"/>'s sequence.</summary>
