@@ -36,6 +36,8 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     private readonly ChannelGauges _gauges;
     private readonly Lock _recoveryGate = new();
     private Task? _recovery;
+    // Cancelled by disposal: a recovery still replaying the store stops at the next segment.
+    private readonly CancellationTokenSource _stopping = new();
     private volatile bool _recovered;
     private volatile bool _disposed;
     // Every id any forgotten channel handed out is at most this: a channel created later starts above it.
@@ -322,14 +324,25 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
     /// <returns>Completes when the store is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (StopChannels() && _ownsStore)
+        if (!StopChannels(out var recovery))
+            return;
+        // The store is closed only once its recovery has ended: closing it meanwhile (a command interrupted while it
+        // opens a directory) raced the writer thread recovery starts, and failed or left recovery waiting forever.
+        if (recovery is not null)
+            await recovery.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+        if (_ownsStore)
             await _store.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops timers and completes every subscription's reader; disposes the store if the engine owns it.</summary>
     public void Dispose()
     {
-        if (!StopChannels() || !_ownsStore)
+        if (!StopChannels(out var recovery))
+            return;
+        recovery?.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        _stopping.Dispose();
+        if (!_ownsStore)
             return;
         if (_store is IDisposable disposable)
             disposable.Dispose();
@@ -337,15 +350,18 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
             _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>True the first time.</summary>
-    private bool StopChannels()
+    /// <summary>True the first time; <paramref name="recovery"/> is the recovery started before, asked to stop.</summary>
+    private bool StopChannels(out Task? recovery)
     {
         lock (_recoveryGate)
         {
+            recovery = _recovery;
             if (_disposed)
                 return false;
             _disposed = true;
         }
+        // A recovery still replaying stops at the next segment; one past that finishes, so the store is left whole.
+        _stopping.Cancel();
         _gauges.Dispose();
         foreach (var queue in _channels.Values)
             queue.Dispose();
@@ -454,7 +470,12 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         // prepares its segments, and callers that arrive meanwhile (hundreds of producers, say) wait asynchronously
         // instead of each blocking a pool thread on the lock.
         lock (_recoveryGate)
+        {
+            // After disposal the store is closed (or about to be): a recovery started now would reopen its writer.
+            if (_recovery is null && _disposed)
+                return Task.FromException(new ObjectDisposedException(nameof(QueueEngine)));
             return _recovery ??= Task.Run(RecoverCoreAsync);
+        }
     }
 
     private async Task RecoverCoreAsync()
@@ -463,7 +484,7 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
         try
         {
             var replay = new Replay(this);
-            await _store.RecoverAsync(replay, CancellationToken.None).ConfigureAwait(false);
+            await _store.RecoverAsync(replay, _stopping.Token).ConfigureAwait(false);
             foreach (var queue in replay.Touched)
                 queue.FinishReplay();
             _recovered = true;
@@ -471,6 +492,11 @@ public sealed class QueueEngine : IAsyncDisposable, IDisposable, IChannelOwner
             // A fresh or in-memory store recovers nothing; saying so at start-up would only be noise.
             if (replay.Touched.Count > 0)
                 EngineLog.Recovered(_logger, replay.Touched.Count, elapsedMs);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed while replaying: nothing failed.
+            throw;
         }
         catch (IOException ex)
         {
