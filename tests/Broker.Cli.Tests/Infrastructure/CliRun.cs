@@ -93,10 +93,38 @@ public static class BrokerCli
             }
             catch (TimeoutException)
             {
+                // What the process was doing, read before it is killed: its signal masks (was SIGINT caught, blocked,
+                // ignored or pending?) and where each thread waits in the kernel.
+                var state = ProcessState(process.Id);
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"broker {string.Join(' ', arguments)} did not exit within {Timeout.TotalSeconds:0} s (waiting for input?).\n--- stdout ---\n{await output}\n--- stderr ---\n{await error}");
+                Assert.Fail($"broker {string.Join(' ', arguments)} did not exit within {Timeout.TotalSeconds:0} s (waiting for input?).\n--- stdout ---\n{await output}\n--- stderr ---\n{await error}\n--- process ---\n{state}");
             }
             return new CliRun(arguments, process.ExitCode, await output, await error);
+        }
+    }
+
+    // Linux only, best effort: the Sig* lines of /proc/<pid>/status (masks in hex; SIGINT is bit 1, 0x2) and each
+    // thread's name and kernel wait channel.
+    private static string ProcessState(int id)
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal) || l.StartsWith("State", StringComparison.Ordinal)).ToList();
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{id}/task"))
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                var wchan = File.ReadAllText(Path.Combine(task, "wchan")).Trim();
+                lines.Add($"thread {Path.GetFileName(task)} {name}: {wchan}");
+            }
+            return string.Join('\n', lines);
+        }
+        catch (IOException ex)
+        {
+            return "unreadable: " + ex.Message;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return "unreadable: " + ex.Message;
         }
     }
 }
@@ -115,5 +143,6 @@ public sealed class RunningCli(Process process, string[] arguments, Task<CliRun>
     {
         using var kill = Process.Start("kill", ["-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 }
