@@ -42,6 +42,12 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void GenericChannelMessage() => VerifyGenerated(nameof(GenericChannelMessage), Inputs.GenericChannelMessage);
+
+    [Fact]
+    public void GenericMembers() => VerifyGenerated(nameof(GenericMembers), Inputs.GenericMembers);
+
+    [Fact]
     public void OrderedChannels() => VerifyGenerated(nameof(OrderedChannels), Inputs.OrderedChannels);
 
     [Fact]

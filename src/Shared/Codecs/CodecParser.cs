@@ -25,7 +25,9 @@ internal sealed class CodecParser
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
     private readonly ValueClassifier _classifier;
-    private readonly HashSet<INamedTypeSymbol> _seen = new(SymbolEqualityComparer.Default);
+    // By the generated type name, nullable annotations of type arguments included: Envelope<User> and Envelope<User?>
+    // are one run-time type, but the first refuses a null payload and the second does not, so each has its own codec.
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<(INamedTypeSymbol Type, string Path)> _pending = new();
     private readonly Dictionary<string, string> _pathOfCodec = new(StringComparer.Ordinal);
 
@@ -79,7 +81,7 @@ internal sealed class CodecParser
     private void Enqueue(INamedTypeSymbol type, string path)
     {
         var definition = (INamedTypeSymbol)type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-        if (_seen.Add(definition))
+        if (_seen.Add(Names.TypeName(definition)))
             _pending.Enqueue((definition, path));
     }
 

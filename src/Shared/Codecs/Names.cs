@@ -43,23 +43,28 @@ internal static class Names
         return ns.Length == 0 ? CodecRootNamespace : CodecRootNamespace + "." + ns;
     }
 
-    /// <summary><c>UserCodec</c>; a nested type joins its containers with '_': <c>Outer_InnerCodec</c>.</summary>
+    /// <summary>
+    /// <c>UserCodec</c>; a nested type joins its containers with '_': <c>Outer_InnerCodec</c>. A closed generic type gets
+    /// one codec per set of type arguments, named by <see cref="GenericCodecNames"/>: <c>Envelope_Of_Sample_User_Codec</c>.
+    /// </summary>
     public static string CodecName(INamedTypeSymbol type)
     {
+        if (GenericCodecNames.IsGeneric(type))
+            return GenericCodecNames.CodecName(type);
         var parts = new List<string>();
         for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
             parts.Insert(0, named.Name);
         return string.Join("_", parts) + "Codec";
     }
 
-    /// <summary><c>User</c>; a nested type with its containers: <c>Outer.Inner</c>.</summary>
-    public static string ShortName(INamedTypeSymbol type)
-    {
-        var parts = new List<string>();
-        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
-            parts.Insert(0, named.Name);
-        return string.Join(".", parts);
-    }
+    /// <summary><c>User</c>; a nested type with its containers: <c>Outer.Inner</c>; a generic one with its type arguments: <c>Envelope&lt;User&gt;</c>.</summary>
+    public static string ShortName(INamedTypeSymbol type) => type.ToDisplayString(ShortFormat);
+
+    private static readonly SymbolDisplayFormat ShortFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>An identifier, escaped with <c>@</c> when it is a keyword.</summary>
     public static string Identifier(string name) =>
