@@ -40,6 +40,19 @@ public sealed class GenericCompatibilityTests
     }
 
     [Fact]
+    public async Task AChannelOfAGenericMessageProducesMongoDbsBytes()
+    {
+        var transport = new RecordingTransport();
+        IMemberEnvelopeChannel channel = new IMemberEnvelopeChannel.Implementation(transport, loggerFactory: null);
+        var envelope = new Envelope<Member>("joined", new Member(1, "alice"));
+
+        await channel.ProduceAsync(envelope);
+
+        var produced = Assert.Single(transport.Produced);
+        Assert.Equal(MongoBson.Hex(MongoBson.ToBson(envelope)), MongoBson.Hex(produced.Message.Payload.ToArray()));
+    }
+
+    [Fact]
     public void ImmutableGenericTypesAreCreatedThroughTheirConstructors()
     {
         var at = new DateTime(2025, 3, 4, 5, 6, 7, DateTimeKind.Utc);

@@ -42,7 +42,7 @@ namespace Broker.Generated.Bson.Shop
         /// <summary>Writes <c>_t</c> as MongoDB.Bson's hierarchical discriminator convention does for this type.</summary>
         internal static void WriteDiscriminator(ref global::Broker.Bson.BsonWriter writer)
         {
-            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "Envelope"u8);
+            writer.WriteUtf8String(global::Broker.Bson.BsonElementName.FromValidatedUtf8("_t"u8), "Envelope<Order>"u8);
         }
 
         /// <summary>Writes the members as elements of the current document, in MongoDB.Bson's order.</summary>
