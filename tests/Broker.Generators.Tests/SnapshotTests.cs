@@ -84,6 +84,48 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void AClosedGenericOfALibraryTypeGetsItsCodecInTheAssemblyThatUsesIt()
+    {
+        // The library declares the generic type and uses one closed form itself; the application closes it over its own
+        // type, which the library cannot know, so the application generates that codec.
+        var library = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.Messages", [], """
+            using Broker;
+
+            namespace Shop;
+
+            public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+
+            public sealed class Page<T>
+            {
+                public int Number { get; set; }
+                public System.Collections.Generic.List<T> Items { get; set; } = new();
+            }
+
+            [Channel("shop/texts")]
+            public partial interface ITextChannel : IQueueChannel<Envelope<string>>;
+            """));
+        GeneratorHarness.AssertCompilesCleanly(library.Output);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.App", [GeneratorHarness.EmitReference(library.Output)], """
+            using Broker;
+
+            namespace Shop.App;
+
+            public sealed record User(int Id, string Name);
+
+            [Channel("app/users")]
+            public partial interface IUserChannel : IQueueChannel<Shop.Envelope<Shop.Page<User>>>;
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Assert.Equal(
+            ["BrokerAddChannels.g.cs", "BrokerBsonCodecs.g.cs", "BrokerChannelRegistry.g.cs", "Shop.App.IUserChannel.Channel.g.cs", "Shop.App.UserCodec.g.cs",
+             "Shop.Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec.g.cs", "Shop.Page_Of_Shop_App_User_Codec.g.cs"],
+            run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Contains("internal sealed class Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec : global::Broker.Bson.IBsonCodec<global::Shop.Envelope<global::Shop.Page<global::Shop.App.User>>>",
+            run.Source("Shop.Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ApplicationReferencingAChannelLibrary()
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));
