@@ -126,6 +126,59 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void CodecsOfClosedGenericsNeverShareAName()
+    {
+        // A.B_C and A.B.C would both read A_B_C: the name with the underscore gets a hash. Outer.Inner and a type in
+        // namespace Outer are told apart by their namespaces, and @int is not int.
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("""
+            using Broker;
+
+            namespace A
+            {
+                public sealed record B_C(int X);
+                public sealed record Envelope<T>(T Payload);
+                public sealed class Outer { public sealed record Inner(int X); }
+                public sealed record @int(int X);
+
+                public sealed class Everything
+                {
+                    public Envelope<B_C>? One { get; set; }
+                    public Envelope<B.C>? Two { get; set; }
+                    public Envelope<Outer.Inner>? Three { get; set; }
+                    public Envelope<global::Outer.Inner>? Four { get; set; }
+                    public Envelope<int>? Five { get; set; }
+                    public Envelope<A.@int>? Six { get; set; }
+                    public Envelope<Envelope<int>[]>? Seven { get; set; }
+                    public Envelope<int?>? Eight { get; set; }
+                    public Envelope<string?>? Nine { get; set; }
+                    public Envelope<string>? Ten { get; set; }
+                }
+
+                [Channel("everything")]
+                public partial interface IEverythingChannel : IQueueChannel<Everything>;
+            }
+
+            namespace A.B
+            {
+                public sealed record C(int X);
+            }
+
+            namespace Outer
+            {
+                public sealed record Inner(int X);
+            }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        var generic = run.HintNames.Where(h => h.StartsWith("A.Envelope", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["A.Envelope_Of_A_B_C_Codec.g.cs", "A.Envelope_Of_A_B_C_Hd38f7559_Codec.g.cs", "A.Envelope_Of_A_Envelope_Of_int_End_Array_Codec.g.cs",
+             "A.Envelope_Of_A_Outer_Inner_Codec.g.cs", "A.Envelope_Of_A_int_H897c6e54_Codec.g.cs", "A.Envelope_Of_Outer_Inner_Codec.g.cs",
+             "A.Envelope_Of_int_Codec.g.cs", "A.Envelope_Of_int_Nullable_Codec.g.cs", "A.Envelope_Of_string_Codec.g.cs", "A.Envelope_Of_string_Nullable_Codec.g.cs"],
+            generic);
+    }
+
+    [Fact]
     public void ApplicationReferencingAChannelLibrary()
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));

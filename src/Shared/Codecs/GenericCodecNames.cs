@@ -40,7 +40,8 @@ internal static class GenericCodecNames
         var ambiguous = false;
         AppendLevels(builder, type, closeLast: false, ref ambiguous);
         if (ambiguous)
-            builder.Append("_H").Append(Hash(Names.TypeName(type)));
+            // Of the type itself: a member typed Envelope<X>? names the same codec as Envelope<X>.
+            builder.Append("_H").Append(Hash(Names.TypeName(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated))));
         return builder.Append("_Codec").ToString();
     }
 
