@@ -152,7 +152,11 @@ public sealed class SnapshotTests
                     public Envelope<int?>? Eight { get; set; }
                     public Envelope<string?>? Nine { get; set; }
                     public Envelope<string>? Ten { get; set; }
+                    // Not sealed: writing compares the value's type with typeof(Page<string?>).
+                    public Page<string?>? Eleven { get; set; }
                 }
+
+                public class Page<T> { public T? First { get; set; } }
 
                 [Channel("everything")]
                 public partial interface IEverythingChannel : IQueueChannel<Everything>;
