@@ -196,6 +196,16 @@ public sealed class MessageTypeTests
         Expect("ISecretChannel", "Secret", "Secret", "is a file-local type, which the generated codec, in another file, cannot name; make it internal or public"));
 
     [Fact]
+    public Task GenericClosedOverAFileLocalTypeIsReported() => VerifyAsync("""
+        public sealed record Envelope<TPayload>(TPayload Payload);
+        file sealed record Secret(string Text);
+
+        [Channel("secrets")]
+        file partial interface ISecretChannel : IQueueChannel<{|#0:Envelope<Secret>|}>;
+        """,
+        Expect("ISecretChannel", "Envelope<Secret>", "Envelope<Secret>", "is closed over the file-local type Secret, which the generated codec, in another file, cannot name; make it internal or public"));
+
+    [Fact]
     public Task TypeWithoutUsableConstructorIsReported() => VerifyAsync("""
         public sealed class Odd
         {

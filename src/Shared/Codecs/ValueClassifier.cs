@@ -289,7 +289,7 @@ internal sealed class ValueClassifier
         return "is " + what + ", which the generated codec, in another file, cannot name; make it internal or public";
     }
 
-    // " (declared by Box<T>)" or " (of the method M)": where the parameter comes from, so the fix is easy to find.
+    // " (declared by Box<T>)" or " (declared by the method M)": where the parameter comes from, so the fix is easy to find.
     private static string OfDeclarer(ITypeParameterSymbol parameter) =>
         parameter.DeclaringType is { } type ? " (declared by " + Names.DisplayName(type) + ")"
         : parameter.DeclaringMethod is { } method ? " (declared by the method " + method.Name + ")"
