@@ -169,6 +169,27 @@ public sealed class InvalidDeclarationTests
     }
 
     [Fact]
+    public void GenericDefinitionOfAnotherAssemblyWithOnlyAnInternalConstructorGeneratesNothing()
+    {
+        // The application generates the codec of Boxed<Message>, so it must be able to call what the codec calls.
+        var library = GeneratorHarness.Compile("Sample.Library", [], """
+            namespace Sample.Library;
+
+            public sealed class Boxed<T>
+            {
+                internal Boxed(T value) { Value = value; }
+                public T Value { get; }
+            }
+            """);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [GeneratorHarness.EmitReference(library)], Prelude + """
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Sample.Library.Boxed<Message>>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "internal constructor in another assembly");
+    }
+
+    [Fact]
     public void MessageWithoutAUsableConstructorGeneratesNothing()
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
