@@ -85,7 +85,9 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .ToEquatableArray();
     }
 
-    // Channels that share a message type, or reach the same types, share their codecs.
+    // Channels that share a message type, or reach the same types, share their codecs. Envelope<User?> sorts before
+    // Envelope<User> ('?' after '>'): the same run-time type, and BsonCodec.Register keeps the first, so a codec looked
+    // up at run time, which cannot know the annotations, accepts a null as MongoDB.Bson does.
     private static List<CodecModel> DistinctCodecs(EquatableArray<ChannelModel> channels)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -93,6 +95,7 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .SelectMany(c => c.Codecs)
             .Where(c => seen.Add(c.TypeName))
             .OrderBy(c => c.DisplayName, StringComparer.Ordinal)
+            .ThenByDescending(c => c.TypeName, StringComparer.Ordinal)
             .ToList();
     }
 }

@@ -121,10 +121,19 @@ public sealed class AnalyzersAndGeneratorAgreeTests
 
             [Channel("accounts/by-produce", Ordered = true)]
             public partial interface IByProduceChannel : IQueueChannel<Upgrade>;
+
+            public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+            public sealed class Page<T> { public int Number { get; set; } public System.Collections.Generic.List<T> Items { get; set; } = new(); }
+
+            [Channel("user/enveloped", OrderBy = nameof(Envelope<User>.Kind))]
+            public partial interface IEnvelopedChannel : IQueueChannel<Envelope<User>>;
+
+            [Channel("user/pages")]
+            public partial interface IPageChannel : IQueueChannel<Page<Envelope<User>>>;
             """);
 
         Assert.True(!build.BrokerDiagnostics.Any(), BuildResult.Describe(build.BrokerDiagnostics));
-        Assert.Equal(7, build.Channels.Count);
+        Assert.Equal(9, build.Channels.Count);
         Assert.All(build.Channels, channel => Assert.True(BuildResult.IsImplemented(channel), channel.Name));
         Assert.Empty(build.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
     }

@@ -76,7 +76,95 @@ public sealed class MessageTypeTests
         [Channel("boxes")]
         public partial interface IBoxChannel<T> : IQueueChannel<{|#0:Box<T>|}>;
         """,
-        Expect("IBoxChannel", "Box<T>", "Box<T>", "is an open generic type: its type arguments are not known until run time"));
+        Expect("IBoxChannel", "Box<T>", "Box<T>", OpenGeneric("T", "IBoxChannel<T>")));
+
+    [Fact]
+    public Task TypeParameterOfAContainingTypeDeepInTheMessageTypeIsReported() => VerifyAsync("""
+        public sealed class Box<T> { public T? Value { get; set; } }
+
+        public static partial class Holder<TItem>
+        {
+            [Channel("boxes")]
+            public partial interface IBoxChannel : IQueueChannel<{|#0:Box<System.Collections.Generic.List<TItem>>|}>;
+        }
+        """,
+        Expect("IBoxChannel", "Box<System.Collections.Generic.List<TItem>>", "Box<System.Collections.Generic.List<TItem>>", OpenGeneric("TItem", "Holder<TItem>")));
+
+    [Fact]
+    public Task TypeNestedInAnOpenGenericTypeIsReported() => VerifyAsync("""
+        public static partial class Holder<TItem>
+        {
+            public sealed class Item { public TItem? Value { get; set; } }
+
+            [Channel("items")]
+            public partial interface IItemChannel : IQueueChannel<{|#0:Item|}>;
+        }
+        """,
+        Expect("IItemChannel", "Holder<TItem>.Item", "Holder<TItem>.Item", OpenGeneric("TItem", "Holder<TItem>")));
+
+    [Fact]
+    public Task TypeParameterAsTheMessageTypeIsReported() => VerifyAsync("""
+        public static partial class Holder<TMessage>
+        {
+            [Channel("anything")]
+            public partial interface IAnythingChannel : IQueueChannel<{|#0:TMessage|}>;
+        }
+        """,
+        Expect("IAnythingChannel", "TMessage", "TMessage",
+            "is the type parameter TMessage (declared by Holder<TMessage>), so the type is open here; a codec is generated for each closed type, so every type a message reaches must be concrete where the channel is declared"));
+
+    [Fact]
+    public Task ClosedGenericMessagesAndMembersAreAccepted() => VerifyAsync("""
+        public enum Tier { Free, Gold }
+        public sealed record Order(int Id, decimal Total);
+        public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+        public sealed class Page<T> { public int Number { get; set; } public System.Collections.Generic.List<T> Items { get; set; } = new(); }
+        public readonly struct Pair<TKey, TValue>
+        {
+            public Pair(TKey key, TValue value) { Key = key; Value = value; }
+            public TKey Key { get; }
+            public TValue Value { get; }
+        }
+        public sealed class Report
+        {
+            public System.Collections.Generic.List<Page<Order>> Pages { get; set; } = new();
+            public Envelope<User>? Reply { get; set; }
+            public System.Collections.Generic.Dictionary<string, Page<Order>> ByName { get; set; } = new();
+            public Envelope<Page<Order>>? Nested { get; set; }
+            public Pair<int, string?> Counted { get; set; }
+            public Envelope<Tier>? Level { get; set; }
+            public Envelope<System.Collections.Generic.List<int>>? Numbers { get; set; }
+        }
+
+        [Channel("users")]
+        public partial interface IUserChannel : IQueueChannel<Envelope<User>>;
+
+        [Channel("reports")]
+        public partial interface IReportChannel : IQueueChannel<Report>;
+        """);
+
+    [Fact]
+    public Task ClosedGenericOverAnUnsupportedTypeIsReportedAtTheMemberItReaches() => VerifyAsync("""
+        public sealed class Box<T> { public T? Value { get; set; } }
+        public sealed class Crate { public Box<object>? Box { get; set; } }
+
+        [Channel("crates")]
+        public partial interface ICrateChannel : IQueueChannel<{|#0:Crate|}>;
+        """,
+        Expect("ICrateChannel", "Crate.Box.Value", "object", "gives no type to read back; use a concrete type"));
+
+    [Fact]
+    public Task GenericKnownTypeStaysRefused() => VerifyAsync(MongoStandIns.Attributes + """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Special<int>))]
+        public abstract class Shape { public int Sides { get; set; } }
+        public sealed class Special<T> : Shape { public T? Extra { get; set; } }
+        public sealed class Drawing { public Shape? Outline { get; set; } }
+
+        [Channel("drawings")]
+        public partial interface IDrawingChannel : IQueueChannel<{|#0:Drawing|}>;
+        """,
+        Expect("IDrawingChannel", "Drawing.Outline", "Shape",
+            "lists Special<int> in [BsonKnownTypes], which is generic or not accessible to the generated code"));
 
     [Fact]
     public Task DictionaryWithNonStringKeysIsReported() => VerifyAsync("""
@@ -106,6 +194,16 @@ public sealed class MessageTypeTests
         file partial interface ISecretChannel : IQueueChannel<{|#0:Secret|}>;
         """,
         Expect("ISecretChannel", "Secret", "Secret", "is a file-local type, which the generated codec, in another file, cannot name; make it internal or public"));
+
+    [Fact]
+    public Task GenericClosedOverAFileLocalTypeIsReported() => VerifyAsync("""
+        public sealed record Envelope<TPayload>(TPayload Payload);
+        file sealed record Secret(string Text);
+
+        [Channel("secrets")]
+        file partial interface ISecretChannel : IQueueChannel<{|#0:Envelope<Secret>|}>;
+        """,
+        Expect("ISecretChannel", "Envelope<Secret>", "Envelope<Secret>", "is closed over the file-local type Secret, which the generated codec, in another file, cannot name; make it internal or public"));
 
     [Fact]
     public Task TypeWithoutUsableConstructorIsReported() => VerifyAsync("""
@@ -193,6 +291,9 @@ public sealed class MessageTypeTests
         [Channel("orders")]
         public partial interface IOrderChannel : IQueueChannel<Order>;
         """);
+
+    private static string OpenGeneric(string parameter, string declarer) =>
+        "is an open generic type: its type parameter " + parameter + " (declared by " + declarer + ") is not known until run time, and a codec is generated only for a closed type; use concrete type arguments";
 
     private static DiagnosticResult Expect(string channel, string path, string type, string reason) =>
         Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0).WithArguments(channel, path, type, reason);

@@ -71,7 +71,7 @@ public sealed class IncrementalTests
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));
         var reference = GeneratorHarness.EmitReference(library.Output);
-        var compilation = GeneratorHarness.Compile("Sample.App", [reference], ChannelA, ChannelB, Inputs.RichMessage);
+        var compilation = GeneratorHarness.Compile("Sample.App", [reference], ChannelA, ChannelB, Inputs.RichMessage, Inputs.GenericMembers);
 
         var run = GeneratorHarness.Run(compilation);
 
@@ -104,6 +104,21 @@ public sealed class IncrementalTests
         var edited = Replace(compilation, Service, Service.Replace("=> 1;", "=> 2 + 3;", StringComparison.Ordinal));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
+        var outputs = IncrementalSteps.SourceOutputs(result);
+        Assert.Equal(result.GeneratedSources.Length, outputs.Sum(o => o.HintNames.Count));
+        Assert.All(outputs, o => Assert.True(o.Reason == IncrementalStepRunReason.Cached, $"{string.Join(", ", o.HintNames)} was emitted again ({o.Reason})."));
+    }
+
+    [Fact]
+    public void UnrelatedEditRunsNoEmitterWithClosedGenericMessages()
+    {
+        var compilation = GeneratorHarness.Compile(ChannelA, Inputs.GenericMembers, Service);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var edited = Replace(compilation, Service, Service.Replace("=> 1;", "=> 2 + 3;", StringComparison.Ordinal));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Shop.Envelope_Of_Shop_Page_Of_Shop_Order_End_Codec.g.cs");
         var outputs = IncrementalSteps.SourceOutputs(result);
         Assert.Equal(result.GeneratedSources.Length, outputs.Sum(o => o.HintNames.Count));
         Assert.All(outputs, o => Assert.True(o.Reason == IncrementalStepRunReason.Cached, $"{string.Join(", ", o.HintNames)} was emitted again ({o.Reason})."));

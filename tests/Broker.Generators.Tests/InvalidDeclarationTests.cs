@@ -61,7 +61,8 @@ public sealed class InvalidDeclarationTests
     [InlineData("framework type", "public Uri? Link { get; set; }")]
     [InlineData("interface with implementations elsewhere", "public IShape? Shape { get; set; }")]
     [InlineData("abstract class without known types", "public Shape? Outline { get; set; }")]
-    [InlineData("generic class", "public Box<int>? Box { get; set; }")]
+    [InlineData("generic class closed over an unsupported type", "public Box<object>? Box { get; set; }")]
+    [InlineData("generic class closed over an interface", "public List<Box<IShape>>? Boxes { get; set; }")]
     [InlineData("private setter", "public int Computed { get; private set; }")]
     [InlineData("get-only id", "public int Id => 5;")]
     [InlineData("interface element", "public List<IComparable>? Keys { get; set; }")]
@@ -154,17 +155,38 @@ public sealed class InvalidDeclarationTests
         AssertOnlyTheFineChannel(run, problem);
     }
 
-    [Fact]
-    public void OpenGenericMessageGeneratesNothing()
+    [Theory]
+    [InlineData("generic channel", """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<Box<T>>;""")]
+    [InlineData("type parameter of a container", """public static partial class Holder<T> { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Box<List<T>>>; }""")]
+    public void OpenGenericMessageGeneratesNothing(string problem, string declaration)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
             public sealed class Box<T> { public T? Value { get; set; } }
 
+            """ + declaration));
+
+        AssertOnlyTheFineChannel(run, problem);
+    }
+
+    [Fact]
+    public void GenericDefinitionOfAnotherAssemblyWithOnlyAnInternalConstructorGeneratesNothing()
+    {
+        // The application generates the codec of Boxed<Message>, so it must be able to call what the codec calls.
+        var library = GeneratorHarness.Compile("Sample.Library", [], """
+            namespace Sample.Library;
+
+            public sealed class Boxed<T>
+            {
+                internal Boxed(T value) { Value = value; }
+                public T Value { get; }
+            }
+            """);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [GeneratorHarness.EmitReference(library)], Prelude + """
             [Channel("sample/bad")]
-            public partial interface IBadChannel<T> : IQueueChannel<Box<T>>;
+            public partial interface IBadChannel : IQueueChannel<Sample.Library.Boxed<Message>>;
             """));
 
-        AssertOnlyTheFineChannel(run, "open generic");
+        AssertOnlyTheFineChannel(run, "internal constructor in another assembly");
     }
 
     [Fact]

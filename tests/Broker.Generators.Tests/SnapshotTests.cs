@@ -42,6 +42,12 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void GenericChannelMessage() => VerifyGenerated(nameof(GenericChannelMessage), Inputs.GenericChannelMessage);
+
+    [Fact]
+    public void GenericMembers() => VerifyGenerated(nameof(GenericMembers), Inputs.GenericMembers);
+
+    [Fact]
     public void OrderedChannels() => VerifyGenerated(nameof(OrderedChannels), Inputs.OrderedChannels);
 
     [Fact]
@@ -75,6 +81,105 @@ public sealed class SnapshotTests
         Assert.Contains("writer.WriteInt32(global::Broker.Bson.BsonElementName.FromValidatedUtf8(\"id\"u8), value.Id);", codec, StringComparison.Ordinal);
         Assert.Contains("FromValidatedUtf8(\"username\"u8)", codec, StringComparison.Ordinal);
         Assert.DoesNotContain("_id", codec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AClosedGenericOfALibraryTypeGetsItsCodecInTheAssemblyThatUsesIt()
+    {
+        // The library declares the generic type and uses one closed form itself; the application closes it over its own
+        // type, which the library cannot know, so the application generates that codec.
+        var library = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.Messages", [], """
+            using Broker;
+
+            namespace Shop;
+
+            public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+
+            public sealed class Page<T>
+            {
+                public int Number { get; set; }
+                public System.Collections.Generic.List<T> Items { get; set; } = new();
+            }
+
+            [Channel("shop/texts")]
+            public partial interface ITextChannel : IQueueChannel<Envelope<string>>;
+            """));
+        GeneratorHarness.AssertCompilesCleanly(library.Output);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.App", [GeneratorHarness.EmitReference(library.Output)], """
+            using Broker;
+
+            namespace Shop.App;
+
+            public sealed record User(int Id, string Name);
+
+            [Channel("app/users")]
+            public partial interface IUserChannel : IQueueChannel<Shop.Envelope<Shop.Page<User>>>;
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Assert.Equal(
+            ["BrokerAddChannels.g.cs", "BrokerBsonCodecs.g.cs", "BrokerChannelRegistry.g.cs", "Shop.App.IUserChannel.Channel.g.cs", "Shop.App.UserCodec.g.cs",
+             "Shop.Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec.g.cs", "Shop.Page_Of_Shop_App_User_Codec.g.cs"],
+            run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Contains("internal sealed class Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec : global::Broker.Bson.IBsonCodec<global::Shop.Envelope<global::Shop.Page<global::Shop.App.User>>>",
+            run.Source("Shop.Envelope_Of_Shop_Page_Of_Shop_App_User_End_Codec.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CodecsOfClosedGenericsNeverShareAName()
+    {
+        // A.B_C and A.B.C would both read A_B_C: the name with the underscore gets a hash. Outer.Inner and a type in
+        // namespace Outer are told apart by their namespaces, and @int is not int.
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("""
+            using Broker;
+
+            namespace A
+            {
+                public sealed record B_C(int X);
+                public sealed record Envelope<T>(T Payload);
+                public sealed class Outer { public sealed record Inner(int X); }
+                public sealed record @int(int X);
+
+                public sealed class Everything
+                {
+                    public Envelope<B_C>? One { get; set; }
+                    public Envelope<B.C>? Two { get; set; }
+                    public Envelope<Outer.Inner>? Three { get; set; }
+                    public Envelope<global::Outer.Inner>? Four { get; set; }
+                    public Envelope<int>? Five { get; set; }
+                    public Envelope<A.@int>? Six { get; set; }
+                    public Envelope<Envelope<int>[]>? Seven { get; set; }
+                    public Envelope<int?>? Eight { get; set; }
+                    public Envelope<string?>? Nine { get; set; }
+                    public Envelope<string>? Ten { get; set; }
+                    // Not sealed: writing compares the value's type with typeof(Page<string?>).
+                    public Page<string?>? Eleven { get; set; }
+                }
+
+                public class Page<T> { public T? First { get; set; } }
+
+                [Channel("everything")]
+                public partial interface IEverythingChannel : IQueueChannel<Everything>;
+            }
+
+            namespace A.B
+            {
+                public sealed record C(int X);
+            }
+
+            namespace Outer
+            {
+                public sealed record Inner(int X);
+            }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        var generic = run.HintNames.Where(h => h.StartsWith("A.Envelope", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["A.Envelope_Of_A_B_C_Codec.g.cs", "A.Envelope_Of_A_B_C_Hd38f7559_Codec.g.cs", "A.Envelope_Of_A_Envelope_Of_int_End_Array_Codec.g.cs",
+             "A.Envelope_Of_A_Outer_Inner_Codec.g.cs", "A.Envelope_Of_A_int_H897c6e54_Codec.g.cs", "A.Envelope_Of_Outer_Inner_Codec.g.cs",
+             "A.Envelope_Of_int_Codec.g.cs", "A.Envelope_Of_int_Nullable_Codec.g.cs", "A.Envelope_Of_string_Codec.g.cs", "A.Envelope_Of_string_Nullable_Codec.g.cs"],
+            generic);
     }
 
     [Fact]

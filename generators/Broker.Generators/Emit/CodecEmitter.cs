@@ -20,7 +20,7 @@ internal static class CodecEmitter
         var writer = GeneratedCode.StartFile();
         writer.WriteLine("namespace " + codec.CodecNamespace).OpenBlock();
         writer.WriteLine("/// <summary>")
-            .WriteLine("/// Writes and reads <see cref=\"" + codec.TypeName + "\"/> as BSON, with the same bytes as MongoDB.Bson's default class map.")
+            .WriteLine("/// Writes and reads " + DocReference(codec) + " as BSON, with the same bytes as MongoDB.Bson's default class map.")
             .WriteLine("/// </summary>")
             .WriteLine(GeneratedCode.Attribute)
             .WriteLine("internal sealed class " + codec.CodecName + " : global::Broker.Bson.IBsonCodec<" + codec.TypeName + ">")
@@ -378,6 +378,13 @@ internal static class CodecEmitter
     // Required members are checked after the loop; settable ones are assigned only when present, keeping their defaults.
     private static bool IsTracked(MemberModel member) =>
         member.IsRequired || member.Binding == MemberBinding.Populate || (member.Binding == MemberBinding.Setter && member.DefaultExpression is null);
+
+    // A cref cannot name a closed generic type (Envelope{User} would declare a type parameter called User), so one is
+    // named in text, escaped for the XML of the comment.
+    private static string DocReference(CodecModel codec) =>
+        codec.TypeName.IndexOf('<') < 0
+            ? "<see cref=\"" + codec.TypeName + "\"/>"
+            : "<c>" + codec.DisplayName.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;") + "</c>";
 
     private static string Utf8(string text) => Names.Literal(text) + "u8";
 

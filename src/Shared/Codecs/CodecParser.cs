@@ -26,6 +26,10 @@ internal sealed class CodecParser
     private readonly CancellationToken _cancellationToken;
     private readonly ValueClassifier _classifier;
     private readonly HashSet<INamedTypeSymbol> _seen = new(SymbolEqualityComparer.Default);
+    // A generic type by its generated name, nullable annotations of type arguments included: Envelope<User> and
+    // Envelope<User?> are one run-time type, but the first refuses a null payload and the second does not, so each has
+    // its own codec. (Symbols would tell oblivious and non-nullable arguments apart, which are one codec.)
+    private readonly HashSet<string> _seenGeneric = new(StringComparer.Ordinal);
     private readonly Queue<(INamedTypeSymbol Type, string Path)> _pending = new();
     private readonly Dictionary<string, string> _pathOfCodec = new(StringComparer.Ordinal);
 
@@ -79,7 +83,7 @@ internal sealed class CodecParser
     private void Enqueue(INamedTypeSymbol type, string path)
     {
         var definition = (INamedTypeSymbol)type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-        if (_seen.Add(definition))
+        if (GenericCodecNames.IsGeneric(definition) ? _seenGeneric.Add(Names.TypeName(definition)) : _seen.Add(definition))
             _pending.Enqueue((definition, path));
     }
 

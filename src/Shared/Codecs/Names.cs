@@ -43,23 +43,57 @@ internal static class Names
         return ns.Length == 0 ? CodecRootNamespace : CodecRootNamespace + "." + ns;
     }
 
-    /// <summary><c>UserCodec</c>; a nested type joins its containers with '_': <c>Outer_InnerCodec</c>.</summary>
+    /// <summary>
+    /// <c>UserCodec</c>; a nested type joins its containers with '_': <c>Outer_InnerCodec</c>. A closed generic type gets
+    /// one codec per set of type arguments, named by <see cref="GenericCodecNames"/>: <c>Envelope_Of_Sample_User_Codec</c>.
+    /// </summary>
     public static string CodecName(INamedTypeSymbol type)
     {
+        if (GenericCodecNames.IsGeneric(type))
+            return GenericCodecNames.CodecName(type);
         var parts = new List<string>();
         for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
             parts.Insert(0, named.Name);
         return string.Join("_", parts) + "Codec";
     }
 
-    /// <summary><c>User</c>; a nested type with its containers: <c>Outer.Inner</c>.</summary>
-    public static string ShortName(INamedTypeSymbol type)
+    /// <summary><c>User</c>; a nested type with its containers: <c>Outer.Inner</c>; a generic one with its type arguments: <c>Envelope&lt;User&gt;</c>.</summary>
+    public static string ShortName(INamedTypeSymbol type) => type.ToDisplayString(ShortFormat);
+
+    private static readonly SymbolDisplayFormat ShortFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>
+    /// The name MongoDB.Bson's class map gives a type as its discriminator: the CLR name (<c>User</c>), or for a generic
+    /// type its name without the arity, followed by its type arguments named the same way: <c>Envelope&lt;Int64&gt;</c>,
+    /// <c>Pair&lt;String, List&lt;Int32&gt;&gt;</c>. An array keeps the CLR name of its element (<c>Page`1[]</c>).
+    /// </summary>
+    public static string ClrFriendlyName(ITypeSymbol type)
     {
-        var parts = new List<string>();
-        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
-            parts.Insert(0, named.Name);
-        return string.Join(".", parts);
+        if (type is IArrayTypeSymbol array)
+            return ClrName(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]";
+        // Reflection counts a nested type's containers' arguments as its own, outermost first.
+        var arguments = new List<ITypeSymbol>();
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.ContainingType)
+            arguments.InsertRange(0, current.TypeArguments);
+        if (arguments.Count == 0)
+            return type.MetadataName;
+        var builder = new StringBuilder(type.Name).Append('<');
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (i > 0)
+                builder.Append(", ");
+            builder.Append(ClrFriendlyName(arguments[i]));
+        }
+        return builder.Append('>').ToString();
     }
+
+    // Type.Name: the metadata name, with the arity of a generic type and the brackets of an array.
+    private static string ClrName(ITypeSymbol type) =>
+        type is IArrayTypeSymbol array ? ClrName(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]" : type.MetadataName;
 
     /// <summary>An identifier, escaped with <c>@</c> when it is a keyword.</summary>
     public static string Identifier(string name) =>

@@ -67,7 +67,7 @@ internal static class Polymorphism
     public static string OwnDiscriminator(INamedTypeSymbol type) =>
         BsonAttributes.Find(type, BsonAttributes.Discriminator) is { } attribute && BsonAttributes.FirstArgument(attribute) is string { Length: > 0 } name
             ? name
-            : type.Name;
+            : Names.ClrFriendlyName(type);
 
     // From the nearest base marked RootClass down to the type; just the type's own name when there is no root class.
     private static List<string> Chain(INamedTypeSymbol type, out bool hasRootClass)

@@ -20,9 +20,11 @@ namespace Broker.Generators.Parsing;
 /// <item><c>Dictionary&lt;string, T&gt;</c>, <c>IDictionary&lt;string, T&gt;</c> or <c>IReadOnlyDictionary&lt;string, T&gt;</c>
 /// of a supported T;</item>
 /// <item><c>Nullable&lt;T&gt;</c> of a supported T;</item>
-/// <item>a non-generic class, struct or record outside the System and Microsoft namespaces, accessible from the
-/// assembly, whose serialized members are all supported (see <see cref="CodecParser"/>); an abstract class when
-/// <c>[BsonKnownTypes]</c> names concrete types below it.</item>
+/// <item>a class, struct or record outside the System and Microsoft namespaces, accessible from the assembly, whose
+/// serialized members are all supported (see <see cref="CodecParser"/>); an abstract class when <c>[BsonKnownTypes]</c>
+/// names concrete types below it. A generic one must be closed (<c>Envelope&lt;User&gt;</c>, <c>Page&lt;int&gt;</c>):
+/// each closed type gets a codec of its own, with the type arguments in place of the parameters. A type that still has
+/// a type parameter somewhere in it is open, and refused naming the parameter.</item>
 /// </list>
 /// </summary>
 internal sealed class ValueClassifier
@@ -60,8 +62,8 @@ internal sealed class ValueClassifier
 
         switch (type)
         {
-            case ITypeParameterSymbol:
-                return Fail(path, type, "is an open type parameter; a message's types must all be concrete", out problem);
+            case ITypeParameterSymbol parameter:
+                return Fail(path, type, "is the type parameter " + parameter.Name + OfDeclarer(parameter) + ", so the type is open here; a codec is generated for each closed type, so every type a message reaches must be concrete where the channel is declared", out problem);
             case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
                 return Fail(path, type, "is a pointer, which has no BSON form", out problem);
             case IDynamicTypeSymbol:
@@ -186,20 +188,21 @@ internal sealed class ValueClassifier
             return Fail(path, named, "is a ref struct, which cannot be stored on the heap or in a collection", out problem);
         if (named.IsStatic)
             return Fail(path, named, "is a static class, which has no instances", out problem);
-        if (named.IsUnboundGenericType || named.TypeArguments.Any(t => t.TypeKind == TypeKind.TypeParameter))
-            return Fail(path, named, "is an open generic type: its type arguments are not known until run time", out problem);
-        for (var current = named; current is not null; current = current.ContainingType)
-        {
-            if (current.IsGenericType)
-                return Fail(path, named, "is a generic type, which the generated codecs do not support yet; declare a non-generic type", out problem);
-        }
+        if (named.IsUnboundGenericType)
+            return Fail(path, named, "is an unbound generic type; a codec is generated for each closed type, so give it type arguments", out problem);
+        if (GenericArguments.FindTypeParameter(named) is { } open)
+            return Fail(path, named, "is an open generic type: its type parameter " + open.Name + OfDeclarer(open) + " is not known until run time, and a codec is generated only for a closed type; use concrete type arguments", out problem);
+        // Checks the type arguments too: the codec of Envelope<T> names T, so T must be accessible as well.
         if (!_compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly))
             return Fail(path, named, "is not accessible from this assembly's generated code; make it public or internal", out problem);
-        for (var current = named; current is not null; current = current.ContainingType)
+        foreach (var part in GenericArguments.NamedTypesIn(named))
         {
-            // Accessible by the rules above, yet only its own file can name it, and the generated codec is elsewhere.
-            if (current.IsFileLocal)
-                return Fail(path, named, "is " + (SymbolEqualityComparer.Default.Equals(current, named) ? "a file-local type" : "nested in the file-local type " + current.Name) + ", which the generated codec, in another file, cannot name; make it internal or public", out problem);
+            for (var current = part; current is not null; current = current.ContainingType)
+            {
+                // Accessible by the rules above, yet only its own file can name it, and the generated codec is elsewhere.
+                if (current.IsFileLocal)
+                    return Fail(path, named, FileLocalReason(named, part, current), out problem);
+            }
         }
 
         problem = null;
@@ -277,6 +280,20 @@ internal sealed class ValueClassifier
             _ => null,
         };
     }
+
+    private static string FileLocalReason(INamedTypeSymbol named, INamedTypeSymbol part, INamedTypeSymbol fileLocal)
+    {
+        var what = SymbolEqualityComparer.Default.Equals(fileLocal, named) ? "a file-local type"
+            : SymbolEqualityComparer.Default.Equals(part, named) ? "nested in the file-local type " + fileLocal.Name
+            : "closed over the file-local type " + fileLocal.Name;
+        return "is " + what + ", which the generated codec, in another file, cannot name; make it internal or public";
+    }
+
+    // " (declared by Box<T>)" or " (declared by the method M)": where the parameter comes from, so the fix is easy to find.
+    private static string OfDeclarer(ITypeParameterSymbol parameter) =>
+        parameter.DeclaringType is { } type ? " (declared by " + Names.DisplayName(type) + ")"
+        : parameter.DeclaringMethod is { } method ? " (declared by the method " + method.Name + ")"
+        : "";
 
     private static bool Fail(string path, ITypeSymbol type, string reason, out UnsupportedType? problem)
     {

@@ -52,7 +52,7 @@ public sealed class GeneratedChannelTests
             new[] { typeof(IEverythingChannel), typeof(IOrderChannel), typeof(IRegistrationChannel), typeof(ISimilarNamesChannel), typeof(Zoo.IZooChannel), typeof(Stored.IStoredChannel), typeof(Stored.IStoredEnvelopeChannel), typeof(NullChecks.INullCheckChannel), typeof(Camel.IProfileChannel), typeof(Camel.IKeyedChannel),
                 typeof(Ordering.IByCustomerChannel), typeof(Ordering.IByIdChannel), typeof(Ordering.IByTenantChannel), typeof(Ordering.IByShardChannel),
                 typeof(Ordering.IByDeltaChannel), typeof(Ordering.IBySerialChannel), typeof(Ordering.IByAccountChannel), typeof(Ordering.IByRegionChannel),
-                typeof(Ordering.IByBalanceChannel), typeof(Ordering.IByProduceChannel) }.OrderBy(t => t.FullName),
+                typeof(Ordering.IByBalanceChannel), typeof(Ordering.IByProduceChannel), typeof(Generics.IMemberEnvelopeChannel), typeof(Generics.ICatalogChannel) }.OrderBy(t => t.FullName),
             builder.ChannelTypes.OrderBy(t => t.FullName));
         Assert.Contains(services, d => d.ServiceType == typeof(IRegistrationChannel));
     }

@@ -284,4 +284,75 @@ internal static class Inputs
         [Channel("accounts/unordered", Ordered = false)]
         public partial interface IUnorderedAccountChannel : IQueueChannel<AccountChanged>;
         """;
+
+    public const string GenericChannelMessage = """
+        using Broker;
+
+        namespace Shop
+        {
+            public sealed record User(int Id, string Name);
+
+            public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+
+            [Channel("shop/user")]
+            public partial interface IUserChannel : IQueueChannel<Envelope<User>>;
+
+            // The same closed type: one codec serves both channels.
+            [Channel("shop/user-audit")]
+            public partial interface IUserAuditChannel : IQueueChannel<Envelope<User>>;
+
+            // Another User, in another namespace: a codec of its own, not a clash.
+            [Channel("shop/legacy-user")]
+            public partial interface ILegacyUserChannel : IQueueChannel<Envelope<Legacy.User>>;
+        }
+
+        namespace Shop.Legacy
+        {
+            public sealed record User(string Login);
+        }
+        """;
+
+    public const string GenericMembers = """
+        using System.Collections.Generic;
+        using Broker;
+
+        namespace Shop;
+
+        public enum Region { North, South }
+
+        public sealed record Order(int Id, decimal Total);
+
+        public sealed record Envelope<TPayload>(string Kind, TPayload Payload);
+
+        public sealed class Page<T>
+        {
+            public int Number { get; set; }
+            public List<T> Items { get; set; } = new();
+        }
+
+        public readonly struct Pair<TKey, TValue>
+        {
+            public Pair(TKey key, TValue value)
+            {
+                Key = key;
+                Value = value;
+            }
+
+            public TKey Key { get; }
+            public TValue Value { get; }
+        }
+
+        public sealed class Report
+        {
+            public List<Page<Order>> Pages { get; set; } = new();
+            public Envelope<Order>? Reply { get; set; }
+            public Dictionary<string, Page<Order>> ByName { get; set; } = new();
+            public Envelope<Page<Order>>? Nested { get; set; }
+            public Pair<int, string?> Counted { get; set; }
+            public Pair<Region, List<int>>? ByRegion { get; set; }
+        }
+
+        [Channel("shop/report")]
+        public partial interface IReportChannel : IQueueChannel<Report>;
+        """;
 }
