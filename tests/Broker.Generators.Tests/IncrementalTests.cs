@@ -91,7 +91,8 @@ public sealed class IncrementalTests
             .ToDictionary(o => StepAssertions.Describe(o.Value), o => o.Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, implementations["channel sample/a"]);
         Assert.Equal(IncrementalStepRunReason.Unchanged, implementations["channel sample/b"]);
-        Assert.All(StepAssertions.Outputs(result, TrackingNames.Codecs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        // The codec list compares equal before it is split, so the per-codec step is not even re-run (Cached).
+        Assert.All(StepAssertions.Outputs(result, TrackingNames.Codecs), o => IncrementalSteps.AssertCachedOrUnchanged(StepAssertions.Describe(o.Value), o.Reason));
         Assert.Contains("2s", result.GeneratedSources.Single(s => s.HintName == "Sample.A.IChannelA.Channel.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -158,7 +159,8 @@ public sealed class IncrementalTests
             .ToDictionary(o => StepAssertions.Describe(o.Value), o => o.Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, implementations["channel sample/b"]);
         Assert.Equal(IncrementalStepRunReason.Unchanged, implementations["channel sample/a"]);
-        Assert.All(StepAssertions.Outputs(result, TrackingNames.Codecs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        // The codec list compares equal before it is split, so the per-codec step is not even re-run (Cached).
+        Assert.All(StepAssertions.Outputs(result, TrackingNames.Codecs), o => IncrementalSteps.AssertCachedOrUnchanged(StepAssertions.Describe(o.Value), o.Reason));
         var source = result.GeneratedSources.Single(s => s.HintName == "Sample.B.IChannelB.Channel.g.cs").SourceText.ToString();
         Assert.Contains("ordered: true);", source, StringComparison.Ordinal);
         Assert.Contains("OrderingKeyOf(global::Sample.B.MessageB message) => message.Sequence.ToString(", source, StringComparison.Ordinal);
