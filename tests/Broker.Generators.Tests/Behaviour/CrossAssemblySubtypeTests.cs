@@ -2,6 +2,7 @@ using System.Reflection;
 using Broker.Bson;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
+using Microsoft.CodeAnalysis;
 
 namespace Broker.Generators.Tests.Behaviour;
 
@@ -164,6 +165,54 @@ public sealed class CrossAssemblySubtypeTests
 
         Assert.Equal(MongoBytes(premiumType, premium), ToBson(premiumType, premium));
     }
+
+    [Fact]
+    public void BelowARootClassTheWholeChainIsWrittenAsMongoDbDoes()
+    {
+        var rooted = s_rooted.Value;
+        var vehicleType = rooted.TypeA("Fleet.Vehicle");
+        var truck = Activator.CreateInstance(rooted.TypeB("Haulage.Truck"))!;
+        vehicleType.GetProperty("Plate")!.SetValue(truck, "HX-1");
+        truck.GetType().GetProperty("Axles")!.SetValue(truck, 3);
+        BsonClassMap.LookupClassMap(vehicleType);
+        BsonClassMap.LookupClassMap(truck.GetType());
+
+        var ours = ToBson(vehicleType, truck);
+
+        Assert.Equal(truck.ToBson(vehicleType), ours);
+        Assert.Equal(new BsonArray { "vehicle", "Truck" }, MongoBson.Deserialize<BsonDocument>(ours)["_t"]);
+        Assert.Same(truck.GetType(), FromBson(vehicleType, ours).GetType());
+    }
+
+    private static readonly Lazy<TwoAssemblies> s_rooted = new(() => new TwoAssemblies(
+        "Fleet",
+        """
+        using Broker;
+        using MongoDB.Bson.Serialization.Attributes;
+
+        namespace Fleet;
+
+        [BsonDiscriminator("vehicle", RootClass = true)]
+        public class Vehicle
+        {
+            public string Plate { get; set; } = "";
+        }
+
+        [Channel("fleet/vehicles")]
+        public partial interface IVehicleChannel : IQueueChannel<Vehicle>;
+        """,
+        "Haulage",
+        """
+        [assembly: Broker.BsonKnownSubtype(typeof(Fleet.Vehicle), typeof(Haulage.Truck))]
+
+        namespace Haulage;
+
+        public sealed class Truck : Fleet.Vehicle
+        {
+            public int Axles { get; set; }
+        }
+        """,
+        [MetadataReference.CreateFromFile(typeof(ObjectId).Assembly.Location)]));
 
     private static object Premium(int id, string name, string plan)
     {
