@@ -144,6 +144,24 @@ public sealed class SnapshotTests
 
         GeneratorHarness.AssertCompilesCleanly(run.Output);
         Snapshot.Verify(nameof(SubtypeOfAReferencedAssembly), run);
+
+        // An application referencing both: its AddChannels() runs Shop.Billing's registrations.
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "Shop.App",
+            [GeneratorHarness.EmitReference(library.Output), GeneratorHarness.EmitReference(run.Output)],
+            """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Shop.App;
+
+            public static class Startup
+            {
+                public static BrokerBuilder Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        Snapshot.Verify(nameof(SubtypeOfAReferencedAssembly) + "Application", application);
     }
 
     private static void VerifyGenerated(string testName, string source)

@@ -214,6 +214,32 @@ public sealed class CrossAssemblySubtypeTests
         """,
         [MetadataReference.CreateFromFile(typeof(ObjectId).Assembly.Location)]));
 
+    [Fact]
+    public void AddChannelsRegistersTheSubtypesOfReferencedAssembliesBeforeAnyIsRead()
+    {
+        // A fresh load, in which nothing touched Billing: only the application's AddChannels() can have registered it.
+        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", Billing, application: ("Reader", """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Reader;
+
+            public static class Startup
+            {
+                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        var userType = process.TypeA("Shared.User");
+        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+        // With nothing registered, the codec of a class without [BsonKnownTypes] does not look at _t: a plain User.
+        Assert.Same(userType, FromBson(userType, bson).GetType());
+
+        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
+            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+
+        Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
+    }
+
     private static object Premium(int id, string name, string plan)
     {
         var type = Assemblies.TypeB("Billing.PremiumUser");

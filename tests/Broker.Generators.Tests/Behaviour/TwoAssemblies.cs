@@ -7,14 +7,14 @@ namespace Broker.Generators.Tests.Behaviour;
 
 /// <summary>
 /// Two projects as a solution builds them: a library (A) and one that references it (B), each compiled with the
-/// generator, then both loaded into one load context that shares Broker's runtime with this test, as an application
+/// generator (and, optionally, an application referencing both), then all loaded into one load context that shares Broker's runtime with this test, as an application
 /// that references both does.
 /// </summary>
 internal sealed class TwoAssemblies : AssemblyLoadContext
 {
     private readonly Dictionary<string, Assembly> _loaded = new(StringComparer.Ordinal);
 
-    public TwoAssemblies(string nameA, string sourceA, string nameB, string sourceB, IEnumerable<MetadataReference>? references = null)
+    public TwoAssemblies(string nameA, string sourceA, string nameB, string sourceB, IEnumerable<MetadataReference>? references = null, (string Name, string Source)? application = null)
         : base($"{nameA}+{nameB}")
     {
         var extra = references?.ToList() ?? [];
@@ -25,7 +25,21 @@ internal sealed class TwoAssemblies : AssemblyLoadContext
         RunB = b;
         A = Load(a.Output);
         B = Load(b.Output);
+        if (application is { } app)
+        {
+            // An application referencing both, as the process that runs them.
+            var c = GeneratorHarness.Run(GeneratorHarness.Compile(app.Name, [.. extra, a.Output.ToMetadataReference(), b.Output.ToMetadataReference()], app.Source));
+            GeneratorHarness.AssertCompilesCleanly(c.Output);
+            RunApplication = c;
+            Application = Load(c.Output);
+        }
     }
+
+    /// <summary>The application, when one was given.</summary>
+    public Assembly? Application { get; }
+
+    /// <summary>The generator's run over the application, when one was given.</summary>
+    public GeneratorRun? RunApplication { get; }
 
     public Assembly A { get; }
 
