@@ -12,7 +12,7 @@ namespace Broker.Generators.Parsing;
 /// </summary>
 internal static class SubtypeParser
 {
-    public const string AttributeMetadataName = "Broker.BsonKnownSubtypeAttribute";
+    public const string AttributeMetadataName = KnownSubtypeRules.AttributeMetadataName;
 
     public static EquatableArray<SubtypeModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -27,18 +27,11 @@ internal static class SubtypeParser
         return models.ToEquatableArray();
     }
 
-    // A declaration the generator cannot honour is left out: the subtype then meets the run-time error that names the fix.
+    // A declaration that cannot be honoured is left out; BRK0023 explains it.
     private static bool TryParse(AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out SubtypeModel model)
     {
         model = null!;
-        if (attribute.ConstructorArguments.Length != 2 ||
-            attribute.ConstructorArguments[0].Value is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsGenericType: false } baseType ||
-            attribute.ConstructorArguments[1].Value is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsGenericType: false } subtype ||
-            !DerivesFrom(subtype, baseType) ||
-            !compilation.IsSymbolAccessibleWithin(baseType, compilation.Assembly) ||
-            !compilation.IsSymbolAccessibleWithin(subtype, compilation.Assembly))
-            return false;
-        if (!CodecParser.TryParse(subtype, compilation, cancellationToken, out var codecs, out _))
+        if (!KnownSubtypeRules.TryRead(attribute, compilation, cancellationToken, out var baseType, out var subtype, out var codecs, out _))
             return false;
 
         var own = codecs[0];
@@ -60,15 +53,5 @@ internal static class SubtypeParser
             registered.OrderBy(r => r.TypeName, System.StringComparer.Ordinal).ToEquatableArray(),
             codecs);
         return true;
-    }
-
-    private static bool DerivesFrom(INamedTypeSymbol candidate, INamedTypeSymbol type)
-    {
-        for (var current = candidate.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, type))
-                return true;
-        }
-        return false;
     }
 }

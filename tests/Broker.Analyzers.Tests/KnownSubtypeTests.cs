@@ -1,0 +1,48 @@
+using Broker.Analyzers.Tests.Infrastructure;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>BRK0023: an [assembly: BsonKnownSubtype] the generator cannot honour, reported at the subtype's typeof.</summary>
+public sealed class KnownSubtypeTests
+{
+    private const string Types = """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class Invoice { public int Number { get; set; } }
+        public sealed class Litter<T> : Pet { public T? Runt { get; set; } }
+        public abstract class Breed : Pet { public string Standard { get; set; } = ""; }
+        """;
+
+    [Fact]
+    public Task ASubtypeThatDerivesFromTheBaseIsFine() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), typeof(Dog))]",
+        Types,
+    ]);
+
+    [Fact]
+    public Task AClassThatDoesNotDeriveFromTheBaseIsReportedAtItsTypeof() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Invoice)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithMessage(
+            "[assembly: BsonKnownSubtype] cannot register 'Invoice' as a subtype of 'Pet': 'Invoice' does not derive from 'Pet'"));
+
+    [Fact]
+    public Task AGenericSubtypeIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Litter<int>)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments("Litter", "Pet", "'Litter' is generic, and a discriminator names one class"));
+
+    [Fact]
+    public Task ASubtypeWhoseCodecCannotBeGeneratedSaysWhyAsBrk0013Does() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Breed)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Breed", "Pet", "its codec cannot be generated. Breed: 'Breed' is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
+}
