@@ -45,4 +45,23 @@ public sealed class KnownSubtypeTests
     ],
         Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
             "Breed", "Pet", "its codec cannot be generated. Breed: 'Breed' is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
+
+    [Fact]
+    public Task ADiscriminatorTheBasesKnownTypesAlreadyUseIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Animal), {|#0:typeof(Other.Cat)|})]\n" + MongoStandIns.Attributes,
+        """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Cat))]
+        public class Animal { public string Name { get; set; } = ""; }
+        public sealed class Cat : Animal { public bool Purrs { get; set; } }
+
+        namespace Other
+        {
+            public sealed class Cat : Animal { public int Lives { get; set; } }
+        }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Cat", "Animal", "its discriminator 'Cat' is already that of Cat, which the codec of Animal knows, so a reader would create that " +
+            "instead; give it another with [BsonDiscriminator(\"...\")]"));
 }

@@ -46,9 +46,35 @@ internal static class KnownSubtypeRules
             problem = "the generated code cannot reach both types; make them public or internal";
         else if (!SymbolEqualityComparer.Default.Equals(subtype.ContainingAssembly, compilation.Assembly))
             problem = "'" + subtype.Name + "' is declared in " + subtype.ContainingAssembly.Name + "; declare it there, where its codec is generated";
+        else if (ClashingType(baseType, subtype) is { } clash)
+            problem = "its discriminator '" + Polymorphism.OwnDiscriminator(subtype) + "' is already that of " + Names.DisplayName(clash) +
+                      ", which the codec of " + Names.DisplayName(baseType) + " knows, so a reader would create that instead; give it another with [BsonDiscriminator(\"...\")]";
         else if (!CodecParser.TryParse(subtype, compilation, cancellationToken, out codecs, out var unsupported))
             problem = "its codec cannot be generated. " + unsupported!.Path + ": '" + unsupported.TypeName + "' " + unsupported.Reason;
         return problem is null;
+    }
+
+    // The base's codec compares a document's _t with its own name and those of the types its [BsonKnownTypes] reach
+    // before it asks the registry, so a subtype named like one of those
+    // would never be read back as itself.
+    private static INamedTypeSymbol? ClashingType(INamedTypeSymbol baseType, INamedTypeSymbol subtype)
+    {
+        var discriminator = Polymorphism.OwnDiscriminator(subtype);
+        var visited = new System.Collections.Generic.HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default) { baseType };
+        var pending = new System.Collections.Generic.Queue<INamedTypeSymbol>();
+        pending.Enqueue(baseType);
+        while (pending.Count > 0)
+        {
+            var current = pending.Dequeue();
+            if (!SymbolEqualityComparer.Default.Equals(current, subtype) && Polymorphism.OwnDiscriminator(current) == discriminator)
+                return current;
+            foreach (var known in BsonAttributes.KnownTypesOf(current))
+            {
+                if (known is INamedTypeSymbol named && visited.Add(named))
+                    pending.Enqueue(named);
+            }
+        }
+        return null;
     }
 
     private static bool DerivesFrom(INamedTypeSymbol candidate, INamedTypeSymbol type)
