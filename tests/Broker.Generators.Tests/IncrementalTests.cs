@@ -55,6 +55,37 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesDeclaredSubtypesCachedAndEmitsNothing()
+    {
+        const string subtypes = """
+            [assembly: Broker.BsonKnownSubtype(typeof(Sample.Account), typeof(Sample.Premium))]
+
+            namespace Sample;
+
+            public class Account
+            {
+                public int Id { get; set; }
+            }
+
+            public sealed class Premium : Account
+            {
+                public string Plan { get; set; } = "";
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(ChannelA, ChannelB, Service, subtypes);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Contains(driver.GetRunResult().Results.Single().GeneratedSources, s => s.HintName == "BrokerBsonSubtypes.g.cs");
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public sealed class Unrelated { }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        StepAssertions.AllCachedOrUnchanged(result);
+        Assert.Equal(IncrementalStepRunReason.Cached, Assert.Single(StepAssertions.Outputs(result, TrackingNames.Subtypes)).Reason);
+        // No emitter ran: every file, the subtype's codec and registration among them, is the text of the last run.
+        Assert.All(IncrementalSteps.SourceOutputs(result), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
     public void ChangingAMethodBodyLeavesEveryStepCachedOrUnchanged()
     {
         var compilation = GeneratorHarness.Compile(ChannelA, ChannelB, Service);
