@@ -8,8 +8,9 @@ namespace Broker.Analyzers;
 
 /// <summary>
 /// The channel names the referenced assemblies already declare, for BRK0007 across project references. Only an
-/// assembly marked <c>[assembly: ChannelRegistry]</c> (written by the generator into every assembly that has channels)
-/// is read, so the framework and packages that know nothing of Broker cost one attribute check each; and an assembly's
+/// assembly that references Broker and is marked <c>[assembly: ChannelRegistry]</c> (written by the generator into
+/// every assembly that has channels) is read, so the framework and packages that know nothing of Broker cost a look at
+/// their reference list; and an assembly's
 /// names are kept for as long as its symbol lives, which the compiler shares between the compilations an IDE makes.
 /// </summary>
 internal static class ReferencedChannelNames
@@ -44,10 +45,27 @@ internal static class ReferencedChannelNames
 
     private static bool HasRegistry(IAssemblySymbol assembly, INamedTypeSymbol registryAttribute)
     {
+        // Only an assembly built against Broker can carry the attribute: the framework's hundreds are passed over
+        // without decoding their attributes.
+        if (!ReferencesBroker(assembly))
+            return false;
         foreach (var attribute in assembly.GetAttributes())
         {
             if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, registryAttribute))
                 return true;
+        }
+        return false;
+    }
+
+    private static bool ReferencesBroker(IAssemblySymbol assembly)
+    {
+        foreach (var module in assembly.Modules)
+        {
+            foreach (var reference in module.ReferencedAssemblies)
+            {
+                if (reference.Name == "Broker")
+                    return true;
+            }
         }
         return false;
     }
