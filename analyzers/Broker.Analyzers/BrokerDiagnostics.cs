@@ -40,6 +40,7 @@ internal static class BrokerDiagnostics
     public const string OrderByNotReadableId = "BRK0020";
     public const string UnsupportedOrderByTypeId = "BRK0021";
     public const string EmptyOrderById = "BRK0022";
+    public const string InvalidKnownSubtypeId = "BRK0023";
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         NotPartialId,
@@ -240,6 +241,15 @@ internal static class BrokerDiagnostics
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink(EmptyOrderById));
+
+    public static readonly DiagnosticDescriptor InvalidKnownSubtype = new(
+        InvalidKnownSubtypeId,
+        title: "Declared subtype cannot be registered",
+        messageFormat: "[assembly: BsonKnownSubtype] cannot register '{0}' as a subtype of '{1}': {2}",
+        ChannelsCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink(InvalidKnownSubtypeId));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

@@ -8,8 +8,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Broker.Analyzers;
 
 /// <summary>
-/// BRK0007: two [Channel] interfaces of one compilation with the same name would share one queue while expecting
-/// their own message types. Each declaration is reported at its name argument, naming the other interfaces.
+/// BRK0007: two [Channel] interfaces with the same name would share one queue while expecting their own message
+/// types. Each declaration of this compilation is reported at its name argument, naming the other interfaces: those of
+/// this compilation, and those a referenced assembly already declares (read by <see cref="ReferencedChannelNames"/>),
+/// since the generated <c>AddChannels()</c> registers both.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DuplicateChannelNameAnalyzer : DiagnosticAnalyzer
@@ -28,6 +30,7 @@ public sealed class DuplicateChannelNameAnalyzer : DiagnosticAnalyzer
             if (channelAttributeType is null) return;
 
             var declarations = new ConcurrentBag<Declaration>();
+            var compilation = start.Compilation;
             start.RegisterSymbolAction(symbolContext =>
             {
                 var attribute = ChannelSymbols.GetChannelAttribute(symbolContext.Symbol, channelAttributeType);
@@ -42,12 +45,20 @@ public sealed class DuplicateChannelNameAnalyzer : DiagnosticAnalyzer
 
             start.RegisterCompilationEndAction(end =>
             {
-                foreach (var sameName in declarations.GroupBy(d => d.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+                if (declarations.IsEmpty) return;
+                // Read only once this compilation is known to declare a channel, and only at its end.
+                var referenced = ReferencedChannelNames.Of(compilation, channelAttributeType);
+                foreach (var sameName in declarations.GroupBy(d => d.Name, StringComparer.Ordinal))
                 {
+                    var elsewhere = referenced.TryGetValue(sameName.Key, out var found)
+                        ? found.OrderBy(d => d.Assembly, StringComparer.Ordinal).ThenBy(d => d.Interface, StringComparer.Ordinal)
+                            .Select(d => d.Interface + "' in referenced assembly '" + d.Assembly).ToList()
+                        : [];
+                    if (sameName.Count() == 1 && elsewhere.Count == 0) continue;
                     var ordered = sameName.OrderBy(d => d.Interface, StringComparer.Ordinal).ToList();
                     foreach (var declaration in ordered)
                     {
-                        var others = string.Join("', '", ordered.Where(d => !ReferenceEquals(d, declaration)).Select(d => d.Interface));
+                        var others = string.Join("', '", ordered.Where(d => !ReferenceEquals(d, declaration)).Select(d => d.Interface).Concat(elsewhere));
                         end.ReportDiagnostic(Diagnostic.Create(BrokerDiagnostics.DuplicateName, declaration.Location, declaration.Name, others));
                     }
                 }

@@ -13,8 +13,8 @@ namespace Broker.Analyzers;
 /// BRK0018, collected by <see cref="MessageTypeAnalyzer"/> over one compilation: the classes messages carry (from the
 /// codecs of every channel whose message type parses) and every other concrete class with a base class; when the
 /// compilation ends, a class that derives from a carried class no carried ancestor lists in <c>[BsonKnownTypes]</c> is
-/// reported, since the generated codec has nothing to write it with. A derived class in another assembly cannot be
-/// seen from here.
+/// reported, since the generated codec has nothing to write it with, unless <c>[assembly: BsonKnownSubtype]</c>
+/// registers it at run time. A derived class in another assembly cannot be seen from here.
 /// </summary>
 internal sealed class UnknownSubtypes
 {
@@ -43,10 +43,13 @@ internal sealed class UnknownSubtypes
             }
         }
         if (carried.Count == 0) return;
+        var declared = DeclaredSubtypes(context.Compilation);
 
         foreach (var derived in _candidates)
         {
             var name = Names.TypeName(derived);
+            // [assembly: BsonKnownSubtype] registers it with the base's codec at run time.
+            if (declared.Contains(name)) continue;
             // A class any carried ancestor lists is written by that ancestor's codec, even when a nearer ancestor is
             // itself only a listed known type (Pet lists Dog and Puppy; Puppy derives from Dog). Otherwise it is
             // reported against the nearest carried ancestor, whose [BsonKnownTypes] is where it belongs.
@@ -68,4 +71,21 @@ internal sealed class UnknownSubtypes
             }
         }
     }
+
+    // The subtypes this assembly declares with [assembly: BsonKnownSubtype(typeof(Base), typeof(Subtype))].
+    private static HashSet<string> DeclaredSubtypes(Compilation compilation)
+    {
+        var declared = new HashSet<string>(System.StringComparer.Ordinal);
+        var attributeType = compilation.GetTypeByMetadataName(SubtypeAttributeMetadataName);
+        if (attributeType is null) return declared;
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType) &&
+                attribute.ConstructorArguments.Length == 2 && attribute.ConstructorArguments[1].Value is INamedTypeSymbol subtype)
+                declared.Add(Names.TypeName(subtype));
+        }
+        return declared;
+    }
+
+    private const string SubtypeAttributeMetadataName = "Broker.BsonKnownSubtypeAttribute";
 }

@@ -41,8 +41,26 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ChannelImplementations);
         context.RegisterSourceOutput(implementations, ChannelEmitter.Emit);
 
-        var codecs = channels
-            .SelectMany(static (all, _) => DistinctCodecs(all))
+        // [assembly: BsonKnownSubtype]: subtypes of another assembly's message types, whose codecs this assembly generates.
+        var subtypes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                SubtypeParser.AttributeMetadataName,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (syntax, cancellationToken) => SubtypeParser.Parse(syntax, cancellationToken))
+            .Collect()
+            .WithTrackingName(TrackingNames.SubtypeDeclarations)
+            .Select(static (all, _) => all.SelectMany(s => s).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Subtypes);
+
+        // Channels and subtypes that reach the same types share their codecs.
+        var allCodecs = channels
+            .Combine(subtypes)
+            .WithTrackingName(TrackingNames.CodecSources)
+            .Select(static (input, _) => DistinctCodecs(input.Left, input.Right).ToEquatableArray())
+            .WithTrackingName(TrackingNames.AllCodecs);
+
+        var codecs = allCodecs
+            .SelectMany(static (all, _) => all)
             .WithTrackingName(TrackingNames.Codecs);
         context.RegisterSourceOutput(codecs, CodecEmitter.Emit);
 
@@ -64,12 +82,17 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.AddChannels);
         context.RegisterSourceOutput(addChannels, AddChannelsEmitter.Emit);
 
-        var codecRegistrations = channels
-            .Select(static (all, _) => DistinctCodecs(all).Select(c => new CodecRegistrationModel(c.TypeName, c.CodecTypeName)).ToEquatableArray())
+        var codecRegistrations = allCodecs
+            .Select(static (all, _) => all.Select(c => new CodecRegistrationModel(c.TypeName, c.CodecTypeName)).ToEquatableArray())
             .WithTrackingName(TrackingNames.CodecRegistrationEntries)
             .Combine(assembly)
             .WithTrackingName(TrackingNames.CodecRegistrations);
         context.RegisterSourceOutput(codecRegistrations, CodecRegistrationsEmitter.Emit);
+
+        var subtypeRegistrations = subtypes
+            .Combine(assembly)
+            .WithTrackingName(TrackingNames.SubtypeRegistrations);
+        context.RegisterSourceOutput(subtypeRegistrations, SubtypeRegistrationsEmitter.Emit);
     }
 
     private static EquatableArray<ChannelModel> ChannelsWithUniqueNames(ImmutableArray<ChannelDeclaration> declarations)
@@ -85,14 +108,15 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .ToEquatableArray();
     }
 
-    // Channels that share a message type, or reach the same types, share their codecs. Envelope<User?> sorts before
-    // Envelope<User> ('?' after '>'): the same run-time type, and BsonCodec.Register keeps the first, so a codec looked
-    // up at run time, which cannot know the annotations, accepts a null as MongoDB.Bson does.
-    private static List<CodecModel> DistinctCodecs(EquatableArray<ChannelModel> channels)
+    // Channels that share a message type, or reach the same types, share their codecs; so do declared subtypes.
+    // Envelope<User?> sorts before Envelope<User> ('?' after '>'): the same run-time type, and BsonCodec.Register keeps
+    // the first, so a codec looked up at run time, which cannot know the annotations, accepts a null as MongoDB.Bson does.
+    private static List<CodecModel> DistinctCodecs(EquatableArray<ChannelModel> channels, EquatableArray<SubtypeModel> subtypes)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return channels
             .SelectMany(c => c.Codecs)
+            .Concat(subtypes.SelectMany(s => s.Codecs))
             .Where(c => seen.Add(c.TypeName))
             .OrderBy(c => c.DisplayName, StringComparer.Ordinal)
             .ThenByDescending(c => c.TypeName, StringComparer.Ordinal)

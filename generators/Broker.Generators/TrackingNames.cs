@@ -38,4 +38,19 @@ internal static class TrackingNames
 
     /// <summary>The codecs to register in the module initializer.</summary>
     public const string CodecRegistrations = "Broker.CodecRegistrations";
+
+    /// <summary>The subtypes each file with <c>[assembly: BsonKnownSubtype]</c> declares, collected (empty when none does).</summary>
+    public const string SubtypeDeclarations = "Broker.SubtypeDeclarations";
+
+    /// <summary>Every declared subtype of the compilation.</summary>
+    public const string Subtypes = "Broker.Subtypes";
+
+    /// <summary>The channels and the declared subtypes, together.</summary>
+    public const string CodecSources = "Broker.CodecSources";
+
+    /// <summary>Every type that needs a codec, for channels and declared subtypes, before they are split one by one.</summary>
+    public const string AllCodecs = "Broker.AllCodecs";
+
+    /// <summary>The subtypes to register in the module initializer, with the assembly facts.</summary>
+    public const string SubtypeRegistrations = "Broker.SubtypeRegistrations";
 }

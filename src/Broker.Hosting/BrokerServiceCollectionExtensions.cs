@@ -73,6 +73,7 @@ public static class BrokerServiceCollectionExtensions
                 "for example services.AddBroker(b => b.UseInMemory()).");
         services.AddSingleton(builder);
         services.TryAddSingleton(TimeProvider.System);
+        UnregisteredChannels.Register(builder);
         return builder;
     }
 

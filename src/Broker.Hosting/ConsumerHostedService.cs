@@ -25,8 +25,7 @@ internal sealed partial class ConsumerHostedService<TChannel, TConsumer>(
         var settings = options(services);
         // Said in Broker's words: dependency injection's own error does not say where channels come from (BRK0019).
         var channel = services.GetService<TChannel>() ?? throw new InvalidOperationException(
-            $"{typeof(TChannel).Name} is not registered, so {typeof(TConsumer).Name} cannot consume it: channels are registered by " +
-            "the generated AddChannels() on the builder AddBroker returns, as in services.AddBroker(b => b.UseInMemory()).AddChannels().");
+            UnregisteredChannels.Message(typeof(TChannel), $"{typeof(TConsumer).Name} cannot consume it"));
         _channel = channel.Definition.Name;
         _subscription = await channel.Accept(new Subscriber(services.GetRequiredService<IServiceScopeFactory>(), settings, cancellationToken)).ConfigureAwait(false);
         LogStarted(typeof(TConsumer).Name, _channel, settings.MaxParallel);

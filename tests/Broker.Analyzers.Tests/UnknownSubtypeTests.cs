@@ -21,6 +21,24 @@ public sealed class UnknownSubtypeTests
             "'Dog' derives from 'Pet', which channel 'IAdoptionChannel' carries, but is not among the known types of 'Pet': writing a 'Dog' there fails at run time, and a reader could not create it; add [BsonKnownTypes(typeof(Dog))] to 'Pet'"));
 
     [Fact]
+    public Task DerivedClassDeclaredWithAssemblyBsonKnownSubtypeIsFine() => Verify.AnalyzerAsync(
+    [
+        """
+        [assembly: BsonKnownSubtype(typeof(Pet), typeof(Dog))]
+        """,
+        """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class {|#0:Cat|} : Pet { public bool Purrs { get; set; } }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.UnknownSubtype).WithLocation(0).WithArguments("Cat", "Pet", "IAdoptionChannel"));
+
+    [Fact]
     public Task DerivedClassesKnownDirectlyOrThroughAnotherKnownTypeAreFine() => Verify.AnalyzerAsync(MongoStandIns.Attributes + """
         [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Dog))]
         public class Pet { public string Name { get; set; } = ""; }

@@ -206,6 +206,69 @@ public sealed class SnapshotTests
         Snapshot.Verify(nameof(ApplicationReferencingAChannelLibrary), run);
     }
 
+    [Fact]
+    public void SubtypeOfAReferencedAssembly()
+    {
+        // Shop.Messages has the base class and its channel; Shop.Billing declares a subclass of it, which brings a
+        // codec for the subclass (and the types it reaches) and its registration under the base and the base's base.
+        var library = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.Messages", [], """
+            using Broker;
+
+            namespace Shop;
+
+            public class Party
+            {
+                public int Id { get; set; }
+            }
+
+            public class Customer : Party
+            {
+                public string Name { get; set; } = "";
+            }
+
+            [Channel("customer/registered")]
+            public partial interface ICustomerChannel : IQueueChannel<Customer>;
+            """));
+        GeneratorHarness.AssertCompilesCleanly(library.Output);
+        // The base's codec, which looks for _t only once a subtype is registered.
+        Snapshot.Verify(nameof(SubtypeOfAReferencedAssembly) + "Base", library);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("Shop.Billing", [GeneratorHarness.EmitReference(library.Output)], """
+            using Broker;
+
+            [assembly: BsonKnownSubtype(typeof(Shop.Customer), typeof(Shop.Billing.PremiumCustomer))]
+
+            namespace Shop.Billing;
+
+            public sealed class PremiumCustomer : Shop.Customer
+            {
+                public Plan Plan { get; set; } = new();
+            }
+
+            public sealed record Plan(string Code = "basic", int Seats = 1);
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Snapshot.Verify(nameof(SubtypeOfAReferencedAssembly), run);
+
+        // An application referencing both: its AddChannels() runs Shop.Billing's registrations.
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "Shop.App",
+            [GeneratorHarness.EmitReference(library.Output), GeneratorHarness.EmitReference(run.Output)],
+            """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Shop.App;
+
+            public static class Startup
+            {
+                public static BrokerBuilder Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        Snapshot.Verify(nameof(SubtypeOfAReferencedAssembly) + "Application", application);
+    }
+
     private static void VerifyGenerated(string testName, string source)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(source));

@@ -19,9 +19,53 @@ public sealed class ChannelsNotAddedTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
         Assert.Equal(
-            "ISignupChannel is not registered, so SignupConsumer cannot consume it: channels are registered by the generated " +
-            "AddChannels() on the builder AddBroker returns, as in services.AddBroker(b => b.UseInMemory()).AddChannels().",
+            "Broker.Hosting.Tests.ISignupChannel (channel 'hosting/signups', declared in assembly Broker.Hosting.Tests) is not registered, " +
+            "so SignupConsumer cannot consume it: channels are registered by the generated AddChannels(), which adds the channels of its own " +
+            "assembly and of the assemblies it references. Call AddChannels() on the builder AddBroker returns, in Broker.Hosting.Tests or a " +
+            "project that references it, as in services.AddBroker(b => b.UseInMemory()).AddChannels().",
             error.Message);
+    }
+
+    [Fact]
+    public async Task AServiceThatInjectsAnUnregisteredChannelSaysWhichAssemblysAddChannelsToCall()
+    {
+        var builder = Host.CreateApplicationBuilder();
+#pragma warning disable BRK0019 // The mistake under test.
+        builder.Services.AddBroker(b => b.UseInMemory());
+#pragma warning restore BRK0019
+        builder.Services.AddScoped<WelcomeSender>();
+        using var host = builder.Build();
+
+        // When the host starts, not at the first request that needs a WelcomeSender, with dependency injection's bare error.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Equal(
+            "Broker.Hosting.Tests.ISignupChannel (channel 'hosting/signups', declared in assembly Broker.Hosting.Tests) is not registered, " +
+            "so Broker.Hosting.Tests.ChannelsNotAddedTests+WelcomeSender cannot be created: channels are registered by the generated " +
+            "AddChannels(), which adds the channels of its own assembly and of the assemblies it references. Call AddChannels() on the " +
+            "builder AddBroker returns, in Broker.Hosting.Tests or a project that references it, as in " +
+            "services.AddBroker(b => b.UseInMemory()).AddChannels().",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task AServiceThatInjectsARegisteredChannelStarts()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddBroker(b => b.UseInMemory()).AddChannels();
+        builder.Services.AddScoped<WelcomeSender>();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        using var scope = host.Services.CreateScope();
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<WelcomeSender>().Channel);
+        await host.StopAsync();
+    }
+
+    private sealed class WelcomeSender(ISignupChannel channel)
+    {
+        public ISignupChannel Channel { get; } = channel;
     }
 
     private sealed class SignupConsumer : IConsumer<Signup>

@@ -6,7 +6,8 @@ namespace Broker.Generators.Emit;
 
 /// <summary>
 /// Emits <c>AddChannels()</c> in every compilation that references Broker: it calls this assembly's registry, when it
-/// has channels, and the registry of every referenced assembly that has one, as found at compile time.
+/// has channels, and the registry of every referenced assembly that has one, as found at compile time; and it runs the
+/// module initializer of every referenced assembly that declares subtypes, so they are registered before a read.
 /// </summary>
 internal static class AddChannelsEmitter
 {
@@ -41,6 +42,14 @@ internal static class AddChannelsEmitter
             writer.WriteLine(assembly.RegistryTypeName + ".AddTo(builder); // this assembly, " + assembly.AssemblyName);
         foreach (var registry in assembly.ReferencedRegistries)
             writer.WriteLine(registry.TypeName + ".AddTo(builder); // " + registry.AssemblyName);
+        if (assembly.ReferencedSubtypes.Count > 0)
+        {
+            // Registered by those assemblies' module initializers, which run only once their code does: a process
+            // that reads a subtype before touching its assembly would not know its discriminator.
+            writer.WriteLine("// Subtypes declared with [assembly: BsonKnownSubtype], registered before any message is read.");
+            foreach (var subtypes in assembly.ReferencedSubtypes)
+                writer.WriteLine("global::System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(" + subtypes.TypeName + ").Module.ModuleHandle); // " + subtypes.AssemblyName);
+        }
         writer.WriteLine("return builder;")
             .CloseBlock()
             .CloseBlock()

@@ -147,9 +147,9 @@ internal static class CodecEmitter
                 .WriteLine("return;")
                 .CloseBlock();
         }
-        writer.WriteLine("throw new global::System.InvalidOperationException(\"A \" + type.FullName + \" cannot be written as " +
-                Names.Literal(codec.DisplayName).Trim('"') + ": it is not listed in [BsonKnownTypes] on " + Names.Literal(codec.DisplayName).Trim('"') +
-                " (or on a type listed there), so a reader could not create it.\");")
+        // Only a type this codec does not know goes to the subtypes other assemblies registered (BsonKnownSubtype), and
+        // when none matches, to the error that says which attribute to add where.
+        writer.WriteLine("global::Broker.Bson.BsonSubtypes.WriteDerived<" + codec.TypeName + ">(ref writer, value, " + Names.Literal(codec.DisplayName) + ");")
             .CloseBlock();
     }
 
@@ -196,7 +196,7 @@ internal static class CodecEmitter
                     .WriteLine("return " + known.CodecTypeName + ".ReadDocument(ref reader);")
                     .Unindent();
             }
-            writer.WriteLine("throw reader.UnknownDiscriminator(discriminator, " + Names.Literal(codec.DisplayName) + ");")
+            writer.WriteLine("return " + ReadRegistered(codec) + ";")
                 .CloseBlock();
             if (polymorphism.IsAbstract)
             {
@@ -204,6 +204,19 @@ internal static class CodecEmitter
                     .CloseBlock();
                 return;
             }
+        }
+        else if (polymorphism.CanBeDerived)
+        {
+            // No [BsonKnownTypes]: _t is looked for only once another assembly registered a subtype, so a type nobody
+            // derives from elsewhere pays one static read per document, not a scan for _t.
+            writer.WriteLine("if (global::Broker.Bson.BsonSubtypes.HasAny<" + codec.TypeName + ">())")
+                .OpenBlock()
+                .WriteLine("var discriminator = reader.PeekDiscriminator();")
+                .WriteLine("if (!discriminator.IsEmpty && !global::System.MemoryExtensions.SequenceEqual(discriminator, " + Utf8(polymorphism.Discriminators[polymorphism.Discriminators.Count - 1]) + "))")
+                .Indent()
+                .WriteLine("return " + ReadRegistered(codec) + ";")
+                .Unindent()
+                .CloseBlock();
         }
 
         // A type created with no arguments and filled through setters is created first and filled as elements arrive, as
@@ -305,6 +318,10 @@ internal static class CodecEmitter
     }
 
     private const string OutOfOrder = "outOfOrder";
+
+    // A discriminator this codec does not know: a subtype another assembly registered, or the error naming the fix.
+    private static string ReadRegistered(CodecModel codec) =>
+        "global::Broker.Bson.BsonSubtypes.ReadDerived<" + codec.TypeName + ">(ref reader, discriminator, " + Names.Literal(codec.DisplayName) + ")";
 
     private static void EmitReadMember(SourceWriter writer, MemberModel member, bool direct)
     {

@@ -7,13 +7,23 @@ namespace Broker.Generators.Model;
 /// <param name="ReferencesBroker">Whether Broker's runtime is referenced; without it nothing can be generated.</param>
 /// <param name="HasModuleInitializer">Whether the target framework has <c>ModuleInitializerAttribute</c>.</param>
 /// <param name="ReferencedRegistries">The registries named by <c>[assembly: ChannelRegistry]</c> in referenced assemblies, sorted.</param>
+/// <param name="ReferencedSubtypes">The referenced assemblies that declare <c>[assembly: BsonKnownSubtype]</c>, sorted.</param>
 internal sealed record AssemblyModel(
     string RegistryTypeName,
     string AddChannelsClassName,
     string AssemblyName,
     bool ReferencesBroker,
     bool HasModuleInitializer,
-    EquatableArray<ReferencedRegistryModel> ReferencedRegistries);
+    EquatableArray<ReferencedRegistryModel> ReferencedRegistries,
+    EquatableArray<ReferencedSubtypesModel> ReferencedSubtypes = default);
+
+/// <summary>
+/// A referenced assembly whose module initializer registers subtypes (<c>[assembly: BsonKnownSubtype]</c>):
+/// <c>AddChannels()</c> runs it, so a process that only reads such a subtype has registered it before the first read.
+/// </summary>
+/// <param name="AssemblyName">The assembly.</param>
+/// <param name="TypeName">A type of it the generated code can name, fully qualified, to reach its module.</param>
+internal sealed record ReferencedSubtypesModel(string AssemblyName, string TypeName);
 
 /// <summary>A referenced assembly's channel registry.</summary>
 /// <param name="AssemblyName">The assembly that declares it.</param>

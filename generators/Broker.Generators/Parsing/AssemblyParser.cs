@@ -12,6 +12,7 @@ namespace Broker.Generators.Parsing;
 internal static class AssemblyParser
 {
     private const string ChannelRegistryAttributeName = "Broker.ChannelRegistryAttribute";
+    private const string KnownSubtypeAttributeName = "Broker.BsonKnownSubtypeAttribute";
     private const string BrokerBuilderName = "Broker.BrokerBuilder";
     private const string ModuleInitializerAttributeName = "System.Runtime.CompilerServices.ModuleInitializerAttribute";
 
@@ -20,6 +21,8 @@ internal static class AssemblyParser
         var assemblyName = compilation.AssemblyName ?? "Assembly";
         var registryAttribute = compilation.GetTypeByMetadataName(ChannelRegistryAttributeName);
 
+        var subtypeAttribute = compilation.GetTypeByMetadataName(KnownSubtypeAttributeName);
+        var subtypes = new System.Collections.Generic.List<ReferencedSubtypesModel>();
         var registries = new System.Collections.Generic.List<ReferencedRegistryModel>();
         if (registryAttribute is not null)
         {
@@ -30,8 +33,18 @@ internal static class AssemblyParser
                 // without decoding their attributes.
                 if (!assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "Broker")))
                     continue;
+                var declaresSubtypes = false;
                 foreach (var attribute in assembly.GetAttributes())
                 {
+                    if (!declaresSubtypes && subtypeAttribute is not null &&
+                        SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, subtypeAttribute) &&
+                        attribute.ConstructorArguments.Length == 2 &&
+                        attribute.ConstructorArguments[1].Value is INamedTypeSymbol subtype &&
+                        compilation.IsSymbolAccessibleWithin(subtype, compilation.Assembly))
+                    {
+                        declaresSubtypes = true;
+                        subtypes.Add(new ReferencedSubtypesModel(assembly.Identity.Name, Names.TypeName(subtype)));
+                    }
                     if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, registryAttribute) ||
                         attribute.ConstructorArguments.Length != 1 ||
                         attribute.ConstructorArguments[0].Value is not INamedTypeSymbol registry ||
@@ -51,6 +64,7 @@ internal static class AssemblyParser
             registries
                 .OrderBy(r => r.AssemblyName, System.StringComparer.Ordinal)
                 .ThenBy(r => r.TypeName, System.StringComparer.Ordinal)
-                .ToEquatableArray());
+                .ToEquatableArray(),
+            subtypes.OrderBy(s => s.AssemblyName, System.StringComparer.Ordinal).ToEquatableArray());
     }
 }

@@ -40,7 +40,19 @@ public ref partial struct BsonReader
     /// <param name="typeName">The type being read.</param>
     /// <returns>The exception, to throw.</returns>
     public readonly BsonFormatException UnknownDiscriminator(ReadOnlySpan<byte> discriminator, string typeName) =>
-        new(DocumentOffset, $"the discriminator '{Encoding.UTF8.GetString(discriminator)}' names no known type of {typeName}; list it in [BsonKnownTypes].");
+        UnknownDiscriminator(discriminator, typeName, null);
+
+    // With the base type, the fix names its assembly: where [BsonKnownTypes] goes, and which assembly a subtype declared
+    // elsewhere must be registered from (BsonKnownSubtypeAttribute) and loaded by.
+    internal readonly BsonFormatException UnknownDiscriminator(ReadOnlySpan<byte> discriminator, string typeName, Type? type)
+    {
+        var name = Encoding.UTF8.GetString(discriminator);
+        var where = type is null ? "" : $" (assembly {type.Assembly.GetName().Name})";
+        return new(DocumentOffset,
+            $"the discriminator '{name}' names no known type of {typeName}; list it in [BsonKnownTypes] on {typeName}{where} when the class " +
+            $"{name} is declared there, or, when it is declared in another assembly, add [assembly: Broker.BsonKnownSubtype(typeof({typeName}), " +
+            $"typeof({name}))] to that assembly and make sure the assembly is loaded before the document is read.");
+    }
 
     /// <summary>The error for a document without a discriminator where an abstract type is read.</summary>
     /// <param name="typeName">The abstract type being read.</param>

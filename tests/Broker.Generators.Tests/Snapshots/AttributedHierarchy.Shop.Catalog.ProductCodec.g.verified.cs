@@ -61,7 +61,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                 global::Broker.Generated.Bson.Shop.Catalog.ToyCodec.WriteMembers(ref writer, (global::Shop.Catalog.Toy)value);
                 return;
             }
-            throw new global::System.InvalidOperationException("A " + type.FullName + " cannot be written as Shop.Catalog.Product: it is not listed in [BsonKnownTypes] on Shop.Catalog.Product (or on a type listed there), so a reader could not create it.");
+            global::Broker.Bson.BsonSubtypes.WriteDerived<global::Shop.Catalog.Product>(ref writer, value, "Shop.Catalog.Product");
         }
 
         /// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>
@@ -74,7 +74,7 @@ namespace Broker.Generated.Bson.Shop.Catalog
                     return global::Broker.Generated.Bson.Shop.Catalog.BookCodec.ReadDocument(ref reader);
                 if (global::System.MemoryExtensions.SequenceEqual(discriminator, "toy"u8))
                     return global::Broker.Generated.Bson.Shop.Catalog.ToyCodec.ReadDocument(ref reader);
-                throw reader.UnknownDiscriminator(discriminator, "Shop.Catalog.Product");
+                return global::Broker.Bson.BsonSubtypes.ReadDerived<global::Shop.Catalog.Product>(ref reader, discriminator, "Shop.Catalog.Product");
             }
             throw reader.MissingDiscriminator("Shop.Catalog.Product");
         }

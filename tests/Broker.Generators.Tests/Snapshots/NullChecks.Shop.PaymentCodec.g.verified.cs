@@ -55,7 +55,7 @@ namespace Broker.Generated.Bson.Shop
                 global::Broker.Generated.Bson.Shop.CardCodec.WriteMembers(ref writer, (global::Shop.Card)value);
                 return;
             }
-            throw new global::System.InvalidOperationException("A " + type.FullName + " cannot be written as Shop.Payment: it is not listed in [BsonKnownTypes] on Shop.Payment (or on a type listed there), so a reader could not create it.");
+            global::Broker.Bson.BsonSubtypes.WriteDerived<global::Shop.Payment>(ref writer, value, "Shop.Payment");
         }
 
         /// <summary>Reads a document: the root, or the value of the current element. Unknown elements are skipped.</summary>
@@ -66,7 +66,7 @@ namespace Broker.Generated.Bson.Shop
             {
                 if (global::System.MemoryExtensions.SequenceEqual(discriminator, "Card"u8))
                     return global::Broker.Generated.Bson.Shop.CardCodec.ReadDocument(ref reader);
-                throw reader.UnknownDiscriminator(discriminator, "Shop.Payment");
+                return global::Broker.Bson.BsonSubtypes.ReadDerived<global::Shop.Payment>(ref reader, discriminator, "Shop.Payment");
             }
             throw reader.MissingDiscriminator("Shop.Payment");
         }

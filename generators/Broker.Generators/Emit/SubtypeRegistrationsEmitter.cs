@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Linq;
+using Broker.Generators.Model;
+using Broker.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Broker.Generators.Emit;
+
+/// <summary>
+/// Emits, for the <c>[assembly: BsonKnownSubtype]</c> declarations of this assembly, a module initializer that
+/// registers each subtype with <c>BsonSubtypes.Register</c> under its base and the base's own bases, so the base's
+/// codec, generated in another assembly, writes and reads it. One adapter per subtype hands the base's codec this
+/// assembly's generated <c>WriteDiscriminator</c>, <c>WriteMembers</c> and <c>ReadDocument</c>.
+/// </summary>
+internal static class SubtypeRegistrationsEmitter
+{
+    public const string HintName = "BrokerBsonSubtypes.g.cs";
+
+    public static void Emit(SourceProductionContext context, (EquatableArray<SubtypeModel> Subtypes, AssemblyModel Assembly) input)
+    {
+        if (input.Subtypes.Count == 0 || !input.Assembly.HasModuleInitializer || !input.Assembly.ReferencesBroker)
+            return;
+        context.AddSource(HintName, SourceText.From(Render(input.Subtypes), System.Text.Encoding.UTF8));
+    }
+
+    public static string Render(EquatableArray<SubtypeModel> subtypes)
+    {
+        // Sorted, so the file does not depend on the order of the attributes or of the files they are in.
+        var registrations = new SortedSet<(string Base, string Subtype)>();
+        var adapters = new SortedDictionary<string, KnownTypeModel>(System.StringComparer.Ordinal);
+        foreach (var subtype in subtypes)
+        {
+            foreach (var registered in subtype.Registered)
+            {
+                adapters[registered.TypeName] = registered;
+                foreach (var baseType in subtype.BaseTypeNames)
+                    registrations.Add((baseType, registered.TypeName));
+            }
+        }
+        var adapterNames = adapters.Keys.Select((typeName, i) => (typeName, i)).ToDictionary(p => p.typeName, p => "Subtype" + p.i, System.StringComparer.Ordinal);
+
+        var writer = GeneratedCode.StartFile();
+        writer.WriteLine("namespace " + Names.GeneratedNamespace)
+            .OpenBlock()
+            .WriteLine("/// <summary>Registers the subtypes this assembly declares with [assembly: BsonKnownSubtype] before any of its code runs.</summary>")
+            .WriteLine(GeneratedCode.Attribute)
+            .WriteLine("file static class BrokerBsonSubtypes")
+            .OpenBlock()
+            .WriteLine("/// <summary>Registers the subtypes.</summary>")
+            .WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]")
+            .WriteLine("internal static void Register()")
+            .OpenBlock();
+        foreach (var (baseType, subtype) in registrations)
+        {
+            writer.WriteLine("global::Broker.Bson.BsonSubtypes.Register<" + baseType + ", " + subtype + ">(" + adapterNames[subtype] + ".Instance, " +
+                             Names.Literal(adapters[subtype].Discriminator) + ");");
+        }
+        writer.CloseBlock()
+            .CloseBlock();
+        foreach (var adapter in adapters.Values)
+        {
+            var name = adapterNames[adapter.TypeName];
+            writer.WriteLine()
+                .WriteLine("/// <summary>What a base type's codec needs of <see cref=\"" + adapter.TypeName + "\"/>'s codec.</summary>")
+                .WriteLine(GeneratedCode.Attribute)
+                .WriteLine("file sealed class " + name + " : global::Broker.Bson.BsonSubtypeCodec<" + adapter.TypeName + ">")
+                .OpenBlock()
+                .WriteLine("/// <summary>The one instance; the adapter has no state.</summary>")
+                .WriteLine("public static readonly " + name + " Instance = new " + name + "();")
+                .WriteLine()
+                .WriteLine("/// <inheritdoc/>")
+                .WriteLine("public override void WriteBody(ref global::Broker.Bson.BsonWriter writer, " + adapter.TypeName + " value)")
+                .OpenBlock()
+                .WriteLine(adapter.CodecTypeName + ".WriteDiscriminator(ref writer);")
+                .WriteLine(adapter.CodecTypeName + ".WriteMembers(ref writer, value);")
+                .CloseBlock()
+                .WriteLine()
+                .WriteLine("/// <inheritdoc/>")
+                .WriteLine("public override " + adapter.TypeName + " Read(ref global::Broker.Bson.BsonReader reader) => " + adapter.CodecTypeName + ".ReadDocument(ref reader);")
+                .CloseBlock();
+        }
+        writer.CloseBlock();
+        return writer.ToString();
+    }
+}

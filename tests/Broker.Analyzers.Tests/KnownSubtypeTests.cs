@@ -1,0 +1,67 @@
+using Broker.Analyzers.Tests.Infrastructure;
+
+namespace Broker.Analyzers.Tests;
+
+/// <summary>BRK0023: an [assembly: BsonKnownSubtype] the generator cannot honour, reported at the subtype's typeof.</summary>
+public sealed class KnownSubtypeTests
+{
+    private const string Types = """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Dog : Pet { public bool Barks { get; set; } }
+        public sealed class Invoice { public int Number { get; set; } }
+        public sealed class Litter<T> : Pet { public T? Runt { get; set; } }
+        public abstract class Breed : Pet { public string Standard { get; set; } = ""; }
+        """;
+
+    [Fact]
+    public Task ASubtypeThatDerivesFromTheBaseIsFine() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), typeof(Dog))]",
+        Types,
+    ]);
+
+    [Fact]
+    public Task AClassThatDoesNotDeriveFromTheBaseIsReportedAtItsTypeof() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Invoice)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithMessage(
+            "[assembly: BsonKnownSubtype] cannot register 'Invoice' as a subtype of 'Pet': 'Invoice' does not derive from 'Pet'"));
+
+    [Fact]
+    public Task AGenericSubtypeIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Litter<int>)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments("Litter", "Pet", "'Litter' is generic, and a discriminator names one class"));
+
+    [Fact]
+    public Task ASubtypeWhoseCodecCannotBeGeneratedSaysWhyAsBrk0013Does() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Breed)|})]",
+        Types,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Breed", "Pet", "its codec cannot be generated. Breed: 'Breed' is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
+
+    [Fact]
+    public Task ADiscriminatorTheBasesKnownTypesAlreadyUseIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Animal), {|#0:typeof(Other.Cat)|})]\n" + MongoStandIns.Attributes,
+        """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Cat))]
+        public class Animal { public string Name { get; set; } = ""; }
+        public sealed class Cat : Animal { public bool Purrs { get; set; } }
+
+        namespace Other
+        {
+            public sealed class Cat : Animal { public int Lives { get; set; } }
+        }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Cat", "Animal", "its discriminator 'Cat' is already that of Cat, which the codec of Animal knows, so a reader would create that " +
+            "instead; give it another with [BsonDiscriminator(\"...\")]"));
+}

@@ -1,0 +1,292 @@
+using System.Reflection;
+using Broker.Bson;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using Microsoft.CodeAnalysis;
+
+namespace Broker.Generators.Tests.Behaviour;
+
+/// <summary>
+/// A message type of one assembly and a subclass of it declared in another with
+/// <c>[assembly: BsonKnownSubtype]</c>: the base's codec, generated in the first, writes and reads the subclass with the
+/// bytes MongoDB.Bson writes when its class maps know both classes.
+/// </summary>
+public sealed class CrossAssemblySubtypeTests
+{
+    private const string Shared = """
+        using Broker;
+
+        namespace Shared;
+
+        public class User
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        public sealed class Envelope
+        {
+            public string Topic { get; set; } = "";
+            public User Sender { get; set; } = new();
+        }
+
+        [Channel("user/registered")]
+        public partial interface IUserChannel : IQueueChannel<User>;
+
+        [Channel("mail/envelopes")]
+        public partial interface IEnvelopeChannel : IQueueChannel<Envelope>;
+        """;
+
+    private const string Billing = """
+        using System.Collections.Generic;
+
+        [assembly: Broker.BsonKnownSubtype(typeof(Shared.User), typeof(Billing.PremiumUser))]
+
+        namespace Billing;
+
+        public sealed class PremiumUser : Shared.User
+        {
+            public string Plan { get; set; } = "";
+            public List<Perk> Perks { get; set; } = new();
+        }
+
+        public sealed class Perk
+        {
+            public string Code { get; set; } = "";
+            public long Until { get; set; }
+        }
+
+        // Derives from User but is declared nowhere: writing it must say what to declare.
+        public sealed class TrialUser : Shared.User
+        {
+            public int Days { get; set; }
+        }
+        """;
+
+    // One load of both assemblies for the class: module initializers run once per process, as in an application.
+    private static readonly Lazy<TwoAssemblies> s_assemblies = new(() => new TwoAssemblies("Shared.Messages", Shared, "Billing", Billing));
+
+    private static TwoAssemblies Assemblies => s_assemblies.Value;
+
+    [Fact]
+    public void ASubtypeFromAnotherAssemblyRoundTripsThroughTheBaseCodecWithMongoDbsBytes()
+    {
+        var premium = Premium(7, "ada", "gold");
+
+        var ours = ToBson(Assemblies.TypeA("Shared.User"), premium);
+
+        Assert.Equal(MongoBytes(Assemblies.TypeA("Shared.User"), premium), ours);
+        Assert.Equal("PremiumUser", MongoBson.Deserialize<BsonDocument>(ours)["_t"].AsString);
+        var read = FromBson(Assemblies.TypeA("Shared.User"), ours);
+        Assert.Same(Assemblies.TypeB("Billing.PremiumUser"), read.GetType());
+        Assert.Equal(ours, ToBson(Assemblies.TypeA("Shared.User"), read));
+    }
+
+    [Fact]
+    public void AnEmbeddedSubtypeFromAnotherAssemblyRoundTripsWithMongoDbsBytes()
+    {
+        var envelopeType = Assemblies.TypeA("Shared.Envelope");
+        var envelope = Activator.CreateInstance(envelopeType)!;
+        envelopeType.GetProperty("Topic")!.SetValue(envelope, "welcome");
+        envelopeType.GetProperty("Sender")!.SetValue(envelope, Premium(3, "grace", "silver"));
+
+        var ours = ToBson(envelopeType, envelope);
+
+        Assert.Equal(MongoBytes(envelopeType, envelope), ours);
+        var read = FromBson(envelopeType, ours);
+        Assert.Same(Assemblies.TypeB("Billing.PremiumUser"), envelopeType.GetProperty("Sender")!.GetValue(read)!.GetType());
+        Assert.Equal(ours, ToBson(envelopeType, read));
+    }
+
+    [Fact]
+    public void MongoDbsBytesOfTheSubtypeAreReadByTheBaseCodec()
+    {
+        var userType = Assemblies.TypeA("Shared.User");
+        var bson = MongoBytes(userType, Premium(11, "linus", "platinum"));
+
+        var read = FromBson(userType, bson);
+
+        Assert.Equal("platinum", read.GetType().GetProperty("Plan")!.GetValue(read));
+        Assert.Equal(11, userType.GetProperty("Id")!.GetValue(read));
+    }
+
+    [Fact]
+    public void TheBaseItselfStillRoundTripsWithoutADiscriminator()
+    {
+        var userType = Assemblies.TypeA("Shared.User");
+        var user = Activator.CreateInstance(userType)!;
+        userType.GetProperty("Name")!.SetValue(user, "plain");
+        Assemblies.InitializeB();
+
+        var ours = ToBson(userType, user);
+
+        Assert.Equal(MongoBytes(userType, user), ours);
+        Assert.False(MongoBson.Deserialize<BsonDocument>(ours).Contains("_t"));
+        Assert.Same(userType, FromBson(userType, ours).GetType());
+    }
+
+    [Fact]
+    public void AnUnknownDiscriminatorNamesTheTypeTheDiscriminatorAndTheFix()
+    {
+        var userType = Assemblies.TypeA("Shared.User");
+        Assemblies.InitializeB();
+        var document = new BsonDocument { { "_t", "GoldUser" }, { "Id", 1 }, { "Name", "x" } };
+
+        var error = Assert.Throws<BsonFormatException>(() => FromBson(userType, document.ToBson()));
+
+        Assert.Equal(
+            "the discriminator 'GoldUser' names no known type of Shared.User; list it in [BsonKnownTypes] on Shared.User (assembly Shared.Messages) " +
+            "when the class GoldUser is declared there, or, when it is declared in another assembly, add " +
+            "[assembly: Broker.BsonKnownSubtype(typeof(Shared.User), typeof(GoldUser))] to that assembly and make sure the assembly is loaded " +
+            "before the document is read.",
+            error.Reason);
+    }
+
+    [Fact]
+    public void WritingAnUndeclaredSubtypeFromAnotherAssemblyNamesTheAttributeAndTheAssembly()
+    {
+        var userType = Assemblies.TypeA("Shared.User");
+        var trial = Activator.CreateInstance(Assemblies.TypeB("Billing.TrialUser"))!;
+
+        var error = Assert.Throws<InvalidOperationException>(() => ToBson(userType, trial));
+
+        Assert.Equal(
+            "A Billing.TrialUser cannot be written as Shared.User: it is not listed in [BsonKnownTypes] on Shared.User (or on a type listed there), " +
+            "so a reader could not create it. Billing.TrialUser is declared in assembly Billing, not in Shared.Messages with Shared.User: add " +
+            "[assembly: Broker.BsonKnownSubtype(typeof(Shared.User), typeof(Billing.TrialUser))] to Billing.",
+            error.Message);
+    }
+
+    [Fact]
+    public void TheSubtypesCodecIsRegisteredForItself()
+    {
+        var premium = Premium(5, "edsger", "bronze");
+        var premiumType = premium.GetType();
+
+        Assert.Equal(MongoBytes(premiumType, premium), ToBson(premiumType, premium));
+    }
+
+    [Fact]
+    public void BelowARootClassTheWholeChainIsWrittenAsMongoDbDoes()
+    {
+        var rooted = s_rooted.Value;
+        var vehicleType = rooted.TypeA("Fleet.Vehicle");
+        var truck = Activator.CreateInstance(rooted.TypeB("Haulage.Truck"))!;
+        vehicleType.GetProperty("Plate")!.SetValue(truck, "HX-1");
+        truck.GetType().GetProperty("Axles")!.SetValue(truck, 3);
+        BsonClassMap.LookupClassMap(vehicleType);
+        BsonClassMap.LookupClassMap(truck.GetType());
+
+        var ours = ToBson(vehicleType, truck);
+
+        Assert.Equal(truck.ToBson(vehicleType), ours);
+        Assert.Equal(new BsonArray { "vehicle", "Truck" }, MongoBson.Deserialize<BsonDocument>(ours)["_t"]);
+        Assert.Same(truck.GetType(), FromBson(vehicleType, ours).GetType());
+    }
+
+    private static readonly Lazy<TwoAssemblies> s_rooted = new(() => new TwoAssemblies(
+        "Fleet",
+        """
+        using Broker;
+        using MongoDB.Bson.Serialization.Attributes;
+
+        namespace Fleet;
+
+        [BsonDiscriminator("vehicle", RootClass = true)]
+        public class Vehicle
+        {
+            public string Plate { get; set; } = "";
+        }
+
+        [Channel("fleet/vehicles")]
+        public partial interface IVehicleChannel : IQueueChannel<Vehicle>;
+        """,
+        "Haulage",
+        """
+        [assembly: Broker.BsonKnownSubtype(typeof(Fleet.Vehicle), typeof(Haulage.Truck))]
+
+        namespace Haulage;
+
+        public sealed class Truck : Fleet.Vehicle
+        {
+            public int Axles { get; set; }
+        }
+        """,
+        [MetadataReference.CreateFromFile(typeof(ObjectId).Assembly.Location)]));
+
+    [Fact]
+    public void AddChannelsRegistersTheSubtypesOfReferencedAssembliesBeforeAnyIsRead()
+    {
+        // A fresh load, in which nothing touched Billing: only the application's AddChannels() can have registered it.
+        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", Billing, application: ("Reader", """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Reader;
+
+            public static class Startup
+            {
+                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        var userType = process.TypeA("Shared.User");
+        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+        // With nothing registered, the codec of a class without [BsonKnownTypes] does not look at _t: a plain User.
+        Assert.Same(userType, FromBson(userType, bson).GetType());
+
+        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
+            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+
+        Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
+    }
+
+    private static object Premium(int id, string name, string plan)
+    {
+        var type = Assemblies.TypeB("Billing.PremiumUser");
+        var premium = Activator.CreateInstance(type)!;
+        type.GetProperty("Id")!.SetValue(premium, id);
+        type.GetProperty("Name")!.SetValue(premium, name);
+        type.GetProperty("Plan")!.SetValue(premium, plan);
+        var perkType = Assemblies.TypeB("Billing.Perk");
+        var perk = Activator.CreateInstance(perkType)!;
+        perkType.GetProperty("Code")!.SetValue(perk, "lounge");
+        perkType.GetProperty("Until")!.SetValue(perk, 1_700_000_000_000L);
+        var perks = type.GetProperty("Perks")!.GetValue(premium)!;
+        perks.GetType().GetMethod("Add")!.Invoke(perks, [perk]);
+        return premium;
+    }
+
+    // The types exist only at run time, so BsonCodec's generic methods are called through reflection, unwrapped so
+    // that the tests see the codec's own exceptions.
+    private static byte[] ToBson(Type nominalType, object value) => (byte[])Call(nameof(Serialize), nominalType, value);
+
+    private static object FromBson(Type nominalType, byte[] bson) => Call(nameof(Deserialize), nominalType, bson);
+
+    private static byte[] Serialize<T>(object value) => BsonCodec.ToBson((T)value);
+
+    private static object Deserialize<T>(byte[] bson) => BsonCodec.Deserialize<T>(bson)!;
+
+    private static object Call(string name, Type type, object argument)
+    {
+        try
+        {
+            return typeof(CrossAssemblySubtypeTests).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type).Invoke(null, [argument])!;
+        }
+        catch (TargetInvocationException invocation) when (invocation.InnerException is { } inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+    }
+
+    // MongoDB.Bson with class maps for both classes, as an application registers them (BsonClassMap.LookupClassMap
+    // registers the subclass's discriminator under its base).
+    private static byte[] MongoBytes(Type nominalType, object value)
+    {
+        MongoBson.Configure();
+        BsonClassMap.LookupClassMap(Assemblies.TypeA("Shared.User"));
+        BsonClassMap.LookupClassMap(Assemblies.TypeB("Billing.PremiumUser"));
+        return value.ToBson(nominalType);
+    }
+}
