@@ -4,8 +4,8 @@ namespace Broker.Analyzers;
 internal static class DiagnosticProperties
 {
     /// <summary>
-    /// BRK0008 and BRK0011: the interval text to write instead, when there is a confident guess; BRK0020: the one
-    /// member name OrderBy most likely meant.
+    /// BRK0006: the valid channel name to write instead; BRK0008 and BRK0011: the interval text to write instead, when
+    /// there is a confident guess; BRK0020: the one member name OrderBy most likely meant.
     /// </summary>
     public const string Suggestion = "Suggestion";
 }
