@@ -8,4 +8,21 @@ internal static class DiagnosticProperties
     /// there is a confident guess; BRK0020: the one member name OrderBy most likely meant.
     /// </summary>
     public const string Suggestion = "Suggestion";
+
+    /// <summary>
+    /// BRK0013: which fix applies, one of <see cref="RemoveNullableFix"/> (the message type without its '?'),
+    /// <see cref="MemberTypeFix"/> (the member's type in the additional location becomes the fully qualified
+    /// <see cref="Suggestion"/>, in place of <see cref="Replaces"/>) or <see cref="ParameterNameFix"/> (the parameter at
+    /// the additional location is renamed <see cref="Suggestion"/>); absent when the correction is not mechanical.
+    /// </summary>
+    public const string Fix = "Fix";
+
+    /// <summary>BRK0013's <see cref="MemberTypeFix"/>: the unsupported type, in the fully qualified format.</summary>
+    public const string Replaces = "Replaces";
+
+    public const string RemoveNullableFix = "RemoveNullable";
+
+    public const string MemberTypeFix = "MemberType";
+
+    public const string ParameterNameFix = "ParameterName";
 }

@@ -53,13 +53,18 @@ public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // The diagnostic stays at the channel, where the generator gives up; a fix that changes a member or a
+        // constructor parameter points there with an additional location.
+        var fix = UnsupportedTypeFixes.For(problem!, messageType, context.Compilation, context.CancellationToken);
         context.ReportDiagnostic(Diagnostic.Create(
             BrokerDiagnostics.UnsupportedMessageType,
             Locate(channel, attribute, context.CancellationToken),
+            fix?.AdditionalLocations,
+            fix?.Properties,
             channel.Name,
             problem!.Path,
             problem.TypeName,
-            problem.Reason));
+            problem.Reason + fix?.MessageSuffix));
     }
 
     // The type argument of IQueueChannel<T> in the part that carries [Channel], or the base list entry that brings it in.
