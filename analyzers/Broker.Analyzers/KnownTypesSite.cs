@@ -12,9 +12,11 @@ namespace Broker.Analyzers;
 /// </summary>
 internal static class KnownTypesSite
 {
-    public static IEnumerable<Location> Of(INamedTypeSymbol baseType)
+    public static IEnumerable<Location> Of(INamedTypeSymbol baseType, Compilation compilation)
     {
-        var declarations = baseType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+        var declarations = baseType.DeclaringSyntaxReferences
+            .Where(r => compilation.ContainsSyntaxTree(r.SyntaxTree))
+            .Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
         var withAttribute = BsonAttributes.All(baseType, BsonAttributes.KnownTypes)
             .Select(a => a.ApplicationSyntaxReference?.GetSyntax())
             .Select(attribute => declarations.FirstOrDefault(d => attribute is not null && d.AttributeLists.Any(l => l.Contains(attribute))))

@@ -58,6 +58,10 @@ public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
         // The diagnostic stays at the channel, where the generator gives up; a fix that changes a member or a
         // constructor parameter points there with an additional location.
         var fix = UnsupportedTypeFixes.For(problem!, messageType, context.Compilation, context.CancellationToken);
+        // A type of a referenced project is a source symbol in the IDE, but its file belongs to another compilation, where
+        // a diagnostic of this one cannot point (and a fix of this project should not edit).
+        if (fix is not null && !fix.AdditionalLocations.All(l => l.SourceTree is { } tree && context.Compilation.ContainsSyntaxTree(tree)))
+            fix = null;
         context.ReportDiagnostic(Diagnostic.Create(
             BrokerDiagnostics.UnsupportedMessageType,
             Locate(channel, attribute, context.CancellationToken),

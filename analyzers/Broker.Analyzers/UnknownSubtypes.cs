@@ -56,7 +56,7 @@ internal sealed class UnknownSubtypes
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 BrokerDiagnostics.UnknownSubtype, derived.Locations.FirstOrDefault() ?? Location.None,
-                KnownTypesSite.Of(nearest), // for the code fix
+                KnownTypesSite.Of(nearest, context.Compilation), // for the code fix
                 derived.Name, nearest.Name, channel));
         }
     }
