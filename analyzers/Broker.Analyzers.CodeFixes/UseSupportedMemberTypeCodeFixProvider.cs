@@ -20,7 +20,8 @@ namespace Broker.Analyzers.CodeFixes;
 /// points, maybe in another file than the channel. <c>ImmutableArray&lt;Line&gt; Lines</c> becomes
 /// <c>IReadOnlyList&lt;Line&gt; Lines</c>; an unsupported type inside the declared type is replaced where it stands
 /// (<c>List&lt;ImmutableArray&lt;int&gt;&gt;</c> → <c>List&lt;IReadOnlyList&lt;int&gt;&gt;</c>). The new type is
-/// written as short as the file's usings allow, adding the using of its namespace when the file has none.
+/// written as short as the file's usings allow, adding the using of its namespace when the file has none. An enum based
+/// on uint, which the codecs refuse, is based on long the same way: the additional location is its base type.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseSupportedMemberTypeCodeFixProvider)), Shared]
 public sealed class UseSupportedMemberTypeCodeFixProvider : CodeFixProvider
@@ -38,13 +39,13 @@ public sealed class UseSupportedMemberTypeCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) || fix != DiagnosticProperties.MemberTypeFix ||
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) || fix is not (DiagnosticProperties.MemberTypeFix or DiagnosticProperties.EnumBaseFix) ||
                 !diagnostic.Properties.TryGetValue(DiagnosticProperties.Suggestion, out var suggestion) || suggestion is null ||
                 !diagnostic.Properties.TryGetValue(DiagnosticProperties.Replaces, out var replaces) || replaces is null ||
                 diagnostic.AdditionalLocations.Count == 0 || diagnostic.AdditionalLocations[0] is not { SourceTree: { } tree } site ||
                 context.Document.Project.Solution.GetDocument(tree) is not { } document)
                 continue;
-            var title = "Declare the member as " + SyntaxFactory.ParseTypeName(suggestion).WithoutAnnotations().ToString().Replace("global::", "");
+            var title = (fix == DiagnosticProperties.EnumBaseFix ? "Base the enum on " : "Declare the member as ") + SyntaxFactory.ParseTypeName(suggestion).WithoutAnnotations().ToString().Replace("global::", "");
             context.RegisterCodeFix(
                 CodeAction.Create(title, cancellationToken => ReplaceAsync(document, site.SourceSpan, replaces, suggestion, cancellationToken), EquivalenceKey),
                 diagnostic);

@@ -13,11 +13,12 @@ internal static class DiagnosticProperties
     /// BRK0013: which fix applies, one of <see cref="RemoveNullableFix"/> (the message type without its '?'),
     /// <see cref="MemberTypeFix"/> (the member's type in the additional location becomes the fully qualified
     /// <see cref="Suggestion"/>, in place of <see cref="Replaces"/>) or <see cref="ParameterNameFix"/> (the parameter at
-    /// the additional location is renamed <see cref="Suggestion"/>); absent when the correction is not mechanical.
+    /// the additional location is renamed <see cref="Suggestion"/>) or <see cref="EnumBaseFix"/> (the enum's base type in
+    /// the additional location becomes <see cref="Suggestion"/>); absent when the correction is not mechanical.
     /// </summary>
     public const string Fix = "Fix";
 
-    /// <summary>BRK0013's <see cref="MemberTypeFix"/>: the unsupported type, in the fully qualified format.</summary>
+    /// <summary>BRK0013's <see cref="MemberTypeFix"/> and <see cref="EnumBaseFix"/>: the type to replace, in the fully qualified format.</summary>
     public const string Replaces = "Replaces";
 
     public const string RemoveNullableFix = "RemoveNullable";
@@ -25,4 +26,6 @@ internal static class DiagnosticProperties
     public const string MemberTypeFix = "MemberType";
 
     public const string ParameterNameFix = "ParameterName";
+
+    public const string EnumBaseFix = "EnumBase";
 }

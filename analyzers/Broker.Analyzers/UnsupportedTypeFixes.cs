@@ -13,7 +13,7 @@ namespace Broker.Analyzers;
 /// <summary>
 /// What a BRK0013 can be fixed with, when the correction is mechanical: the nullable message type written without its
 /// '?'; a member whose declared type has no BSON mapping but a supported type with the same meaning
-/// (<see cref="MemberTypeSuggestion"/>); or a constructor parameter that matches no member while exactly one member of
+/// (<see cref="MemberTypeSuggestion"/>); an enum based on uint, based on long instead; or a constructor parameter that matches no member while exactly one member of
 /// its type has a near name. The code fixes read the result from the diagnostic's properties and additional location.
 /// </summary>
 internal sealed class UnsupportedTypeFixes
@@ -53,6 +53,8 @@ internal sealed class UnsupportedTypeFixes
     private static UnsupportedTypeFixes? MemberType(UnsupportedType problem, ISymbol member, Compilation compilation, CancellationToken cancellationToken)
     {
         var declaredType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+        if (Find(declaredType, problem.TypeName) is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+            return EnumBase(enumType, compilation, cancellationToken);
         if (Find(declaredType, problem.TypeName) is not { } unsupported ||
             MemberTypeSuggestion.Suggest(unsupported, compilation) is not { } suggestion ||
             DeclaredTypeSyntax(member, cancellationToken) is not { } typeSyntax)
@@ -63,6 +65,23 @@ internal sealed class UnsupportedTypeFixes
             typeSyntax.GetLocation(),
             "; declare " + member.Name + " with " + Names.DisplayName(suggestion) + ", which holds the same values and is supported",
             unsupported.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+    }
+
+    // An enum based on uint: long holds every uint value, and the codecs write it as MongoDB.Bson does. One based on
+    // ulong has no such type.
+    private static UnsupportedTypeFixes? EnumBase(INamedTypeSymbol enumType, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (enumType.EnumUnderlyingType?.SpecialType != SpecialType.System_UInt32 || enumType.DeclaringSyntaxReferences.Length != 1 ||
+            enumType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not EnumDeclarationSyntax { BaseList.Types: { Count: 1 } bases })
+            return null;
+        var baseType = bases[0].Type;
+        var suggestion = compilation.GetSpecialType(SpecialType.System_Int64);
+        return new UnsupportedTypeFixes(
+            DiagnosticProperties.EnumBaseFix,
+            suggestion.ToDisplayString(Names.TypeFormat),
+            baseType.GetLocation(),
+            "; base " + enumType.Name + " on long, which holds every uint value",
+            enumType.EnumUnderlyingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
     }
 
     // The unsupported type itself or the type argument or element type inside the declared type that the problem names.

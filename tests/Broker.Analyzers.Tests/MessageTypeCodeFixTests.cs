@@ -154,6 +154,36 @@ public sealed class MessageTypeCodeFixTests
         """);
 
     [Fact]
+    public Task EnumBasedOnUintIsBasedOnLong() => Verify.CodeFixAsync("""
+        public enum Flags : uint { None = 0, High = 4_000_000_000 }
+        public sealed record Setting(string Name, Flags Flags);
+
+        [Channel("settings")]
+        public partial interface ISettingChannel : IQueueChannel<{|BRK0013:Setting|}>;
+        """, """
+        public enum Flags : long { None = 0, High = 4_000_000_000 }
+        public sealed record Setting(string Name, Flags Flags);
+
+        [Channel("settings")]
+        public partial interface ISettingChannel : IQueueChannel<Setting>;
+        """);
+
+    [Fact]
+    public Task EnumBasedOnUlongOffersNoFix() => Verify.CodeFixAsync("""
+        public enum Flags : ulong { None = 0, High = ulong.MaxValue }
+        public sealed record Setting(string Name, Flags Flags);
+
+        [Channel("settings")]
+        public partial interface ISettingChannel : IQueueChannel<{|BRK0013:Setting|}>;
+        """, """
+        public enum Flags : ulong { None = 0, High = ulong.MaxValue }
+        public sealed record Setting(string Name, Flags Flags);
+
+        [Channel("settings")]
+        public partial interface ISettingChannel : IQueueChannel<{|BRK0013:Setting|}>;
+        """);
+
+    [Fact]
     public Task FieldDeclaredWithAnotherVariableOffersNoFix() => Verify.CodeFixAsync("""
         public sealed class Reading
         {
