@@ -203,8 +203,7 @@ internal static class BrokerDiagnostics
         UsageCategory,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLink(UnknownSubtypeId),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: HelpLink(UnknownSubtypeId));
 
     public static readonly DiagnosticDescriptor ChannelsNotAdded = new(
         ChannelsNotAddedId,

@@ -26,7 +26,7 @@ internal static class ChannelProblemDiagnostics
             case ChannelProblemKind.NotAccessible:
                 return Diagnostic.Create(BrokerDiagnostics.NotAccessible, location, name, problem.Detail);
             case ChannelProblemKind.InvalidName:
-                return Diagnostic.Create(BrokerDiagnostics.InvalidName, location, WithoutRulesSentence(problem.Detail));
+                return InvalidName(problem, values, location);
             case ChannelProblemKind.InvalidDedup:
                 return WithSuggestion(BrokerDiagnostics.InvalidDedup, location, problem.Detail, SuggestDedup(values.Dedup),
                     "a window greater than zero and at most " + IntervalGrammar.Format(ChannelDeclarationRules.MaxDedupInterval) +
@@ -57,6 +57,16 @@ internal static class ChannelProblemDiagnostics
             default:
                 return null;
         }
+    }
+
+    // The suggestion goes between what is wrong and the rules, which the message states last.
+    private static Diagnostic InvalidName(ChannelProblem problem, ChannelAttributeValues values, Location location)
+    {
+        var error = WithoutRulesSentence(problem.Detail);
+        if (ChannelNameSuggestion.Suggest(values.Name) is not { } suggestion)
+            return Diagnostic.Create(BrokerDiagnostics.InvalidName, location, error);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Suggestion, suggestion);
+        return Diagnostic.Create(BrokerDiagnostics.InvalidName, location, properties, error + " Write '" + suggestion + "' instead.");
     }
 
     private static Diagnostic OrderByNotReadable(ChannelProblem problem, INamedTypeSymbol channel, ChannelAttributeValues values, Location location)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Broker.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +12,8 @@ namespace Broker.Analyzers;
 /// Reports BRK0013 when a channel's message type, or a type it reaches, cannot be encoded as BSON: which member, which
 /// type and why. It runs the generator's own parser (compiled here by link), so it explains exactly the channels the
 /// generator skips. The diagnostic underlines the message type in <c>IQueueChannel&lt;T&gt;</c>. The codecs of the
-/// message types that parse are kept for BRK0018 (<see cref="UnknownSubtypes"/>), reported when the compilation ends.
+/// message types that parse tell BRK0018 (<see cref="UnknownSubtypes"/>) which classes messages carry; each class with a
+/// base class is checked against them as it is analyzed.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
@@ -29,37 +31,46 @@ public sealed class MessageTypeAnalyzer : DiagnosticAnalyzer
         {
             var channelAttributeType = ChannelSymbols.GetChannelAttributeType(start.Compilation);
             if (channelAttributeType is null) return;
-            // Each channel's message type is parsed once: what fails is BRK0013 now, what parses feeds BRK0018 at the end.
-            var subtypes = new UnknownSubtypes();
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, channelAttributeType, subtypes), SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(subtypes.Report);
+            // Each channel's message type is parsed once per compilation, when the first type is analyzed. A cancelled
+            // build leaves nothing behind, and the next caller builds it again.
+            var gate = new object();
+            ChannelParses? parses = null;
+            ChannelParses Parses(CancellationToken cancellationToken)
+            {
+                lock (gate)
+                    return parses ??= ChannelParses.Build(start.Compilation, channelAttributeType, cancellationToken);
+            }
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, channelAttributeType, Parses(symbolContext.CancellationToken)), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol channelAttributeType, UnknownSubtypes subtypes)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol channelAttributeType, ChannelParses parses)
     {
         var attribute = ChannelSymbols.GetChannelAttribute(context.Symbol, channelAttributeType);
         if (attribute is null)
         {
-            subtypes.AddCandidate((INamedTypeSymbol)context.Symbol);
+            parses.Subtypes.Report(context, (INamedTypeSymbol)context.Symbol);
             return;
         }
         var channel = (INamedTypeSymbol)context.Symbol;
-        // No single IQueueChannel<T>, or a T the compiler cannot resolve, is reported elsewhere (BRK0002, BRK0003, CS0246).
-        if (ChannelDeclarationRules.GetMessageType(channel) is not { TypeKind: not TypeKind.Error } messageType) return;
-        if (CodecParser.TryParse(messageType, context.Compilation, context.CancellationToken, out var codecs, out var problem))
-        {
-            subtypes.AddCarried(channel.Name, codecs);
-            return;
-        }
+        if (!parses.TryGet(channel, out var messageType, out var problem) || problem is null) return;
 
+        // The diagnostic stays at the channel, where the generator gives up; a fix that changes a member or a
+        // constructor parameter points there with an additional location.
+        var fix = UnsupportedTypeFixes.For(problem!, messageType, context.Compilation, context.CancellationToken);
+        // A type of a referenced project is a source symbol in the IDE, but its file belongs to another compilation, where
+        // a diagnostic of this one cannot point (and a fix of this project should not edit).
+        if (fix is not null && !fix.AdditionalLocations.All(l => l.SourceTree is { } tree && context.Compilation.ContainsSyntaxTree(tree)))
+            fix = null;
         context.ReportDiagnostic(Diagnostic.Create(
             BrokerDiagnostics.UnsupportedMessageType,
             Locate(channel, attribute, context.CancellationToken),
+            fix?.AdditionalLocations,
+            fix?.Properties,
             channel.Name,
             problem!.Path,
             problem.TypeName,
-            problem.Reason));
+            problem.Reason + fix?.MessageSuffix));
     }
 
     // The type argument of IQueueChannel<T> in the part that carries [Channel], or the base list entry that brings it in.

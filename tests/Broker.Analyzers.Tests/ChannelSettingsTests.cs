@@ -17,12 +17,12 @@ public sealed class ChannelSettingsTests
             $"Invalid channel name. The channel name is empty. A channel name is {NameRules}, such as 'user/registered'."));
 
     [Fact]
-    public Task NameWithAForbiddenCharacterIsReportedAtTheNameArgument() => Verify.AnalyzerAsync("""
+    public Task NameWithAForbiddenCharacterIsReportedAtTheNameArgumentWithTheValidNameItBecomes() => Verify.AnalyzerAsync("""
         [Channel({|#0:"user registered"|})]
         public partial interface IRegistrationChannel : IQueueChannel<User>;
         """,
         Verify.Diagnostic(BrokerDiagnostics.InvalidName).WithLocation(0).WithMessage(
-            $"Invalid channel name. The channel name 'user registered' contains ' ' at position 4. A channel name is {NameRules}, such as 'user/registered'."));
+            $"Invalid channel name. The channel name 'user registered' contains ' ' at position 4. Write 'user-registered' instead. A channel name is {NameRules}, such as 'user/registered'."));
 
     [Fact]
     public Task TooLongNameIsReported() => Verify.AnalyzerAsync($$"""

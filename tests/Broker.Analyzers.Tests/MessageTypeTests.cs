@@ -220,6 +220,53 @@ public sealed class MessageTypeTests
             "has no constructor the codec can call: the constructor parameter 'unrelated' matches no serialized member of the same name and type"));
 
     [Fact]
+    public Task MemberTypeWithASupportedEquivalentIsAlsoLocatedAtTheMembersTypeAndNamesTheEquivalent() => VerifyAsync("""
+        public sealed class Order
+        {
+            public {|#1:System.Collections.Immutable.ImmutableArray<string>|} Tags { get; set; }
+        }
+
+        [Channel("orders")]
+        public partial interface IOrderChannel : IQueueChannel<{|#0:Order|}>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0).WithLocation(1).WithMessage(
+            "Channel 'IOrderChannel' cannot encode its message type as BSON. Order.Tags: 'System.Collections.Immutable.ImmutableArray<string>' " +
+            "is a framework type Broker has no BSON mapping for; declare Tags with System.Collections.Generic.IReadOnlyList<string>, " +
+            "which holds the same values and is supported."));
+
+    [Fact]
+    public Task ConstructorParameterNearAMemberIsAlsoLocatedAtTheParameterAndNamesTheMember() => VerifyAsync("""
+        public sealed class Account
+        {
+            public Account(int id, string {|#1:usrName|}) => (Id, UserName) = (id, usrName);
+            public int Id { get; }
+            public string UserName { get; }
+        }
+
+        [Channel("accounts")]
+        public partial interface IAccountChannel : IQueueChannel<{|#0:Account|}>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0).WithLocation(1).WithMessage(
+            "Channel 'IAccountChannel' cannot encode its message type as BSON. Account: 'Account' has no constructor the codec can call: " +
+            "the constructor parameter 'usrName' matches no serialized member of the same name and type; rename it 'userName' to bind the member 'UserName'."));
+
+    [Fact]
+    public Task ParameterNearAMemberOfAnImmutableClassIsNamedWhenTheParserStoppedAtAnother() => VerifyAsync("""
+        public sealed class Account
+        {
+            public Account(string name, string {|#1:adress|}) => (Name, Address) = (name, adress);
+            public string Name { get; }
+            public string Address { get; }
+        }
+
+        [Channel("accounts")]
+        public partial interface IAccountChannel : IQueueChannel<{|#0:Account|}>;
+        """,
+        Verify.Diagnostic(BrokerDiagnostics.UnsupportedMessageType).WithLocation(0).WithLocation(1).WithMessage(
+            "Channel 'IAccountChannel' cannot encode its message type as BSON. Account: 'Account' has no constructor the codec can call: " +
+            "the constructor parameter 'name' matches no serialized member of the same name and type; rename 'adress' 'address' to bind the member 'Address'."));
+
+    [Fact]
     public Task RefStructIsReported() => VerifyAsync("""
         public ref struct Lens { public int X { get; set; } }
         public sealed class Camera { public Lens View { get => default; set { } } }

@@ -141,12 +141,19 @@ internal sealed class CodecParser
                 representation = supported;
             }
             if (!_classifier.TryClassify(member.Type, memberPath, representation, out var value, out problem))
+            {
+                problem = problem! with { Site = member.Symbol };
                 return false;
+            }
             values.Add(value);
         }
 
-        if (!TrySelectConstructor(type, mapped, out var constructor, out var reason))
-            return Fail(path, type, reason!, out problem);
+        if (!TrySelectConstructor(type, mapped, out var constructor, out var reason, out var unmatched))
+        {
+            Fail(path, type, reason!, out problem);
+            problem = problem! with { Site = unmatched };
+            return false;
+        }
 
         var models = new List<MemberModel>();
         for (var i = 0; i < mapped.Count; i++)
@@ -161,10 +168,12 @@ internal sealed class CodecParser
         return true;
     }
 
-    private bool TrySelectConstructor(INamedTypeSymbol type, List<MappedMember> members, out IMethodSymbol? selected, out string? reason)
+    // unmatched: the parameter the reason is about, when it is one that matches no member.
+    private bool TrySelectConstructor(INamedTypeSymbol type, List<MappedMember> members, out IMethodSymbol? selected, out string? reason, out IParameterSymbol? unmatched)
     {
         selected = null;
         reason = null;
+        unmatched = null;
         var marked = type.InstanceConstructors.Where(c => BsonAttributes.Has(c, BsonAttributes.Constructor)).ToList();
         if (marked.Count > 1)
         {
@@ -184,9 +193,10 @@ internal sealed class CodecParser
 
         foreach (var constructor in candidates)
         {
-            if (!TryBind(constructor, members, out var bindError))
+            if (!TryBind(constructor, members, out var bindError, out var parameter))
             {
-                reason ??= bindError;
+                if (reason is null)
+                    (reason, unmatched) = (bindError, parameter);
                 continue;
             }
             if (selected is null || constructor.Parameters.Length > selected.Parameters.Length)
@@ -200,9 +210,10 @@ internal sealed class CodecParser
 
     // Binds each parameter to the one member with its name (ignoring case, or as [BsonConstructor("A", "B")] names it) and
     // type; every other member must be assignable, a get-only collection, or write-only by [BsonElement].
-    private bool TryBind(IMethodSymbol constructor, List<MappedMember> members, out string? error)
+    private bool TryBind(IMethodSymbol constructor, List<MappedMember> members, out string? error, out IParameterSymbol? unmatched)
     {
         error = null;
+        unmatched = null;
         var bound = new List<ISymbol>();
         for (var i = 0; i < constructor.Parameters.Length; i++)
         {
@@ -210,6 +221,7 @@ internal sealed class CodecParser
             if (member is null || bound.Contains(member.Symbol, SymbolEqualityComparer.Default))
             {
                 error = "the constructor parameter '" + constructor.Parameters[i].Name + "' matches no serialized member of the same name and type";
+                unmatched = constructor.Parameters[i];
                 return false;
             }
             bound.Add(member.Symbol);

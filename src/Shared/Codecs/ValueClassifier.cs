@@ -311,5 +311,11 @@ internal sealed class ValueClassifier
 /// <param name="Reason">Why, as a predicate of the type: "is an interface without ...".</param>
 internal sealed record UnsupportedType(string Path, string TypeName, string Reason)
 {
+    /// <summary>
+    /// The declaration to change, for the analyzer's code fixes: the member whose declared type holds the unsupported
+    /// type, or the constructor parameter that matches no member; null otherwise. The generator ignores it.
+    /// </summary>
+    public ISymbol? Site { get; init; }
+
     public override string ToString() => Path + ": " + TypeName + " " + Reason;
 }

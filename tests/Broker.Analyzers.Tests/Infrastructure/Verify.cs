@@ -38,7 +38,33 @@ internal static class Verify
     public static Task CodeFixAsync(string source, string fixedSource, string? equivalenceKey = null) =>
         CodeFixOfWholeFileAsync(BrokerAnalyzerTest.Preamble + source, BrokerAnalyzerTest.Preamble + fixedSource, equivalenceKey);
 
-    /// <summary>As <see cref="CodeFixAsync"/>, for a file that must not start with the preamble's <c>using Broker;</c>.</summary>
+    /// <summary>As <see cref="CodeFixAsync(string, string, string?)"/>, over several files; the first starts with the preamble.</summary>
+    public static Task CodeFixAsync(string[] sources, string[] fixedSources, string? equivalenceKey = null)
+    {
+        var test = new BrokerAnalyzerTest { CodeActionEquivalenceKey = equivalenceKey };
+        for (var i = 0; i < sources.Length; i++)
+            test.TestState.Sources.Add(($"Source{i}.cs", (i == 0 ? BrokerAnalyzerTest.Preamble : "") + sources[i]));
+        for (var i = 0; i < fixedSources.Length; i++)
+            test.FixedState.Sources.Add(($"Source{i}.cs", (i == 0 ? BrokerAnalyzerTest.Preamble : "") + fixedSources[i]));
+        return test.RunAsync();
+    }
+
+    /// <summary>
+    /// As <see cref="CodeFixAsync(string, string, string?)"/>, for a fix that has no Fix All (a rename, which a batch of
+    /// text changes cannot merge).
+    /// </summary>
+    public static Task CodeFixWithoutFixAllAsync(string source, string fixedSource)
+    {
+        var test = new BrokerAnalyzerTest
+        {
+            TestCode = BrokerAnalyzerTest.Preamble + source,
+            FixedCode = BrokerAnalyzerTest.Preamble + fixedSource,
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllCheck,
+        };
+        return test.RunAsync();
+    }
+
+    /// <summary>As <see cref="CodeFixAsync(string, string, string?)"/>, for a file that must not start with the preamble's <c>using Broker;</c>.</summary>
     public static Task CodeFixOfWholeFileAsync(string source, string fixedSource, string? equivalenceKey = null)
     {
         var test = new BrokerAnalyzerTest
