@@ -108,4 +108,21 @@ public sealed class KnownSubtypeTests
         Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
             "Pet", "Animal", "the discriminator 'Cat' of Other.Cat, which it lists in [BsonKnownTypes], is already that of Cat, which the codec " +
             "of Animal knows, so a reader would create that instead; give it another with [BsonDiscriminator(\"...\")]"));
+
+    // Both would be registered under Pet with the name Gold: the registry refuses the second when the module initializer
+    // runs, which makes the whole assembly fail to load at its first use.
+    [Fact]
+    public Task TwoDeclarationsWithOneDiscriminatorUnderOneBaseAreReportedAtTheSecond() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), typeof(Billing.Gold))]\n[assembly: BsonKnownSubtype(typeof(Breed), {|#0:typeof(Loyalty.Gold)|})]",
+        Types,
+        """
+        namespace Billing { public sealed class Gold : Pet { public int Level { get; set; } } }
+        namespace Loyalty { public sealed class Gold : Breed { public int Points { get; set; } } }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Gold", "Breed", "its discriminator 'Gold' is already that of Billing.Gold, which another [assembly: BsonKnownSubtype] of this assembly " +
+            "registers under Pet too, so a reader could not tell them apart (and the registration would fail when the assembly loads); give " +
+            "one of them another with [BsonDiscriminator(\"...\")]"));
 }

@@ -71,15 +71,52 @@ internal static class KnownSubtypeRules
         return bases;
     }
 
+    /// <summary>The concrete classes a declaration registers: the subtype, and those its own <c>[BsonKnownTypes]</c> reach.</summary>
+    public static System.Collections.Generic.List<INamedTypeSymbol> Registered(INamedTypeSymbol subtype)
+    {
+        var registered = Closure(subtype, concreteOnly: true);
+        if (!subtype.IsAbstract)
+            registered.Insert(0, subtype);
+        return registered;
+    }
+
+    /// <summary>
+    /// Why two declarations of one assembly cannot both be registered: a class each registers has the same
+    /// discriminator under a class both derive from, which the registry refuses when the module initializer runs (and
+    /// with it every use of the assembly); null when they can.
+    /// </summary>
+    public static string? ClashBetween(INamedTypeSymbol subtype, INamedTypeSymbol earlier, Compilation compilation)
+    {
+        var shared = RegisteredUnder(earlier, compilation);
+        var common = RegisteredUnder(subtype, compilation).FirstOrDefault(b => shared.Contains(b, SymbolEqualityComparer.Default));
+        if (common is null)
+            return null;
+        var theirs = Registered(earlier);
+        foreach (var type in Registered(subtype))
+        {
+            var discriminator = Polymorphism.OwnDiscriminator(type);
+            foreach (var other in theirs)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type, other) || Polymorphism.OwnDiscriminator(other) != discriminator)
+                    continue;
+                var what = SymbolEqualityComparer.Default.Equals(type, subtype)
+                    ? "its discriminator '" + discriminator + "'"
+                    : "the discriminator '" + discriminator + "' of " + Names.DisplayName(type) + ", which it lists in [BsonKnownTypes],";
+                return what + " is already that of " + Names.DisplayName(other) + ", which another [assembly: BsonKnownSubtype] of this assembly " +
+                       "registers under " + Names.DisplayName(common) + " too, so a reader could not tell them apart (and the registration would " +
+                       "fail when the assembly loads); give one of them another with [BsonDiscriminator(\"...\")]";
+            }
+        }
+        return null;
+    }
+
     // Each codec the subtype is registered with compares a document's _t with its own name and those of the types its
     // [BsonKnownTypes] reach before it asks the registry, so a registered class (the subtype, or one its own
     // [BsonKnownTypes] lists) named like one of those would never be read back as itself: the reader would create the
     // other class, silently.
     private static string? Clash(INamedTypeSymbol subtype, Compilation compilation)
     {
-        var registered = Closure(subtype, concreteOnly: true);
-        if (!subtype.IsAbstract)
-            registered.Insert(0, subtype);
+        var registered = Registered(subtype);
         foreach (var owner in RegisteredUnder(subtype, compilation))
         {
             var known = Closure(owner, concreteOnly: false);
