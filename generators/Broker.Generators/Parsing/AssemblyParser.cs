@@ -43,7 +43,7 @@ internal static class AssemblyParser
                         if (reachable is null &&
                             attribute.ConstructorArguments.Length == 2 &&
                             attribute.ConstructorArguments[1].Value is INamedTypeSymbol subtype &&
-                            compilation.IsSymbolAccessibleWithin(subtype, compilation.Assembly))
+                            Nameable(subtype, compilation))
                             reachable = subtype;
                     }
                     if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, registryAttribute) ||
@@ -73,6 +73,11 @@ internal static class AssemblyParser
             subtypes.OrderBy(s => s.AssemblyName, System.StringComparer.Ordinal).ToEquatableArray());
     }
 
+    // typeof of an [Obsolete] type warns, or fails the build when the attribute says error.
+    private static bool Nameable(INamedTypeSymbol type, Compilation compilation) =>
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) &&
+        !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
+
     // A non-generic type of the assembly that this compilation can name in typeof, or null when it has none.
     private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -84,7 +89,7 @@ internal static class AssemblyParser
             var ns = pending.Pop();
             foreach (var type in ns.GetTypeMembers())
             {
-                if (type.Arity == 0 && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+                if (type.Arity == 0 && Nameable(type, compilation))
                     return type;
             }
             foreach (var inner in ns.GetNamespaceMembers())

@@ -245,7 +245,11 @@ public sealed class CrossAssemblySubtypeTests
     {
         // The base's codec creates the subtype through the registry, so the subtype need not be public; the application
         // cannot name it, and must still run its assembly's module initializer, or it reads every PremiumUser as a User.
-        var billing = Billing.Replace("public sealed class PremiumUser", "internal sealed class PremiumUser", StringComparison.Ordinal);
+        // Of its public types, the first is obsolete with an error: naming it in typeof would not compile.
+        var billing = Billing
+            .Replace("public sealed class", "internal sealed class", StringComparison.Ordinal)
+            .Replace("namespace Billing;", "namespace Billing;\n\n[System.Obsolete(\"gone\", error: true)]\npublic static class Retired { }", StringComparison.Ordinal) +
+            "\npublic static class Invoices { }\n";
         var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing, application: ("Reader", """
             using Broker;
             using Microsoft.Extensions.DependencyInjection;
