@@ -40,7 +40,9 @@ public sealed class AddKnownTypeCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (BaseSite(diagnostic) is not { } site || site.SourceTree is null) continue;
+            if (BaseSite(diagnostic) is not { } site || site.SourceTree is null ||
+                await DerivedNameAsync(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false) is null)
+                continue;
             var baseName = (await site.SourceTree.GetRootAsync(context.CancellationToken).ConfigureAwait(false)).FindToken(site.SourceSpan.Start).ValueText;
             var derivedName = (await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false))?.FindToken(diagnostic.Location.SourceSpan.Start).ValueText;
             context.RegisterCodeFix(
@@ -93,12 +95,15 @@ public sealed class AddKnownTypeCodeFixProvider : CodeFixProvider
         return solution;
     }
 
+    // Null for a class no typeof in the base's attribute can name as a known type: a generic one (typeof(Litter<T>) does
+    // not compile, and the generator refuses typeof(Litter<>)) or one the base cannot reach (a private nested class).
     private static async Task<string?> DerivedNameAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         return root?.FindToken(span.Start).Parent?.FirstAncestorOrSelf<BaseTypeDeclarationSyntax>() is { } declaration &&
-            model?.GetDeclaredSymbol(declaration, cancellationToken) is { } derived
+            model?.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol { IsGenericType: false } derived &&
+            model.Compilation.IsSymbolAccessibleWithin(derived, model.Compilation.Assembly)
             ? derived.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
             : null;
     }

@@ -10,7 +10,7 @@ namespace Broker.Analyzers;
 /// <summary>
 /// BRK0023: an <c>[assembly: BsonKnownSubtype(typeof(Base), typeof(Subtype))]</c> the generator cannot honour (the
 /// subtype does not derive from the base, is generic, unreachable, of another assembly, or has members no codec can
-/// write), reported at the subtype's <c>typeof</c> with the reason <see cref="KnownSubtypeRules"/> gives, since the
+/// write, or has a discriminator another declaration of the assembly registers under a common class), reported at the subtype's <c>typeof</c> with the reason <see cref="KnownSubtypeRules"/> gives, since the
 /// generator then registers nothing and the subtype would fail only at run time.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -33,15 +33,29 @@ public sealed class KnownSubtypeAnalyzer : DiagnosticAnalyzer
             {
                 var list = (AttributeListSyntax)node.Node;
                 if (list.Target is null || !list.Target.Identifier.IsKind(SyntaxKind.AssemblyKeyword)) return;
+                // The subtypes of the declarations before this one: two that register the same discriminator under one
+                // class would make the registry refuse the second when the assembly loads.
+                var earlier = new System.Collections.Generic.List<INamedTypeSymbol>();
                 foreach (var attribute in node.Compilation.Assembly.GetAttributes())
                 {
-                    if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType) ||
-                        attribute.ApplicationSyntaxReference?.GetSyntax(node.CancellationToken) is not AttributeSyntax syntax ||
-                        !list.Attributes.Contains(syntax))
+                    if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
                         continue;
-                    if (KnownSubtypeRules.TryRead(attribute, node.Compilation, node.CancellationToken, out var baseType, out var subtype, out _, out var problem) || problem is null)
+                    var inList = attribute.ApplicationSyntaxReference?.GetSyntax(node.CancellationToken) is AttributeSyntax syntax && list.Attributes.Contains(syntax);
+                    var honoured = KnownSubtypeRules.TryRead(attribute, node.Compilation, node.CancellationToken, out var baseType, out var subtype, out _, out var problem);
+                    if (honoured)
+                    {
+                        foreach (var other in earlier)
+                        {
+                            if (problem is not null) break;
+                            if (!SymbolEqualityComparer.Default.Equals(other, subtype))
+                                problem = KnownSubtypeRules.ClashBetween(subtype, other, node.Compilation);
+                        }
+                        earlier.Add(subtype);
+                    }
+                    if (!inList || problem is null)
                         continue;
-                    var location = syntax.ArgumentList?.Arguments.Count == 2 ? syntax.ArgumentList.Arguments[1].GetLocation() : syntax.GetLocation();
+                    var site = (AttributeSyntax)attribute.ApplicationSyntaxReference!.GetSyntax(node.CancellationToken);
+                    var location = site.ArgumentList?.Arguments.Count == 2 ? site.ArgumentList.Arguments[1].GetLocation() : site.GetLocation();
                     node.ReportDiagnostic(Diagnostic.Create(BrokerDiagnostics.InvalidKnownSubtype, location, subtype.Name, baseType.Name, problem));
                 }
             }, SyntaxKind.AttributeList);

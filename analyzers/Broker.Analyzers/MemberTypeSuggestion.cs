@@ -10,10 +10,11 @@ namespace Broker.Analyzers;
 /// same values (BRK0013): an immutable or read-only list becomes <c>IReadOnlyList&lt;T&gt;</c>, an immutable set
 /// <c>IReadOnlySet&lt;T&gt;</c>, an immutable or read-only dictionary <c>IReadOnlyDictionary&lt;K, V&gt;</c>,
 /// <c>Collection&lt;T&gt;</c> <c>IList&lt;T&gt;</c>, <c>ConcurrentDictionary&lt;K, V&gt;</c> <c>IDictionary&lt;K, V&gt;</c>;
-/// <c>Half</c> becomes <c>float</c>, <c>nint</c> <c>long</c> and <c>nuint</c> <c>ulong</c>, which hold every value.
-/// Each collection interface is one the original type implements, so code that assigns the old type still compiles.
-/// Collections whose order or discipline is their meaning (sorted ones, queues, stacks) get no suggestion, nor do types
-/// whose values no supported type holds (Int128, Uri).
+/// <c>nint</c> becomes <c>long</c> and <c>nuint</c> <c>ulong</c>, which hold every value. Each replacement is one the
+/// original type converts to implicitly (an interface it implements, a wider integer), so code that assigns the old
+/// type still compiles. Collections whose order or discipline is their meaning (sorted ones, queues, stacks) get no
+/// suggestion, nor do types whose values no supported type holds (Int128, Uri), nor <c>Half</c>: <c>float</c> holds
+/// its values, but a Half converts to it only with a cast, so every assignment would need one.
 /// </summary>
 internal static class MemberTypeSuggestion
 {
@@ -26,9 +27,7 @@ internal static class MemberTypeSuggestion
         {
             SpecialType.System_IntPtr => compilation.GetSpecialType(SpecialType.System_Int64),
             SpecialType.System_UIntPtr => compilation.GetSpecialType(SpecialType.System_UInt64),
-            _ => Names.NamespaceOf(named) == "System" && named.MetadataName == "Half"
-                ? compilation.GetSpecialType(SpecialType.System_Single)
-                : Collection(named, compilation),
+            _ => Collection(named, compilation),
         };
         // The element types must be supported too: ImmutableArray<object> has no mapping as IReadOnlyList<object> either.
         return suggestion is not null && new ValueClassifier(compilation, (_, _) => { }).TryClassify(suggestion, "", out _, out _)

@@ -67,7 +67,12 @@ internal static class UnregisteredChannels
             Type? missing = null;
             foreach (var constructor in type.GetConstructors().OrderByDescending(c => c.GetParameters().Length))
             {
-                var channel = constructor.GetParameters().Select(p => p.ParameterType).FirstOrDefault(p => IsChannel(p) && !registered.Contains(p));
+                // A parameter with a default is passed the default when nothing is registered, and a keyed one is
+                // resolved from keyed registrations: neither makes the constructor unusable.
+                var channel = constructor.GetParameters()
+                    .Where(p => !p.HasDefaultValue && p.GetCustomAttribute<FromKeyedServicesAttribute>() is null)
+                    .Select(p => p.ParameterType)
+                    .FirstOrDefault(p => IsChannel(p) && !registered.Contains(p));
                 if (channel is null)
                     return null;
                 missing ??= channel;

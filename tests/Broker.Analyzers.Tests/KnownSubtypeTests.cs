@@ -64,4 +64,65 @@ public sealed class KnownSubtypeTests
         Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
             "Cat", "Animal", "its discriminator 'Cat' is already that of Cat, which the codec of Animal knows, so a reader would create that " +
             "instead; give it another with [BsonDiscriminator(\"...\")]"));
+
+    // The subtype is registered with the codec of every class it derives from, and each of them reads a _t it knows
+    // itself before asking the registry: a name the base's base knows would be read back as that class, silently.
+    [Fact]
+    public Task ADiscriminatorTheCodecOfTheBasesBaseKnowsIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Other.Cat)|})]\n" + MongoStandIns.Attributes,
+        """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Pet), typeof(Cat))]
+        public class Animal { public string Name { get; set; } = ""; }
+        public class Pet : Animal { public bool Tame { get; set; } }
+        public sealed class Cat : Animal { public bool Purrs { get; set; } }
+
+        namespace Other
+        {
+            public sealed class Cat : Pet { public int Lives { get; set; } }
+        }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Cat", "Pet", "its discriminator 'Cat' is already that of Cat, which the codec of Animal knows, so a reader would create that " +
+            "instead; give it another with [BsonDiscriminator(\"...\")]"));
+
+    // The classes the subtype's own [BsonKnownTypes] lists are registered with it, under the same names.
+    [Fact]
+    public Task ADiscriminatorOfATypeTheSubtypeListsThatTheBaseAlreadyKnowsIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Animal), {|#0:typeof(Other.Pet)|})]\n" + MongoStandIns.Attributes,
+        """
+        [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Cat))]
+        public class Animal { public string Name { get; set; } = ""; }
+        public sealed class Cat : Animal { public bool Purrs { get; set; } }
+
+        namespace Other
+        {
+            [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Cat))]
+            public class Pet : Animal { public bool Tame { get; set; } }
+            public sealed class Cat : Pet { public int Lives { get; set; } }
+        }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Pet", "Animal", "the discriminator 'Cat' of Other.Cat, which it lists in [BsonKnownTypes], is already that of Cat, which the codec " +
+            "of Animal knows, so a reader would create that instead; give it another with [BsonDiscriminator(\"...\")]"));
+
+    // Both would be registered under Pet with the name Gold: the registry refuses the second when the module initializer
+    // runs, which makes the whole assembly fail to load at its first use.
+    [Fact]
+    public Task TwoDeclarationsWithOneDiscriminatorUnderOneBaseAreReportedAtTheSecond() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), typeof(Billing.Gold))]\n[assembly: BsonKnownSubtype(typeof(Breed), {|#0:typeof(Loyalty.Gold)|})]",
+        Types,
+        """
+        namespace Billing { public sealed class Gold : Pet { public int Level { get; set; } } }
+        namespace Loyalty { public sealed class Gold : Breed { public int Points { get; set; } } }
+        """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Gold", "Breed", "its discriminator 'Gold' is already that of Billing.Gold, which another [assembly: BsonKnownSubtype] of this assembly " +
+            "registers under Pet too, so a reader could not tell them apart (and the registration would fail when the assembly loads); give " +
+            "one of them another with [BsonDiscriminator(\"...\")]"));
 }

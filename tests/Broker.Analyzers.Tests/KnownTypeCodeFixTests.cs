@@ -100,4 +100,37 @@ public sealed class KnownTypeCodeFixTests
         [Channel("pets/adopted")]
         public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
         """]);
+
+    // typeof(Litter<T>) in the base's attribute does not compile, typeof(Litter<>) is refused by the generator, and
+    // typeof(Shelter.Stray) in Pet's file cannot reach a private class: no [BsonKnownTypes] entry can name either.
+    [Fact]
+    public Task AGenericOrUnreachableDerivedClassIsOfferedNoFix() => Verify.CodeFixAsync([MongoStandIns.Attributes, """
+        using MongoDB.Bson.Serialization.Attributes;
+
+        [BsonKnownTypes(typeof(Cat))]
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Cat : Pet { }
+        public sealed class {|BRK0018:Litter|}<T> : Pet { public int Size { get; set; } }
+        public static class Shelter
+        {
+            private sealed class {|BRK0018:Stray|} : Pet { }
+        }
+
+        [Channel("pets")]
+        public partial interface IPetChannel : IQueueChannel<Pet>;
+        """], [MongoStandIns.Attributes, """
+        using MongoDB.Bson.Serialization.Attributes;
+
+        [BsonKnownTypes(typeof(Cat))]
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Cat : Pet { }
+        public sealed class {|BRK0018:Litter|}<T> : Pet { public int Size { get; set; } }
+        public static class Shelter
+        {
+            private sealed class {|BRK0018:Stray|} : Pet { }
+        }
+
+        [Channel("pets")]
+        public partial interface IPetChannel : IQueueChannel<Pet>;
+        """]);
 }

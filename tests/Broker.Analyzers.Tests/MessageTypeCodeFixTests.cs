@@ -92,8 +92,6 @@ public sealed class MessageTypeCodeFixTests
         """]);
 
     [Theory]
-    [InlineData("System.Half", "float")]
-    [InlineData("System.Half?", "float?")]
     [InlineData("nint", "long")]
     [InlineData("nuint", "ulong")]
     [InlineData("System.Collections.ObjectModel.ReadOnlyCollection<string>", "IReadOnlyList<string>")]
@@ -183,11 +181,34 @@ public sealed class MessageTypeCodeFixTests
         public partial interface ISettingChannel : IQueueChannel<{|BRK0013:Setting|}>;
         """);
 
+    // Half converts to float only explicitly: declaring the member float would break every assignment of a Half to it,
+    // starting with its own initializer. Not a mechanical fix.
+    [Theory]
+    [InlineData("System.Half")]
+    [InlineData("System.Half?")]
+    public Task AHalfMemberOffersNoFix(string type) => Verify.CodeFixAsync($$"""
+        public sealed class Reading
+        {
+            public {{type}} Ratio { get; set; } = System.Half.One;
+        }
+
+        [Channel("readings")]
+        public partial interface IReadingChannel : IQueueChannel<{|BRK0013:Reading|}>;
+        """, $$"""
+        public sealed class Reading
+        {
+            public {{type}} Ratio { get; set; } = System.Half.One;
+        }
+
+        [Channel("readings")]
+        public partial interface IReadingChannel : IQueueChannel<{|BRK0013:Reading|}>;
+        """);
+
     [Fact]
     public Task FieldDeclaredWithAnotherVariableOffersNoFix() => Verify.CodeFixAsync("""
         public sealed class Reading
         {
-            public System.Half Low, High;
+            public nint Low, High;
         }
 
         [Channel("readings")]
@@ -195,7 +216,7 @@ public sealed class MessageTypeCodeFixTests
         """, """
         public sealed class Reading
         {
-            public System.Half Low, High;
+            public nint Low, High;
         }
 
         [Channel("readings")]

@@ -183,6 +183,39 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void ANullableArrayTypeArgumentNamesACodecOfItsOwn()
+    {
+        // Envelope<int[]?> accepts a null payload where Envelope<int[]> refuses it: two codecs, which must not share a
+        // name (the same class twice, and the generator failing on the same hint name twice).
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("""
+            using Broker;
+
+            namespace A
+            {
+                public sealed record Envelope<T>(T Payload);
+
+                public sealed class Arrays
+                {
+                    public Envelope<int[]>? Strict { get; set; }
+                    public Envelope<int[]?>? Lenient { get; set; }
+                    public Envelope<string[][]>? Jagged { get; set; }
+                    public Envelope<string[]?[]>? JaggedLenient { get; set; }
+                }
+
+                [Channel("arrays")]
+                public partial interface IArraysChannel : IQueueChannel<Arrays>;
+            }
+            """));
+
+        Assert.Empty(run.Diagnostics);
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Assert.Equal(
+            ["A.Envelope_Of_int_Array_Codec.g.cs", "A.Envelope_Of_int_Array_Nullable_Codec.g.cs", "A.Envelope_Of_string_Array_Array_Codec.g.cs",
+             "A.Envelope_Of_string_Array_Nullable_Array_Codec.g.cs"],
+            run.HintNames.Where(h => h.StartsWith("A.Envelope", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ApplicationReferencingAChannelLibrary()
     {
         var library = GeneratorHarness.Run(GeneratorHarness.Compile("Sample.Channels", [], Inputs.SeedUser));

@@ -63,6 +63,60 @@ public sealed class ChannelsNotAddedTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task AServiceWhoseChannelParameterIsOptionalStartsWithoutTheChannel()
+    {
+        // Dependency injection passes the default for a parameter it cannot resolve that has one: the service is created,
+        // so the start-up check must not refuse it.
+        var builder = Host.CreateApplicationBuilder();
+#pragma warning disable BRK0019 // No AddChannels(): the service does without the channel.
+        builder.Services.AddBroker(b => b.UseInMemory());
+#pragma warning restore BRK0019
+        builder.Services.AddScoped<OptionalSender>();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        using var scope = host.Services.CreateScope();
+        Assert.Null(scope.ServiceProvider.GetRequiredService<OptionalSender>().Channel);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AServiceThatInjectsAChannelRegisteredOnlyUnderAKeyStarts()
+    {
+        // [FromKeyedServices] resolves a keyed registration, which dependency injection finds; so must the start-up check.
+        var builder = Host.CreateApplicationBuilder();
+#pragma warning disable BRK0019 // The channel is registered by hand, under a key.
+        builder.Services.AddBroker(b => b.UseInMemory());
+#pragma warning restore BRK0019
+        builder.Services.AddKeyedSingleton<ISignupChannel>("signups", (_, _) => System.Reflection.DispatchProxy.Create<ISignupChannel, UnusedChannel>());
+        builder.Services.AddScoped<KeyedSender>();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        using var scope = host.Services.CreateScope();
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<KeyedSender>().Channel);
+        await host.StopAsync();
+    }
+
+    private sealed class KeyedSender([FromKeyedServices("signups")] ISignupChannel channel)
+    {
+        public ISignupChannel Channel { get; } = channel;
+    }
+
+    /// <summary>A stand-in channel the test never calls.</summary>
+    public class UnusedChannel : System.Reflection.DispatchProxy
+    {
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => throw new NotSupportedException();
+    }
+
+    private sealed class OptionalSender(ISignupChannel? channel = null)
+    {
+        public ISignupChannel? Channel { get; } = channel;
+    }
+
     private sealed class WelcomeSender(ISignupChannel channel)
     {
         public ISignupChannel Channel { get; } = channel;

@@ -9,7 +9,7 @@ namespace Broker.Generators.Emit;
 
 /// <summary>
 /// Emits, for the <c>[assembly: BsonKnownSubtype]</c> declarations of this assembly, a module initializer that
-/// registers each subtype with <c>BsonSubtypes.Register</c> under its base and the base's own bases, so the base's
+/// registers each subtype with <c>BsonSubtypes.Register</c> under every class it derives from, so the base's
 /// codec, generated in another assembly, writes and reads it. One adapter per subtype hands the base's codec this
 /// assembly's generated <c>WriteDiscriminator</c>, <c>WriteMembers</c> and <c>ReadDocument</c>.
 /// </summary>

@@ -34,16 +34,17 @@ internal static class AssemblyParser
                 if (!assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "Broker")))
                     continue;
                 var declaresSubtypes = false;
+                INamedTypeSymbol? reachable = null;
                 foreach (var attribute in assembly.GetAttributes())
                 {
-                    if (!declaresSubtypes && subtypeAttribute is not null &&
-                        SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, subtypeAttribute) &&
-                        attribute.ConstructorArguments.Length == 2 &&
-                        attribute.ConstructorArguments[1].Value is INamedTypeSymbol subtype &&
-                        compilation.IsSymbolAccessibleWithin(subtype, compilation.Assembly))
+                    if (subtypeAttribute is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, subtypeAttribute))
                     {
                         declaresSubtypes = true;
-                        subtypes.Add(new ReferencedSubtypesModel(assembly.Identity.Name, Names.TypeName(subtype)));
+                        if (reachable is null &&
+                            attribute.ConstructorArguments.Length == 2 &&
+                            attribute.ConstructorArguments[1].Value is INamedTypeSymbol subtype &&
+                            Nameable(subtype, compilation))
+                            reachable = subtype;
                     }
                     if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, registryAttribute) ||
                         attribute.ConstructorArguments.Length != 1 ||
@@ -52,6 +53,10 @@ internal static class AssemblyParser
                         continue;
                     registries.Add(new ReferencedRegistryModel(assembly.Identity.Name, Names.TypeName(registry)));
                 }
+                // The subtypes may all be internal (the base's codec creates them through the registry, so nothing needs
+                // to name them); any type the generated code can name reaches the same module.
+                if (declaresSubtypes && (reachable ?? AnyReachableType(assembly, compilation, cancellationToken)) is { } named)
+                    subtypes.Add(new ReferencedSubtypesModel(assembly.Identity.Name, Names.TypeName(named)));
             }
         }
 
@@ -66,5 +71,30 @@ internal static class AssemblyParser
                 .ThenBy(r => r.TypeName, System.StringComparer.Ordinal)
                 .ToEquatableArray(),
             subtypes.OrderBy(s => s.AssemblyName, System.StringComparer.Ordinal).ToEquatableArray());
+    }
+
+    // typeof of an [Obsolete] type warns, or fails the build when the attribute says error.
+    private static bool Nameable(INamedTypeSymbol type, Compilation compilation) =>
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) &&
+        !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
+
+    // A non-generic type of the assembly that this compilation can name in typeof, or null when it has none.
+    private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var pending = new System.Collections.Generic.Stack<INamespaceSymbol>();
+        pending.Push(assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ns = pending.Pop();
+            foreach (var type in ns.GetTypeMembers())
+            {
+                if (type.Arity == 0 && Nameable(type, compilation))
+                    return type;
+            }
+            foreach (var inner in ns.GetNamespaceMembers())
+                pending.Push(inner);
+        }
+        return null;
     }
 }

@@ -31,7 +31,7 @@ internal static class SubtypeParser
     private static bool TryParse(AttributeData attribute, Compilation compilation, CancellationToken cancellationToken, out SubtypeModel model)
     {
         model = null!;
-        if (!KnownSubtypeRules.TryRead(attribute, compilation, cancellationToken, out var baseType, out var subtype, out var codecs, out _))
+        if (!KnownSubtypeRules.TryRead(attribute, compilation, cancellationToken, out _, out var subtype, out var codecs, out _))
             return false;
 
         var own = codecs[0];
@@ -41,13 +41,9 @@ internal static class SubtypeParser
         if (registered.Count == 0)
             return false;
 
-        var bases = new List<string>();
-        for (var current = baseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
-        {
-            if (!compilation.IsSymbolAccessibleWithin(current, compilation.Assembly))
-                break;
-            bases.Add(Names.TypeName(current));
-        }
+        // Under every class the subtype derives from, not only the declared base and its bases: a class between them
+        // declares values the subtype may be, and its codec, generated elsewhere, asks the registry under its own type.
+        var bases = KnownSubtypeRules.RegisteredUnder(subtype, compilation).Select(Names.TypeName).ToList();
         model = new SubtypeModel(
             bases.ToEquatableArray(),
             registered.OrderBy(r => r.TypeName, System.StringComparer.Ordinal).ToEquatableArray(),

@@ -9,9 +9,9 @@ namespace Broker;
 /// <para>
 /// The source generator of this assembly emits the subtype's BSON codec and registers it, from a module initializer,
 /// with the base's: the codec of the base type, generated in the base's assembly, then writes a
-/// the subtype value with its <c>_t</c> discriminator first and reads it back, with the bytes of
+/// subtype value with its <c>_t</c> discriminator first and reads it back, with the bytes of
 /// MongoDB.Bson's hierarchical discriminator convention (as if the base listed it in <c>[BsonKnownTypes]</c>). The
-/// registration also holds for every class the base derives from, and for the concrete classes the subtype's own
+/// registration also holds for every other class the subtype derives from, and for the concrete classes the subtype's own
 /// <c>[BsonKnownTypes]</c> lists.
 /// </para>
 /// <para>

@@ -54,6 +54,8 @@ internal static class GenericCodecNames
                 builder.Append("_Array");
                 if (array.Rank > 1)
                     builder.Append(array.Rank);
+                // Envelope<int[]?> accepts a null array where Envelope<int[]> refuses it: another codec, another name.
+                AppendNullable(builder, array);
                 return;
             case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable:
                 AppendType(builder, nullable.TypeArguments[0], ref ambiguous);
@@ -76,6 +78,11 @@ internal static class GenericCodecNames
             // A type parameter or an error type: never generated (the classifier refuses both), but named all the same.
             AppendIdentifier(builder, type.Name, ref ambiguous);
         }
+        AppendNullable(builder, type);
+    }
+
+    private static void AppendNullable(StringBuilder builder, ITypeSymbol type)
+    {
         if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
             builder.Append("_Nullable");
     }

@@ -240,6 +240,90 @@ public sealed class CrossAssemblySubtypeTests
         Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
     }
 
+    [Fact]
+    public void AddChannelsRegistersTheSubtypesOfAnAssemblyThatDeclaresThemInternal()
+    {
+        // The base's codec creates the subtype through the registry, so the subtype need not be public; the application
+        // cannot name it, and must still run its assembly's module initializer, or it reads every PremiumUser as a User.
+        // Of its public types, the first is obsolete with an error: naming it in typeof would not compile.
+        var billing = Billing
+            .Replace("public sealed class", "internal sealed class", StringComparison.Ordinal)
+            .Replace("namespace Billing;", "namespace Billing;\n\n[System.Obsolete(\"gone\", error: true)]\npublic static class Retired { }", StringComparison.Ordinal) +
+            "\npublic static class Invoices { }\n";
+        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing, application: ("Reader", """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Reader;
+
+            public static class Startup
+            {
+                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        var userType = process.TypeA("Shared.User");
+        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+
+        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
+            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+
+        Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
+    }
+
+    [Fact]
+    public void ASubtypeDeclaredUnderTheBasesBaseIsWrittenAndReadAsTheBaseToo()
+    {
+        // Parrot : Bird : Animal, declared under Animal: MongoDB.Bson, which knows its class map, writes and reads it as
+        // a Bird as well, so the codec of Bird must know it too.
+        var zoo = new TwoAssemblies(
+            "Zoo",
+            """
+            using Broker;
+
+            namespace Zoo;
+
+            public class Animal
+            {
+                public string Name { get; set; } = "";
+            }
+
+            public class Bird : Animal
+            {
+                public bool Flies { get; set; }
+            }
+
+            [Channel("zoo/animals")]
+            public partial interface IAnimalChannel : IQueueChannel<Animal>;
+
+            [Channel("zoo/birds")]
+            public partial interface IBirdChannel : IQueueChannel<Bird>;
+            """,
+            "Aviary",
+            """
+            [assembly: Broker.BsonKnownSubtype(typeof(Zoo.Animal), typeof(Aviary.Parrot))]
+
+            namespace Aviary;
+
+            public sealed class Parrot : Zoo.Bird
+            {
+                public string Word { get; set; } = "";
+            }
+            """);
+        var birdType = zoo.TypeA("Zoo.Bird");
+        var parrot = Activator.CreateInstance(zoo.TypeB("Aviary.Parrot"))!;
+        parrot.GetType().GetProperty("Word")!.SetValue(parrot, "hello");
+        zoo.TypeA("Zoo.Animal").GetProperty("Name")!.SetValue(parrot, "polly");
+        MongoBson.Configure();
+        BsonClassMap.LookupClassMap(zoo.TypeA("Zoo.Animal"));
+        BsonClassMap.LookupClassMap(birdType);
+        BsonClassMap.LookupClassMap(parrot.GetType());
+
+        var ours = ToBson(birdType, parrot);
+
+        Assert.Equal(parrot.ToBson(birdType), ours);
+        Assert.Same(parrot.GetType(), FromBson(birdType, ours).GetType());
+    }
+
     private static object Premium(int id, string name, string plan)
     {
         var type = Assemblies.TypeB("Billing.PremiumUser");
