@@ -245,7 +245,7 @@ public sealed class EmbeddedDirectoryTests : IDisposable
     public async Task AnInterruptedCommandExitsWith130AndReleasesTheDirectory()
     {
         await SeedAsync(orders: 1, payments: 0);
-        var running = BrokerCli.Start(["channels", "--data", Data, "--interval", "60s"]);
+        var running = BrokerCli.Start(["channels", "--data", Data, "--interval", "60s"], interruptible: true);
         var owner = Path.Combine(Data, "LOCK.owner");
         await Waits.UntilAsync(() => Task.FromResult(File.Exists(owner) && File.ReadAllText(owner).StartsWith($"process {running.Id} ", StringComparison.Ordinal)), "the command to hold the directory");
 

@@ -51,10 +51,19 @@ public static class BrokerCli
     }
 
     /// <summary>Starts the command and returns while it runs.</summary>
-    public static RunningCli Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null, string? input = null)
+    /// <param name="arguments">The command's arguments.</param>
+    /// <param name="environment">Variables to set.</param>
+    /// <param name="input">Standard input, or null for none.</param>
+    /// <param name="interruptible">
+    /// Whether the command must take SIGINT even when the tests run with it ignored. A process started in the background
+    /// by a shell without job control (<c>.ci/run &amp;</c>, nohup) ignores SIGINT, its children inherit that, and .NET
+    /// then leaves it ignored, as Unix programs should: the command would never see the test's Ctrl+C. <c>env
+    /// --default-signal=INT</c> (GNU coreutils) restores the default before the command starts.
+    /// </param>
+    public static RunningCli Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null, string? input = null, bool interruptible = false)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
+        var info = new ProcessStartInfo(interruptible ? "env" : dotnet)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -63,6 +72,11 @@ public static class BrokerCli
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (interruptible)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(dotnet);
+        }
         info.ArgumentList.Add(BuiltProgram.PathOf("Broker.Cli", "Broker.Cli.dll"));
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
