@@ -140,41 +140,37 @@ public sealed class BruteForceTests(ITestOutputHelper output)
         output.WriteLine($"refusal: {refusal.Text("message")}; accepted again after {watch.ElapsedMilliseconds} ms");
     }
 
-    // Skipped, visibly: on this machine's faster host the newcomer is hashed before its deadline in about half of the
-    // runs (1 of 2 alone, 1 of 3 full CI runs on 3 Dec 2026), so the test checks timing it does not control. The premise
-    // (a line of hashing longer than the newcomer's deadline) must be made deterministic, e.g. by a hashing cost the
-    // test sets or a limiter the test can hold; until then what it guards is not checked.
-    [Fact(Skip = "Flaky: the hashing line it builds is sometimes shorter than the deadline on a fast host; see the comment above.")]
+    // The line of hashing must outlast the newcomer's deadline whatever the machine's speed. Sixty real guessers did not
+    // ensure it: they share the 1 s auth timeout, so those still in line left it at their own deadlines, just before the
+    // newcomer's, and the newcomer was hashed in time in about half the runs. So the test holds the only hashing slot
+    // itself, with a verification that ends only when the newcomer has had its answer.
+    [Fact]
     public async Task AnAuthenticateStillWaitingForHashingAtTheDeadlineIsToldTheServerIsBusyNotThatItNeverAuthenticated()
     {
         await using var server = await TestServer.StartAsync(o => o with { User = "app", PasswordHash = s_hash.Value, PasswordHashConcurrency = 1, AuthTimeout = TimeSpan.FromSeconds(1) });
-        // Sixty addresses guess at once: about six seconds of hashing in line, far past the newcomer's deadline.
-        var guessers = new List<RawConnection>();
+        var hashes = server.Server.PasswordHashes;
+        using var release = new ManualResetEventSlim();
+        var holder = hashes.RunAsync(IPAddress.Parse("127.0.3.1"), () => release.Wait(Waits.Generous), CancellationToken.None);
         try
         {
-            for (var i = 1; i <= 60; i++)
-            {
-                var guesser = await RawConnection.OpenAsync(server.Port, from: IPAddress.Parse($"127.0.1.{i}"));
-                guessers.Add(guesser);
-                await guesser.SendAsync(AuthenticateFrame(1, "app", $"guess {i}"));
-            }
-            // Every guess in line (or hashed) before the newcomer asks: the server reads connections concurrently, so
-            // sent first is not read first on a busy machine (once the newcomer came fourth).
-            var hashes = server.Server.PasswordHashes;
-            await Waits.UntilAsync(() => hashes.Runs + hashes.Waiting >= 60, "the 60 guesses to be in line for hashing");
+            await Waits.UntilAsync(() => hashes.Runs == 1, "the test's verification to hold the only hashing slot");
             await using var newcomer = await RawConnection.OpenAsync(server.Port, from: IPAddress.Parse("127.0.2.1"));
             await newcomer.SendAsync(AuthenticateFrame(9, "app", Password));
+            await Waits.UntilAsync(() => hashes.Waiting == 1, "the newcomer to wait in line for hashing");
 
             var answer = await newcomer.ReceiveAsync();
 
-            output.WriteLine($"{answer.ErrorCode}: {answer.Text("message")}; {server.Server.Credentials.HashVerifications} verifications so far");
+            output.WriteLine($"{answer.ErrorCode}: {answer.Text("message")}");
             Assert.Equal((MessageType.Error, 9u, ErrorCodes.TooManyConnections), (answer.Type, answer.Id, answer.ErrorCode));
             Assert.Contains("busy verifying passwords", answer.Text("message"), StringComparison.Ordinal);
             Assert.True(await newcomer.WaitForCloseAsync());
+            Assert.Equal(0, hashes.Waiting);
+            Assert.Equal(1, hashes.Runs);
         }
         finally
         {
-            foreach (var guesser in guessers) await guesser.DisposeAsync();
+            release.Set();
+            Assert.True(await holder.WaitAsync(Waits.Generous));
         }
     }
 
