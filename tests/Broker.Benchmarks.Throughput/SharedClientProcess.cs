@@ -35,7 +35,7 @@ internal sealed class SharedClientProcess : IAsyncDisposable
             info.ArgumentList.Add(typeof(SharedClientProcess).Assembly.Location);
         foreach (var argument in new[] { "--shared-client", directory, "--host-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(argument);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The client process did not start.");
+        var process = ChildProcesses.Track(Process.Start(info) ?? throw new InvalidOperationException("The client process did not start."));
         var client = new SharedClientProcess(process);
         var line = await client.ReadReplyAsync(Ready);
         if (line != "client")

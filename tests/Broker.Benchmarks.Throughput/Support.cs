@@ -239,7 +239,7 @@ internal static class ServerProcesses
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start.");
+        var process = ChildProcesses.Track(Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start."));
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var deadline = Stopwatch.StartNew();
