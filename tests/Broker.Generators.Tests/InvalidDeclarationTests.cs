@@ -168,6 +168,31 @@ public sealed class InvalidDeclarationTests
         AssertOnlyTheFineChannel(run, problem);
     }
 
+    // Before BRK0013 named it, a phantom dynamic reached a codec implementing IBsonCodec<Page<dynamic>>, which C# refuses
+    // (CS1966), so the build failed in generated code. Only the channel itself errs (the same CS1966) for a message type.
+    [Theory]
+    [InlineData("member", """
+        public sealed class Odd { public Page<dynamic>? Page { get; set; } }
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
+    [InlineData("element deep in the arguments", """
+        public sealed record Odd(List<Page<Dictionary<string, dynamic>[]>> Pages);
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
+    [InlineData("message type", """
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Page<dynamic>>;
+        """)]
+    public void DynamicTypeArgumentGeneratesNothing(string problem, string declaration)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public class Page<T> { public int Number { get; set; } }
+
+            """ + declaration));
+
+        AssertOnlyTheFineChannel(run, problem);
+        Assert.DoesNotContain(run.Sources, s => s.SourceText.ToString().Contains("dynamic", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void GenericDefinitionOfAnotherAssemblyWithOnlyAnInternalConstructorGeneratesNothing()
     {
