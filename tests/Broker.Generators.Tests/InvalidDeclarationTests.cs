@@ -155,6 +155,24 @@ public sealed class InvalidDeclarationTests
         AssertOnlyTheFineChannel(run, problem);
     }
 
+    // [BsonKnownTypes] beside the base compiles, but the base's generated codec, in another file, cannot name the class.
+    [Fact]
+    public void FileLocalKnownTypeGeneratesNothingForTheChannel()
+    {
+        var mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [mongo], Prelude + """
+            [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Square))]
+            public class Shape { }
+            file sealed class Square : Shape { }
+            public sealed class Odd { public Shape? Outline { get; set; } }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "file-local known type");
+    }
+
     [Theory]
     [InlineData("generic channel", """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<Box<T>>;""")]
     [InlineData("type parameter of a container", """public static partial class Holder<T> { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Box<List<T>>>; }""")]
