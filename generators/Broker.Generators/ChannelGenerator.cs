@@ -89,8 +89,16 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.CodecRegistrations);
         context.RegisterSourceOutput(codecRegistrations, CodecRegistrationsEmitter.Emit);
 
+        // Looked for only in an assembly with assembly attributes; usually the first type it meets is public.
+        var needsAnchor = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => AssemblyParser.MayNeedSubtypesAnchor(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.SubtypesAnchor);
         var subtypeRegistrations = subtypes
             .Combine(assembly)
+            .WithTrackingName(TrackingNames.SubtypeRegistrationInputs)
+            .Combine(needsAnchor)
+            .WithTrackingName(TrackingNames.SubtypeRegistrationsWithAnchor)
+            .Select(static (input, _) => (input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.SubtypeRegistrations);
         context.RegisterSourceOutput(subtypeRegistrations, SubtypeRegistrationsEmitter.Emit);
     }

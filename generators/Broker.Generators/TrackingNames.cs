@@ -51,6 +51,15 @@ internal static class TrackingNames
     /// <summary>Every type that needs a codec, for channels and declared subtypes, before they are split one by one.</summary>
     public const string AllCodecs = "Broker.AllCodecs";
 
+    /// <summary>Whether the assembly has assembly attributes (where subtypes are declared) but no public type an application could name to reach its module.</summary>
+    public const string SubtypesAnchor = "Broker.SubtypesAnchor";
+
+    /// <summary>The subtypes with the assembly facts.</summary>
+    public const string SubtypeRegistrationInputs = "Broker.SubtypeRegistrationInputs";
+
+    /// <summary>The subtypes with the assembly facts and whether the assembly needs a public class to be named by.</summary>
+    public const string SubtypeRegistrationsWithAnchor = "Broker.SubtypeRegistrationsWithAnchor";
+
     /// <summary>The subtypes to register in the module initializer, with the assembly facts.</summary>
     public const string SubtypeRegistrations = "Broker.SubtypeRegistrations";
 }

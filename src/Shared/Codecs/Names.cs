@@ -106,6 +106,12 @@ internal static class Names
     /// <summary>The class of <c>AddChannels()</c>: <c>Sample.App</c> → <c>Sample_App_BrokerChannels</c>.</summary>
     public static string AddChannelsClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BrokerChannels";
 
+    /// <summary>
+    /// The public class an assembly that declares subtypes but has no public type gets, so that the <c>AddChannels()</c> of
+    /// an application can name its module: <c>Billing</c> → <c>Broker.Generated.Billing_BsonSubtypes</c>.
+    /// </summary>
+    public static string SubtypesAnchorClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BsonSubtypes";
+
     private static string AssemblyIdentifier(string assemblyName)
     {
         var builder = new StringBuilder();
