@@ -73,8 +73,8 @@ internal static class Names
     /// </summary>
     public static string ClrFriendlyName(ITypeSymbol type)
     {
-        if (type is IArrayTypeSymbol array)
-            return ClrName(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]";
+        if (type is IArrayTypeSymbol)
+            return ClrName(type);
         // Reflection counts a nested type's containers' arguments as its own, outermost first.
         var arguments = new List<ITypeSymbol>();
         for (var current = type as INamedTypeSymbol; current is not null; current = current.ContainingType)
