@@ -96,16 +96,28 @@ public sealed class AddKnownTypeCodeFixProvider : CodeFixProvider
     }
 
     // Null for a class no typeof in the base's attribute can name as a known type: a generic one (typeof(Litter<T>) does
-    // not compile, and the generator refuses typeof(Litter<>)) or one the base cannot reach (a private nested class).
+    // not compile, and the generator refuses typeof(Litter<>)), one the base cannot reach (a private nested class), or a
+    // file-local one (or one nested in it): another file cannot name it, and the generated codec of the base, in a file
+    // of its own, cannot either, so the generator refuses it even as a known type declared beside the base.
     private static async Task<string?> DerivedNameAsync(Document document, TextSpan span, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         return root?.FindToken(span.Start).Parent?.FirstAncestorOrSelf<BaseTypeDeclarationSyntax>() is { } declaration &&
             model?.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol { IsGenericType: false } derived &&
-            model.Compilation.IsSymbolAccessibleWithin(derived, model.Compilation.Assembly)
+            model.Compilation.IsSymbolAccessibleWithin(derived, model.Compilation.Assembly) && !IsInFileLocal(derived)
             ? derived.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
             : null;
+    }
+
+    private static bool IsInFileLocal(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+                return true;
+        }
+        return false;
     }
 
     // Appends to an attribute that lists types with typeof only; an attribute written otherwise (an array, a constant) is

@@ -35,12 +35,6 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .Select(static (all, _) => ChannelsWithUniqueNames(all))
             .WithTrackingName(TrackingNames.Channels);
 
-        // Without its codecs, so that editing a message type regenerates its codec but not the channel.
-        var implementations = channels
-            .SelectMany(static (all, _) => all.Select(c => c with { Codecs = EquatableArray<CodecModel>.Empty }))
-            .WithTrackingName(TrackingNames.ChannelImplementations);
-        context.RegisterSourceOutput(implementations, ChannelEmitter.Emit);
-
         // [assembly: BsonKnownSubtype]: subtypes of another assembly's message types, whose codecs this assembly generates.
         var subtypes = context.SyntaxProvider
             .ForAttributeWithMetadataName(
@@ -53,11 +47,30 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Subtypes);
 
         // Channels and subtypes that reach the same types share their codecs.
-        var allCodecs = channels
+        var distinctCodecs = channels
             .Combine(subtypes)
             .WithTrackingName(TrackingNames.CodecSources)
             .Select(static (input, _) => DistinctCodecs(input.Left, input.Right).ToEquatableArray())
+            .WithTrackingName(TrackingNames.DistinctCodecs);
+
+        // Two codecs the naming scheme gives one name: one is renamed, and so is every reference to it. Almost always
+        // empty, so an edit that changes a codec but no name leaves the channels and the subtypes' registrations cached.
+        var renames = distinctCodecs
+            .Select(static (all, _) => CodecNameCollisions.Find(all))
+            .WithTrackingName(TrackingNames.CodecRenames);
+        var allCodecs = distinctCodecs
+            .Combine(renames)
+            .WithTrackingName(TrackingNames.CodecsToName)
+            .Select(static (input, _) => CodecNameCollisions.Apply(input.Left, input.Right))
             .WithTrackingName(TrackingNames.AllCodecs);
+
+        // Without its codecs, so that editing a message type regenerates its codec but not the channel.
+        var implementations = channels
+            .Combine(renames)
+            .WithTrackingName(TrackingNames.ChannelsToName)
+            .SelectMany(static (input, _) => input.Left.Select(c => CodecNameCollisions.Apply(c with { Codecs = EquatableArray<CodecModel>.Empty }, input.Right)))
+            .WithTrackingName(TrackingNames.ChannelImplementations);
+        context.RegisterSourceOutput(implementations, ChannelEmitter.Emit);
 
         var codecs = allCodecs
             .SelectMany(static (all, _) => all)
@@ -89,8 +102,20 @@ public sealed class ChannelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.CodecRegistrations);
         context.RegisterSourceOutput(codecRegistrations, CodecRegistrationsEmitter.Emit);
 
+        // Looked for only in an assembly with assembly attributes; usually the first type it meets is public.
+        var needsAnchor = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => AssemblyParser.MayNeedSubtypesAnchor(compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.SubtypesAnchor);
         var subtypeRegistrations = subtypes
+            .Combine(renames)
+            .WithTrackingName(TrackingNames.SubtypesToName)
+            .Select(static (input, _) => CodecNameCollisions.Apply(input.Left, input.Right))
+            .WithTrackingName(TrackingNames.NamedSubtypes)
             .Combine(assembly)
+            .WithTrackingName(TrackingNames.SubtypeRegistrationInputs)
+            .Combine(needsAnchor)
+            .WithTrackingName(TrackingNames.SubtypeRegistrationsWithAnchor)
+            .Select(static (input, _) => (input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.SubtypeRegistrations);
         context.RegisterSourceOutput(subtypeRegistrations, SubtypeRegistrationsEmitter.Emit);
     }

@@ -48,8 +48,35 @@ internal static class TrackingNames
     /// <summary>The channels and the declared subtypes, together.</summary>
     public const string CodecSources = "Broker.CodecSources";
 
+    /// <summary>Every type that needs a codec, for channels and declared subtypes, each once, named by the scheme.</summary>
+    public const string DistinctCodecs = "Broker.DistinctCodecs";
+
+    /// <summary>The codecs that take another name because the scheme gives another codec the same one (usually none).</summary>
+    public const string CodecRenames = "Broker.CodecRenames";
+
+    /// <summary>The codecs with the renames.</summary>
+    public const string CodecsToName = "Broker.CodecsToName";
+
+    /// <summary>The channels with the renames.</summary>
+    public const string ChannelsToName = "Broker.ChannelsToName";
+
+    /// <summary>The declared subtypes with the renames.</summary>
+    public const string SubtypesToName = "Broker.SubtypesToName";
+
+    /// <summary>The declared subtypes, naming their codecs as renamed.</summary>
+    public const string NamedSubtypes = "Broker.NamedSubtypes";
+
     /// <summary>Every type that needs a codec, for channels and declared subtypes, before they are split one by one.</summary>
     public const string AllCodecs = "Broker.AllCodecs";
+
+    /// <summary>Whether the assembly has assembly attributes (where subtypes are declared) but no public type an application could name to reach its module.</summary>
+    public const string SubtypesAnchor = "Broker.SubtypesAnchor";
+
+    /// <summary>The subtypes with the assembly facts.</summary>
+    public const string SubtypeRegistrationInputs = "Broker.SubtypeRegistrationInputs";
+
+    /// <summary>The subtypes with the assembly facts and whether the assembly needs a public class to be named by.</summary>
+    public const string SubtypeRegistrationsWithAnchor = "Broker.SubtypeRegistrationsWithAnchor";
 
     /// <summary>The subtypes to register in the module initializer, with the assembly facts.</summary>
     public const string SubtypeRegistrations = "Broker.SubtypeRegistrations";

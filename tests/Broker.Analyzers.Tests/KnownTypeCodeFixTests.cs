@@ -133,4 +133,33 @@ public sealed class KnownTypeCodeFixTests
         [Channel("pets")]
         public partial interface IPetChannel : IQueueChannel<Pet>;
         """]);
+
+    // typeof(Dog) in Pet's file cannot name a file-local class of another file, and the generated codec of Pet, in a file
+    // of its own, cannot name it even beside Pet (BRK0013 refuses such a known type): either fix would break the build.
+    [Fact]
+    public Task AFileLocalDerivedClassIsOfferedNoFix() => Verify.CodeFixAsync([MongoStandIns.Attributes, """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """, """
+        file sealed class {|BRK0018:Dog|} : Pet { public bool Barks { get; set; } }
+        file static class Shelter
+        {
+            public sealed class {|BRK0018:Stray|} : Pet { }
+        }
+        """], [MongoStandIns.Attributes, """
+        public class Pet { public string Name { get; set; } = ""; }
+        public sealed class Adoption { public Pet? Pet { get; set; } }
+
+        [Channel("pets/adopted")]
+        public partial interface IAdoptionChannel : IQueueChannel<Adoption>;
+        """, """
+        file sealed class {|BRK0018:Dog|} : Pet { public bool Barks { get; set; } }
+        file static class Shelter
+        {
+            public sealed class {|BRK0018:Stray|} : Pet { }
+        }
+        """]);
 }

@@ -113,6 +113,37 @@ public sealed class MessageTypeTests
         Expect("IAnythingChannel", "TMessage", "TMessage",
             "is the type parameter TMessage (declared by Holder<TMessage>), so the type is open here; a codec is generated for each closed type, so every type a message reaches must be concrete where the channel is declared"));
 
+    // A phantom parameter (no member typed by it) is what lets dynamic through to the codec; a member typed dynamic is
+    // refused as any dynamic value is.
+    [Fact]
+    public Task GenericMemberClosedOverDynamicIsReported() => VerifyAsync("""
+        public class Page<T> { public int Number { get; set; } }
+        public sealed class Report { public Page<dynamic>? Page { get; set; } }
+
+        [Channel("reports")]
+        public partial interface IReportChannel : IQueueChannel<{|#0:Report|}>;
+        """,
+        Expect("IReportChannel", "Report.Page", "Page<dynamic>", DynamicArgument));
+
+    [Fact]
+    public Task DynamicDeepInTheTypeArgumentsOfAnElementIsReported() => VerifyAsync("""
+        public class Page<T> { public int Number { get; set; } }
+        public sealed record Report(System.Collections.Generic.List<Page<dynamic[]>> Pages);
+
+        [Channel("reports")]
+        public partial interface IReportChannel : IQueueChannel<{|#0:Report|}>;
+        """,
+        Expect("IReportChannel", "Report.Pages[]", "Page<dynamic[]>", DynamicArgument));
+
+    [Fact]
+    public Task MessageTypeClosedOverDynamicIsReported() => VerifyAsync("""
+        public class Envelope<T> { public string Kind { get; set; } = ""; }
+
+        [Channel("envelopes")]
+        public partial interface IEnvelopeChannel : {|CS1966:IQueueChannel<{|#0:Envelope<dynamic>|}>|};
+        """,
+        Expect("IEnvelopeChannel", "Envelope<dynamic>", "Envelope<dynamic>", DynamicArgument));
+
     [Fact]
     public Task ClosedGenericMessagesAndMembersAreAccepted() => VerifyAsync("""
         public enum Tier { Free, Gold }
@@ -338,6 +369,9 @@ public sealed class MessageTypeTests
         [Channel("orders")]
         public partial interface IOrderChannel : IQueueChannel<Order>;
         """);
+
+    private const string DynamicArgument =
+        "is closed over dynamic, which generated code cannot use as a type argument (C# forbids implementing an interface of it); use object, the same type at run time";
 
     private static string OpenGeneric(string parameter, string declarer) =>
         "is an open generic type: its type parameter " + parameter + " (declared by " + declarer + ") is not known until run time, and a codec is generated only for a closed type; use concrete type arguments";

@@ -155,6 +155,24 @@ public sealed class InvalidDeclarationTests
         AssertOnlyTheFineChannel(run, problem);
     }
 
+    // [BsonKnownTypes] beside the base compiles, but the base's generated codec, in another file, cannot name the class.
+    [Fact]
+    public void FileLocalKnownTypeGeneratesNothingForTheChannel()
+    {
+        var mongo = MetadataReference.CreateFromFile(typeof(MongoDB.Bson.ObjectId).Assembly.Location);
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile("TestAssembly", [mongo], Prelude + """
+            [MongoDB.Bson.Serialization.Attributes.BsonKnownTypes(typeof(Square))]
+            public class Shape { }
+            file sealed class Square : Shape { }
+            public sealed class Odd { public Shape? Outline { get; set; } }
+
+            [Channel("sample/bad")]
+            public partial interface IBadChannel : IQueueChannel<Odd>;
+            """));
+
+        AssertOnlyTheFineChannel(run, "file-local known type");
+    }
+
     [Theory]
     [InlineData("generic channel", """[Channel("sample/bad")] public partial interface IBadChannel<T> : IQueueChannel<Box<T>>;""")]
     [InlineData("type parameter of a container", """public static partial class Holder<T> { [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Box<List<T>>>; }""")]
@@ -166,6 +184,31 @@ public sealed class InvalidDeclarationTests
             """ + declaration));
 
         AssertOnlyTheFineChannel(run, problem);
+    }
+
+    // Before BRK0013 named it, a phantom dynamic reached a codec implementing IBsonCodec<Page<dynamic>>, which C# refuses
+    // (CS1966), so the build failed in generated code. Only the channel itself errs (the same CS1966) for a message type.
+    [Theory]
+    [InlineData("member", """
+        public sealed class Odd { public Page<dynamic>? Page { get; set; } }
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
+    [InlineData("element deep in the arguments", """
+        public sealed record Odd(List<Page<Dictionary<string, dynamic>[]>> Pages);
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
+    [InlineData("message type", """
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Page<dynamic>>;
+        """)]
+    public void DynamicTypeArgumentGeneratesNothing(string problem, string declaration)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
+            public class Page<T> { public int Number { get; set; } }
+
+            """ + declaration));
+
+        AssertOnlyTheFineChannel(run, problem);
+        Assert.DoesNotContain(run.Sources, s => s.SourceText.ToString().Contains("dynamic", StringComparison.Ordinal));
     }
 
     [Fact]

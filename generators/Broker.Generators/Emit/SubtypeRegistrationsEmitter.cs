@@ -17,14 +17,16 @@ internal static class SubtypeRegistrationsEmitter
 {
     public const string HintName = "BrokerBsonSubtypes.g.cs";
 
-    public static void Emit(SourceProductionContext context, (EquatableArray<SubtypeModel> Subtypes, AssemblyModel Assembly) input)
+    public static void Emit(SourceProductionContext context, (EquatableArray<SubtypeModel> Subtypes, AssemblyModel Assembly, bool NeedsAnchor) input)
     {
         if (input.Subtypes.Count == 0 || !input.Assembly.HasModuleInitializer || !input.Assembly.ReferencesBroker)
             return;
-        context.AddSource(HintName, SourceText.From(Render(input.Subtypes), System.Text.Encoding.UTF8));
+        var anchor = input.NeedsAnchor ? Names.SubtypesAnchorClassName(input.Assembly.AssemblyName) : null;
+        context.AddSource(HintName, SourceText.From(Render(input.Subtypes, anchor), System.Text.Encoding.UTF8));
     }
 
-    public static string Render(EquatableArray<SubtypeModel> subtypes)
+    /// <summary>The file; <paramref name="anchor"/> names the public class to add when the assembly has no public type.</summary>
+    public static string Render(EquatableArray<SubtypeModel> subtypes, string? anchor = null)
     {
         // Sorted, so the file does not depend on the order of the attributes or of the files they are in.
         var registrations = new SortedSet<(string Base, string Subtype)>();
@@ -58,6 +60,22 @@ internal static class SubtypeRegistrationsEmitter
         }
         writer.CloseBlock()
             .CloseBlock();
+        if (anchor is not null)
+        {
+            // A referenced assembly's module initializer runs only once its code does; the AddChannels() of an
+            // application runs it through typeof of a type it can name, and every type written here is internal.
+            // Naming a type keeps the assembly in a trimmed or Native AOT application too, where loading it by name would not.
+            writer.WriteLine()
+                .WriteLine("/// <summary>")
+                .WriteLine("/// Names this assembly's module for <c>AddChannels()</c> in the applications that reference it, which run its")
+                .WriteLine("/// module initializer so that its subtypes are registered before a message is read; it has no other public type.")
+                .WriteLine("/// </summary>")
+                .WriteLine(GeneratedCode.Attribute)
+                .WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
+                .WriteLine("public static class " + anchor)
+                .OpenBlock()
+                .CloseBlock();
+        }
         foreach (var adapter in adapters.Values)
         {
             var name = adapterNames[adapter.TypeName];

@@ -73,10 +73,52 @@ internal static class AssemblyParser
             subtypes.OrderBy(s => s.AssemblyName, System.StringComparer.Ordinal).ToEquatableArray());
     }
 
+    /// <summary>
+    /// Whether this assembly, should it declare subtypes, lacks a type that the <c>AddChannels()</c> of any application
+    /// referencing it can name to reach its module (public, top-level, non-generic, not [Obsolete]: what
+    /// <see cref="AnyReachableType"/> looks for there). Its subtypes would then be registered only once its code runs,
+    /// so it gets a class to name. Runs on every edit: an assembly without assembly attributes declares no subtype, and
+    /// is known from the syntax alone.
+    /// </summary>
+    public static bool MayNeedSubtypesAnchor(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var hasAssemblyAttributes = false;
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.GetRoot(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax { AttributeLists.Count: > 0 })
+            {
+                hasAssemblyAttributes = true;
+                break;
+            }
+        }
+        return hasAssemblyAttributes && !HasPublicNameableType(compilation, cancellationToken);
+    }
+
+    private static bool HasPublicNameableType(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var pending = new System.Collections.Generic.Stack<INamespaceSymbol>();
+        pending.Push(compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ns = pending.Pop();
+            foreach (var type in ns.GetTypeMembers())
+            {
+                if (type.Arity == 0 && type.DeclaredAccessibility == Accessibility.Public && !IsObsolete(type))
+                    return true;
+            }
+            foreach (var inner in ns.GetNamespaceMembers())
+                pending.Push(inner);
+        }
+        return false;
+    }
+
     // typeof of an [Obsolete] type warns, or fails the build when the attribute says error.
     private static bool Nameable(INamedTypeSymbol type, Compilation compilation) =>
-        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) &&
-        !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !IsObsolete(type);
+
+    private static bool IsObsolete(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
 
     // A non-generic type of the assembly that this compilation can name in typeof, or null when it has none.
     private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken)

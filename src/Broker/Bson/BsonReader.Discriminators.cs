@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Broker.Bson;
@@ -11,8 +12,13 @@ public ref partial struct BsonReader
     /// before <see cref="ReadStartDocument"/>, without moving. For a hierarchy written with a root class, <c>_t</c> is an
     /// array and its last entry names the actual type.
     /// </summary>
+    /// <remarks>
+    /// Only the last entry of an array is read, as MongoDB.Bson reads it. A <c>_t</c> that is present but names nothing (an
+    /// empty string, an empty array) is an error, as it is for MongoDB.Bson, rather than read as a document without one.
+    /// </remarks>
     /// <returns>The discriminator's UTF-8 bytes, or an empty span when the document has none.</returns>
-    /// <exception cref="BsonFormatException">The document is malformed, or <c>_t</c> is neither a string nor an array of strings.</exception>
+    /// <exception cref="BsonFormatException">The document is malformed, or <c>_t</c> is not a string, or an array whose
+    /// last entry is a string, or names nothing.</exception>
     public readonly ReadOnlySpan<byte> PeekDiscriminator()
     {
         var probe = this;
@@ -24,16 +30,37 @@ public ref partial struct BsonReader
                 probe.Skip();
                 continue;
             }
+            var at = probe._elementStart;
+            ReadOnlySpan<byte> discriminator;
             if (probe._type != BsonType.Array)
-                return probe.ReadUtf8String();
-            probe.ReadStartArray();
-            ReadOnlySpan<byte> last = default;
-            while (probe.ReadElement(out _))
-                last = probe.ReadUtf8String();
-            return last;
+            {
+                discriminator = probe.ReadUtf8String();
+            }
+            else
+            {
+                probe.ReadStartArray();
+                var last = probe;
+                var any = false;
+                while (probe.ReadElement(out _))
+                {
+                    last = probe;
+                    any = true;
+                    probe.Skip();
+                }
+                if (!any)
+                    throw EmptyDiscriminator(at, "an empty array");
+                discriminator = last.ReadUtf8String();
+            }
+            if (discriminator.IsEmpty)
+                throw EmptyDiscriminator(at, "an empty string");
+            return discriminator;
         }
         return default;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static BsonFormatException EmptyDiscriminator(int at, string what) =>
+        new(at, $"the discriminator '_t' is {what}, which names no class.");
 
     /// <summary>The error for a document whose discriminator names no type the codec knows.</summary>
     /// <param name="discriminator">The discriminator, from <see cref="PeekDiscriminator"/>.</param>

@@ -24,9 +24,12 @@ internal sealed record CodecModel(
     public string CodecTypeName => "global::" + CodecNamespace + "." + CodecName;
 
     /// <summary>Named after the codec, which must be unique for the code to compile, rather than after the type.</summary>
-    public string HintName =>
-        (CodecNamespace.Length > Parsing.Names.CodecRootNamespace.Length ? CodecNamespace.Substring(Parsing.Names.CodecRootNamespace.Length + 1) + "." : "") +
-        CodecName + ".g.cs";
+    public string HintName => HintNameOf(CodecNamespace, CodecName);
+
+    /// <summary>The hint name of a codec named <paramref name="codecName"/> in <paramref name="codecNamespace"/>.</summary>
+    public static string HintNameOf(string codecNamespace, string codecName) =>
+        (codecNamespace.Length > Parsing.Names.CodecRootNamespace.Length ? codecNamespace.Substring(Parsing.Names.CodecRootNamespace.Length + 1) + "." : "") +
+        codecName + ".g.cs";
 }
 
 /// <summary>

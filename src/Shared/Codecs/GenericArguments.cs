@@ -30,6 +30,34 @@ internal static class GenericArguments
         }
     }
 
+    /// <summary>
+    /// Whether <c>dynamic</c> is anywhere among the type's arguments (<c>Envelope&lt;List&lt;dynamic&gt;&gt;</c>). A member
+    /// typed by it is refused where it is classified; a phantom one (no member uses the parameter) would otherwise reach
+    /// the generated codec, which C# does not let implement <c>IBsonCodec&lt;Envelope&lt;dynamic&gt;&gt;</c> (CS1966).
+    /// </summary>
+    public static bool ContainsDynamic(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case IDynamicTypeSymbol:
+                return true;
+            case IArrayTypeSymbol array:
+                return ContainsDynamic(array.ElementType);
+            case INamedTypeSymbol named:
+                for (var current = named; current is not null; current = current.ContainingType)
+                {
+                    foreach (var argument in current.TypeArguments)
+                    {
+                        if (ContainsDynamic(argument))
+                            return true;
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>The type itself and every named type among its type arguments, however deep, and theirs.</summary>
     public static IEnumerable<INamedTypeSymbol> NamedTypesIn(INamedTypeSymbol type)
     {

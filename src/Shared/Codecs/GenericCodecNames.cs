@@ -142,7 +142,7 @@ internal static class GenericCodecNames
     };
 
     // FNV-1a over the UTF-16 code units: stable across runs and machines, unlike string.GetHashCode.
-    private static string Hash(string text)
+    internal static string Hash(string text)
     {
         var hash = 2166136261u;
         foreach (var c in text)

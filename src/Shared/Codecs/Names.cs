@@ -73,8 +73,8 @@ internal static class Names
     /// </summary>
     public static string ClrFriendlyName(ITypeSymbol type)
     {
-        if (type is IArrayTypeSymbol array)
-            return ClrName(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]";
+        if (type is IArrayTypeSymbol)
+            return ClrName(type);
         // Reflection counts a nested type's containers' arguments as its own, outermost first.
         var arguments = new List<ITypeSymbol>();
         for (var current = type as INamedTypeSymbol; current is not null; current = current.ContainingType)
@@ -105,6 +105,12 @@ internal static class Names
 
     /// <summary>The class of <c>AddChannels()</c>: <c>Sample.App</c> → <c>Sample_App_BrokerChannels</c>.</summary>
     public static string AddChannelsClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BrokerChannels";
+
+    /// <summary>
+    /// The public class an assembly that declares subtypes but has no public type gets, so that the <c>AddChannels()</c> of
+    /// an application can name its module: <c>Billing</c> → <c>Broker.Generated.Billing_BsonSubtypes</c>.
+    /// </summary>
+    public static string SubtypesAnchorClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BsonSubtypes";
 
     private static string AssemblyIdentifier(string assemblyName)
     {

@@ -41,6 +41,15 @@ internal static class Polymorphism
                     problem = new UnsupportedType(path, Names.DisplayName(type), "lists " + Names.DisplayName(candidate) + " in [BsonKnownTypes], which is generic or not accessible to the generated code");
                     return false;
                 }
+                for (var level = candidate; level is not null; level = level.ContainingType)
+                {
+                    // Accessible, yet only its own file can name it, and the generated codecs are in other files.
+                    if (level.IsFileLocal)
+                    {
+                        problem = new UnsupportedType(path, Names.DisplayName(type), "lists " + Names.DisplayName(candidate) + " in [BsonKnownTypes], which is file-local (or nested in a file-local type), so the generated codecs, in other files, cannot name it; make it internal or public");
+                        return false;
+                    }
+                }
                 onKnownType(candidate, path + "(" + candidate.Name + ")");
                 known.Add(new KnownTypeModel(Names.TypeName(candidate), "global::" + Names.CodecNamespace(candidate) + "." + Names.CodecName(candidate), OwnDiscriminator(candidate)));
             }

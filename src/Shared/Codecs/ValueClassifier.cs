@@ -24,7 +24,8 @@ namespace Broker.Generators.Parsing;
 /// serialized members are all supported (see <see cref="CodecParser"/>); an abstract class when <c>[BsonKnownTypes]</c>
 /// names concrete types below it. A generic one must be closed (<c>Envelope&lt;User&gt;</c>, <c>Page&lt;int&gt;</c>):
 /// each closed type gets a codec of its own, with the type arguments in place of the parameters. A type that still has
-/// a type parameter somewhere in it is open, and refused naming the parameter.</item>
+/// a type parameter somewhere in it is open, and refused naming the parameter; one closed over <c>dynamic</c> is refused
+/// too (write <c>object</c>, the same run-time type).</item>
 /// </list>
 /// </summary>
 internal sealed class ValueClassifier
@@ -192,6 +193,10 @@ internal sealed class ValueClassifier
             return Fail(path, named, "is an unbound generic type; a codec is generated for each closed type, so give it type arguments", out problem);
         if (GenericArguments.FindTypeParameter(named) is { } open)
             return Fail(path, named, "is an open generic type: its type parameter " + open.Name + OfDeclarer(open) + " is not known until run time, and a codec is generated only for a closed type; use concrete type arguments", out problem);
+        // At run time Envelope<dynamic> is Envelope<object>, which MongoDB.Bson maps like any class (its discriminator
+        // says Object); only the compiler tells the two apart, and it refuses dynamic in the codec's interface.
+        if (GenericArguments.ContainsDynamic(named))
+            return Fail(path, named, "is closed over dynamic, which generated code cannot use as a type argument (C# forbids implementing an interface of it); use object, the same type at run time", out problem);
         // Checks the type arguments too: the codec of Envelope<T> names T, so T must be accessible as well.
         if (!_compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly))
             return Fail(path, named, "is not accessible from this assembly's generated code; make it public or internal", out problem);

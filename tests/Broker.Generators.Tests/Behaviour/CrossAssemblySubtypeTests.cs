@@ -271,6 +271,36 @@ public sealed class CrossAssemblySubtypeTests
     }
 
     [Fact]
+    public void AddChannelsRegistersTheSubtypesOfAnAssemblyWithNoPublicTypeAtAll()
+    {
+        // Nothing of Billing is public, so the application has no type of it to name; Billing's generator gives it one
+        // (a public class with nothing in it), or a consume-only process would read every PremiumUser as a User.
+        var billing = Billing
+            .Replace("public sealed class", "internal sealed class", StringComparison.Ordinal)
+            .Replace("namespace Billing;", "namespace Billing;\n\n[System.Obsolete(\"gone\")]\npublic static class Retired { }", StringComparison.Ordinal);
+        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing, application: ("Reader", """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Reader;
+
+            public static class Startup
+            {
+                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+        var userType = process.TypeA("Shared.User");
+        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+
+        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
+            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+
+        Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
+        Assert.Contains("public static class Billing_BsonSubtypes", process.RunB.Source("BrokerBsonSubtypes.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("typeof(global::Broker.Generated.Billing_BsonSubtypes).Module", process.RunApplication!.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ASubtypeDeclaredUnderTheBasesBaseIsWrittenAndReadAsTheBaseToo()
     {
         // Parrot : Bird : Animal, declared under Animal: MongoDB.Bson, which knows its class map, writes and reads it as

@@ -91,6 +91,19 @@ public sealed class BsonValueTypesTests
         Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", 5)));
     }
 
+    // MongoDB.Bson reads the array's last entry only, and refuses a discriminator that names nothing.
+    [Fact]
+    public void OnlyTheLastEntryOfADiscriminatorArrayIsReadAndAnEmptyOneIsAnError()
+    {
+        Assert.Equal("Puppy", Peek(new BsonDocument("_t", new BsonArray { 5, BsonNull.Value, "Puppy" })));
+        Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray { "Dog", 5 })));
+        Assert.Equal("the discriminator '_t' is an empty array, which names no class.",
+            Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray()))).Reason);
+        Assert.Equal("the discriminator '_t' is an empty string, which names no class.",
+            Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument { { "Name", "x" }, { "_t", "" } })).Reason);
+        Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray { "Dog", "" })));
+    }
+
     [Fact]
     public void StringsOfUtf8BytesAndFormattedValuesMatchMongoDb()
     {
