@@ -69,7 +69,7 @@ internal static class TrackingNames
     /// <summary>Every type that needs a codec, for channels and declared subtypes, before they are split one by one.</summary>
     public const string AllCodecs = "Broker.AllCodecs";
 
-    /// <summary>Whether the assembly has assembly attributes (where subtypes are declared) but no public type an application could name to reach its module.</summary>
+    /// <summary>Whether the assembly declares subtypes (an assembly attribute named BsonKnownSubtype) but has no public type an application could name to reach its module.</summary>
     public const string SubtypesAnchor = "Broker.SubtypesAnchor";
 
     /// <summary>The subtypes with the assembly facts.</summary>

@@ -77,21 +77,40 @@ internal static class AssemblyParser
     /// Whether this assembly, should it declare subtypes, lacks a type that the <c>AddChannels()</c> of any application
     /// referencing it can name to reach its module (public, top-level, non-generic, not [Obsolete]: what
     /// <see cref="AnyReachableType"/> looks for there). Its subtypes would then be registered only once its code runs,
-    /// so it gets a class to name. Runs on every edit: an assembly without assembly attributes declares no subtype, and
-    /// is known from the syntax alone.
+    /// so it gets a class to name. Runs on every edit, so it first looks at the syntax alone: an assembly with no
+    /// assembly attribute named <c>BsonKnownSubtype</c> (nearly every one: SDK projects all have assembly attributes, in
+    /// their generated AssemblyInfo) declares no subtype, and its types are never walked.
     /// </summary>
     public static bool MayNeedSubtypesAnchor(Compilation compilation, CancellationToken cancellationToken)
     {
-        var hasAssemblyAttributes = false;
         foreach (var tree in compilation.SyntaxTrees)
         {
-            if (tree.GetRoot(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax { AttributeLists.Count: > 0 })
+            if (tree.GetRoot(cancellationToken) is not Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax unit)
+                continue;
+            foreach (var list in unit.AttributeLists)
             {
-                hasAssemblyAttributes = true;
-                break;
+                foreach (var attribute in list.Attributes)
+                {
+                    if (NamesKnownSubtype(attribute.Name))
+                        return !HasPublicNameableType(compilation, cancellationToken);
+                }
             }
         }
-        return hasAssemblyAttributes && !HasPublicNameableType(compilation, cancellationToken);
+        return false;
+    }
+
+    // BsonKnownSubtype or BsonKnownSubtypeAttribute, however qualified (an alias to it is not recognised: the assembly
+    // then gets no anchor, as before this check existed).
+    private static bool NamesKnownSubtype(Microsoft.CodeAnalysis.CSharp.Syntax.NameSyntax name)
+    {
+        var simple = name switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax plain => plain.Identifier.ValueText,
+            _ => "",
+        };
+        return simple is "BsonKnownSubtype" or "BsonKnownSubtypeAttribute";
     }
 
     private static bool HasPublicNameableType(Compilation compilation, CancellationToken cancellationToken)
