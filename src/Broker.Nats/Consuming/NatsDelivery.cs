@@ -63,12 +63,6 @@ internal sealed class NatsDelivery : Delivery
     /// <summary>True once the subscription's credit for this delivery was given back.</summary>
     public bool CreditReturned { get; set; }
 
-    /// <summary>
-    /// True while its credit is lent to the pull loop ahead of its ack's confirmation (a completion of an unkeyed
-    /// message): it counts against the subscription's acks ahead until its settle ends.
-    /// </summary>
-    public bool CreditLent { get; set; }
-
     public DeliveryState State
     {
         get

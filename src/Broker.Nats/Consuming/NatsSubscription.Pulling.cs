@@ -227,35 +227,9 @@ internal sealed partial class NatsSubscription
     {
         lock (_gate)
         {
-            if (delivery.CreditLent)
-            {
-                // Its credit went back when its ack was sent; now its place among the acks ahead does too.
-                delivery.CreditLent = false;
-                _acksAhead--;
-                return;
-            }
             if (delivery.CreditReturned) return;
             delivery.CreditReturned = true;
             _held.Remove(delivery);
-        }
-        _wake.Set();
-    }
-
-    /// <summary>
-    /// Gives a completion's credit back as its ack is sent rather than once it is confirmed, so the refill pull overlaps
-    /// the ack's round trip instead of following it: at 40-byte messages each slot otherwise waits two round trips per
-    /// message. Safe because the handler has finished (the runner's parallelism is unchanged) and the server keeps the
-    /// message ours until the ack or the ack wait, so the pull cannot bring it back. At most MaxParallel acks ahead.
-    /// </summary>
-    private void LendCredit(NatsDelivery delivery)
-    {
-        lock (_gate)
-        {
-            if (delivery.CreditReturned || _acksAhead >= _settings.MaxParallel) return;
-            delivery.CreditReturned = true;
-            delivery.CreditLent = true;
-            _held.Remove(delivery);
-            _acksAhead++;
         }
         _wake.Set();
     }

@@ -65,8 +65,6 @@ internal sealed partial class NatsSubscription
         try
         {
             if (!await ConnectedInTimeAsync(d, cancellationToken).ConfigureAwait(false)) return SettleOutcome.LeaseLost;
-            // A keyed message's partition gives nothing more until this ack lands, so only unkeyed credit is lent.
-            if (d.Partition is null) LendCredit(d);
             await AckAsync(d, cancellationToken).ConfigureAwait(false);
             if (d.Partition is not null)
                 await FinishKeyedAsync(d).ConfigureAwait(false);

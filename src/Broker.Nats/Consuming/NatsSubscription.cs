@@ -36,9 +36,6 @@ internal sealed partial class NatsSubscription : ITransportSubscription
     private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Lock _gate = new();
     private readonly HashSet<NatsDelivery> _held = [];
-    // Guarded by _gate: completions whose credit went back to the pull loop before their ack was confirmed (at most
-    // MaxParallel, so a worker holds at most twice MaxParallel messages, half of them only waiting for an ack).
-    private int _acksAhead;
     private readonly SortedSet<int> _levels = new(Comparer<int>.Create(static (a, b) => b.CompareTo(a)));
     private readonly HashSet<int> _candidates = [];
     private readonly Dictionary<int, Task> _partitionPulls = [];
