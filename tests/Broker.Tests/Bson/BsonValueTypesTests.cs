@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Broker.Bson;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
@@ -102,6 +103,36 @@ public sealed class BsonValueTypesTests
         Assert.Equal("the discriminator '_t' is an empty string, which names no class.",
             Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument { { "Name", "x" }, { "_t", "" } })).Reason);
         Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray { "Dog", "" })));
+    }
+
+    [Fact]
+    public void ADiscriminatorArrayOfAnyLengthIsWalkedToItsLastEntry()
+    {
+        var huge = new BsonArray(Enumerable.Range(0, 100_000).Select(i => (BsonValue)(i % 3 == 0 ? "Animal" : i)));
+        huge.Add("Dog");
+        Assert.Equal("Dog", Peek(new BsonDocument { { "Name", "x" }, { "_t", huge }, { "Age", 3 } }));
+        // An array or document as the last entry names nothing, however well formed.
+        Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray { "Dog", new BsonArray { "Puppy" } })));
+        Assert.Throws<BsonFormatException>(() => Peek(new BsonDocument("_t", new BsonArray { "Dog", new BsonDocument("_t", "Puppy") })));
+    }
+
+    [Fact]
+    public void PeekingATruncatedDocumentThrowsBsonFormatException()
+    {
+        var bson = new BsonDocument { { "Name", "x" }, { "_t", new BsonArray { "Animal", "Dog" } }, { "Age", 3 } }.ToBson();
+        var discriminatorEnd = bson.Length - 1 - (1 + "Age".Length + 1 + 4);
+        for (var length = 0; length < discriminatorEnd; length++)
+        {
+            var truncated = bson.AsSpan(0, length).ToArray();
+            // An honest length prefix, so that the damage must be found inside, in the elements before _t or in _t itself.
+            if (length >= 4)
+                BinaryPrimitives.WriteInt32LittleEndian(truncated, length);
+            Assert.Throws<BsonFormatException>(() =>
+            {
+                var reader = new BsonReader(truncated);
+                return reader.PeekDiscriminator().Length;
+            });
+        }
     }
 
     [Fact]
