@@ -108,9 +108,17 @@ internal static class Names
 
     /// <summary>
     /// The public class an assembly that declares subtypes but has no public type gets, so that the <c>AddChannels()</c> of
-    /// an application can name its module: <c>Billing</c> → <c>Broker.Generated.Billing_BsonSubtypes</c>.
+    /// an application can name its module: <c>Billing</c> → <c>Broker.Generated.Billing_BsonSubtypes</c>. It is public, so
+    /// two assemblies whose names make one identifier (<c>Billing.Core</c> and <c>Billing-Core</c>) must not share it: an
+    /// application referencing both could name neither. A name that is not an identifier as it is gets a hash of itself.
     /// </summary>
-    public static string SubtypesAnchorClassName(string assemblyName) => AssemblyIdentifier(assemblyName) + "_BsonSubtypes";
+    public static string SubtypesAnchorClassName(string assemblyName)
+    {
+        var identifier = AssemblyIdentifier(assemblyName);
+        return identifier == assemblyName
+            ? identifier + "_BsonSubtypes"
+            : identifier + "_H" + GenericCodecNames.Hash(assemblyName) + "_BsonSubtypes";
+    }
 
     private static string AssemblyIdentifier(string assemblyName)
     {

@@ -1,0 +1,95 @@
+using Broker.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Broker.Generators.Tests.Behaviour;
+
+/// <summary>
+/// The public class an assembly with subtypes and no public type gets is named after the assembly, whose name may hold
+/// characters an identifier cannot ('.', '-'): two assemblies that differ only there must not get one class name, or an
+/// application that references both could not name either (CS0433), and one named like it would name its own (CS0436).
+/// </summary>
+public sealed class SubtypesAnchorNameTests
+{
+    private const string Shared = """
+        using Broker;
+
+        namespace Shared;
+
+        public class User
+        {
+            public int Id { get; set; }
+        }
+
+        [Channel("user/registered")]
+        public partial interface IUserChannel : IQueueChannel<User>;
+        """;
+
+    // Every type internal: the generator gives the assembly its anchor.
+    private static string Subtypes(string ns) => $$"""
+        [assembly: Broker.BsonKnownSubtype(typeof(Shared.User), typeof({{ns}}.PremiumUser))]
+
+        namespace {{ns}};
+
+        internal sealed class PremiumUser : Shared.User
+        {
+            public string Plan { get; set; } = "";
+        }
+        """;
+
+    private const string Application = """
+        using Broker;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Reader;
+
+        public static class Startup
+        {
+            public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+        }
+        """;
+
+    [Fact]
+    public void AnApplicationReferencingTwoAssembliesWhoseNamesDifferOnlyInPunctuationNamesBoth()
+    {
+        var shared = Library("Shared.Messages", Shared);
+        var dotted = Library("Billing.Core", Subtypes("Dotted"), shared);
+        var dashed = Library("Billing-Core", Subtypes("Dashed"), shared);
+
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile("Reader", [shared, dotted, dashed], Application));
+
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        var addChannels = application.Source("BrokerAddChannels.g.cs");
+        Assert.Contains("// Billing.Core", addChannels, StringComparison.Ordinal);
+        Assert.Contains("// Billing-Core", addChannels, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnApplicationNamedLikeAReferencedAssemblysAnchorNamesTheReferencedOne()
+    {
+        var shared = Library("Shared.Messages", Shared);
+        var dashed = Library("Billing-Core", Subtypes("Dashed"), shared);
+
+        // The application declares subtypes of its own and has no public type either: it gets an anchor too.
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile("Billing.Core", [shared, dashed], Subtypes("Dotted"), """
+            using Broker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            namespace Dotted;
+
+            internal static class Startup
+            {
+                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+            }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        Assert.Contains("// Billing-Core", application.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
+    }
+
+    private static MetadataReference Library(string name, string source, params MetadataReference[] references)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(name, references, source));
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        return GeneratorHarness.EmitReference(run.Output);
+    }
+}
