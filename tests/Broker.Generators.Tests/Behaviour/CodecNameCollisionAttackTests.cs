@@ -181,6 +181,51 @@ public sealed class CodecNameCollisionAttackTests
         Assert.Contains(process.RunB.HintNames, h => h.StartsWith("Billing.Envelope_Of_int_H", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void WithACollisionAndAnAnchorAnUnrelatedEditEmitsNothingAndAPublicTypeRemovesTheAnchor()
+    {
+        // Nothing public: the assembly gets an anchor; and two codecs on one name.
+        const string Internal = """
+            using Broker;
+
+            [assembly: BsonKnownSubtype(typeof(Shop.Account), typeof(Shop.Outer.Inner))]
+
+            namespace Shop;
+
+            internal class Account { public int Id { get; set; } }
+
+            internal static class Outer
+            {
+                internal sealed class Inner : Account { public string Text { get; set; } = ""; }
+            }
+
+            internal sealed class Outer_Inner { public int Number { get; set; } }
+
+            [Channel("shop/accounts")]
+            internal partial interface IAccountChannel : IQueueChannel<Account>;
+
+            [Channel("shop/numbers")]
+            internal partial interface INumberChannel : IQueueChannel<Outer_Inner>;
+            """;
+        var compilation = GeneratorHarness.Compile("Collisions", [], Internal);
+        var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        GeneratorHarness.AssertCompilesCleanly(output);
+        Assert.Contains("public static class Collisions_BsonSubtypes", Subtypes(driver), StringComparison.Ordinal);
+
+        var unrelated = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; internal sealed class Unrelated { }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
+        var result = driver.RunGenerators(unrelated).GetRunResult().Results.Single();
+        StepAssertions.AllCachedOrUnchanged(result);
+        Assert.All(IncrementalSteps.SourceOutputs(result), o => Assert.True(o.Reason == IncrementalStepRunReason.Cached, $"{string.Join(", ", o.HintNames)} was emitted again ({o.Reason})."));
+
+        var withPublic = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public sealed class Api { }", GeneratorHarness.ParseOptions, path: "Api.cs"));
+        driver = driver.RunGeneratorsAndUpdateCompilation(withPublic, out output, out _);
+        GeneratorHarness.AssertCompilesCleanly(output);
+        Assert.DoesNotContain("Collisions_BsonSubtypes", Subtypes(driver), StringComparison.Ordinal);
+    }
+
+    private static string Subtypes(GeneratorDriver driver) =>
+        driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "BrokerBsonSubtypes.g.cs").SourceText.ToString();
+
     private static object RoundTrip(Type nominalType, object value) =>
         typeof(CodecNameCollisionAttackTests).GetMethod(nameof(RoundTripAs), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(nominalType).Invoke(null, [value])!;
