@@ -46,6 +46,19 @@ public sealed class KnownSubtypeTests
         Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
             "Breed", "Pet", "its codec cannot be generated. Breed: 'Breed' is abstract and has no [BsonKnownTypes] naming a concrete class below it, so nothing says which class to create when reading"));
 
+    // The generator refuses the subtype's codec for a phantom dynamic, as it does a message's: so must BRK0023.
+    [Fact]
+    public Task ASubtypeWithAMemberClosedOverDynamicIsReported() => Verify.AnalyzerAsync(
+    [
+        "[assembly: BsonKnownSubtype(typeof(Pet), {|#0:typeof(Puppy)|})]",
+        Types + """
+            public class Page<T> { public int Number { get; set; } }
+            public sealed class Puppy : Pet { public Page<dynamic>? Page { get; set; } }
+            """,
+    ],
+        Verify.Diagnostic(BrokerDiagnostics.InvalidKnownSubtype).WithLocation(0).WithArguments(
+            "Puppy", "Pet", "its codec cannot be generated. Puppy.Page: 'Page<dynamic>' is closed over dynamic, which generated code cannot use as a type argument (C# forbids implementing an interface of it); use object, the same type at run time"));
+
     [Fact]
     public Task ADiscriminatorTheBasesKnownTypesAlreadyUseIsReported() => Verify.AnalyzerAsync(
     [

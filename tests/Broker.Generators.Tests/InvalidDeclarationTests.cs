@@ -200,6 +200,15 @@ public sealed class InvalidDeclarationTests
     [InlineData("message type", """
         [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Page<dynamic>>;
         """)]
+    [InlineData("tuple element of an argument", """
+        public sealed class Odd { public Page<(int Count, dynamic Value)>? Page { get; set; } }
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
+    [InlineData("class nested in a generic closed over dynamic", """
+        public static class Holder<T> { public sealed class Item { public int Number { get; set; } } }
+        public sealed class Odd { public Holder<dynamic>.Item? Item { get; set; } }
+        [Channel("sample/bad")] public partial interface IBadChannel : IQueueChannel<Odd>;
+        """)]
     public void DynamicTypeArgumentGeneratesNothing(string problem, string declaration)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(Prelude + """
@@ -208,6 +217,23 @@ public sealed class InvalidDeclarationTests
             """ + declaration));
 
         AssertOnlyTheFineChannel(run, problem);
+        Assert.DoesNotContain(run.Sources, s => s.SourceText.ToString().Contains("dynamic", StringComparison.Ordinal));
+    }
+
+    // A subtype declared for another class's codec goes through the same checks as a channel's message.
+    [Fact]
+    public void DeclaredSubtypeWithAMemberClosedOverDynamicGeneratesNothingForIt()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "[assembly: Broker.BsonKnownSubtype(typeof(Sample.Account), typeof(Sample.Premium))]",
+            Prelude + """
+            public class Page<T> { public int Number { get; set; } }
+            public class Account { public int Id { get; set; } }
+            public sealed class Premium : Account { public Page<dynamic>? Page { get; set; } }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Assert.DoesNotContain(run.HintNames, h => h.Contains("Premium", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Sources, s => s.SourceText.ToString().Contains("dynamic", StringComparison.Ordinal));
     }
 
