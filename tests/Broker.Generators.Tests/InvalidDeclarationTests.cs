@@ -237,6 +237,28 @@ public sealed class InvalidDeclarationTests
         Assert.DoesNotContain(run.Sources, s => s.SourceText.ToString().Contains("dynamic", StringComparison.Ordinal));
     }
 
+    // typeof names a file-local class in its own file, but the registration and the codec are generated in others.
+    [Fact]
+    public void FileLocalDeclaredSubtypeGeneratesNothingForIt()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile(
+            Prelude + """
+            public class Account { public int Id { get; set; } }
+            """,
+            """
+            [assembly: Broker.BsonKnownSubtype(typeof(Sample.Account), typeof(Sample.Premium))]
+            [assembly: Broker.BsonKnownSubtype(typeof(Sample.Account), typeof(Sample.Holder.Trial))]
+
+            namespace Sample;
+
+            file sealed class Premium : Account { public string Plan { get; set; } = ""; }
+            file static class Holder { public sealed class Trial : Account { public int Days { get; set; } } }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+        Assert.DoesNotContain("BrokerBsonSubtypes.g.cs", run.HintNames);
+    }
+
     [Fact]
     public void GenericDefinitionOfAnotherAssemblyWithOnlyAnInternalConstructorGeneratesNothing()
     {
