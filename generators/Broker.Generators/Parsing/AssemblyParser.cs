@@ -75,7 +75,7 @@ internal static class AssemblyParser
 
     /// <summary>
     /// Whether this assembly, should it declare subtypes, lacks a type that the <c>AddChannels()</c> of any application
-    /// referencing it can name to reach its module (public, top-level, non-generic, not [Obsolete]: what
+    /// referencing it can name to reach its module (public, top-level, non-generic, not [Obsolete] or [Experimental]: what
     /// <see cref="AnyReachableType"/> looks for there). Its subtypes would then be registered only once its code runs,
     /// so it gets a class to name. Runs on every edit, so it first looks at the syntax alone: an assembly with no
     /// assembly attribute named <c>BsonKnownSubtype</c> (nearly every one: SDK projects all have assembly attributes, in
@@ -123,7 +123,7 @@ internal static class AssemblyParser
             var ns = pending.Pop();
             foreach (var type in ns.GetTypeMembers())
             {
-                if (type.Arity == 0 && type.DeclaredAccessibility == Accessibility.Public && !IsObsolete(type))
+                if (type.Arity == 0 && type.DeclaredAccessibility == Accessibility.Public && !WarnsOrFailsWhenNamed(type))
                     return true;
             }
             foreach (var inner in ns.GetNamespaceMembers())
@@ -132,12 +132,13 @@ internal static class AssemblyParser
         return false;
     }
 
-    // typeof of an [Obsolete] type warns, or fails the build when the attribute says error.
+    // typeof of an [Obsolete] type warns, or fails the build when the attribute says error; typeof of an [Experimental]
+    // one fails it unless its diagnostic is suppressed.
     private static bool Nameable(INamedTypeSymbol type, Compilation compilation) =>
-        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !IsObsolete(type);
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !WarnsOrFailsWhenNamed(type);
 
-    private static bool IsObsolete(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
+    private static bool WarnsOrFailsWhenNamed(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is "System.ObsoleteAttribute" or "System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
 
     // A non-generic type of the assembly that this compilation can name in typeof, or null when it has none.
     private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken)

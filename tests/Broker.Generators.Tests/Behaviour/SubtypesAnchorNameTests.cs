@@ -86,6 +86,24 @@ public sealed class SubtypesAnchorNameTests
         Assert.Contains("// Billing-Core", application.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
     }
 
+    // typeof of an [Experimental] type is an error (CS9204 unless suppressed) as [Obsolete(error: true)] is: the library's
+    // only public type cannot be the one the application names, so the library needs its anchor after all.
+    [Fact]
+    public void AnAssemblyWhosePublicTypeIsExperimentalGetsAnAnchorTheApplicationNames()
+    {
+        var shared = Library("Shared.Messages", Shared);
+        var billing = Library("Billing", Subtypes("Billing") + """
+
+            [System.Diagnostics.CodeAnalysis.Experimental("BILL001")]
+            public static class Preview { }
+            """, shared);
+
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile("Reader", [shared, billing], Application));
+
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        Assert.Contains("typeof(global::Broker.Generated.Billing_BsonSubtypes)", application.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
+    }
+
     private static MetadataReference Library(string name, string source, params MetadataReference[] references)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(name, references, source));
