@@ -134,8 +134,33 @@ internal static class AssemblyParser
 
     // typeof of an [Obsolete] type warns, or fails the build when the attribute says error; typeof of an [Experimental]
     // one fails it unless its diagnostic is suppressed.
+    // And typeof must bind to this very type: not to one of the same full name in this compilation's source (CS0436,
+    // and the module named would be this one), nor be ambiguous with an accessible one of another reference (CS0433).
     private static bool Nameable(INamedTypeSymbol type, Compilation compilation) =>
-        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !WarnsOrFailsWhenNamed(type);
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !WarnsOrFailsWhenNamed(type) && !SharesItsName(type, compilation);
+
+    private static bool SharesItsName(INamedTypeSymbol type, Compilation compilation)
+    {
+        foreach (var other in compilation.GetTypesByMetadataName(MetadataName(type)))
+        {
+            if (!SymbolEqualityComparer.Default.Equals(other, type) &&
+                (SymbolEqualityComparer.Default.Equals(other.ContainingAssembly, compilation.Assembly) ||
+                 compilation.IsSymbolAccessibleWithin(other, compilation.Assembly)))
+                return true;
+        }
+        return false;
+    }
+
+    // Namespace.Outer+Inner`1, as reflection and GetTypesByMetadataName spell it.
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        if (type.ContainingType is { } container)
+            return MetadataName(container) + "+" + type.MetadataName;
+        var parts = new System.Collections.Generic.List<string> { type.MetadataName };
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            parts.Insert(0, ns.MetadataName);
+        return string.Join(".", parts);
+    }
 
     private static bool WarnsOrFailsWhenNamed(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is "System.ObsoleteAttribute" or "System.Diagnostics.CodeAnalysis.ExperimentalAttribute");

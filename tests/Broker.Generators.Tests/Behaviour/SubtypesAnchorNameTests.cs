@@ -104,6 +104,32 @@ public sealed class SubtypesAnchorNameTests
         Assert.Contains("typeof(global::Broker.Generated.Billing_BsonSubtypes)", application.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
     }
 
+    // An application may declare a type of the same full name as a library's public type (Billing.Options in both):
+    // typeof then binds to the application's own (CS0436), whose module is not the library's, and two libraries with
+    // one such type leave typeof ambiguous (CS0433). Another type of the library, that no other assembly shares, is named.
+    [Fact]
+    public void ATypeTheApplicationAlsoDeclaresIsNotTheOneNamed()
+    {
+        var shared = Library("Shared.Messages", Shared);
+        var billing = Library("Billing", Subtypes("Billing") + """
+
+            public sealed class Options { }
+            public sealed class Plans { }
+            public sealed class Invoices { }
+            """, shared);
+        var other = Library("Billing.Legacy", "namespace Billing; public sealed class Options { }");
+
+        var application = GeneratorHarness.Run(GeneratorHarness.Compile("Reader", [shared, billing, other], Application, """
+            namespace Billing;
+
+            public sealed class Plans { }
+            """));
+
+        GeneratorHarness.AssertCompilesCleanly(application.Output);
+        // Options is in Billing.Legacy too, Plans in the application: Invoices is the one type only Billing has.
+        Assert.Contains("typeof(global::Billing.Invoices).Module", application.Source("BrokerAddChannels.g.cs"), StringComparison.Ordinal);
+    }
+
     private static MetadataReference Library(string name, string source, params MetadataReference[] references)
     {
         var run = GeneratorHarness.Run(GeneratorHarness.Compile(name, references, source));
