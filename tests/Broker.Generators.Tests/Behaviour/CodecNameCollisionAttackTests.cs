@@ -57,7 +57,8 @@ public sealed class CodecNameCollisionAttackTests
         }
         """;
 
-    private const string Channels = """
+    // Not a const: on its own, without Types, it is no valid input (CleanSourcesTests compiles every const that declares a channel).
+    private static readonly string Channels = """
         using Broker;
 
         namespace Shop;
@@ -152,7 +153,8 @@ public sealed class CodecNameCollisionAttackTests
             public partial interface IUserChannel : IQueueChannel<User>;
             """;
         // The subtype's codec is Envelope_Of_int_Codec, as is that of Envelope<int>, which sorts first ('<' before '_').
-        const string Billing = """
+        // Not a const, for the same reason: it needs Shared.
+        var billing = """
             using Broker;
 
             [assembly: Broker.BsonKnownSubtype(typeof(Shared.User), typeof(Billing.Envelope_Of_int_))]
@@ -166,7 +168,7 @@ public sealed class CodecNameCollisionAttackTests
             [Channel("billing/numbers")]
             public partial interface INumberChannel : IQueueChannel<Envelope<int>>;
             """;
-        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", Billing);
+        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing);
         process.InitializeB();
         var userType = process.TypeA("Shared.User");
         var subtype = process.TypeB("Billing.Envelope_Of_int_");
