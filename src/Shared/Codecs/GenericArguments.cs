@@ -7,54 +7,38 @@ namespace Broker.Generators.Parsing;
 internal static class GenericArguments
 {
     /// <summary>The first type parameter left anywhere in the type's arguments (<c>T</c> in <c>Envelope&lt;List&lt;T&gt;&gt;</c>), or null when it is closed.</summary>
-    public static ITypeParameterSymbol? FindTypeParameter(ITypeSymbol type)
-    {
-        switch (type)
-        {
-            case ITypeParameterSymbol parameter:
-                return parameter;
-            case IArrayTypeSymbol array:
-                return FindTypeParameter(array.ElementType);
-            case INamedTypeSymbol named:
-                for (var current = named; current is not null; current = current.ContainingType)
-                {
-                    foreach (var argument in current.TypeArguments)
-                    {
-                        if (FindTypeParameter(argument) is { } found)
-                            return found;
-                    }
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
+    public static ITypeParameterSymbol? FindTypeParameter(ITypeSymbol type) =>
+        (ITypeParameterSymbol?)Find(type, static t => t is ITypeParameterSymbol);
 
     /// <summary>
     /// Whether <c>dynamic</c> is anywhere among the type's arguments (<c>Envelope&lt;List&lt;dynamic&gt;&gt;</c>). A member
     /// typed by it is refused where it is classified; a phantom one (no member uses the parameter) would otherwise reach
     /// the generated codec, which C# does not let implement <c>IBsonCodec&lt;Envelope&lt;dynamic&gt;&gt;</c> (CS1966).
     /// </summary>
-    public static bool ContainsDynamic(ITypeSymbol type)
+    public static bool ContainsDynamic(ITypeSymbol type) => Find(type, static t => t is IDynamicTypeSymbol) is not null;
+
+    // The first type matching the test: the type itself, an array's element, or anywhere in the type arguments of a
+    // named type and of the types containing it.
+    private static ITypeSymbol? Find(ITypeSymbol type, System.Func<ITypeSymbol, bool> test)
     {
+        if (test(type))
+            return type;
         switch (type)
         {
-            case IDynamicTypeSymbol:
-                return true;
             case IArrayTypeSymbol array:
-                return ContainsDynamic(array.ElementType);
+                return Find(array.ElementType, test);
             case INamedTypeSymbol named:
                 for (var current = named; current is not null; current = current.ContainingType)
                 {
                     foreach (var argument in current.TypeArguments)
                     {
-                        if (ContainsDynamic(argument))
-                            return true;
+                        if (Find(argument, test) is { } found)
+                            return found;
                     }
                 }
-                return false;
+                return null;
             default:
-                return false;
+                return null;
         }
     }
 
