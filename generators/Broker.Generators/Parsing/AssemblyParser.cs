@@ -113,24 +113,8 @@ internal static class AssemblyParser
         return simple is "BsonKnownSubtype" or "BsonKnownSubtypeAttribute";
     }
 
-    private static bool HasPublicNameableType(Compilation compilation, CancellationToken cancellationToken)
-    {
-        var pending = new System.Collections.Generic.Stack<INamespaceSymbol>();
-        pending.Push(compilation.Assembly.GlobalNamespace);
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var ns = pending.Pop();
-            foreach (var type in ns.GetTypeMembers())
-            {
-                if (type.Arity == 0 && type.DeclaredAccessibility == Accessibility.Public && !WarnsOrFailsWhenNamed(type))
-                    return true;
-            }
-            foreach (var inner in ns.GetNamespaceMembers())
-                pending.Push(inner);
-        }
-        return false;
-    }
+    private static bool HasPublicNameableType(Compilation compilation, CancellationToken cancellationToken) =>
+        FirstType(compilation.Assembly, type => type.DeclaredAccessibility == Accessibility.Public && !WarnsOrFailsWhenNamed(type), cancellationToken) is not null;
 
     // typeof of an [Obsolete] type warns, or fails the build when the attribute says error; typeof of an [Experimental]
     // one fails it unless its diagnostic is suppressed.
@@ -166,7 +150,11 @@ internal static class AssemblyParser
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is "System.ObsoleteAttribute" or "System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
 
     // A non-generic type of the assembly that this compilation can name in typeof, or null when it has none.
-    private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken)
+    private static INamedTypeSymbol? AnyReachableType(IAssemblySymbol assembly, Compilation compilation, CancellationToken cancellationToken) =>
+        FirstType(assembly, type => Nameable(type, compilation), cancellationToken);
+
+    // The first top-level non-generic type of the assembly, in any namespace, that passes the test.
+    private static INamedTypeSymbol? FirstType(IAssemblySymbol assembly, System.Func<INamedTypeSymbol, bool> test, CancellationToken cancellationToken)
     {
         var pending = new System.Collections.Generic.Stack<INamespaceSymbol>();
         pending.Push(assembly.GlobalNamespace);
@@ -176,7 +164,7 @@ internal static class AssemblyParser
             var ns = pending.Pop();
             foreach (var type in ns.GetTypeMembers())
             {
-                if (type.Arity == 0 && Nameable(type, compilation))
+                if (type.Arity == 0 && test(type))
                     return type;
             }
             foreach (var inner in ns.GetNamespaceMembers())
