@@ -99,10 +99,7 @@ internal static class KnownSubtypeRules
             {
                 if (SymbolEqualityComparer.Default.Equals(type, other) || Polymorphism.OwnDiscriminator(other) != discriminator)
                     continue;
-                var what = SymbolEqualityComparer.Default.Equals(type, subtype)
-                    ? "its discriminator '" + discriminator + "'"
-                    : "the discriminator '" + discriminator + "' of " + Names.DisplayName(type) + ", which it lists in [BsonKnownTypes],";
-                return what + " is already that of " + Names.DisplayName(other) + ", which another [assembly: BsonKnownSubtype] of this assembly " +
+                return WhoseDiscriminator(type, subtype, discriminator) + " is already that of " + Names.DisplayName(other) + ", which another [assembly: BsonKnownSubtype] of this assembly " +
                        "registers under " + Names.DisplayName(common) + " too, so a reader could not tell them apart (and the registration would " +
                        "fail when the assembly loads); give one of them another with [BsonDiscriminator(\"...\")]";
             }
@@ -128,16 +125,19 @@ internal static class KnownSubtypeRules
                 {
                     if (registered.Contains(other, SymbolEqualityComparer.Default) || Polymorphism.OwnDiscriminator(other) != discriminator)
                         continue;
-                    var what = SymbolEqualityComparer.Default.Equals(type, subtype)
-                        ? "its discriminator '" + discriminator + "'"
-                        : "the discriminator '" + discriminator + "' of " + Names.DisplayName(type) + ", which it lists in [BsonKnownTypes],";
-                    return what + " is already that of " + Names.DisplayName(other) + ", which the codec of " + Names.DisplayName(owner) +
+                    return WhoseDiscriminator(type, subtype, discriminator) + " is already that of " + Names.DisplayName(other) + ", which the codec of " + Names.DisplayName(owner) +
                            " knows, so a reader would create that instead; give it another with [BsonDiscriminator(\"...\")]";
                 }
             }
         }
         return null;
     }
+
+    // The start of a clash's reason: the subtype's own discriminator, or that of a class its [BsonKnownTypes] lists.
+    private static string WhoseDiscriminator(INamedTypeSymbol type, INamedTypeSymbol subtype, string discriminator) =>
+        SymbolEqualityComparer.Default.Equals(type, subtype)
+            ? "its discriminator '" + discriminator + "'"
+            : "the discriminator '" + discriminator + "' of " + Names.DisplayName(type) + ", which it lists in [BsonKnownTypes],";
 
     // The classes a type's [BsonKnownTypes] reach, followed through each listed class's own, as its codec knows them.
     private static System.Collections.Generic.List<INamedTypeSymbol> Closure(INamedTypeSymbol type, bool concreteOnly)
