@@ -214,28 +214,37 @@ public sealed class CrossAssemblySubtypeTests
         """,
         [MetadataReference.CreateFromFile(typeof(ObjectId).Assembly.Location)]));
 
+    // Shared.Messages, Billing (built from billingSource) and an application "Reader" whose Startup calls AddChannels().
+    private static TwoAssemblies WithReader(string billingSource) => new("Shared.Messages", Shared, "Billing", billingSource, application: ("Reader", """
+        using Broker;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Reader;
+
+        public static class Startup
+        {
+            public static void Configure(BrokerBuilder builder) => builder.AddChannels();
+        }
+        """));
+
+    private static void RunAddChannels(TwoAssemblies process) =>
+        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
+            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+
+    private static byte[] PremiumUserBson() =>
+        new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+
     [Fact]
     public void AddChannelsRegistersTheSubtypesOfReferencedAssembliesBeforeAnyIsRead()
     {
         // A fresh load, in which nothing touched Billing: only the application's AddChannels() can have registered it.
-        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", Billing, application: ("Reader", """
-            using Broker;
-            using Microsoft.Extensions.DependencyInjection;
-
-            namespace Reader;
-
-            public static class Startup
-            {
-                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
-            }
-            """));
+        var process = WithReader(Billing);
         var userType = process.TypeA("Shared.User");
-        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+        var bson = PremiumUserBson();
         // With nothing registered, the codec of a class without [BsonKnownTypes] does not look at _t: a plain User.
         Assert.Same(userType, FromBson(userType, bson).GetType());
 
-        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
-            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+        RunAddChannels(process);
 
         Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
     }
@@ -250,22 +259,11 @@ public sealed class CrossAssemblySubtypeTests
             .Replace("public sealed class", "internal sealed class", StringComparison.Ordinal)
             .Replace("namespace Billing;", "namespace Billing;\n\n[System.Obsolete(\"gone\", error: true)]\npublic static class Retired { }", StringComparison.Ordinal) +
             "\npublic static class Invoices { }\n";
-        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing, application: ("Reader", """
-            using Broker;
-            using Microsoft.Extensions.DependencyInjection;
-
-            namespace Reader;
-
-            public static class Startup
-            {
-                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
-            }
-            """));
+        var process = WithReader(billing);
         var userType = process.TypeA("Shared.User");
-        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+        var bson = PremiumUserBson();
 
-        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
-            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+        RunAddChannels(process);
 
         Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
     }
@@ -278,22 +276,11 @@ public sealed class CrossAssemblySubtypeTests
         var billing = Billing
             .Replace("public sealed class", "internal sealed class", StringComparison.Ordinal)
             .Replace("namespace Billing;", "namespace Billing;\n\n[System.Obsolete(\"gone\")]\npublic static class Retired { }", StringComparison.Ordinal);
-        var process = new TwoAssemblies("Shared.Messages", Shared, "Billing", billing, application: ("Reader", """
-            using Broker;
-            using Microsoft.Extensions.DependencyInjection;
-
-            namespace Reader;
-
-            public static class Startup
-            {
-                public static void Configure(BrokerBuilder builder) => builder.AddChannels();
-            }
-            """));
+        var process = WithReader(billing);
         var userType = process.TypeA("Shared.User");
-        var bson = new BsonDocument { { "_t", "PremiumUser" }, { "Id", 2 }, { "Name", "n" }, { "Plan", "p" }, { "Perks", new BsonArray() } }.ToBson();
+        var bson = PremiumUserBson();
 
-        process.Application!.GetType("Reader.Startup", throwOnError: true)!.GetMethod("Configure")!
-            .Invoke(null, [new BrokerBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection())]);
+        RunAddChannels(process);
 
         Assert.Equal("Billing.PremiumUser", FromBson(userType, bson).GetType().FullName);
         Assert.Contains("public static class Billing_BsonSubtypes", process.RunB.Source("BrokerBsonSubtypes.g.cs"), StringComparison.Ordinal);
