@@ -34,6 +34,11 @@ internal sealed class PartitionRequests : IAsyncDisposable
     private readonly string _inbox = "_INBOX." + Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Request> _open = [];
+    // Guarded by _gate: requests we gave up on (silent, or past their expiry) without the server saying it ended them.
+    // The server may still have answered one before it expired, with the message waiting in our socket buffer (this
+    // process was frozen or starved): arriving now, it would look like the answer to the partition's next request, whose
+    // lease clock started later. So a partition's next message is left as a stray while it has one (see ReceiveAsync).
+    private readonly HashSet<(int Partition, long Id)> _abandoned = [];
     private INatsSub<byte[]>? _subscription;
     private Task _reading = Task.CompletedTask;
     private long _ids;
@@ -102,18 +107,22 @@ internal sealed class PartitionRequests : IAsyncDisposable
                 var now = _time.GetTimestamp();
                 // Silent for three heartbeats: the server no longer has the request (the connection was lost meanwhile).
                 if (now - Volatile.Read(ref request.LastHeard) > Ticks(request.Heartbeat * 3) || now > giveUpAt)
-                    End(request);
+                    End(request, abandoned: true);
             }
         }
         return await request.Result.Task.ConfigureAwait(false);
     }
 
-    private void End(Request request)
+    private void End(Request request, bool abandoned = false)
     {
         lock (_gate)
         {
             if (_open.TryGetValue(request.Partition, out var open) && open == request)
+            {
                 _open.Remove(request.Partition);
+                if (abandoned)
+                    _abandoned.Add((request.Partition, request.Id));
+            }
         }
         request.Result.TrySetResult(null);
     }
@@ -139,13 +148,16 @@ internal sealed class PartitionRequests : IAsyncDisposable
     private async Task ReceiveAsync(NatsJSMsg<byte[]> message)
     {
         if (_names.PartitionOf(message.Subject) is not { } partition) return;
-        Request? request;
+        Request? request = null;
         lock (_gate)
         {
-            if (_open.Remove(partition, out request))
-            {
-                // Batch 1: whatever arrives for the partition answers its open request.
-            }
+            // Possibly the late answer to a request given up on (a message's subject does not say which request it
+            // answers): left as a stray, the server redelivers it after its ack wait; the open request stays open. Each
+            // request brings at most one message, so one stray clears one abandoned request.
+            var stale = _abandoned.FirstOrDefault(a => a.Partition == partition);
+            // Ids start at 1, so the default (0, 0) is never one.
+            if (!_abandoned.Remove(stale))
+                _open.Remove(partition, out request); // Batch 1: whatever arrives for the partition answers its open request.
         }
         if (request is null || !request.Result.TrySetResult(message))
             await _stray(message, partition).ConfigureAwait(false);
@@ -165,6 +177,8 @@ internal sealed class PartitionRequests : IAsyncDisposable
         Request? request;
         lock (_gate)
         {
+            // The server ended a request we had given up on: no late message can come for it.
+            if (message.Headers?.Code != 100 && _abandoned.Remove((partition, id))) return;
             if (!_open.TryGetValue(partition, out request) || request.Id != id) return;
         }
         if (message.Headers?.Code == 100)
